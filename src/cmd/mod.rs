@@ -1,0 +1,191 @@
+//! The command dispatcher: the static command table, lookup, the checks Redis makes before
+//! running a command (unknown name, unknown subcommand, arity), and `call()`, the one path every
+//! command runs through. `call()` is where later work hooks in: MULTI queueing, blocking,
+//! keyspace notifications, propagation (driven by the `dirty` counter), slowlog and latency.
+//!
+//! Handlers have one signature, `fn(&mut Ctx, &[Bytes]) -> CmdResult`, receive the whole argv
+//! (argv[0] is the command name) already checked against the table's arity, write their reply
+//! through `ctx.out`, and return errors as `Error` values that are turned into Redis's exact
+//! text here, in one place.
+
+pub mod args;
+pub mod table;
+
+use std::borrow::Cow;
+use std::time::Instant;
+
+use bytes::Bytes;
+
+use crate::keyspace::Db;
+use crate::protocol::Reply;
+use crate::server::Server;
+
+pub use args::{parse_f64, parse_int};
+pub use table::{Command, flags, lookup};
+
+/// An error reply. The common ones are named so their text lives in exactly one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    WrongType,
+    NotInteger,
+    NotFloat,
+    Syntax,
+    NoSuchKey,
+    Overflow,
+    /// A fixed text, including its code (`ERR ...`).
+    Msg(&'static str),
+    /// A text built at run time, including its code.
+    Text(String),
+}
+
+impl Error {
+    pub fn text(&self) -> Cow<'static, str> {
+        match self {
+            Error::WrongType => {
+                "WRONGTYPE Operation against a key holding the wrong kind of value".into()
+            }
+            Error::NotInteger => "ERR value is not an integer or out of range".into(),
+            Error::NotFloat => "ERR value is not a valid float".into(),
+            Error::Syntax => "ERR syntax error".into(),
+            Error::NoSuchKey => "ERR no such key".into(),
+            Error::Overflow => "ERR increment or decrement would overflow".into(),
+            Error::Msg(s) => (*s).into(),
+            Error::Text(s) => s.clone().into(),
+        }
+    }
+
+    /// `ERR <formatted>` convenience.
+    pub fn err(msg: impl std::fmt::Display) -> Error {
+        Error::Text(format!("ERR {msg}"))
+    }
+}
+
+pub type CmdResult = Result<(), Error>;
+
+/// Everything a handler may touch: the whole server, the calling client's slot, its selected
+/// database index and its reply buffer (borrowed out of the client for the duration of the
+/// command, so a handler can hold `&mut Db` and write replies at once).
+pub struct Ctx<'a> {
+    pub srv: &'a mut Server,
+    pub out: &'a mut Reply,
+    /// Slab index of the calling client.
+    pub cid: usize,
+    /// The calling client's selected database; written back after the command (SELECT).
+    pub db: usize,
+    /// The command being run.
+    pub cmd: &'static Command,
+}
+
+impl Ctx<'_> {
+    /// The selected database.
+    #[inline]
+    pub fn db(&mut self) -> &mut Db {
+        &mut self.srv.dbs[self.db]
+    }
+
+    /// Counts `n` changes to the dataset (Redis's `server.dirty`), which decides propagation.
+    #[inline]
+    pub fn dirty(&mut self, n: u64) {
+        self.srv.dirty += n;
+    }
+}
+
+/// Writes an error reply and accounts it in INFO errorstats.
+pub fn reply_error(srv: &mut Server, out: &mut Reply, text: &str) {
+    out.error(text.as_bytes());
+    srv.stats.count_error(text);
+}
+
+/// Formats the "unknown command" error exactly as Redis 7.0 does.
+fn unknown_command_error(argv: &[Bytes]) -> String {
+    let mut args = String::new();
+    for a in &argv[1..] {
+        if args.len() >= 128 {
+            break;
+        }
+        let room = 128 - args.len();
+        let s = String::from_utf8_lossy(&a[..a.len().min(room)]);
+        args.push('\'');
+        args.push_str(&s);
+        args.push_str("' ");
+    }
+    let name = String::from_utf8_lossy(&argv[0][..argv[0].len().min(128)]);
+    format!("ERR unknown command '{name}', with args beginning with: {args}")
+}
+
+/// Resolves argv to a command, or the error Redis gives before running anything.
+pub fn resolve(argv: &[Bytes]) -> Result<&'static Command, String> {
+    let Some(cmd) = lookup(&argv[0]) else {
+        return Err(unknown_command_error(argv));
+    };
+    let cmd = if cmd.subcommands.is_empty() || argv.len() < 2 {
+        cmd
+    } else {
+        match cmd.subcommand(&argv[1]) {
+            Some(sub) => sub,
+            None => {
+                let arg = String::from_utf8_lossy(&argv[1][..argv[1].len().min(128)]);
+                return Err(format!(
+                    "ERR unknown subcommand '{arg}'. Try {} HELP.",
+                    String::from_utf8_lossy(&argv[0]).to_uppercase()
+                ));
+            }
+        }
+    };
+    if !cmd.arity_ok(argv.len()) {
+        return Err(format!(
+            "ERR wrong number of arguments for '{}' command",
+            cmd.name
+        ));
+    }
+    Ok(cmd)
+}
+
+/// Runs one request from client `cid`. The single entry point for every command.
+pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
+    let db = srv.clients[cid].db;
+    let cmd = match resolve(argv) {
+        Ok(c) => c,
+        Err(e) => {
+            if let Some(cmd) = lookup(&argv[0]) {
+                srv.stats.command(cmd.name).rejected += 1;
+            }
+            reply_error(srv, out, &e);
+            return;
+        }
+    };
+    let mark = out.len();
+    let dirty_before = srv.dirty;
+    let start = Instant::now();
+    let result = {
+        let mut ctx = Ctx {
+            srv,
+            out,
+            cid,
+            db,
+            cmd,
+        };
+        let r = (cmd.handler)(&mut ctx, argv);
+        let db = ctx.db;
+        if let Some(c) = ctx.srv.clients.get_mut(cid) {
+            c.db = db;
+        }
+        r
+    };
+    let usec = start.elapsed().as_micros() as u64;
+    let failed = result.is_err();
+    if let Err(e) = result {
+        reply_error(srv, out, &e.text());
+    }
+    let stat = srv.stats.command(cmd.name);
+    stat.calls += 1;
+    stat.usec += usec;
+    if failed {
+        stat.failed += 1;
+    }
+    let _changes = srv.dirty - dirty_before; // propagation hook (replication/AOF) goes here
+    if let Some(c) = srv.clients.get_mut(cid) {
+        c.last_cmd = cmd.name;
+        c.after_command(out, mark);
+    }
+}

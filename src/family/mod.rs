@@ -1,0 +1,17 @@
+//! Command families, one file per group of Redis commands. Each file documents its commands,
+//! implements them as `cmd_<name>` handlers, and ends with its registration table `COMMANDS`.
+
+pub mod connection;
+pub mod keys;
+pub mod server;
+pub mod string;
+
+use crate::cmd::Command;
+
+/// Every family's table; `cmd::table::all()` joins them.
+pub static TABLES: &[&[Command]] = &[
+    connection::COMMANDS,
+    string::COMMANDS,
+    keys::COMMANDS,
+    server::COMMANDS,
+];

@@ -1,0 +1,362 @@
+//! One logical database (`SELECT n`): the key -> entry table and the index of keys with a TTL.
+//!
+//! Every read and write of the keyspace goes through these methods, so expiry is enforced in one
+//! place: a key whose time has passed is deleted when it is looked up (lazy expiry) or when the
+//! cron's active cycle samples it, and is never returned to a command. Later work (keyspace
+//! notifications, WATCH, blocked-client wake-ups) hooks in here too.
+//!
+//! Invariant: a key is in `expires` exactly when its entry's `expire` is non-zero.
+
+use super::clock;
+use super::dict::Dict;
+use super::value::{Entry, Value};
+
+/// What to do with an existing key's TTL when its value is replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ttl {
+    /// Remove any TTL (plain SET).
+    Clear,
+    /// Keep the current TTL (SET ... KEEPTTL, SETRANGE, APPEND, INCR).
+    Keep,
+    /// Expire at this Unix time in milliseconds.
+    At(i64),
+}
+
+#[derive(Default)]
+pub struct Db {
+    pub id: usize,
+    main: Dict<Entry>,
+    /// Keys that have a TTL; sampled by the active expiry cycle.
+    expires: Dict<()>,
+    /// Keys deleted because their TTL passed (INFO `expired_keys`).
+    pub expired_keys: u64,
+    /// Running estimate of the average TTL of volatile keys (INFO keyspace `avg_ttl`).
+    pub avg_ttl: i64,
+    /// Where the active expiry cycle resumes (a `Dict::scan` cursor).
+    expire_cursor: u64,
+}
+
+impl Db {
+    pub fn new(id: usize) -> Db {
+        Db {
+            id,
+            ..Default::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.main.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.main.is_empty()
+    }
+
+    pub fn expires_len(&self) -> usize {
+        self.expires.len()
+    }
+
+    #[inline]
+    fn is_expired(e: &Entry, now: i64) -> bool {
+        e.expire != 0 && e.expire <= now
+    }
+
+    /// Deletes `key` if its TTL has passed. Returns true if it did.
+    fn expire_if_needed(&mut self, key: &[u8]) -> bool {
+        let now = clock::now_ms();
+        match self.main.get(key) {
+            Some(e) if Self::is_expired(e, now) => {
+                self.remove_entry(key);
+                self.expired_keys += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Looks a key up for a command: expires it if due, updates its access time.
+    pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.lookup(key, true)
+    }
+
+    /// Like `get_mut` but leaves the access time alone (`CLIENT NO-TOUCH`, `OBJECT`, `TYPE`...).
+    pub fn get_mut_no_touch(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.lookup(key, false)
+    }
+
+    fn lookup(&mut self, key: &[u8], touch: bool) -> Option<&mut Entry> {
+        if self.expires.len() > 0 {
+            self.expire_if_needed(key);
+        }
+        let e = self.main.get_mut(key)?;
+        if touch {
+            e.lru = clock::lru_clock();
+        }
+        Some(e)
+    }
+
+    /// The value under `key`, if present and not expired.
+    pub fn get(&mut self, key: &[u8]) -> Option<&Value> {
+        self.get_mut(key).map(|e| &e.value)
+    }
+
+    pub fn contains(&mut self, key: &[u8]) -> bool {
+        self.get_mut_no_touch(key).is_some()
+    }
+
+    /// Sets `key` to `value`. Returns the previous value, if any.
+    pub fn set(&mut self, key: &[u8], value: Value, ttl: Ttl) -> Option<Value> {
+        if self.expires.len() > 0 {
+            self.expire_if_needed(key);
+        }
+        let lru = clock::lru_clock();
+        let mut value = Some(value);
+        let (e, existed) = self.main.get_or_insert_with(key, || Entry {
+            value: Value::Int(0),
+            expire: 0,
+            lru,
+        });
+        let new = value.take().unwrap_or(Value::Int(0));
+        let old = std::mem::replace(&mut e.value, new);
+        e.lru = lru;
+        let old_expire = e.expire;
+        let new_expire = match ttl {
+            Ttl::Clear => 0,
+            Ttl::Keep => old_expire,
+            Ttl::At(ms) => ms,
+        };
+        e.expire = new_expire;
+        self.sync_expires(key, old_expire, new_expire);
+        existed.then_some(old)
+    }
+
+    /// Inserts an entry with its own expiry and LRU (MOVE, COPY, RENAME, SWAPDB helpers).
+    /// Replaces any existing key.
+    pub fn put_entry(&mut self, key: &[u8], entry: Entry) {
+        let new_expire = entry.expire;
+        let old_expire = self.main.insert(key, entry).map(|e| e.expire).unwrap_or(0);
+        self.sync_expires(key, old_expire, new_expire);
+    }
+
+    fn sync_expires(&mut self, key: &[u8], old: i64, new: i64) {
+        match (old != 0, new != 0) {
+            (false, true) => {
+                self.expires.insert(key, ());
+            }
+            (true, false) => {
+                self.expires.remove(key);
+            }
+            _ => {}
+        }
+    }
+
+    fn remove_entry(&mut self, key: &[u8]) -> Option<Entry> {
+        let (_, e) = self.main.remove(key)?;
+        if e.expire != 0 {
+            self.expires.remove(key);
+        }
+        Some(e)
+    }
+
+    /// Deletes `key` (if present and not expired). Returns its entry.
+    pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
+        if self.expires.len() > 0 && self.expire_if_needed(key) {
+            return None;
+        }
+        self.remove_entry(key)
+    }
+
+    /// Deletes `key`; true if it existed.
+    pub fn delete(&mut self, key: &[u8]) -> bool {
+        self.remove(key).is_some()
+    }
+
+    /// Sets an absolute expiry on an existing key; false if the key does not exist.
+    pub fn set_expire(&mut self, key: &[u8], at_ms: i64) -> bool {
+        let Some(e) = self.get_mut_no_touch(key) else {
+            return false;
+        };
+        let old = e.expire;
+        e.expire = at_ms;
+        self.sync_expires(key, old, at_ms);
+        true
+    }
+
+    /// Removes the TTL of a key; true if there was one.
+    pub fn persist(&mut self, key: &[u8]) -> bool {
+        let Some(e) = self.get_mut_no_touch(key) else {
+            return false;
+        };
+        let old = e.expire;
+        e.expire = 0;
+        self.sync_expires(key, old, 0);
+        old != 0
+    }
+
+    /// The absolute expiry of a key: `None` if missing, `Some(0)` if it has no TTL.
+    pub fn expire_of(&mut self, key: &[u8]) -> Option<i64> {
+        self.get_mut_no_touch(key).map(|e| e.expire)
+    }
+
+    /// A random live key.
+    pub fn random_key(&mut self) -> Option<Vec<u8>> {
+        // Bounded retries: if every sample is expired (all keys volatile and due), give up like
+        // Redis does after enough tries rather than loop forever.
+        for _ in 0..100 {
+            let key = self.main.random(crate::rand::next_u64)?.0.to_vec();
+            if !self.expire_if_needed(&key) {
+                return Some(key);
+            }
+        }
+        None
+    }
+
+    /// One step of a SCAN over the keys: calls `f` for each live key of the visited buckets.
+    pub fn scan(&self, cursor: u64, mut f: impl FnMut(&[u8], &Entry)) -> u64 {
+        let now = clock::now_ms();
+        self.main.scan(cursor, |k, e| {
+            if !Self::is_expired(e, now) {
+                f(k, e)
+            }
+        })
+    }
+
+    /// Iterates over every live key.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &Entry)> {
+        let now = clock::now_ms();
+        self.main.iter().filter(move |(_, e)| !Self::is_expired(e, now))
+    }
+
+    /// Removes every key, returning the old tables so the caller can free them where it likes
+    /// (FLUSHALL ASYNC frees them off the event loop).
+    pub fn flush(&mut self) -> (Dict<Entry>, Dict<()>) {
+        self.expire_cursor = 0;
+        self.avg_ttl = 0;
+        (self.main.take(), self.expires.take())
+    }
+
+    /// Swaps contents with another database (SWAPDB), keeping each one's id.
+    pub fn swap_contents(&mut self, other: &mut Db) {
+        std::mem::swap(&mut self.main, &mut other.main);
+        std::mem::swap(&mut self.expires, &mut other.expires);
+        std::mem::swap(&mut self.avg_ttl, &mut other.avg_ttl);
+        self.expire_cursor = 0;
+        other.expire_cursor = 0;
+    }
+
+    /// Incremental maintenance from cron: shrink sparse tables and rehash for up to `budget`.
+    pub fn rehash_cron(&mut self, budget: std::time::Duration) {
+        self.main.shrink_if_needed();
+        self.expires.shrink_if_needed();
+        self.main.rehash_for(budget);
+        self.expires.rehash_for(budget);
+    }
+
+    pub fn is_rehashing(&self) -> bool {
+        self.main.is_rehashing()
+    }
+
+    /// Active expiry, Redis's `activeExpireCycle` for one database: walk the volatile keys 20 at
+    /// a time and delete the expired ones; go on while more than 10% of a sample was expired and
+    /// the time budget lasts. Returns the number of keys deleted.
+    pub fn active_expire(&mut self, deadline: std::time::Instant) -> usize {
+        const KEYS_PER_LOOP: usize = 20;
+        let now = clock::now_ms();
+        let mut deleted = 0;
+        let mut due: Vec<Vec<u8>> = Vec::with_capacity(KEYS_PER_LOOP);
+        let mut iterations = 0u32;
+        loop {
+            if self.expires.is_empty() {
+                break;
+            }
+            due.clear();
+            let mut sampled = 0;
+            let mut ttl_sum = 0i64;
+            let mut ttl_n = 0i64;
+            // Visit buckets by cursor until we have sampled enough keys (Redis does the same since
+            // 6.0, so that the cycle is fair to every bucket and resumes where it stopped).
+            let mut visited = 0;
+            while sampled < KEYS_PER_LOOP && visited < KEYS_PER_LOOP * 20 {
+                let main = &self.main;
+                self.expire_cursor = self.expires.scan(self.expire_cursor, |k, _| {
+                    sampled += 1;
+                    if let Some(e) = main.get(k) {
+                        if Self::is_expired(e, now) {
+                            due.push(k.to_vec());
+                        } else if e.expire != 0 {
+                            ttl_sum += e.expire - now;
+                            ttl_n += 1;
+                        }
+                    }
+                });
+                visited += 1;
+                if self.expire_cursor == 0 {
+                    break;
+                }
+            }
+            for k in &due {
+                if self.remove_entry(k).is_some() {
+                    deleted += 1;
+                    self.expired_keys += 1;
+                }
+            }
+            if ttl_n > 0 {
+                let avg = ttl_sum / ttl_n;
+                self.avg_ttl = if self.avg_ttl == 0 {
+                    avg
+                } else {
+                    (self.avg_ttl / 50) * 49 + avg / 50
+                };
+            }
+            iterations += 1;
+            // Stop when the sample was mostly live, or the whole set was walked, or time is up.
+            if sampled == 0 || due.len() * 10 <= sampled || self.expire_cursor == 0 {
+                break;
+            }
+            if iterations % 16 == 0 && std::time::Instant::now() >= deadline {
+                break;
+            }
+        }
+        deleted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_lazy_and_active() {
+        clock::update();
+        let now = clock::now_ms();
+        let mut db = Db::new(0);
+        db.set(b"a", Value::string(b"1"), Ttl::At(now - 1));
+        db.set(b"b", Value::string(b"2"), Ttl::Clear);
+        for i in 0..1000 {
+            db.set(format!("v{i}").as_bytes(), Value::Int(i), Ttl::At(now - 1));
+        }
+        assert_eq!(db.len(), 1002);
+        assert!(db.get(b"a").is_none());
+        assert!(db.get(b"b").is_some());
+        let far = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while db.expires_len() > 0 {
+            db.active_expire(far);
+        }
+        assert_eq!(db.len(), 1);
+        assert_eq!(db.expired_keys, 1001);
+    }
+
+    #[test]
+    fn ttl_kept_or_cleared() {
+        clock::update();
+        let mut db = Db::new(0);
+        let at = clock::now_ms() + 100_000;
+        db.set(b"k", Value::string(b"x"), Ttl::At(at));
+        db.set(b"k", Value::string(b"y"), Ttl::Keep);
+        assert_eq!(db.expire_of(b"k"), Some(at));
+        assert_eq!(db.expires_len(), 1);
+        db.set(b"k", Value::string(b"z"), Ttl::Clear);
+        assert_eq!(db.expire_of(b"k"), Some(0));
+        assert_eq!(db.expires_len(), 0);
+    }
+}

@@ -1,0 +1,548 @@
+//! A hash table that grows and shrinks incrementally, as Redis's `dict` does.
+//!
+//! Two bucket arrays: while a resize is in progress, new entries go to the new table and every
+//! write moves one old bucket across (`rehash_step`); the server's cron moves more for up to a
+//! millisecond per tick. No operation ever rehashes the whole table at once, so a 10-million-key
+//! keyspace grows without a stop-the-world pause.
+//!
+//! Buckets are chains of boxed nodes. Table sizes are powers of two, and `scan` walks buckets in
+//! reverse-binary order (Redis's `dictScan`): a cursor visits every bucket index of the smaller
+//! table exactly once and, for each, all of its expansions in the larger one, so every entry
+//! present for the whole scan is returned at least once even if the table resizes in between.
+
+use std::hash::BuildHasher;
+
+type Link<V> = Option<Box<Node<V>>>;
+
+pub struct Node<V> {
+    key: Box<[u8]>,
+    val: V,
+    next: Link<V>,
+}
+
+struct Table<V> {
+    buckets: Vec<Link<V>>,
+    used: usize,
+}
+
+impl<V> Table<V> {
+    fn empty() -> Self {
+        Table {
+            buckets: Vec::new(),
+            used: 0,
+        }
+    }
+
+    fn with_size(n: usize) -> Self {
+        let mut buckets = Vec::with_capacity(n);
+        buckets.resize_with(n, || None);
+        Table { buckets, used: 0 }
+    }
+
+    #[inline]
+    fn mask(&self) -> u64 {
+        (self.buckets.len() as u64).wrapping_sub(1)
+    }
+
+    fn find(&self, h: u64, key: &[u8]) -> Option<&Node<V>> {
+        if self.buckets.is_empty() {
+            return None;
+        }
+        let mut cur = self.buckets[(h & self.mask()) as usize].as_deref();
+        while let Some(n) = cur {
+            if *n.key == *key {
+                return Some(n);
+            }
+            cur = n.next.as_deref();
+        }
+        None
+    }
+
+    fn find_mut(&mut self, h: u64, key: &[u8]) -> Option<&mut Node<V>> {
+        if self.buckets.is_empty() {
+            return None;
+        }
+        let idx = (h & self.mask()) as usize;
+        let mut cur = self.buckets[idx].as_deref_mut();
+        while let Some(n) = cur {
+            if *n.key == *key {
+                return Some(n);
+            }
+            cur = n.next.as_deref_mut();
+        }
+        None
+    }
+
+    fn remove(&mut self, h: u64, key: &[u8]) -> Option<Box<Node<V>>> {
+        if self.buckets.is_empty() {
+            return None;
+        }
+        let idx = (h & self.mask()) as usize;
+        let mut link = &mut self.buckets[idx];
+        loop {
+            match link {
+                None => return None,
+                Some(n) if *n.key == *key => {
+                    let mut node = link.take()?;
+                    *link = node.next.take();
+                    self.used -= 1;
+                    return Some(node);
+                }
+                Some(n) => link = &mut n.next,
+            }
+        }
+    }
+
+    fn push_front(&mut self, h: u64, mut node: Box<Node<V>>) -> &mut Node<V> {
+        let idx = (h & self.mask()) as usize;
+        node.next = self.buckets[idx].take();
+        self.used += 1;
+        self.buckets[idx].insert(node)
+    }
+}
+
+impl<V> Drop for Table<V> {
+    fn drop(&mut self) {
+        // Unlink chains iteratively so that a long chain can never overflow the stack.
+        for b in self.buckets.iter_mut() {
+            let mut cur = b.take();
+            while let Some(mut n) = cur {
+                cur = n.next.take();
+            }
+        }
+    }
+}
+
+pub struct Dict<V> {
+    t: [Table<V>; 2],
+    /// Next bucket of `t[0]` to move into `t[1]`; `None` when no resize is in progress.
+    rehash_idx: Option<usize>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl<V> Default for Dict<V> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+const INITIAL_SIZE: usize = 4;
+/// Empty buckets a single step may skip before giving up (Redis: `n*10`).
+const EMPTY_VISITS: usize = 10;
+
+impl<V> Dict<V> {
+    pub fn new() -> Self {
+        Dict {
+            t: [Table::empty(), Table::empty()],
+            rehash_idx: None,
+            hasher: foldhash::fast::RandomState::default(),
+        }
+    }
+
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.t[0].used + self.t[1].used
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Total buckets in both tables (for `DEBUG HTSTATS`-style reporting and memory estimates).
+    pub fn buckets(&self) -> usize {
+        self.t[0].buckets.len() + self.t[1].buckets.len()
+    }
+
+    #[inline]
+    pub fn is_rehashing(&self) -> bool {
+        self.rehash_idx.is_some()
+    }
+
+    #[inline]
+    fn hash(&self, key: &[u8]) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
+    pub fn get(&self, key: &[u8]) -> Option<&V> {
+        self.get_entry(key).map(|(_, v)| v)
+    }
+
+    /// The stored key and value.
+    pub fn get_entry(&self, key: &[u8]) -> Option<(&[u8], &V)> {
+        if self.is_empty() {
+            return None;
+        }
+        let h = self.hash(key);
+        let n = self.t[0].find(h, key).or_else(|| {
+            if self.is_rehashing() {
+                self.t[1].find(h, key)
+            } else {
+                None
+            }
+        })?;
+        Some((&n.key, &n.val))
+    }
+
+    pub fn contains_key(&self, key: &[u8]) -> bool {
+        self.get_entry(key).is_some()
+    }
+
+    pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut V> {
+        if self.is_empty() {
+            return None;
+        }
+        self.rehash_step();
+        let h = self.hash(key);
+        let rehashing = self.is_rehashing();
+        let [t0, t1] = &mut self.t;
+        if let Some(n) = t0.find_mut(h, key) {
+            return Some(&mut n.val);
+        }
+        if rehashing {
+            return t1.find_mut(h, key).map(|n| &mut n.val);
+        }
+        None
+    }
+
+    /// Finds `key` or inserts `make()` under a copy of it. Returns the value and whether it
+    /// already existed. One hash computation either way.
+    pub fn get_or_insert_with(&mut self, key: &[u8], make: impl FnOnce() -> V) -> (&mut V, bool) {
+        self.rehash_step();
+        self.expand_if_needed();
+        let h = self.hash(key);
+        let rehashing = self.is_rehashing();
+        // Two lookups to satisfy the borrow checker without unsafe; both are cheap chain walks.
+        let found_in = if self.t[0].find(h, key).is_some() {
+            Some(0)
+        } else if rehashing && self.t[1].find(h, key).is_some() {
+            Some(1)
+        } else {
+            None
+        };
+        match found_in {
+            Some(i) => {
+                let n = self.t[i].find_mut(h, key).map(|n| &mut n.val);
+                match n {
+                    Some(v) => (v, true),
+                    None => unreachable!("entry found a moment ago"),
+                }
+            }
+            None => {
+                let node = Box::new(Node {
+                    key: key.into(),
+                    val: make(),
+                    next: None,
+                });
+                let t = if rehashing { 1 } else { 0 };
+                (&mut self.t[t].push_front(h, node).val, false)
+            }
+        }
+    }
+
+    /// Inserts or replaces; returns the previous value.
+    pub fn insert(&mut self, key: &[u8], val: V) -> Option<V> {
+        let mut val = Some(val);
+        let (slot, existed) = self.get_or_insert_with(key, || val.take().expect("taken once"));
+        if existed {
+            val.map(|v| std::mem::replace(slot, v))
+        } else {
+            None
+        }
+    }
+
+    /// Removes `key`, returning the stored key and value.
+    pub fn remove(&mut self, key: &[u8]) -> Option<(Box<[u8]>, V)> {
+        if self.is_empty() {
+            return None;
+        }
+        self.rehash_step();
+        let h = self.hash(key);
+        let node = match self.t[0].remove(h, key) {
+            Some(n) => Some(n),
+            None if self.is_rehashing() => self.t[1].remove(h, key),
+            None => None,
+        }?;
+        let Node { key, val, .. } = *node;
+        Some((key, val))
+    }
+
+    /// Drops every entry.
+    pub fn clear(&mut self) {
+        self.t = [Table::empty(), Table::empty()];
+        self.rehash_idx = None;
+    }
+
+    /// Moves the whole contents out, leaving an empty dict (for freeing in the background).
+    pub fn take(&mut self) -> Dict<V> {
+        std::mem::replace(self, Dict::new())
+    }
+
+    fn expand_if_needed(&mut self) {
+        if self.is_rehashing() {
+            return;
+        }
+        let size = self.t[0].buckets.len();
+        if size == 0 {
+            self.t[0] = Table::with_size(INITIAL_SIZE);
+        } else if self.t[0].used >= size {
+            self.resize_to((self.t[0].used + 1).next_power_of_two());
+        }
+    }
+
+    /// Starts moving into a table of `size` buckets (a power of two).
+    fn resize_to(&mut self, size: usize) {
+        if self.is_rehashing() || size == self.t[0].buckets.len() {
+            return;
+        }
+        self.t[1] = Table::with_size(size);
+        self.rehash_idx = Some(0);
+    }
+
+    /// Starts shrinking if the table is under 10% full (Redis's `htNeedsResize`), from cron.
+    pub fn shrink_if_needed(&mut self) {
+        let size = self.t[0].buckets.len();
+        if !self.is_rehashing() && size > INITIAL_SIZE && self.t[0].used * 100 / size < 10 {
+            self.resize_to(self.t[0].used.max(INITIAL_SIZE).next_power_of_two());
+        }
+    }
+
+    /// Moves one bucket (skipping at most a few empty ones) from the old table to the new one.
+    /// Returns false when no resize is in progress any more.
+    pub fn rehash_step(&mut self) -> bool {
+        let Some(mut idx) = self.rehash_idx else {
+            return false;
+        };
+        let [t0, t1] = &mut self.t;
+        let mut empty = 0;
+        while idx < t0.buckets.len() && t0.buckets[idx].is_none() {
+            idx += 1;
+            empty += 1;
+            if empty >= EMPTY_VISITS {
+                self.rehash_idx = Some(idx);
+                return true;
+            }
+        }
+        if idx < t0.buckets.len() {
+            let mut cur = t0.buckets[idx].take();
+            while let Some(mut n) = cur {
+                cur = n.next.take();
+                let h = self.hasher.hash_one(&*n.key);
+                t0.used -= 1;
+                t1.push_front(h, n);
+            }
+            idx += 1;
+        }
+        if t0.used == 0 {
+            self.t.swap(0, 1);
+            self.t[1] = Table::empty();
+            self.rehash_idx = None;
+            false
+        } else {
+            self.rehash_idx = Some(idx);
+            true
+        }
+    }
+
+    /// Rehashes in steps of 100 buckets until done or `budget` has elapsed.
+    pub fn rehash_for(&mut self, budget: std::time::Duration) {
+        let start = std::time::Instant::now();
+        while self.is_rehashing() {
+            for _ in 0..100 {
+                if !self.rehash_step() {
+                    return;
+                }
+            }
+            if start.elapsed() >= budget {
+                return;
+            }
+        }
+    }
+
+    /// Calls `f` for the entries of the bucket(s) under `cursor` and returns the next cursor;
+    /// 0 means the scan is complete. See the module comment for the guarantee.
+    pub fn scan(&self, cursor: u64, mut f: impl FnMut(&[u8], &V)) -> u64 {
+        if self.is_empty() {
+            return 0;
+        }
+        let mut v = cursor;
+        let emit = |t: &Table<V>, idx: u64, f: &mut dyn FnMut(&[u8], &V)| {
+            let mut cur = t.buckets[idx as usize].as_deref();
+            while let Some(n) = cur {
+                f(&n.key, &n.val);
+                cur = n.next.as_deref();
+            }
+        };
+        if !self.is_rehashing() {
+            let t = &self.t[0];
+            let m0 = t.mask();
+            emit(t, v & m0, &mut f);
+            v |= !m0;
+            v = v.reverse_bits().wrapping_add(1).reverse_bits();
+        } else {
+            let (small, large) = if self.t[0].buckets.len() <= self.t[1].buckets.len() {
+                (&self.t[0], &self.t[1])
+            } else {
+                (&self.t[1], &self.t[0])
+            };
+            let m0 = small.mask();
+            let m1 = large.mask();
+            emit(small, v & m0, &mut f);
+            loop {
+                emit(large, v & m1, &mut f);
+                v |= !m1;
+                v = v.reverse_bits().wrapping_add(1).reverse_bits();
+                if v & (m0 ^ m1) == 0 {
+                    break;
+                }
+            }
+        }
+        v
+    }
+
+    /// A uniformly chosen bucket, then a uniformly chosen entry of its chain (Redis's
+    /// `dictGetRandomKey`). `rand` returns a random u64.
+    pub fn random(&self, mut rand: impl FnMut() -> u64) -> Option<(&[u8], &V)> {
+        if self.is_empty() {
+            return None;
+        }
+        let (lo, total) = match self.rehash_idx {
+            // Buckets of t[0] below rehash_idx are empty: skip them.
+            Some(idx) => (idx, self.t[0].buckets.len() + self.t[1].buckets.len()),
+            None => (0, self.t[0].buckets.len()),
+        };
+        loop {
+            let i = lo + (rand() % (total - lo) as u64) as usize;
+            let (t, i) = if i < self.t[0].buckets.len() {
+                (&self.t[0], i)
+            } else {
+                (&self.t[1], i - self.t[0].buckets.len())
+            };
+            if let Some(head) = t.buckets[i].as_deref() {
+                let mut len = 0;
+                let mut cur = Some(head);
+                while let Some(n) = cur {
+                    len += 1;
+                    cur = n.next.as_deref();
+                }
+                let mut pick = rand() % len;
+                let mut cur = head;
+                while pick > 0 {
+                    cur = cur.next.as_deref()?;
+                    pick -= 1;
+                }
+                return Some((&cur.key, &cur.val));
+            }
+        }
+    }
+
+    /// Iterates over all entries (no particular order).
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &V)> {
+        self.t.iter().flat_map(|t| {
+            t.buckets.iter().flat_map(|b| {
+                let mut cur = b.as_deref();
+                std::iter::from_fn(move || {
+                    let n = cur?;
+                    cur = n.next.as_deref();
+                    Some((&*n.key, &n.val))
+                })
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn insert_get_remove_across_resizes() {
+        let mut d = Dict::new();
+        for i in 0..10_000u32 {
+            assert!(d.insert(&i.to_be_bytes(), i).is_none());
+        }
+        assert_eq!(d.len(), 10_000);
+        for i in 0..10_000u32 {
+            assert_eq!(d.get(&i.to_be_bytes()), Some(&i));
+        }
+        for i in (0..10_000u32).step_by(2) {
+            assert_eq!(d.remove(&i.to_be_bytes()).map(|e| e.1), Some(i));
+        }
+        assert_eq!(d.len(), 5_000);
+        assert_eq!(d.iter().count(), 5_000);
+        d.shrink_if_needed();
+        d.rehash_for(std::time::Duration::from_secs(1));
+        assert!(!d.is_rehashing());
+    }
+
+    #[test]
+    fn scan_returns_every_stable_key_across_growth() {
+        let mut d = Dict::new();
+        for i in 0..1000u32 {
+            d.insert(format!("k{i}").as_bytes(), ());
+        }
+        let mut seen = HashSet::new();
+        let mut cursor = 0;
+        let mut extra = 0u32;
+        loop {
+            cursor = d.scan(cursor, |k, _| {
+                seen.insert(k.to_vec());
+            });
+            // Grow the table while scanning.
+            for _ in 0..50 {
+                d.insert(format!("x{extra}").as_bytes(), ());
+                extra += 1;
+            }
+            if cursor == 0 {
+                break;
+            }
+        }
+        for i in 0..1000u32 {
+            assert!(seen.contains(format!("k{i}").as_bytes()), "missed k{i}");
+        }
+    }
+
+    #[test]
+    fn scan_survives_shrink() {
+        let mut d = Dict::new();
+        for i in 0..5000u32 {
+            d.insert(format!("k{i}").as_bytes(), ());
+        }
+        let mut seen = HashSet::new();
+        let mut cursor = d.scan(0, |k, _| {
+            seen.insert(k.to_vec());
+        });
+        for i in 100..5000u32 {
+            d.remove(format!("k{i}").as_bytes());
+        }
+        d.shrink_if_needed();
+        while cursor != 0 {
+            cursor = d.scan(cursor, |k, _| {
+                seen.insert(k.to_vec());
+            });
+            d.rehash_step();
+        }
+        for i in 0..100u32 {
+            assert!(seen.contains(format!("k{i}").as_bytes()));
+        }
+    }
+
+    #[test]
+    fn random_finds_entries() {
+        let mut d = Dict::new();
+        for i in 0..100u32 {
+            d.insert(&i.to_be_bytes(), i);
+        }
+        let mut x = 12345u64;
+        let mut rnd = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..100 {
+            assert!(d.random(&mut rnd).is_some());
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! Values stored in the keyspace. One enum, one variant per Redis type and encoding, so adding a
+//! type (lists, hashes, ... in later work) is adding variants and their families.
+
+/// Longest string Redis stores as `embstr` (OBJ_ENCODING_EMBSTR_SIZE_LIMIT).
+pub const EMBSTR_MAX: usize = 44;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A string that is the canonical decimal form of an i64 (`OBJECT ENCODING` "int").
+    Int(i64),
+    /// A string as written by SET & co.: "embstr" up to 44 bytes, "raw" above.
+    Str(Vec<u8>),
+    /// A string modified in place (APPEND, SETRANGE): always "raw", as in Redis.
+    Raw(Vec<u8>),
+}
+
+impl Value {
+    /// Builds a string value the way Redis's `tryObjectEncoding` would store it.
+    pub fn string(b: &[u8]) -> Value {
+        if b.len() <= 20
+            && let Some(n) = crate::protocol::parse_i64(b)
+        {
+            return Value::Int(n);
+        }
+        Value::Str(b.to_vec())
+    }
+
+    /// The `TYPE` name.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Int(_) | Value::Str(_) | Value::Raw(_) => "string",
+        }
+    }
+
+    /// The `OBJECT ENCODING` name.
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            Value::Int(_) => "int",
+            Value::Str(s) if s.len() <= EMBSTR_MAX => "embstr",
+            Value::Str(_) | Value::Raw(_) => "raw",
+        }
+    }
+
+    pub fn is_string(&self) -> bool {
+        matches!(self, Value::Int(_) | Value::Str(_) | Value::Raw(_))
+    }
+
+    /// The bytes of a string value (an int is formatted); `None` for other types.
+    pub fn string_bytes(&self) -> Option<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            Value::Int(n) => Some(itoa::Buffer::new().format(*n).as_bytes().to_vec().into()),
+            Value::Str(s) | Value::Raw(s) => Some(s.as_slice().into()),
+        }
+    }
+
+    /// Rough heap footprint, for `used_memory` style estimates.
+    pub fn heap_size(&self) -> usize {
+        match self {
+            Value::Int(_) => 0,
+            Value::Str(s) | Value::Raw(s) => s.capacity(),
+        }
+    }
+}
+
+/// What the keyspace stores per key.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub value: Value,
+    /// Absolute expiry in Unix milliseconds; 0 = no expiry.
+    pub expire: i64,
+    /// Last access, in seconds of the LRU clock (`OBJECT IDLETIME`).
+    pub lru: u32,
+}

@@ -1,0 +1,412 @@
+//! Connections: listening sockets, accepting clients, receiving requests, sending replies,
+//! closing. Completions from the ring arrive here tagged with (slot, tag); requests are parsed
+//! from the client's read buffer and handed to `cmd::call` one by one.
+//!
+//! Zero copy: each complete request is split off the read buffer as one frozen `Bytes`, and its
+//! arguments are `Bytes` slices of it. The buffer's memory is reused for the next receive once
+//! every argument of the batch has been dropped.
+
+pub mod client;
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::fd::{FromRawFd, IntoRawFd, RawFd};
+
+use bytes::Bytes;
+
+use crate::cmd;
+use crate::keyspace::clock;
+use crate::protocol::{Arg, Limits, Parsed, Reply, parse_request};
+use crate::runtime::{Completion, token, untoken};
+use crate::server::Server;
+use client::{Client, OUT_HIGH_WATER, READ_CHUNK, flag};
+
+pub const TAG_ACCEPT: u8 = 1;
+pub const TAG_RECV: u8 = 2;
+pub const TAG_SEND: u8 = 3;
+
+/// Largest single receive we ask for (the buffer grows geometrically up to it).
+const MAX_RECV: usize = 64 * 1024 * 1024;
+
+/// Opens the listening sockets named by `bind` on `port`. `-addr` means "skip if unavailable";
+/// `*` is every IPv4 address, `::*` every IPv6 one.
+pub fn listen(bind: &[String], port: u16, backlog: i32) -> std::io::Result<Vec<(RawFd, String)>> {
+    let mut out = Vec::new();
+    let mut last_err = None;
+    for b in bind {
+        let (optional, addr) = match b.strip_prefix('-') {
+            Some(a) => (true, a),
+            None => (false, b.as_str()),
+        };
+        let host = match addr {
+            "*" => "0.0.0.0",
+            "::*" => "::",
+            a => a,
+        };
+        let sa: SocketAddr = match host.parse::<std::net::IpAddr>() {
+            Ok(ip) => SocketAddr::new(ip, port),
+            Err(_) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("Invalid bind address '{addr}'"),
+                ));
+            }
+        };
+        match TcpListener::bind(sa) {
+            Ok(l) => {
+                let fd = l.into_raw_fd();
+                // std listens with a backlog of 128; raise it to tcp-backlog like Redis.
+                // SAFETY: fd is a listening socket we own.
+                unsafe { libc::listen(fd, backlog) };
+                out.push((fd, sa.to_string()));
+            }
+            Err(e) if optional || (host == "::" && !out.is_empty()) => {
+                tracing::debug!("skipping optional bind address {addr}: {e}");
+            }
+            Err(e) => last_err = Some(e),
+        }
+    }
+    if let Some(e) = last_err {
+        for (fd, _) in &out {
+            // SAFETY: closing sockets we opened above.
+            unsafe { libc::close(*fd) };
+        }
+        return Err(e);
+    }
+    Ok(out)
+}
+
+fn set_sockopt(fd: RawFd, level: i32, name: i32, val: i32) {
+    // SAFETY: setsockopt with a pointer to a live i32 and its size.
+    unsafe {
+        libc::setsockopt(
+            fd,
+            level,
+            name,
+            &val as *const i32 as *const libc::c_void,
+            std::mem::size_of::<i32>() as u32,
+        );
+    }
+}
+
+impl Server {
+    pub(crate) fn arm_listeners(&mut self) {
+        for i in 0..self.listeners.len() {
+            let fd = self.listeners[i].0;
+            self.ring.accept_multi(fd, token(i, TAG_ACCEPT));
+        }
+    }
+
+    pub(crate) fn on_completion(&mut self, c: Completion) {
+        let (slot, tag) = untoken(c.token);
+        match tag {
+            TAG_ACCEPT => self.on_accept(slot, c),
+            TAG_RECV => self.on_recv(slot, c.result),
+            TAG_SEND => self.on_send(slot, c.result),
+            _ => tracing::error!("completion with unknown tag {tag}"),
+        }
+    }
+
+    fn on_accept(&mut self, listener: usize, c: Completion) {
+        if !c.more {
+            // The multishot accept was terminated (error or kernel limit): re-arm it.
+            if let Some(&(fd, _)) = self.listeners.get(listener) {
+                self.ring.accept_multi(fd, token(listener, TAG_ACCEPT));
+            }
+        }
+        if c.result < 0 {
+            let err = std::io::Error::from_raw_os_error(-c.result);
+            tracing::warn!("Accepting client connection: {err}");
+            return;
+        }
+        let fd = c.result;
+        if self.clients.len() >= self.config.maxclients {
+            self.stats.rejected_connections += 1;
+            let msg = b"-ERR max number of clients reached\r\n";
+            // SAFETY: best-effort synchronous write to a socket we own, then close it.
+            unsafe {
+                libc::send(fd, msg.as_ptr().cast(), msg.len(), libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL);
+                libc::close(fd);
+            }
+            return;
+        }
+        // SAFETY: fd was just accepted and is owned by nobody else; into_raw_fd gives it back.
+        let stream = unsafe { TcpStream::from_raw_fd(fd) };
+        let _ = stream.set_nodelay(true);
+        let addr = stream.peer_addr().map(|a| a.to_string()).unwrap_or_default();
+        let laddr = stream.local_addr().map(|a| a.to_string()).unwrap_or_default();
+        let fd = stream.into_raw_fd();
+        if self.config.tcp_keepalive > 0 {
+            let idle = self.config.tcp_keepalive as i32;
+            set_sockopt(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1);
+            set_sockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, idle);
+            set_sockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, (idle / 3).max(1));
+            set_sockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, 3);
+        }
+        let id = self.next_client_id;
+        self.next_client_id += 1;
+        self.stats.total_connections += 1;
+        let cid = self
+            .clients
+            .insert(Client::new(id, fd, addr, laddr, clock::now_ms()));
+        self.arm_recv(cid);
+    }
+
+    /// Queues a receive into the client's spare read-buffer capacity.
+    fn arm_recv(&mut self, cid: usize) {
+        let Some(c) = self.clients.get_mut(cid) else {
+            return;
+        };
+        if c.recv_armed || c.closing {
+            return;
+        }
+        let len = c.rbuf.len();
+        // Grow geometrically when a large request is arriving, so a big frame costs O(n).
+        let want = if c.need > len {
+            (c.need - len).min(len.max(READ_CHUNK))
+        } else {
+            READ_CHUNK.max(len)
+        }
+        .min(MAX_RECV);
+        c.rbuf.reserve(want);
+        let spare = c.rbuf.spare_capacity_mut();
+        let n = spare.len().min(u32::MAX as usize) as u32;
+        let ptr = spare.as_mut_ptr().cast::<u8>();
+        let fd = c.fd;
+        c.recv_armed = true;
+        // SAFETY: `ptr..ptr+n` is the spare capacity of `c.rbuf`. The buffer is not touched,
+        // resized or dropped while `recv_armed` is set: `process_input` only runs after this
+        // completion, and the slot is not freed while an operation is in flight.
+        unsafe { self.ring.recv(fd, ptr, n, token(cid, TAG_RECV)) };
+    }
+
+    fn on_recv(&mut self, cid: usize, res: i32) {
+        let Some(c) = self.clients.get_mut(cid) else {
+            return;
+        };
+        c.recv_armed = false;
+        if c.closing {
+            self.maybe_free(cid);
+            return;
+        }
+        if res <= 0 {
+            if res == -libc::EINTR || res == -libc::EAGAIN {
+                self.arm_recv(cid);
+                return;
+            }
+            if res < 0 {
+                tracing::debug!(
+                    "Error reading from client: {}",
+                    std::io::Error::from_raw_os_error(-res)
+                );
+            }
+            self.close_client(cid);
+            return;
+        }
+        let n = res as usize;
+        // SAFETY: the kernel wrote `n` initialised bytes into the spare capacity we lent it.
+        unsafe { c.rbuf.set_len(c.rbuf.len() + n) };
+        c.net_in += n as u64;
+        c.last_interaction = clock::now_ms();
+        self.stats.net_input_bytes += n as u64;
+        self.process_input(cid);
+    }
+
+    /// Parses and executes every complete request buffered for `cid`, then re-arms the receive.
+    pub(crate) fn process_input(&mut self, cid: usize) {
+        let limits = Limits {
+            max_bulk_len: self.config.proto_max_bulk_len,
+        };
+        let Some(c) = self.clients.get_mut(cid) else {
+            return;
+        };
+        let resp3 = c.out.resp3;
+        let mut out = std::mem::replace(&mut c.out, Reply { buf: Vec::new(), resp3 });
+        let mut spans = std::mem::take(&mut self.spans);
+        let mut argv = std::mem::take(&mut self.argv);
+        loop {
+            let Some(c) = self.clients.get_mut(cid) else {
+                break;
+            };
+            if c.paused() || out.len() + c.sending.len() - c.sent > OUT_HIGH_WATER {
+                break;
+            }
+            if c.rbuf.is_empty() || c.rbuf.len() < c.need {
+                break;
+            }
+            spans.clear();
+            match parse_request(&c.rbuf, &mut spans, &limits) {
+                Ok(Parsed::Complete(n)) => {
+                    c.need = 0;
+                    let frame = c.rbuf.split_to(n).freeze();
+                    if spans.is_empty() {
+                        continue;
+                    }
+                    argv.extend(spans.drain(..).map(|a| match a {
+                        Arg::Span(s, e) => frame.slice(s..e),
+                        Arg::Owned(v) => Bytes::from(v),
+                    }));
+                    self.stats.total_commands += 1;
+                    cmd::call(self, &mut out, cid, &argv);
+                    argv.clear();
+                }
+                Ok(Parsed::Incomplete { hint }) => {
+                    c.need = hint;
+                    break;
+                }
+                Err(e) => {
+                    let text = format!("ERR {}", e.message());
+                    tracing::debug!("Protocol error from client {}: {text}", c.addr);
+                    c.flags |= flag::CLOSE_AFTER_REPLY;
+                    c.rbuf.clear();
+                    cmd::reply_error(self, &mut out, &text);
+                    break;
+                }
+            }
+        }
+        self.spans = spans;
+        self.argv = argv;
+        let Some(c) = self.clients.get_mut(cid) else {
+            return;
+        };
+        // Anything another part of the server appended to this client meanwhile goes after.
+        if !c.out.is_empty() {
+            out.buf.extend_from_slice(&c.out.buf);
+        }
+        c.out = out;
+        if c.rbuf.len() > self.config.client_query_buffer_limit {
+            tracing::warn!(
+                "Closing client that reached max query buffer length: addr={} qbuf={}",
+                c.addr,
+                c.rbuf.len()
+            );
+            self.stats.client_query_buffer_limit_disconnections += 1;
+            self.close_client(cid);
+            return;
+        }
+        if !c.out.is_empty() || c.has(flag::CLOSE_AFTER_REPLY) {
+            self.mark_pending_write(cid);
+        }
+        let c = &self.clients[cid];
+        if !c.paused() && c.pending_output() <= OUT_HIGH_WATER {
+            self.arm_recv(cid);
+        }
+    }
+
+    /// Notes that `cid` has replies to send at the end of this loop iteration.
+    pub fn mark_pending_write(&mut self, cid: usize) {
+        if let Some(c) = self.clients.get_mut(cid)
+            && !c.pending_write
+        {
+            c.pending_write = true;
+            self.pending_write.push(cid);
+        }
+    }
+
+    /// Queues one send per client with pending replies.
+    pub(crate) fn flush_pending(&mut self) {
+        let mut pending = std::mem::take(&mut self.pending_write);
+        for &cid in &pending {
+            let Some(c) = self.clients.get_mut(cid) else {
+                continue;
+            };
+            c.pending_write = false;
+            if c.closing {
+                continue;
+            }
+            if !c.send_inflight && !c.out.is_empty() {
+                std::mem::swap(&mut c.sending, &mut c.out.buf);
+                c.out.buf.clear();
+                c.sent = 0;
+                self.submit_send(cid);
+            } else if !c.send_inflight && c.has(flag::CLOSE_AFTER_REPLY) {
+                self.close_client(cid);
+            }
+        }
+        pending.clear();
+        if self.pending_write.is_empty() {
+            self.pending_write = pending;
+        }
+    }
+
+    fn submit_send(&mut self, cid: usize) {
+        let c = &mut self.clients[cid];
+        let rest = &c.sending[c.sent..];
+        let n = rest.len().min(u32::MAX as usize) as u32;
+        let ptr = rest.as_ptr();
+        let fd = c.fd;
+        c.send_inflight = true;
+        // SAFETY: `c.sending` is neither modified nor dropped while `send_inflight` is set;
+        // new replies go to `c.out`, and the slot is not freed while an operation is in flight.
+        unsafe { self.ring.send(fd, ptr, n, token(cid, TAG_SEND)) };
+    }
+
+    fn on_send(&mut self, cid: usize, res: i32) {
+        let Some(c) = self.clients.get_mut(cid) else {
+            return;
+        };
+        c.send_inflight = false;
+        if c.closing {
+            self.maybe_free(cid);
+            return;
+        }
+        if res < 0 {
+            if res == -libc::EINTR || res == -libc::EAGAIN {
+                self.submit_send(cid);
+                return;
+            }
+            tracing::debug!(
+                "Error writing to client: {}",
+                std::io::Error::from_raw_os_error(-res)
+            );
+            self.close_client(cid);
+            return;
+        }
+        let n = res as usize;
+        c.sent += n;
+        c.net_out += n as u64;
+        self.stats.net_output_bytes += n as u64;
+        if c.sent < c.sending.len() {
+            self.submit_send(cid);
+            return;
+        }
+        c.sending.clear();
+        c.sent = 0;
+        if c.sending.capacity() > 1024 * 1024 {
+            // Don't keep a huge buffer around after one big reply.
+            c.sending = Vec::new();
+        }
+        if !c.out.is_empty() || c.has(flag::CLOSE_AFTER_REPLY) {
+            self.mark_pending_write(cid);
+        }
+        // Resume a client that stopped executing because its replies piled up.
+        let c = &self.clients[cid];
+        if !c.recv_armed && !c.paused() {
+            self.process_input(cid);
+        }
+    }
+
+    /// Starts closing a client: no more I/O is issued, in-flight operations are woken by
+    /// shutting the socket down, and the slot is freed once they have completed.
+    pub fn close_client(&mut self, cid: usize) {
+        let Some(c) = self.clients.get_mut(cid) else {
+            return;
+        };
+        if !c.closing {
+            c.closing = true;
+            // SAFETY: shutdown on a socket we own; wakes any in-flight recv/send.
+            unsafe { libc::shutdown(c.fd, libc::SHUT_RDWR) };
+        }
+        self.maybe_free(cid);
+    }
+
+    fn maybe_free(&mut self, cid: usize) {
+        let Some(c) = self.clients.get(cid) else {
+            return;
+        };
+        if c.closing && !c.recv_armed && !c.send_inflight {
+            let c = self.clients.remove(cid);
+            // SAFETY: no operation on this fd is in flight any more.
+            unsafe { libc::close(c.fd) };
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! The completion loop's engine: one io_uring, set up with the flags that measure fastest here,
+//! and a narrow interface to queue operations and reap their completions.
+//!
+//! Why not tokio-uring (named by the design card): measured on these machines it costs 15–25%
+//! more CPU per request than this loop with the same ring flags, waits through epoll (so
+//! `DEFER_TASKRUN` stalls), has no multishot or buffer rings, and is unmaintained. See
+//! `../shared/IO_URING_NOTES.md` and the README's benchmark section.
+//!
+//! Every operation carries a `u64` token, `(slot << 8) | tag`, chosen by the caller: no future,
+//! no allocation, no callback per I/O. Buffers are owned by the caller and must stay valid and
+//! unmoved until the operation's completion has been reaped; the `unsafe` entry points say so.
+
+use std::io;
+use std::os::fd::RawFd;
+use std::time::Duration;
+
+use io_uring::{IoUring, cqueue, opcode, squeue, types};
+
+/// Packs a slot index and an operation tag into a completion token.
+#[inline]
+pub fn token(slot: usize, tag: u8) -> u64 {
+    ((slot as u64) << 8) | tag as u64
+}
+
+/// Splits a completion token into (slot, tag).
+#[inline]
+pub fn untoken(t: u64) -> (usize, u8) {
+    ((t >> 8) as usize, (t & 0xff) as u8)
+}
+
+/// One reaped completion.
+#[derive(Debug, Clone, Copy)]
+pub struct Completion {
+    pub token: u64,
+    pub result: i32,
+    /// Whether a multishot operation stays armed after this completion.
+    pub more: bool,
+}
+
+/// Why io_uring could not be set up, with the remedy a user needs.
+#[derive(Debug)]
+pub struct SetupError(pub String);
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub struct Ring {
+    ring: IoUring,
+    /// Human-readable description of the set-up, for the start-up banner and INFO.
+    pub description: String,
+}
+
+impl Ring {
+    /// Creates the ring, trying the fastest flag set first and falling back for older kernels.
+    pub fn new(entries: u32) -> Result<Ring, SetupError> {
+        type Setup = fn(&mut io_uring::Builder);
+        let attempts: [(&str, Setup); 3] = [
+            ("COOP_TASKRUN|TASKRUN_FLAG|SINGLE_ISSUER|DEFER_TASKRUN|SUBMIT_ALL", |b| {
+                b.setup_coop_taskrun()
+                    .setup_taskrun_flag()
+                    .setup_single_issuer()
+                    .setup_defer_taskrun()
+                    .setup_submit_all();
+            }),
+            ("COOP_TASKRUN|TASKRUN_FLAG|SUBMIT_ALL", |b| {
+                b.setup_coop_taskrun().setup_taskrun_flag().setup_submit_all();
+            }),
+            ("default flags", |_| {}),
+        ];
+        let mut last_err = None;
+        for (name, setup) in attempts {
+            let mut builder = IoUring::builder();
+            setup(&mut builder);
+            builder.setup_cqsize(entries * 4);
+            match builder.build(entries) {
+                Ok(ring) => {
+                    let registered = ring.submitter().register_ring_fd().is_ok();
+                    if !ring.params().is_feature_ext_arg() {
+                        return Err(SetupError(
+                            "io_uring is available but lacks IORING_FEAT_EXT_ARG (Linux 5.11+): \
+                             upgrade the kernel to 6.1 or later"
+                                .into(),
+                        ));
+                    }
+                    let description = format!(
+                        "io_uring {entries} entries, {name}{}",
+                        if registered { ", registered ring fd" } else { "" }
+                    );
+                    return Ok(Ring { ring, description });
+                }
+                Err(e) => last_err = Some(e),
+            }
+        }
+        Err(explain(last_err.unwrap_or_else(|| io::Error::from_raw_os_error(libc::ENOSYS))))
+    }
+
+    #[inline]
+    fn push(&mut self, sqe: squeue::Entry) {
+        // SAFETY: every entry built by this module points only at memory the caller promised
+        // to keep valid until completion (see the `unsafe fn`s below), or at nothing.
+        unsafe {
+            if self.ring.submission().push(&sqe).is_err() {
+                // Queue full: hand what we have to the kernel and retry once there is room.
+                let _ = self.ring.submit();
+                while self.ring.submission().push(&sqe).is_err() {
+                    let _ = self.ring.submit();
+                }
+            }
+        }
+    }
+
+    /// Arms a multishot accept on a listening socket.
+    pub fn accept_multi(&mut self, fd: RawFd, token: u64) {
+        let sqe = opcode::AcceptMulti::new(types::Fd(fd))
+            .flags(libc::SOCK_CLOEXEC)
+            .build()
+            .user_data(token);
+        self.push(sqe);
+    }
+
+    /// Queues a receive into `len` bytes at `buf`.
+    ///
+    /// # Safety
+    /// `buf..buf+len` must stay valid, writable and untouched until the completion is reaped.
+    pub unsafe fn recv(&mut self, fd: RawFd, buf: *mut u8, len: u32, token: u64) {
+        let sqe = opcode::Recv::new(types::Fd(fd), buf, len)
+            .build()
+            .user_data(token);
+        self.push(sqe);
+    }
+
+    /// Queues a send of `len` bytes at `buf`.
+    ///
+    /// # Safety
+    /// `buf..buf+len` must stay valid and unmodified until the completion is reaped.
+    pub unsafe fn send(&mut self, fd: RawFd, buf: *const u8, len: u32, token: u64) {
+        let sqe = opcode::Send::new(types::Fd(fd), buf, len)
+            .flags(libc::MSG_NOSIGNAL)
+            .build()
+            .user_data(token);
+        self.push(sqe);
+    }
+
+    /// Submits everything queued and waits for at least one completion or the timeout, in one
+    /// `io_uring_enter`. Then collects all available completions.
+    pub fn submit_and_wait(
+        &mut self,
+        timeout: Option<Duration>,
+        out: &mut Vec<Completion>,
+    ) -> io::Result<()> {
+        let ready = !self.ring.completion().is_empty();
+        let res = if ready {
+            self.ring.submit()
+        } else if let Some(t) = timeout {
+            let ts = types::Timespec::new()
+                .sec(t.as_secs())
+                .nsec(t.subsec_nanos());
+            let args = types::SubmitArgs::new().timespec(&ts);
+            self.ring.submitter().submit_with_args(1, &args)
+        } else {
+            self.ring.submit_and_wait(1)
+        };
+        match res {
+            Ok(_) => {}
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ETIME | libc::EINTR | libc::EBUSY)) => {}
+            Err(e) => return Err(e),
+        }
+        for cqe in self.ring.completion() {
+            out.push(Completion {
+                token: cqe.user_data(),
+                result: cqe.result(),
+                more: cqueue::more(cqe.flags()),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Turns a ring set-up failure into a message that says why and what to do.
+fn explain(e: io::Error) -> SetupError {
+    let disabled = std::fs::read_to_string("/proc/sys/kernel/io_uring_disabled")
+        .ok()
+        .and_then(|s| s.trim().parse::<i32>().ok())
+        .unwrap_or(0);
+    let msg = match e.raw_os_error() {
+        Some(libc::ENOSYS) => format!(
+            "io_uring_setup failed ({e}): this kernel has no io_uring (Linux 5.11+ required, \
+             6.1+ recommended), or a seccomp filter blocks it. In Docker, the default seccomp \
+             profile blocks io_uring: run with --security-opt seccomp=unconfined (or a profile \
+             that allows io_uring_setup, io_uring_enter and io_uring_register)."
+        ),
+        Some(libc::EPERM) if disabled != 0 => format!(
+            "io_uring_setup failed ({e}): io_uring is disabled by the sysctl \
+             kernel.io_uring_disabled={disabled}. Enable it with \
+             `sysctl -w kernel.io_uring_disabled=0` (or, for value 1, add this user to the \
+             group named in kernel.io_uring_group)."
+        ),
+        Some(libc::EPERM) => format!(
+            "io_uring_setup failed ({e}): the call was refused, most likely by a seccomp filter \
+             (Docker's and Kubernetes' default profiles block io_uring). Run the container with \
+             --security-opt seccomp=unconfined or a profile that allows io_uring_setup, \
+             io_uring_enter and io_uring_register."
+        ),
+        Some(libc::ENOMEM) => format!(
+            "io_uring_setup failed ({e}): not enough locked memory for the ring; raise \
+             `ulimit -l` (RLIMIT_MEMLOCK) or use a kernel 5.12+ that accounts rings to memcg."
+        ),
+        _ => format!("io_uring_setup failed: {e}"),
+    };
+    SetupError(msg)
+}

@@ -1,0 +1,208 @@
+//! The single-threaded server: all state (clients, databases, configuration, statistics) and the
+//! event loop that drives it.
+//!
+//! One iteration of the loop, like Redis's `aeMain` + `beforeSleep`:
+//!   1. submit queued operations and wait, in one `io_uring_enter`, for a completion or the next
+//!      cron tick (`hz`);
+//!   2. handle every completion: accept new clients, parse and execute every complete request
+//!      a receive delivered, note which clients have replies;
+//!   3. run the cron if due (active expiry, incremental rehashing, client timeouts, stats);
+//!   4. queue one send per client with pending replies (all replies of a read go out together).
+//!
+//! Nothing here is shared with another thread: handlers get `&mut Server` for the duration of a
+//! command, and nothing is locked.
+
+use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use slab::Slab;
+
+use crate::config::Config;
+use crate::keyspace::{Db, clock};
+use crate::net::client::Client;
+use crate::protocol::Arg;
+use crate::runtime::{Completion, Ring};
+use crate::stats::Stats;
+
+/// Set by SIGTERM/SIGINT; the loop notices it within one cron tick.
+pub static SIGNAL_SHUTDOWN: AtomicBool = AtomicBool::new(false);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shutdown {
+    NoSave,
+    Save,
+}
+
+pub struct Server {
+    pub config: Config,
+    pub dbs: Vec<Db>,
+    pub clients: Slab<Client>,
+    pub stats: Stats,
+    /// Changes to the dataset since start (Redis's `server.dirty`).
+    pub dirty: u64,
+    pub started: Instant,
+    pub start_unix_ms: i64,
+    pub run_id: String,
+    pub next_client_id: u64,
+    pub shutdown: Option<Shutdown>,
+    pub ring: Ring,
+    /// Listening sockets: (fd, address as text).
+    pub listeners: Vec<(RawFd, String)>,
+    /// The TCP port actually bound.
+    pub port: u16,
+    pub cronloops: u64,
+    /// Clients with replies to send at the end of this iteration.
+    pub(crate) pending_write: Vec<usize>,
+    /// Scratch buffers reused for every request (no allocation per command).
+    pub(crate) argv: Vec<Bytes>,
+    pub(crate) spans: Vec<Arg>,
+    completions: Vec<Completion>,
+    next_cron: Instant,
+}
+
+impl Server {
+    pub fn new(config: Config, ring: Ring) -> Server {
+        let now = clock::update();
+        let dbs = (0..config.databases).map(Db::new).collect();
+        let run_id = (0..40)
+            .map(|_| {
+                let d = (crate::rand::next_u64() % 16) as u8;
+                (if d < 10 { b'0' + d } else { b'a' + d - 10 }) as char
+            })
+            .collect();
+        Server {
+            config,
+            dbs,
+            clients: Slab::with_capacity(1024),
+            stats: Stats::default(),
+            dirty: 0,
+            started: Instant::now(),
+            start_unix_ms: now,
+            run_id,
+            next_client_id: 1,
+            shutdown: None,
+            ring,
+            listeners: Vec::new(),
+            port: 0,
+            cronloops: 0,
+            pending_write: Vec::with_capacity(1024),
+            argv: Vec::with_capacity(16),
+            spans: Vec::with_capacity(16),
+            completions: Vec::with_capacity(4096),
+            next_cron: Instant::now(),
+        }
+    }
+
+    fn cron_period(&self) -> Duration {
+        Duration::from_micros(1_000_000 / self.config.hz.max(1) as u64)
+    }
+
+    /// Runs until SHUTDOWN or a termination signal.
+    pub fn run(&mut self) -> std::io::Result<()> {
+        self.arm_listeners();
+        self.next_cron = Instant::now() + self.cron_period();
+        let mut completions = std::mem::take(&mut self.completions);
+        loop {
+            let timeout = self.next_cron.saturating_duration_since(Instant::now());
+            completions.clear();
+            self.ring.submit_and_wait(Some(timeout), &mut completions)?;
+            clock::update();
+            for c in &completions {
+                self.on_completion(*c);
+            }
+            if Instant::now() >= self.next_cron {
+                self.cron();
+                self.next_cron = Instant::now() + self.cron_period();
+            }
+            if SIGNAL_SHUTDOWN.load(Ordering::Relaxed) && self.shutdown.is_none() {
+                tracing::warn!("Received shutdown signal, scheduling shutdown...");
+                self.shutdown = Some(Shutdown::NoSave);
+            }
+            if self.shutdown.is_some() {
+                self.finish_shutdown();
+                return Ok(());
+            }
+            self.flush_pending();
+        }
+    }
+
+    fn finish_shutdown(&mut self) {
+        tracing::warn!("User requested shutdown...");
+        for (_, c) in self.clients.iter() {
+            // SAFETY-free: plain close of sockets we own; the process exits right after.
+            unsafe { libc::close(c.fd) };
+        }
+        for (fd, _) in &self.listeners {
+            unsafe { libc::close(*fd) };
+        }
+        if !self.config.pidfile.is_empty() {
+            let _ = std::fs::remove_file(&self.config.pidfile);
+        }
+        tracing::warn!("uredis is now ready to exit, bye bye...");
+    }
+
+    /// Periodic work, `hz` times per second (Redis's `serverCron` + `databasesCron`).
+    fn cron(&mut self) {
+        self.cronloops += 1;
+        let now = clock::now_ms();
+        let period = self.cron_period();
+        // Active expiry: up to 25% of a tick (Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC),
+        // scaled by active-expire-effort.
+        let effort = self.config.active_expire_effort;
+        let budget = period * (25 + 2 * (effort - 1)) / 100;
+        let deadline = Instant::now() + budget;
+        for db in &mut self.dbs {
+            db.active_expire(deadline);
+        }
+        if self.config.activerehashing {
+            for db in &mut self.dbs {
+                db.rehash_cron(Duration::from_millis(1));
+            }
+        }
+        // Idle client timeout.
+        if self.config.timeout > 0 {
+            let limit = self.config.timeout as i64 * 1000;
+            let idle: Vec<usize> = self
+                .clients
+                .iter()
+                .filter(|(_, c)| !c.closing && now - c.last_interaction > limit)
+                .map(|(i, _)| i)
+                .collect();
+            for cid in idle {
+                tracing::debug!("Closing idle client");
+                self.close_client(cid);
+            }
+        }
+        let cmds = self.stats.total_commands;
+        self.stats.ops_meter.sample(cmds, now);
+        let (i, o) = (self.stats.net_input_bytes, self.stats.net_output_bytes);
+        self.stats.net_in_meter.sample(i, now);
+        self.stats.net_out_meter.sample(o, now);
+    }
+
+    /// Total keys expired so far (INFO `expired_keys`).
+    pub fn expired_keys(&self) -> u64 {
+        self.dbs.iter().map(|d| d.expired_keys).sum()
+    }
+
+    /// Seconds since start.
+    pub fn uptime(&self) -> u64 {
+        self.started.elapsed().as_secs()
+    }
+}
+
+extern "C" fn on_signal(_: libc::c_int) {
+    SIGNAL_SHUTDOWN.store(true, Ordering::Relaxed);
+}
+
+/// Installs SIGTERM/SIGINT handlers that request a graceful shutdown, and ignores SIGPIPE.
+pub fn install_signal_handlers() {
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
+        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+}
