@@ -20,7 +20,11 @@ struct Cli {
     /// A redis.conf-style configuration file.
     config: Option<PathBuf>,
     /// Configuration directives, as in redis.conf: `--port 6380 --save ""`.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "--DIRECTIVE VALUE")]
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "--DIRECTIVE VALUE"
+    )]
     directives: Vec<String>,
 }
 
@@ -54,7 +58,9 @@ fn main() -> ExitCode {
     // Like redis-server, a leading `--port ...` means "no config file, only directives".
     let raw: Vec<String> = std::env::args().collect();
     let cli = match raw.get(1) {
-        Some(first) if first.starts_with("--") && !matches!(first.as_str(), "--help" | "--version") => {
+        Some(first)
+            if first.starts_with("--") && !matches!(first.as_str(), "--help" | "--version") =>
+        {
             Cli {
                 config: None,
                 directives: raw[1..].to_vec(),
@@ -70,6 +76,24 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if !cfg.get("unixsocket").unwrap_or("").is_empty() {
+        eprintln!(
+            "uredis-server: 'unixsocket' is not supported yet; connect over TCP (see README)"
+        );
+        return ExitCode::FAILURE;
+    }
+    if cfg.daemonize {
+        // Like redis-server: detach before anything else starts (the ring must be created by
+        // the process that uses it). Keep the working directory: `dir` was applied already.
+        // SAFETY: no threads exist yet, so forking here is sound.
+        if unsafe { libc::daemon(1, 0) } != 0 {
+            eprintln!(
+                "uredis-server: daemonize failed: {}",
+                std::io::Error::last_os_error()
+            );
+            return ExitCode::FAILURE;
+        }
+    }
     if let Err(e) = init_logging(&cfg) {
         eprintln!("{e}");
         return ExitCode::FAILURE;
@@ -90,8 +114,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if !cfg.pidfile.is_empty() {
-        let _ = std::fs::write(&cfg.pidfile, format!("{}\n", std::process::id()));
+    let pidfile = match (cfg.pidfile.as_str(), cfg.daemonize) {
+        ("", true) => "/var/run/redis.pid".to_string(),
+        (p, _) => p.to_string(),
+    };
+    if !pidfile.is_empty()
+        && let Err(e) = std::fs::write(&pidfile, format!("{}\n", std::process::id()))
+    {
+        tracing::warn!("Failed to write PID file {pidfile}: {e}");
     }
     install_signal_handlers();
     let port = cfg.port;
@@ -108,7 +138,12 @@ fn main() -> ExitCode {
     );
     tracing::info!(
         "Listening on {}",
-        server.listeners.iter().map(|(_, a)| a.as_str()).collect::<Vec<_>>().join(", ")
+        server
+            .listeners
+            .iter()
+            .map(|(_, a)| a.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     tracing::info!("Ready to accept connections tcp");
     match server.run() {

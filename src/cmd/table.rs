@@ -234,8 +234,10 @@ mod tests {
 
     #[test]
     fn key_positions() {
-        let mset = lookup(b"mset").unwrap();
-        assert_eq!(mset.key_positions(5), vec![1, 3]);
+        let get = lookup(b"get").unwrap();
+        assert_eq!(get.key_positions(2), vec![1]);
+        let stepped = Command::new("x", -3, 0, keys(1, -1, 2), |_, _| Ok(()));
+        assert_eq!(stepped.key_positions(5), vec![1, 3]);
         let del = lookup(b"del").unwrap();
         assert_eq!(del.key_positions(4), vec![1, 2, 3]);
     }

@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 
-use crate::cmd::table::{Command, keys, flags::*};
+use crate::cmd::table::{Command, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error};
 use crate::keyspace::{Ttl, Value};
 

@@ -85,7 +85,7 @@ impl Db {
     }
 
     fn lookup(&mut self, key: &[u8], touch: bool) -> Option<&mut Entry> {
-        if self.expires.len() > 0 {
+        if !self.expires.is_empty() {
             self.expire_if_needed(key);
         }
         let e = self.main.get_mut(key)?;
@@ -106,7 +106,7 @@ impl Db {
 
     /// Sets `key` to `value`. Returns the previous value, if any.
     pub fn set(&mut self, key: &[u8], value: Value, ttl: Ttl) -> Option<Value> {
-        if self.expires.len() > 0 {
+        if !self.expires.is_empty() {
             self.expire_if_needed(key);
         }
         let lru = clock::lru_clock();
@@ -160,7 +160,7 @@ impl Db {
 
     /// Deletes `key` (if present and not expired). Returns its entry.
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
-        if self.expires.len() > 0 && self.expire_if_needed(key) {
+        if !self.expires.is_empty() && self.expire_if_needed(key) {
             return None;
         }
         self.remove_entry(key)
@@ -224,7 +224,9 @@ impl Db {
     /// Iterates over every live key.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], &Entry)> {
         let now = clock::now_ms();
-        self.main.iter().filter(move |(_, e)| !Self::is_expired(e, now))
+        self.main
+            .iter()
+            .filter(move |(_, e)| !Self::is_expired(e, now))
     }
 
     /// Removes every key, returning the old tables so the caller can free them where it likes
@@ -313,7 +315,7 @@ impl Db {
             if sampled == 0 || due.len() * 10 <= sampled || self.expire_cursor == 0 {
                 break;
             }
-            if iterations % 16 == 0 && std::time::Instant::now() >= deadline {
+            if iterations.is_multiple_of(16) && std::time::Instant::now() >= deadline {
                 break;
             }
         }

@@ -58,15 +58,20 @@ impl Ring {
     pub fn new(entries: u32) -> Result<Ring, SetupError> {
         type Setup = fn(&mut io_uring::Builder);
         let attempts: [(&str, Setup); 3] = [
-            ("COOP_TASKRUN|TASKRUN_FLAG|SINGLE_ISSUER|DEFER_TASKRUN|SUBMIT_ALL", |b| {
+            (
+                "COOP_TASKRUN|TASKRUN_FLAG|SINGLE_ISSUER|DEFER_TASKRUN|SUBMIT_ALL",
+                |b| {
+                    b.setup_coop_taskrun()
+                        .setup_taskrun_flag()
+                        .setup_single_issuer()
+                        .setup_defer_taskrun()
+                        .setup_submit_all();
+                },
+            ),
+            ("COOP_TASKRUN|TASKRUN_FLAG|SUBMIT_ALL", |b| {
                 b.setup_coop_taskrun()
                     .setup_taskrun_flag()
-                    .setup_single_issuer()
-                    .setup_defer_taskrun()
                     .setup_submit_all();
-            }),
-            ("COOP_TASKRUN|TASKRUN_FLAG|SUBMIT_ALL", |b| {
-                b.setup_coop_taskrun().setup_taskrun_flag().setup_submit_all();
             }),
             ("default flags", |_| {}),
         ];
@@ -87,14 +92,20 @@ impl Ring {
                     }
                     let description = format!(
                         "io_uring {entries} entries, {name}{}",
-                        if registered { ", registered ring fd" } else { "" }
+                        if registered {
+                            ", registered ring fd"
+                        } else {
+                            ""
+                        }
                     );
                     return Ok(Ring { ring, description });
                 }
                 Err(e) => last_err = Some(e),
             }
         }
-        Err(explain(last_err.unwrap_or_else(|| io::Error::from_raw_os_error(libc::ENOSYS))))
+        Err(explain(last_err.unwrap_or_else(|| {
+            io::Error::from_raw_os_error(libc::ENOSYS)
+        })))
     }
 
     #[inline]
@@ -165,7 +176,11 @@ impl Ring {
         };
         match res {
             Ok(_) => {}
-            Err(e) if matches!(e.raw_os_error(), Some(libc::ETIME | libc::EINTR | libc::EBUSY)) => {}
+            Err(e)
+                if matches!(
+                    e.raw_os_error(),
+                    Some(libc::ETIME | libc::EINTR | libc::EBUSY)
+                ) => {}
             Err(e) => return Err(e),
         }
         for cqe in self.ring.completion() {
@@ -211,4 +226,62 @@ fn explain(e: io::Error) -> SetupError {
         _ => format!("io_uring_setup failed: {e}"),
     };
     SetupError(msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setup_errors_name_cause_and_fix() {
+        let e = explain(io::Error::from_raw_os_error(libc::ENOSYS)).0;
+        assert!(
+            e.contains("kernel") && e.contains("seccomp=unconfined"),
+            "{e}"
+        );
+        let e = explain(io::Error::from_raw_os_error(libc::EPERM)).0;
+        assert!(
+            e.contains("seccomp") || e.contains("io_uring_disabled"),
+            "{e}"
+        );
+        let e = explain(io::Error::from_raw_os_error(libc::ENOMEM)).0;
+        assert!(e.contains("ulimit -l"), "{e}");
+    }
+
+    #[test]
+    fn ring_round_trip_on_a_socket_pair() {
+        let mut ring = Ring::new(8).expect("io_uring available on the test machine");
+        let mut fds = [0; 2];
+        // SAFETY: socketpair fills two fds we close below.
+        assert_eq!(
+            unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, fds.as_mut_ptr()) },
+            0
+        );
+        let msg = b"hello";
+        let mut buf = [0u8; 16];
+        // SAFETY: both buffers outlive the wait below, which reaps both completions.
+        unsafe {
+            ring.recv(fds[1], buf.as_mut_ptr(), buf.len() as u32, token(7, 2));
+            ring.send(fds[0], msg.as_ptr(), msg.len() as u32, token(9, 3));
+        }
+        let mut got = Vec::new();
+        while got.len() < 2 {
+            ring.submit_and_wait(Some(Duration::from_secs(5)), &mut got)
+                .unwrap();
+        }
+        for c in &got {
+            assert_eq!(c.result, 5, "{c:?}");
+        }
+        let recv = got
+            .iter()
+            .find(|c| untoken(c.token) == (7, 2))
+            .expect("recv completion");
+        assert_eq!(recv.result, 5);
+        assert_eq!(&buf[..5], msg);
+        // SAFETY: closing the fds we created.
+        unsafe {
+            libc::close(fds[0]);
+            libc::close(fds[1]);
+        }
+    }
 }
