@@ -418,6 +418,22 @@ mod tests {
     }
 
     #[test]
+    fn lfu_counter_decays_per_period() {
+        clock::update();
+        let now = lfu_minutes();
+        if now < 3 {
+            return; // Redis's wrap-around arithmetic counts one minute less here
+        }
+        let three_min_ago = now - 3;
+        let lru = three_min_ago << 8 | 10;
+        assert_eq!(lfu_counter(lru, 0), 10);
+        assert_eq!(lfu_counter(lru, 1), 7);
+        assert_eq!(lfu_counter(lru, 2), 9);
+        assert_eq!(lfu_counter(three_min_ago << 8 | 2, 1), 0);
+        assert_eq!(lfu_counter(now << 8 | 5, 1), 5);
+    }
+
+    #[test]
     fn ttl_kept_or_cleared() {
         clock::update();
         let mut db = Db::new(0);
