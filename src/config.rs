@@ -506,6 +506,15 @@ impl Config {
         self.requirepass = self.get("requirepass").unwrap_or("").to_string();
         self.daemonize = self.get("daemonize") == Some("yes");
         self.pidfile = self.get("pidfile").unwrap_or("").to_string();
+        let lfu = self
+            .get("maxmemory-policy")
+            .is_some_and(|p| p.ends_with("-lfu"));
+        crate::keyspace::db::set_lfu(lfu.then(|| {
+            (
+                num(self, "lfu-log-factor") as u32,
+                num(self, "lfu-decay-time") as u32,
+            )
+        }));
     }
 
     /// Builds the configuration from an optional file and `--name value...` overrides, the way

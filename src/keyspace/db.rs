@@ -7,9 +7,77 @@
 //!
 //! Invariant: a key is in `expires` exactly when its entry's `expire` is non-zero.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::clock;
 use super::dict::Dict;
 use super::value::{Entry, Value};
+
+/// LFU mode, set from the configuration: 0 when maxmemory-policy is not an LFU policy, else
+/// `1 << 63 | lfu-log-factor << 32 | lfu-decay-time`. Process-wide like Redis's
+/// `server.maxmemory_policy`, which every lookup consults; when set, `Entry::lru` holds Redis's
+/// LFU data (16 bits of minutes << 8 | an 8-bit logarithmic access counter).
+static LFU: AtomicU64 = AtomicU64::new(0);
+
+/// Redis's `LFU_INIT_VAL`: the counter of a new key, so it is not evicted right away.
+const LFU_INIT_VAL: u32 = 5;
+
+/// Turns LFU tracking on (`Some((log_factor, decay_time))`) or off. Called when
+/// `maxmemory-policy`, `lfu-log-factor` or `lfu-decay-time` change.
+pub fn set_lfu(params: Option<(u32, u32)>) {
+    let v = params.map_or(0, |(f, d)| 1 << 63 | (f as u64) << 32 | d as u64);
+    LFU.store(v, Ordering::Relaxed);
+}
+
+/// `(log_factor, decay_time)` when an LFU policy is selected.
+pub fn lfu() -> Option<(u32, u32)> {
+    let v = LFU.load(Ordering::Relaxed);
+    (v != 0).then_some(((v >> 32) as u32 & 0x7fff_ffff, v as u32))
+}
+
+/// Redis's `LFUGetTimeInMinutes`.
+fn lfu_minutes() -> u32 {
+    ((clock::now_ms() / 60_000) & 0xffff) as u32
+}
+
+/// The access counter of an entry after decay (Redis's `LFUDecrAndReturn`), without updating it.
+pub fn lfu_counter(lru: u32, decay_time: u32) -> u32 {
+    let ldt = lru >> 8;
+    let counter = lru & 255;
+    let now = lfu_minutes();
+    let elapsed = if now >= ldt {
+        now - ldt
+    } else {
+        65535 - ldt + now
+    };
+    let periods = elapsed.checked_div(decay_time).unwrap_or(0);
+    counter.saturating_sub(periods)
+}
+
+/// The `lru` field for a value created now (Redis's `createObject`).
+pub fn new_lru() -> u32 {
+    match lfu() {
+        Some(_) => lfu_minutes() << 8 | LFU_INIT_VAL,
+        None => clock::lru_clock(),
+    }
+}
+
+/// The `lru` field after an access (Redis's `updateLFU`, or the LRU clock).
+pub fn touched_lru(lru: u32) -> u32 {
+    let Some((log_factor, decay)) = lfu() else {
+        return clock::lru_clock();
+    };
+    let mut counter = lfu_counter(lru, decay);
+    if counter < 255 {
+        // LFULogIncr: the higher the counter, the less likely it grows.
+        let r = (crate::rand::next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let base = counter.saturating_sub(LFU_INIT_VAL) as f64;
+        if r < 1.0 / (base * log_factor as f64 + 1.0) {
+            counter += 1;
+        }
+    }
+    lfu_minutes() << 8 | counter
+}
 
 /// What to do with an existing key's TTL when its value is replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +158,7 @@ impl Db {
         }
         let e = self.main.get_mut(key)?;
         if touch {
-            e.lru = clock::lru_clock();
+            e.lru = touched_lru(e.lru);
         }
         Some(e)
     }
@@ -109,16 +177,19 @@ impl Db {
         if !self.expires.is_empty() {
             self.expire_if_needed(key);
         }
-        let lru = clock::lru_clock();
         let mut value = Some(value);
         let (e, existed) = self.main.get_or_insert_with(key, || Entry {
             value: Value::Int(0),
             expire: 0,
-            lru,
+            lru: new_lru(),
         });
         let new = value.take().unwrap_or(Value::Int(0));
         let old = std::mem::replace(&mut e.value, new);
-        e.lru = lru;
+        if existed {
+            // Redis looks the key up for writing (an access) and, under LFU, keeps the old
+            // counter on overwrite; under LRU the new value's access time is now.
+            e.lru = touched_lru(e.lru);
+        }
         let old_expire = e.expire;
         let new_expire = match ttl {
             Ttl::Clear => 0,
@@ -346,6 +417,22 @@ mod tests {
         }
         assert_eq!(db.len(), 1);
         assert_eq!(db.expired_keys, 1001);
+    }
+
+    #[test]
+    fn lfu_counter_decays_per_period() {
+        clock::update();
+        let now = lfu_minutes();
+        if now < 3 {
+            return; // Redis's wrap-around arithmetic counts one minute less here
+        }
+        let three_min_ago = now - 3;
+        let lru = three_min_ago << 8 | 10;
+        assert_eq!(lfu_counter(lru, 0), 10);
+        assert_eq!(lfu_counter(lru, 1), 7);
+        assert_eq!(lfu_counter(lru, 2), 9);
+        assert_eq!(lfu_counter(three_min_ago << 8 | 2, 1), 0);
+        assert_eq!(lfu_counter(now << 8 | 5, 1), 5);
     }
 
     #[test]
