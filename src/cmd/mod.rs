@@ -9,6 +9,7 @@
 //! text here, in one place.
 
 pub mod args;
+pub mod docs;
 pub mod table;
 
 use std::borrow::Cow;

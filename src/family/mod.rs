@@ -1,6 +1,7 @@
 //! Command families, one file per group of Redis commands. Each file documents its commands,
 //! implements them as `cmd_<name>` handlers, and ends with its registration table `COMMANDS`.
 
+pub mod command;
 pub mod connection;
 pub mod keys;
 pub mod server;
@@ -14,4 +15,5 @@ pub static TABLES: &[&[Command]] = &[
     string::COMMANDS,
     keys::COMMANDS,
     server::COMMANDS,
+    command::COMMANDS,
 ];

@@ -1,0 +1,2817 @@
+//! What `COMMAND INFO` and `COMMAND DOCS` report about a command beyond our command table:
+//! ACL categories, command tips, key specs, and the documentation (summary, since, group,
+//! complexity, doc flags, deprecation, history, the argument tree). Arity, flags and legacy key
+//! positions are *not* here: they come from the hand-written table in each family.
+//!
+//! Everything below the `GENERATED` marker is generated from a real redis-server 7.0.15, keyed
+//! by command full name and sorted by it. To regenerate (with `redis-server` 7.0.15 on PATH):
+//!
+//! ```text
+//! cargo test --test command -- --ignored regenerate_docs
+//! ```
+//!
+//! The generator (`tests/command.rs`) queries `COMMAND INFO` and `COMMAND DOCS` for a fixed list
+//! of names over RESP3 and rewrites the part of this file after the marker; the entries for
+//! commands Redis 7.0.15 lacks (`client|no-touch`, `client|setinfo`, both 7.2) are hand-written
+//! in the generator following Redis 7.2's command JSON files.
+
+/// One command's data, as Redis 7.0.15 reports it.
+#[derive(Debug)]
+pub struct Doc {
+    /// Lower-case full name (`config|get`).
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub since: &'static str,
+    pub group: &'static str,
+    pub complexity: Option<&'static str>,
+    /// `deprecated`, `syscmd`; reported only when non-empty.
+    pub doc_flags: &'static [&'static str],
+    pub deprecated_since: Option<&'static str>,
+    pub replaced_by: Option<&'static str>,
+    /// `(version, change)` pairs.
+    pub history: Option<&'static [(&'static str, &'static str)]>,
+    pub arguments: Option<&'static [Arg]>,
+    /// With their `@`, in Redis's category order (implicit categories included).
+    pub acl_categories: &'static [&'static str],
+    pub tips: &'static [&'static str],
+    pub key_specs: &'static [KeySpec],
+}
+
+impl Doc {
+    /// A base for struct-update syntax in the generated entries.
+    pub const EMPTY: Doc = Doc {
+        name: "",
+        summary: "",
+        since: "",
+        group: "",
+        complexity: None,
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        arguments: None,
+        acl_categories: &[],
+        tips: &[],
+        key_specs: &[],
+    };
+}
+
+/// One node of a command's argument tree (`COMMAND DOCS ... arguments`).
+#[derive(Debug)]
+pub struct Arg {
+    pub name: &'static str,
+    /// `string`, `integer`, `double`, `key`, `pattern`, `unix-time`, `pure-token`, `oneof`,
+    /// `block`.
+    pub kind: &'static str,
+    pub key_spec_index: Option<i64>,
+    pub token: Option<&'static str>,
+    pub summary: Option<&'static str>,
+    pub since: Option<&'static str>,
+    pub deprecated_since: Option<&'static str>,
+    /// `optional`, `multiple`, `multiple_token`; reported only when non-empty.
+    pub flags: &'static [&'static str],
+    /// Present for `oneof` and `block` arguments.
+    pub arguments: Option<&'static [Arg]>,
+}
+
+impl Arg {
+    /// A base for struct-update syntax in the generated entries.
+    pub const EMPTY: Arg = Arg {
+        name: "",
+        kind: "",
+        key_spec_index: None,
+        token: None,
+        summary: None,
+        since: None,
+        deprecated_since: None,
+        flags: &[],
+        arguments: None,
+    };
+}
+
+/// A key specification: where a command's keys start and how to find them from there.
+#[derive(Debug)]
+pub struct KeySpec {
+    pub notes: Option<&'static str>,
+    /// `RO`, `RW`, `OW`, `RM`, `access`, `update`, `insert`, `delete`, `not_key`,
+    /// `incomplete`, `variable_flags`, in Redis's order.
+    pub flags: &'static [&'static str],
+    pub begin_search: BeginSearch,
+    pub find_keys: FindKeys,
+}
+
+impl KeySpec {
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.contains(&flag)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum BeginSearch {
+    Unknown,
+    /// The first key is at this argument index.
+    Index(i64),
+    /// The first key follows `keyword`, searched from `startfrom` (negative: from the end,
+    /// backwards).
+    Keyword {
+        keyword: &'static str,
+        startfrom: i64,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum FindKeys {
+    Unknown,
+    /// Keys up to `lastkey` (relative to the first key; negative: from the end), every
+    /// `keystep`; with a negative `lastkey`, `limit` > 0 stops after 1/limit of the remaining
+    /// arguments.
+    Range {
+        lastkey: i64,
+        keystep: i64,
+        limit: i64,
+    },
+    /// The number of keys is at `keynumidx` (relative to the begin_search result); keys start
+    /// `firstkey` after that and come every `keystep`.
+    Keynum {
+        keynumidx: i64,
+        firstkey: i64,
+        keystep: i64,
+    },
+}
+
+/// The entry for `name` (lower-case full name), if we have one.
+pub fn get(name: &str) -> Option<&'static Doc> {
+    DOCS.binary_search_by(|d| d.name.cmp(name))
+        .ok()
+        .and_then(|i| DOCS.get(i))
+}
+
+// ---- GENERATED: everything below is written by `regenerate_docs` in tests/command.rs ----
+pub static DOCS: &[Doc] = &[
+    Doc {
+        name: "append",
+        summary: "Append a value to a key",
+        since: "2.0.0",
+        group: "string",
+        complexity: Some(
+            "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "value",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@string", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client",
+        summary: "A container for client connection commands",
+        since: "2.4.0",
+        group: "connection",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|getname",
+        summary: "Get the current connection name",
+        since: "2.6.9",
+        group: "connection",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "5.0.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|id",
+        summary: "Returns the client ID for the current connection",
+        since: "5.0.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|info",
+        summary: "Returns information about the current client connection.",
+        since: "6.2.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@connection"],
+        tips: &["nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|kill",
+        summary: "Kill the connection of a client",
+        since: "2.4.0",
+        group: "connection",
+        complexity: Some("O(N) where N is the number of client connections"),
+        history: Some(&[
+            ("2.8.12", "Added new filter format."),
+            ("2.8.12", "`ID` option."),
+            ("3.2.0", "Added `master` type in for `TYPE` option."),
+            (
+                "5.0.0",
+                "Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility.",
+            ),
+            ("6.2.0", "`LADDR` option."),
+        ]),
+        arguments: Some(&[Arg {
+            name: "filter",
+            kind: "oneof",
+            arguments: Some(&[
+                Arg {
+                    name: "ip:port",
+                    kind: "string",
+                    deprecated_since: Some("2.8.12"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "new-format",
+                    kind: "oneof",
+                    flags: &["multiple"],
+                    arguments: Some(&[
+                        Arg {
+                            name: "client-id",
+                            kind: "integer",
+                            token: Some("ID"),
+                            since: Some("2.8.12"),
+                            flags: &["optional"],
+                            ..Arg::EMPTY
+                        },
+                        Arg {
+                            name: "normal_master_slave_pubsub",
+                            kind: "oneof",
+                            token: Some("TYPE"),
+                            since: Some("2.8.12"),
+                            flags: &["optional"],
+                            arguments: Some(&[
+                                Arg {
+                                    name: "normal",
+                                    kind: "pure-token",
+                                    token: Some("NORMAL"),
+                                    ..Arg::EMPTY
+                                },
+                                Arg {
+                                    name: "master",
+                                    kind: "pure-token",
+                                    token: Some("MASTER"),
+                                    since: Some("3.2.0"),
+                                    ..Arg::EMPTY
+                                },
+                                Arg {
+                                    name: "slave",
+                                    kind: "pure-token",
+                                    token: Some("SLAVE"),
+                                    ..Arg::EMPTY
+                                },
+                                Arg {
+                                    name: "replica",
+                                    kind: "pure-token",
+                                    token: Some("REPLICA"),
+                                    since: Some("5.0.0"),
+                                    ..Arg::EMPTY
+                                },
+                                Arg {
+                                    name: "pubsub",
+                                    kind: "pure-token",
+                                    token: Some("PUBSUB"),
+                                    ..Arg::EMPTY
+                                },
+                            ]),
+                            ..Arg::EMPTY
+                        },
+                        Arg {
+                            name: "username",
+                            kind: "string",
+                            token: Some("USER"),
+                            flags: &["optional"],
+                            ..Arg::EMPTY
+                        },
+                        Arg {
+                            name: "ip:port",
+                            kind: "string",
+                            token: Some("ADDR"),
+                            flags: &["optional"],
+                            ..Arg::EMPTY
+                        },
+                        Arg {
+                            name: "ip:port",
+                            kind: "string",
+                            token: Some("LADDR"),
+                            since: Some("6.2.0"),
+                            flags: &["optional"],
+                            ..Arg::EMPTY
+                        },
+                        Arg {
+                            name: "yes/no",
+                            kind: "string",
+                            token: Some("SKIPME"),
+                            flags: &["optional"],
+                            ..Arg::EMPTY
+                        },
+                    ]),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|list",
+        summary: "Get the list of client connections",
+        since: "2.4.0",
+        group: "connection",
+        complexity: Some("O(N) where N is the number of client connections"),
+        history: Some(&[
+            ("2.8.12", "Added unique client `id` field."),
+            ("5.0.0", "Added optional `TYPE` filter."),
+            ("6.0.0", "Added `user` field."),
+            (
+                "6.2.0",
+                "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter.",
+            ),
+            (
+                "7.0.0",
+                "Added `resp`, `multi-mem`, `rbs` and `rbp` fields.",
+            ),
+            ("7.0.3", "Added `ssub` field."),
+        ]),
+        arguments: Some(&[
+            Arg {
+                name: "normal_master_replica_pubsub",
+                kind: "oneof",
+                token: Some("TYPE"),
+                since: Some("5.0.0"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "normal",
+                        kind: "pure-token",
+                        token: Some("NORMAL"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "master",
+                        kind: "pure-token",
+                        token: Some("MASTER"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "replica",
+                        kind: "pure-token",
+                        token: Some("REPLICA"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "pubsub",
+                        kind: "pure-token",
+                        token: Some("PUBSUB"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "id",
+                kind: "block",
+                token: Some("ID"),
+                since: Some("6.2.0"),
+                flags: &["optional"],
+                arguments: Some(&[Arg {
+                    name: "client-id",
+                    kind: "integer",
+                    flags: &["multiple"],
+                    ..Arg::EMPTY
+                }]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+        tips: &["nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|no-evict",
+        summary: "Set client eviction mode for the current connection",
+        since: "7.0.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "enabled",
+            kind: "oneof",
+            arguments: Some(&[
+                Arg {
+                    name: "on",
+                    kind: "pure-token",
+                    token: Some("ON"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "off",
+                    kind: "pure-token",
+                    token: Some("OFF"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|no-touch",
+        summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
+        since: "7.2.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "enabled",
+            kind: "oneof",
+            arguments: Some(&[
+                Arg {
+                    name: "on",
+                    kind: "pure-token",
+                    token: Some("ON"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "off",
+                    kind: "pure-token",
+                    token: Some("OFF"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|reply",
+        summary: "Instruct the server whether to reply to commands",
+        since: "3.2.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "on_off_skip",
+            kind: "oneof",
+            arguments: Some(&[
+                Arg {
+                    name: "on",
+                    kind: "pure-token",
+                    token: Some("ON"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "off",
+                    kind: "pure-token",
+                    token: Some("OFF"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "skip",
+                    kind: "pure-token",
+                    token: Some("SKIP"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|setinfo",
+        summary: "Sets information specific to the client or connection.",
+        since: "7.2.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "attr",
+            kind: "oneof",
+            arguments: Some(&[
+                Arg {
+                    name: "libname",
+                    kind: "string",
+                    token: Some("lib-name"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "libver",
+                    kind: "string",
+                    token: Some("lib-ver"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|setname",
+        summary: "Set the current connection name",
+        since: "2.6.9",
+        group: "connection",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "connection-name",
+            kind: "string",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "command",
+        summary: "Get array of Redis command details",
+        since: "2.8.13",
+        group: "server",
+        complexity: Some("O(N) where N is the total number of Redis commands"),
+        acl_categories: &["@slow", "@connection"],
+        tips: &["nondeterministic_output_order"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "command|count",
+        summary: "Get total number of Redis commands",
+        since: "2.8.13",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "command|docs",
+        summary: "Get array of specific Redis command documentation",
+        since: "7.0.0",
+        group: "server",
+        complexity: Some("O(N) where N is the number of commands to look up"),
+        arguments: Some(&[Arg {
+            name: "command-name",
+            kind: "string",
+            flags: &["optional", "multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow", "@connection"],
+        tips: &["nondeterministic_output_order"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "command|getkeys",
+        summary: "Extract keys given a full Redis command",
+        since: "2.8.13",
+        group: "server",
+        complexity: Some("O(N) where N is the number of arguments to the command"),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "command|getkeysandflags",
+        summary: "Extract keys and access flags given a full Redis command",
+        since: "7.0.0",
+        group: "server",
+        complexity: Some("O(N) where N is the number of arguments to the command"),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "command|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "5.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "command|info",
+        summary: "Get array of specific Redis command details, or all when no argument is given.",
+        since: "2.8.13",
+        group: "server",
+        complexity: Some("O(N) where N is the number of commands to look up"),
+        history: Some(&[(
+            "7.0.0",
+            "Allowed to be called with no argument to get info on all commands.",
+        )]),
+        arguments: Some(&[Arg {
+            name: "command-name",
+            kind: "string",
+            flags: &["optional", "multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow", "@connection"],
+        tips: &["nondeterministic_output_order"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "command|list",
+        summary: "Get an array of Redis command names",
+        since: "7.0.0",
+        group: "server",
+        complexity: Some("O(N) where N is the total number of Redis commands"),
+        arguments: Some(&[Arg {
+            name: "filterby",
+            kind: "oneof",
+            token: Some("FILTERBY"),
+            flags: &["optional"],
+            arguments: Some(&[
+                Arg {
+                    name: "module-name",
+                    kind: "string",
+                    token: Some("MODULE"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "category",
+                    kind: "string",
+                    token: Some("ACLCAT"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "pattern",
+                    kind: "pattern",
+                    token: Some("PATTERN"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow", "@connection"],
+        tips: &["nondeterministic_output_order"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "config",
+        summary: "A container for server configuration commands",
+        since: "2.0.0",
+        group: "server",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "config|get",
+        summary: "Get the values of configuration parameters",
+        since: "2.0.0",
+        group: "server",
+        complexity: Some("O(N) when N is the number of configuration parameters provided"),
+        history: Some(&[(
+            "7.0.0",
+            "Added the ability to pass multiple pattern parameters in one call",
+        )]),
+        arguments: Some(&[Arg {
+            name: "parameter",
+            kind: "block",
+            flags: &["multiple"],
+            arguments: Some(&[Arg {
+                name: "parameter",
+                kind: "string",
+                ..Arg::EMPTY
+            }]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "config|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "5.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "config|resetstat",
+        summary: "Reset the stats returned by INFO",
+        since: "2.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "config|set",
+        summary: "Set configuration parameters to the given values",
+        since: "2.0.0",
+        group: "server",
+        complexity: Some("O(N) when N is the number of configuration parameters provided"),
+        history: Some(&[(
+            "7.0.0",
+            "Added the ability to set multiple parameters in one call.",
+        )]),
+        arguments: Some(&[Arg {
+            name: "parameter_value",
+            kind: "block",
+            flags: &["multiple"],
+            arguments: Some(&[
+                Arg {
+                    name: "parameter",
+                    kind: "string",
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "value",
+                    kind: "string",
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "copy",
+        summary: "Copy a key",
+        since: "6.2.0",
+        group: "generic",
+        complexity: Some(
+            "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "source",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "destination",
+                kind: "key",
+                key_spec_index: Some(1),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "destination-db",
+                kind: "integer",
+                token: Some("DB"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "replace",
+                kind: "pure-token",
+                token: Some("REPLACE"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@keyspace", "@write", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "dbsize",
+        summary: "Return the number of keys in the selected database",
+        since: "1.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@keyspace", "@read", "@fast"],
+        tips: &["request_policy:all_shards", "response_policy:agg_sum"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "debug",
+        summary: "A container for debugging commands",
+        since: "1.0.0",
+        group: "server",
+        complexity: Some("Depends on subcommand."),
+        doc_flags: &["syscmd"],
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "decr",
+        summary: "Decrement the integer value of a key by one",
+        since: "1.0.0",
+        group: "string",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@write", "@string", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "decrby",
+        summary: "Decrement the integer value of a key by the given number",
+        since: "1.0.0",
+        group: "string",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "decrement",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@string", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "del",
+        summary: "Delete a key",
+        since: "1.0.0",
+        group: "generic",
+        complexity: Some(
+            "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).",
+        ),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@write", "@slow"],
+        tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RM", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "echo",
+        summary: "Echo the given string",
+        since: "1.0.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "message",
+            kind: "string",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@fast", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "exists",
+        summary: "Determine if a key exists",
+        since: "1.0.0",
+        group: "generic",
+        complexity: Some("O(N) where N is the number of keys to check."),
+        history: Some(&[("3.0.3", "Accepts multiple `key` arguments.")]),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@read", "@fast"],
+        tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "expire",
+        summary: "Set a key's time to live in seconds",
+        since: "1.0.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        history: Some(&[("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "seconds",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "condition",
+                kind: "oneof",
+                since: Some("7.0.0"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "nx",
+                        kind: "pure-token",
+                        token: Some("NX"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "xx",
+                        kind: "pure-token",
+                        token: Some("XX"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "gt",
+                        kind: "pure-token",
+                        token: Some("GT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "lt",
+                        kind: "pure-token",
+                        token: Some("LT"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@keyspace", "@write", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "expireat",
+        summary: "Set the expiration for a key as a UNIX timestamp",
+        since: "1.2.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        history: Some(&[("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "unix-time-seconds",
+                kind: "unix-time",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "condition",
+                kind: "oneof",
+                since: Some("7.0.0"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "nx",
+                        kind: "pure-token",
+                        token: Some("NX"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "xx",
+                        kind: "pure-token",
+                        token: Some("XX"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "gt",
+                        kind: "pure-token",
+                        token: Some("GT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "lt",
+                        kind: "pure-token",
+                        token: Some("LT"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@keyspace", "@write", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "expiretime",
+        summary: "Get the expiration Unix timestamp for a key",
+        since: "7.0.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@read", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "flushall",
+        summary: "Remove all keys from all databases",
+        since: "1.0.0",
+        group: "server",
+        complexity: Some("O(N) where N is the total number of keys in all databases"),
+        history: Some(&[
+            ("4.0.0", "Added the `ASYNC` flushing mode modifier."),
+            ("6.2.0", "Added the `SYNC` flushing mode modifier."),
+        ]),
+        arguments: Some(&[Arg {
+            name: "async",
+            kind: "oneof",
+            flags: &["optional"],
+            arguments: Some(&[
+                Arg {
+                    name: "async",
+                    kind: "pure-token",
+                    token: Some("ASYNC"),
+                    since: Some("4.0.0"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "sync",
+                    kind: "pure-token",
+                    token: Some("SYNC"),
+                    since: Some("6.2.0"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@write", "@slow", "@dangerous"],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "flushdb",
+        summary: "Remove all keys from the current database",
+        since: "1.0.0",
+        group: "server",
+        complexity: Some("O(N) where N is the number of keys in the selected database"),
+        history: Some(&[
+            ("4.0.0", "Added the `ASYNC` flushing mode modifier."),
+            ("6.2.0", "Added the `SYNC` flushing mode modifier."),
+        ]),
+        arguments: Some(&[Arg {
+            name: "async",
+            kind: "oneof",
+            flags: &["optional"],
+            arguments: Some(&[
+                Arg {
+                    name: "async",
+                    kind: "pure-token",
+                    token: Some("ASYNC"),
+                    since: Some("4.0.0"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "sync",
+                    kind: "pure-token",
+                    token: Some("SYNC"),
+                    since: Some("6.2.0"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@write", "@slow", "@dangerous"],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "get",
+        summary: "Get the value of a key",
+        since: "1.0.0",
+        group: "string",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@string", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "getdel",
+        summary: "Get the value of a key and delete the key",
+        since: "6.2.0",
+        group: "string",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@write", "@string", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "getex",
+        summary: "Get the value of a key and optionally set its expiration",
+        since: "6.2.0",
+        group: "string",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "expiration",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "seconds",
+                        kind: "integer",
+                        token: Some("EX"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "milliseconds",
+                        kind: "integer",
+                        token: Some("PX"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "unix-time-seconds",
+                        kind: "unix-time",
+                        token: Some("EXAT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "unix-time-milliseconds",
+                        kind: "unix-time",
+                        token: Some("PXAT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "persist",
+                        kind: "pure-token",
+                        token: Some("PERSIST"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@string", "@fast"],
+        key_specs: &[KeySpec {
+            notes: Some("RW and UPDATE because it changes the TTL"),
+            flags: &["RW", "access", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "getrange",
+        summary: "Get a substring of the string stored at a key",
+        since: "2.4.0",
+        group: "string",
+        complexity: Some(
+            "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "start",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "end",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@string", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "getset",
+        summary: "Set the string value of a key and return its old value",
+        since: "1.0.0",
+        group: "string",
+        complexity: Some("O(1)"),
+        deprecated_since: Some("6.2.0"),
+        replaced_by: Some("`SET` with the `!GET` argument"),
+        doc_flags: &["deprecated"],
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "value",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@string", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hello",
+        summary: "Handshake with Redis",
+        since: "6.0.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        history: Some(&[(
+            "6.2.0",
+            "`protover` made optional; when called without arguments the command reports the current connection's context.",
+        )]),
+        arguments: Some(&[Arg {
+            name: "arguments",
+            kind: "block",
+            flags: &["optional"],
+            arguments: Some(&[
+                Arg {
+                    name: "protover",
+                    kind: "integer",
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "username_password",
+                    kind: "block",
+                    token: Some("AUTH"),
+                    flags: &["optional"],
+                    arguments: Some(&[
+                        Arg {
+                            name: "username",
+                            kind: "string",
+                            ..Arg::EMPTY
+                        },
+                        Arg {
+                            name: "password",
+                            kind: "string",
+                            ..Arg::EMPTY
+                        },
+                    ]),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "clientname",
+                    kind: "string",
+                    token: Some("SETNAME"),
+                    flags: &["optional"],
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@fast", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "incr",
+        summary: "Increment the integer value of a key by one",
+        since: "1.0.0",
+        group: "string",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@write", "@string", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "incrby",
+        summary: "Increment the integer value of a key by the given amount",
+        since: "1.0.0",
+        group: "string",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "increment",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@string", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "incrbyfloat",
+        summary: "Increment the float value of a key by the given amount",
+        since: "2.6.0",
+        group: "string",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "increment",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@string", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "info",
+        summary: "Get information and statistics about the server",
+        since: "1.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        history: Some(&[(
+            "7.0.0",
+            "Added support for taking multiple section arguments.",
+        )]),
+        arguments: Some(&[Arg {
+            name: "section",
+            kind: "string",
+            flags: &["optional", "multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow", "@dangerous"],
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "keys",
+        summary: "Find all keys matching the given pattern",
+        since: "1.0.0",
+        group: "generic",
+        complexity: Some(
+            "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.",
+        ),
+        arguments: Some(&[Arg {
+            name: "pattern",
+            kind: "pattern",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@read", "@slow", "@dangerous"],
+        tips: &["request_policy:all_shards", "nondeterministic_output_order"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "lcs",
+        summary: "Find longest common substring",
+        since: "7.0.0",
+        group: "string",
+        complexity: Some("O(N*M) where N and M are the lengths of s1 and s2, respectively"),
+        arguments: Some(&[
+            Arg {
+                name: "key1",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key2",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "len",
+                kind: "pure-token",
+                token: Some("LEN"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "idx",
+                kind: "pure-token",
+                token: Some("IDX"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "len",
+                kind: "integer",
+                token: Some("MINMATCHLEN"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withmatchlen",
+                kind: "pure-token",
+                token: Some("WITHMATCHLEN"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@string", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 1,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "mget",
+        summary: "Get the values of all the given keys",
+        since: "1.0.0",
+        group: "string",
+        complexity: Some("O(N) where N is the number of keys to retrieve."),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@string", "@fast"],
+        tips: &["request_policy:multi_shard"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "move",
+        summary: "Move a key to another database",
+        since: "1.0.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "db",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@keyspace", "@write", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "mset",
+        summary: "Set multiple keys to multiple values",
+        since: "1.0.1",
+        group: "string",
+        complexity: Some("O(N) where N is the number of keys to set."),
+        arguments: Some(&[Arg {
+            name: "key_value",
+            kind: "block",
+            flags: &["multiple"],
+            arguments: Some(&[
+                Arg {
+                    name: "key",
+                    kind: "key",
+                    key_spec_index: Some(0),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "value",
+                    kind: "string",
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@write", "@string", "@slow"],
+        tips: &[
+            "request_policy:multi_shard",
+            "response_policy:all_succeeded",
+        ],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["OW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 2,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "msetnx",
+        summary: "Set multiple keys to multiple values, only if none of the keys exist",
+        since: "1.0.1",
+        group: "string",
+        complexity: Some("O(N) where N is the number of keys to set."),
+        arguments: Some(&[Arg {
+            name: "key_value",
+            kind: "block",
+            flags: &["multiple"],
+            arguments: Some(&[
+                Arg {
+                    name: "key",
+                    kind: "key",
+                    key_spec_index: Some(0),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "value",
+                    kind: "string",
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@write", "@string", "@slow"],
+        tips: &["request_policy:multi_shard", "response_policy:agg_min"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["OW", "insert"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 2,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "object",
+        summary: "A container for object introspection commands",
+        since: "2.2.3",
+        group: "generic",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "object|encoding",
+        summary: "Inspect the internal encoding of a Redis object",
+        since: "2.2.3",
+        group: "generic",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@read", "@slow"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "object|freq",
+        summary: "Get the logarithmic access frequency counter of a Redis object",
+        since: "4.0.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@read", "@slow"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "object|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "6.2.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        acl_categories: &["@keyspace", "@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "object|idletime",
+        summary: "Get the time since a Redis object was last accessed",
+        since: "2.2.3",
+        group: "generic",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@read", "@slow"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "object|refcount",
+        summary: "Get the number of references to the value of the key",
+        since: "2.2.3",
+        group: "generic",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@read", "@slow"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "persist",
+        summary: "Remove the expiration from a key",
+        since: "2.2.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@write", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pexpire",
+        summary: "Set a key's time to live in milliseconds",
+        since: "2.6.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        history: Some(&[("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "milliseconds",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "condition",
+                kind: "oneof",
+                since: Some("7.0.0"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "nx",
+                        kind: "pure-token",
+                        token: Some("NX"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "xx",
+                        kind: "pure-token",
+                        token: Some("XX"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "gt",
+                        kind: "pure-token",
+                        token: Some("GT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "lt",
+                        kind: "pure-token",
+                        token: Some("LT"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@keyspace", "@write", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pexpireat",
+        summary: "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
+        since: "2.6.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        history: Some(&[("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "unix-time-milliseconds",
+                kind: "unix-time",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "condition",
+                kind: "oneof",
+                since: Some("7.0.0"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "nx",
+                        kind: "pure-token",
+                        token: Some("NX"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "xx",
+                        kind: "pure-token",
+                        token: Some("XX"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "gt",
+                        kind: "pure-token",
+                        token: Some("GT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "lt",
+                        kind: "pure-token",
+                        token: Some("LT"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@keyspace", "@write", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pexpiretime",
+        summary: "Get the expiration Unix timestamp for a key in milliseconds",
+        since: "7.0.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@read", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "ping",
+        summary: "Ping the server",
+        since: "1.0.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "message",
+            kind: "string",
+            flags: &["optional"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@fast", "@connection"],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "psetex",
+        summary: "Set the value and expiration in milliseconds of a key",
+        since: "2.6.0",
+        group: "string",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "milliseconds",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "value",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@string", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["OW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pttl",
+        summary: "Get the time to live for a key in milliseconds",
+        since: "2.6.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        history: Some(&[("2.8.0", "Added the -2 reply.")]),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@read", "@fast"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "quit",
+        summary: "Close the connection",
+        since: "1.0.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        acl_categories: &["@fast", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "randomkey",
+        summary: "Return a random key from the keyspace",
+        since: "1.0.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        acl_categories: &["@keyspace", "@read", "@slow"],
+        tips: &["request_policy:all_shards", "nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "rename",
+        summary: "Rename a key",
+        since: "1.0.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "newkey",
+                kind: "key",
+                key_spec_index: Some(1),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@keyspace", "@write", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "delete"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "renamenx",
+        summary: "Rename a key, only if the new key does not exist",
+        since: "1.0.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        history: Some(&[(
+            "3.2.0",
+            "The command no longer returns an error when source and destination names are the same.",
+        )]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "newkey",
+                kind: "key",
+                key_spec_index: Some(1),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@keyspace", "@write", "@fast"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "delete"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["OW", "insert"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "reset",
+        summary: "Reset the connection",
+        since: "6.2.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        acl_categories: &["@fast", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "scan",
+        summary: "Incrementally iterate the keys space",
+        since: "2.8.0",
+        group: "generic",
+        complexity: Some(
+            "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
+        ),
+        history: Some(&[("6.0.0", "Added the `TYPE` subcommand.")]),
+        arguments: Some(&[
+            Arg {
+                name: "cursor",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "pattern",
+                kind: "pattern",
+                token: Some("MATCH"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("COUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "type",
+                kind: "string",
+                token: Some("TYPE"),
+                since: Some("6.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@keyspace", "@read", "@slow"],
+        tips: &["nondeterministic_output", "request_policy:special"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "select",
+        summary: "Change the selected database for the current connection",
+        since: "1.0.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "index",
+            kind: "integer",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@fast", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "set",
+        summary: "Set the string value of a key",
+        since: "1.0.0",
+        group: "string",
+        complexity: Some("O(1)"),
+        history: Some(&[
+            ("2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."),
+            ("6.0.0", "Added the `KEEPTTL` option."),
+            ("6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."),
+            (
+                "7.0.0",
+                "Allowed the `NX` and `GET` options to be used together.",
+            ),
+        ]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "value",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "condition",
+                kind: "oneof",
+                since: Some("2.6.12"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "nx",
+                        kind: "pure-token",
+                        token: Some("NX"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "xx",
+                        kind: "pure-token",
+                        token: Some("XX"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "get",
+                kind: "pure-token",
+                token: Some("GET"),
+                since: Some("6.2.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "expiration",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "seconds",
+                        kind: "integer",
+                        token: Some("EX"),
+                        since: Some("2.6.12"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "milliseconds",
+                        kind: "integer",
+                        token: Some("PX"),
+                        since: Some("2.6.12"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "unix-time-seconds",
+                        kind: "unix-time",
+                        token: Some("EXAT"),
+                        since: Some("6.2.0"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "unix-time-milliseconds",
+                        kind: "unix-time",
+                        token: Some("PXAT"),
+                        since: Some("6.2.0"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "keepttl",
+                        kind: "pure-token",
+                        token: Some("KEEPTTL"),
+                        since: Some("6.0.0"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@string", "@slow"],
+        key_specs: &[KeySpec {
+            notes: Some("RW and ACCESS due to the optional `GET` argument"),
+            flags: &["RW", "access", "update", "variable_flags"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "setex",
+        summary: "Set the value and expiration of a key",
+        since: "2.0.0",
+        group: "string",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "seconds",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "value",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@string", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["OW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "setnx",
+        summary: "Set the value of a key, only if the key does not exist",
+        since: "1.0.0",
+        group: "string",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "value",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@string", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["OW", "insert"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "setrange",
+        summary: "Overwrite part of a string at key starting at the specified offset",
+        since: "2.2.0",
+        group: "string",
+        complexity: Some(
+            "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "offset",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "value",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@string", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "shutdown",
+        summary: "Synchronously save the dataset to disk and then shut down the server",
+        since: "1.0.0",
+        group: "server",
+        complexity: Some(
+            "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
+        ),
+        history: Some(&[("7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers.")]),
+        arguments: Some(&[
+            Arg {
+                name: "nosave_save",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "nosave",
+                        kind: "pure-token",
+                        token: Some("NOSAVE"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "save",
+                        kind: "pure-token",
+                        token: Some("SAVE"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "now",
+                kind: "pure-token",
+                token: Some("NOW"),
+                since: Some("7.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "force",
+                kind: "pure-token",
+                token: Some("FORCE"),
+                since: Some("7.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "abort",
+                kind: "pure-token",
+                token: Some("ABORT"),
+                since: Some("7.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "strlen",
+        summary: "Get the length of the value stored in a key",
+        since: "2.2.0",
+        group: "string",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@string", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "substr",
+        summary: "Get a substring of the string stored at a key",
+        since: "1.0.0",
+        group: "string",
+        complexity: Some(
+            "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
+        ),
+        deprecated_since: Some("2.0.0"),
+        replaced_by: Some("`GETRANGE`"),
+        doc_flags: &["deprecated"],
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "start",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "end",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@string", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "swapdb",
+        summary: "Swaps two Redis databases",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some(
+            "O(N) where N is the count of clients watching or blocking on keys from both databases.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "index1",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "index2",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@keyspace", "@write", "@fast", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "time",
+        summary: "Return the current server time",
+        since: "2.6.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@fast"],
+        tips: &["nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "touch",
+        summary: "Alters the last access time of a key(s). Returns the number of existing keys specified.",
+        since: "3.2.1",
+        group: "generic",
+        complexity: Some("O(N) where N is the number of keys that will be touched."),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@read", "@fast"],
+        tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "ttl",
+        summary: "Get the time to live for a key in seconds",
+        since: "1.0.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        history: Some(&[("2.8.0", "Added the -2 reply.")]),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@read", "@fast"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "type",
+        summary: "Determine the type stored at key",
+        since: "1.0.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@read", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "unlink",
+        summary: "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.",
+        since: "4.0.0",
+        group: "generic",
+        complexity: Some(
+            "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.",
+        ),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@keyspace", "@write", "@fast"],
+        tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RM", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+];
