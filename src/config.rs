@@ -86,16 +86,8 @@ pub static PARAMS: &[Param] = &[
     p("timeout", INT, "0"),
     p("tcp-keepalive", INT, "300"),
     p("maxclients", Kind::Int(1, i32::MAX as i64), "10000"),
-    p(
-        "proto-max-bulk-len",
-        Kind::Mem(1024 * 1024, i64::MAX as u64),
-        "536870912",
-    ),
-    p(
-        "client-query-buffer-limit",
-        Kind::Mem(1024 * 1024, i64::MAX as u64),
-        "1073741824",
-    ),
+    p("proto-max-bulk-len", Kind::Mem(1024 * 1024, i64::MAX as u64), "536870912"),
+    p("client-query-buffer-limit", Kind::Mem(1024 * 1024, i64::MAX as u64), "1073741824"),
     p(
         "client-output-buffer-limit",
         Kind::OutputLimit,
@@ -103,11 +95,7 @@ pub static PARAMS: &[Param] = &[
     ),
     // General
     fixed("daemonize", Kind::Bool, "no"),
-    fixed(
-        "supervised",
-        Kind::Enum(&["upstart", "systemd", "auto", "no"]),
-        "no",
-    ),
+    fixed("supervised", Kind::Enum(&["upstart", "systemd", "auto", "no"]), "no"),
     fixed("pidfile", Kind::Str, ""),
     p("loglevel", Kind::Enum(LOGLEVELS), "notice"),
     fixed("logfile", Kind::Str, ""),
@@ -122,11 +110,7 @@ pub static PARAMS: &[Param] = &[
     p("active-expire-effort", Kind::Int(1, 10), "1"),
     fixed("io-threads", Kind::Int(1, 128), "1"),
     fixed("io-threads-do-reads", Kind::Bool, "no"),
-    fixed(
-        "enable-debug-command",
-        Kind::Enum(&["yes", "no", "local"]),
-        "no",
-    ),
+    fixed("enable-debug-command", Kind::Enum(&["yes", "no", "local"]), "no"),
     p("notify-keyspace-events", Kind::Flags, ""),
     // Persistence (accepted now; used by the persistence work)
     p("save", Kind::Save, "3600 1 300 100 60 10000"),
@@ -138,11 +122,7 @@ pub static PARAMS: &[Param] = &[
     p("appendonly", Kind::Bool, "no"),
     fixed("appendfilename", Kind::Str, "appendonly.aof"),
     fixed("appenddirname", Kind::Str, "appendonlydir"),
-    p(
-        "appendfsync",
-        Kind::Enum(&["always", "everysec", "no"]),
-        "everysec",
-    ),
+    p("appendfsync", Kind::Enum(&["always", "everysec", "no"]), "everysec"),
     p("no-appendfsync-on-rewrite", Kind::Bool, "no"),
     p("auto-aof-rewrite-percentage", INT, "100"),
     p("auto-aof-rewrite-min-size", MEM, "67108864"),
@@ -175,38 +155,13 @@ pub static PARAMS: &[Param] = &[
     p("lfu-log-factor", INT, "10"),
     p("lfu-decay-time", INT, "1"),
     // Encoding thresholds (used by the data-type work)
-    aka(
-        "hash-max-listpack-entries",
-        "hash-max-ziplist-entries",
-        LONG,
-        "512",
-    ),
-    aka(
-        "hash-max-listpack-value",
-        "hash-max-ziplist-value",
-        LONG,
-        "64",
-    ),
-    aka(
-        "list-max-listpack-size",
-        "list-max-ziplist-size",
-        Kind::Int(i32::MIN as i64, i32::MAX as i64),
-        "-2",
-    ),
+    aka("hash-max-listpack-entries", "hash-max-ziplist-entries", LONG, "512"),
+    aka("hash-max-listpack-value", "hash-max-ziplist-value", LONG, "64"),
+    aka("list-max-listpack-size", "list-max-ziplist-size", Kind::Int(i32::MIN as i64, i32::MAX as i64), "-2"),
     p("list-compress-depth", INT, "0"),
     p("set-max-intset-entries", LONG, "512"),
-    aka(
-        "zset-max-listpack-entries",
-        "zset-max-ziplist-entries",
-        LONG,
-        "128",
-    ),
-    aka(
-        "zset-max-listpack-value",
-        "zset-max-ziplist-value",
-        LONG,
-        "64",
-    ),
+    aka("zset-max-listpack-entries", "zset-max-ziplist-entries", LONG, "128"),
+    aka("zset-max-listpack-value", "zset-max-ziplist-value", LONG, "64"),
     p("hll-sparse-max-bytes", MEM, "3000"),
     p("stream-node-max-bytes", MEM, "4096"),
     p("stream-node-max-entries", LONG, "100"),
@@ -336,19 +291,16 @@ fn normalize(param: &Param, args: &[String]) -> Result<String, String> {
                 .parse()
                 .map_err(|_| "argument couldn't be parsed into an integer".to_string())?;
             if v < min || v > max {
-                return Err(format!(
-                    "argument must be between {min} and {max} inclusive"
-                ));
+                return Err(format!("argument must be between {min} and {max} inclusive"));
             }
             Ok(v.to_string())
         }
         Kind::Mem(min, max) => {
             let s = one()?;
-            let v = parse_memory(s).ok_or_else(|| "argument must be a memory value".to_string())?;
+            let v = parse_memory(s)
+                .ok_or_else(|| "argument must be a memory value".to_string())?;
             if v < min || v > max {
-                return Err(format!(
-                    "argument must be between {min} and {max} inclusive"
-                ));
+                return Err(format!("argument must be between {min} and {max} inclusive"));
             }
             Ok(v.to_string())
         }
@@ -357,10 +309,7 @@ fn normalize(param: &Param, args: &[String]) -> Result<String, String> {
             if names.contains(&s.as_str()) {
                 Ok(s)
             } else {
-                Err(format!(
-                    "argument(s) must be one of the following: {}",
-                    names.join(", ")
-                ))
+                Err(format!("argument(s) must be one of the following: {}", names.join(", ")))
             }
         }
         Kind::Str => Ok(one()?.to_string()),
@@ -395,9 +344,7 @@ fn normalize(param: &Param, args: &[String]) -> Result<String, String> {
             for chunk in items.chunks(4) {
                 let class = chunk[0].to_ascii_lowercase();
                 if !matches!(class.as_str(), "normal" | "slave" | "replica" | "pubsub") {
-                    return Err(
-                        "Invalid client class specified in buffer limit configuration.".into(),
-                    );
+                    return Err("Invalid client class specified in buffer limit configuration.".into());
                 }
                 if chunk[1..3].iter().any(|m| parse_memory(m).is_none())
                     || chunk[3].parse::<u64>().is_err()
@@ -516,10 +463,7 @@ impl Config {
         let mut text = String::new();
         if let Some(path) = file {
             text = std::fs::read_to_string(path).map_err(|e| {
-                format!(
-                    "Fatal error, can't open config file '{}': {e}",
-                    path.display()
-                )
+                format!("Fatal error, can't open config file '{}': {e}", path.display())
             })?;
             cfg.config_file = Some(std::fs::canonicalize(path).unwrap_or(path.to_path_buf()));
         }
@@ -568,9 +512,7 @@ impl Config {
             let words: Vec<String> = spans
                 .iter()
                 .map(|a| match a {
-                    Arg::Span(s, e) => {
-                        String::from_utf8_lossy(&line.as_bytes()[*s..*e]).into_owned()
-                    }
+                    Arg::Span(s, e) => String::from_utf8_lossy(&line.as_bytes()[*s..*e]).into_owned(),
                     Arg::Owned(v) => String::from_utf8_lossy(v).into_owned(),
                 })
                 .collect();
@@ -628,11 +570,7 @@ fn merge_output_limits(old: &str, new: &str) -> String {
 
 /// Quotes a command-line value so the config line parser reads it back as one argument.
 fn quote(s: &str) -> String {
-    if !s.is_empty()
-        && !s
-            .bytes()
-            .any(|c| c.is_ascii_whitespace() || c == b'"' || c == b'\'' || c == b'\\')
-    {
+    if !s.is_empty() && !s.bytes().any(|c| c.is_ascii_whitespace() || c == b'"' || c == b'\'' || c == b'\\') {
         return s.to_string();
     }
     let mut out = String::from("\"");
@@ -675,11 +613,8 @@ mod tests {
 
     #[test]
     fn unknown_directive_names_line() {
-        let err = Config::load(
-            None,
-            &["--port".into(), "1".into(), "--nosuch".into(), "x".into()],
-        )
-        .unwrap_err();
+        let err = Config::load(None, &["--port".into(), "1".into(), "--nosuch".into(), "x".into()])
+            .unwrap_err();
         assert!(err.contains("at line 2"), "{err}");
         assert!(err.contains(">>> 'nosuch x'"), "{err}");
         assert!(err.contains("Bad directive or wrong number of arguments"));
@@ -693,8 +628,7 @@ mod tests {
         assert!(cfg.set("hz", "abc").is_err());
         assert!(cfg.set("appendonly", "maybe").is_err());
         assert!(cfg.set("databases", "4").is_err());
-        cfg.set("client-output-buffer-limit", "pubsub 64mb 16mb 30")
-            .unwrap();
+        cfg.set("client-output-buffer-limit", "pubsub 64mb 16mb 30").unwrap();
         assert_eq!(
             cfg.get("client-output-buffer-limit"),
             Some("normal 0 0 0 slave 268435456 67108864 60 pubsub 67108864 16777216 30")

@@ -20,11 +20,7 @@ struct Cli {
     /// A redis.conf-style configuration file.
     config: Option<PathBuf>,
     /// Configuration directives, as in redis.conf: `--port 6380 --save ""`.
-    #[arg(
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "--DIRECTIVE VALUE"
-    )]
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "--DIRECTIVE VALUE")]
     directives: Vec<String>,
 }
 
@@ -58,9 +54,7 @@ fn main() -> ExitCode {
     // Like redis-server, a leading `--port ...` means "no config file, only directives".
     let raw: Vec<String> = std::env::args().collect();
     let cli = match raw.get(1) {
-        Some(first)
-            if first.starts_with("--") && !matches!(first.as_str(), "--help" | "--version") =>
-        {
+        Some(first) if first.starts_with("--") && !matches!(first.as_str(), "--help" | "--version") => {
             Cli {
                 config: None,
                 directives: raw[1..].to_vec(),
@@ -114,12 +108,7 @@ fn main() -> ExitCode {
     );
     tracing::info!(
         "Listening on {}",
-        server
-            .listeners
-            .iter()
-            .map(|(_, a)| a.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        server.listeners.iter().map(|(_, a)| a.as_str()).collect::<Vec<_>>().join(", ")
     );
     tracing::info!("Ready to accept connections tcp");
     match server.run() {

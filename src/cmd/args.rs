@@ -13,9 +13,7 @@ pub fn parse_int(arg: &[u8]) -> Result<i64, Error> {
 /// `inf`/`-inf`/`+inf` accepted. Errors with `ERR value is not a valid float`.
 pub fn parse_f64(arg: &[u8]) -> Result<f64, Error> {
     let s = std::str::from_utf8(arg).map_err(|_| Error::NotFloat)?;
-    if s.is_empty()
-        || s.len() > 5000
-        || s.starts_with(|c: char| c.is_ascii_whitespace())
+    if s.is_empty() || s.len() > 5000 || s.starts_with(|c: char| c.is_ascii_whitespace())
         || s.ends_with(|c: char| c.is_ascii_whitespace())
     {
         return Err(Error::NotFloat);

@@ -42,12 +42,6 @@ fn cmd_select(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 pub static COMMANDS: &[Command] = &[
     Command::new("ping", -1, FAST, NO_KEYS, cmd_ping),
     Command::new("echo", 2, FAST, NO_KEYS, cmd_echo),
-    Command::new(
-        "quit",
-        -1,
-        ALLOW_BUSY | NO_AUTH | LOADING | STALE | FAST,
-        NO_KEYS,
-        cmd_quit,
-    ),
+    Command::new("quit", -1, ALLOW_BUSY | NO_AUTH | LOADING | STALE | FAST, NO_KEYS, cmd_quit),
     Command::new("select", 2, LOADING | STALE | FAST, NO_KEYS, cmd_select),
 ];

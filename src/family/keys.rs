@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 
-use crate::cmd::table::{Command, NO_KEYS, flags::*, keys};
+use crate::cmd::table::{Command, NO_KEYS, keys, flags::*};
 use crate::cmd::{CmdResult, Ctx};
 
 /// DEL key [key ...]

@@ -350,7 +350,7 @@ fn cmd_mget(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// MSET and MSETNX (`msetGenericCommand`): every pair is set (TTLs cleared), or with `nx`
 /// nothing at all if any key exists.
 fn mset_generic(ctx: &mut Ctx, argv: &[Bytes], nx: bool) -> CmdResult {
-    if argv.len() % 2 == 0 {
+    if argv.len().is_multiple_of(2) {
         return Err(Error::Text(format!(
             "ERR wrong number of arguments for '{}' command",
             ctx.cmd.name
@@ -752,3 +752,176 @@ pub static COMMANDS: &[Command] = &[
     ),
     Command::new("lcs", -3, READONLY, keys(1, 2, 1), cmd_lcs),
 ];
+
+#[cfg(test)]
+mod tests {
+    //! What the wire can't show yet: `dirty` counts, keyspace hits/misses and the stored
+    //! encodings, checked by running commands through `cmd::call` on an in-process server.
+
+    use super::*;
+    use crate::config::Config;
+    use crate::net::client::Client;
+    use crate::runtime::Ring;
+
+    struct T {
+        srv: Server,
+        cid: usize,
+    }
+
+    impl T {
+        fn new() -> T {
+            let ring = Ring::new(8).expect("io_uring ring");
+            let mut srv = Server::new(Config::default(), ring);
+            let cid = srv
+                .clients
+                .insert(Client::new(1, -1, "test".into(), "test".into(), 0));
+            T { srv, cid }
+        }
+
+        /// Runs a command; returns (reply, dirty increment, hits increment, misses increment).
+        fn run(&mut self, args: &[&str]) -> (String, u64, u64, u64) {
+            self.run_proto(args, false)
+        }
+
+        fn run_proto(&mut self, args: &[&str], resp3: bool) -> (String, u64, u64, u64) {
+            let argv: Vec<Bytes> = args
+                .iter()
+                .map(|a| Bytes::copy_from_slice(a.as_bytes()))
+                .collect();
+            let (d, h, m) = (
+                self.srv.dirty,
+                self.srv.stats.keyspace_hits,
+                self.srv.stats.keyspace_misses,
+            );
+            let mut out = Reply::new();
+            out.resp3 = resp3;
+            crate::cmd::call(&mut self.srv, &mut out, self.cid, &argv);
+            (
+                String::from_utf8_lossy(&out.buf).into_owned(),
+                self.srv.dirty - d,
+                self.srv.stats.keyspace_hits - h,
+                self.srv.stats.keyspace_misses - m,
+            )
+        }
+
+        fn value(&mut self, key: &str) -> Option<Value> {
+            self.srv.dbs[0].get(key.as_bytes()).cloned()
+        }
+    }
+
+    #[test]
+    fn dirty_counts_like_redis() {
+        let mut t = T::new();
+        let cases: &[(&[&str], u64)] = &[
+            (&["SET", "k", "v"], 1),
+            (&["SET", "k", "v", "NX"], 0),
+            (&["SET", "k", "v", "XX", "GET"], 1),
+            (&["SET", "k", "v", "EX", "0"], 0),
+            (&["SETNX", "k", "v"], 0),
+            (&["SETNX", "n", "v"], 1),
+            (&["GETSET", "k", "w"], 1),
+            (&["MSET", "a", "1", "b", "2", "c", "3"], 3),
+            (&["MSETNX", "a", "1", "z", "2"], 0),
+            (&["MSETNX", "y", "1", "z", "2"], 2),
+            (&["APPEND", "k", ""], 1),
+            (&["SETRANGE", "k", "0", ""], 0),
+            (&["SETRANGE", "new", "0", ""], 0),
+            (&["SETRANGE", "k", "1", "x"], 1),
+            (&["INCR", "a"], 1),
+            (&["INCR", "k"], 0),
+            (&["INCRBYFLOAT", "a", "1.5"], 1),
+            (&["GETEX", "a"], 0),
+            (&["GETEX", "a", "PERSIST"], 0),
+            (&["GETEX", "a", "EX", "100"], 1),
+            (&["GETEX", "a", "PERSIST"], 1),
+            (&["GETEX", "a", "PXAT", "1"], 1),
+            (&["GETDEL", "a"], 0),
+            (&["GETDEL", "b"], 1),
+            (&["GET", "c"], 0),
+            (&["LCS", "c", "k"], 0),
+        ];
+        for (args, dirty) in cases {
+            assert_eq!(t.run(args).1, *dirty, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn keyspace_hits_and_misses() {
+        let mut t = T::new();
+        t.run(&["MSET", "a", "1", "b", "2"]);
+        let cases: &[(&[&str], u64, u64)] = &[
+            (&["GET", "a"], 1, 0),
+            (&["GET", "nope"], 0, 1),
+            (&["MGET", "a", "nope", "b"], 2, 1),
+            (&["STRLEN", "a"], 1, 0),
+            (&["GETRANGE", "nope", "0", "1"], 0, 1),
+            (&["GETRANGE", "a", "x", "1"], 0, 0),
+            (&["LCS", "a", "nope"], 1, 1),
+            (&["GETSET", "a", "3"], 1, 0),
+            (&["SET", "a", "4", "GET"], 1, 0),
+            (&["SET", "a", "4", "NX"], 0, 0),
+            (&["GETEX", "a", "EX", "10"], 1, 0),
+            (&["GETDEL", "nope"], 0, 1),
+            (&["INCR", "a"], 0, 0),
+            (&["APPEND", "a", "x"], 0, 0),
+            (&["SETRANGE", "a", "0", "x"], 0, 0),
+            (&["INCRBYFLOAT", "b", "1"], 0, 0),
+        ];
+        for (args, hits, misses) in cases {
+            let (_, _, h, m) = t.run(args);
+            assert_eq!((h, m), (*hits, *misses), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn encodings() {
+        let mut t = T::new();
+        let long = "x".repeat(45);
+        t.run(&["SET", "i", "-123"]);
+        assert_eq!(t.value("i"), Some(Value::Int(-123)));
+        t.run(&["SET", "e", "0123"]);
+        assert_eq!(t.value("e").map(|v| v.encoding()), Some("embstr"));
+        t.run(&["SET", "r", &long]);
+        assert_eq!(t.value("r").map(|v| v.encoding()), Some("raw"));
+        t.run(&["APPEND", "i", "4"]);
+        assert_eq!(t.value("i"), Some(Value::Raw(b"-1234".to_vec())));
+        t.run(&["INCR", "i"]);
+        assert_eq!(t.value("i"), Some(Value::Int(-1233)));
+        t.run(&["INCRBYFLOAT", "i", "1"]);
+        assert_eq!(t.value("i"), Some(Value::Str(b"-1232".to_vec())));
+        t.run(&["SETRANGE", "e", "0", "9"]);
+        assert_eq!(t.value("e"), Some(Value::Raw(b"9123".to_vec())));
+        t.run(&["SETRANGE", "n", "2", "ab"]);
+        assert_eq!(t.value("n"), Some(Value::Raw(b"\0\0ab".to_vec())));
+        t.run(&["APPEND", "m", "42"]);
+        assert_eq!(t.value("m"), Some(Value::Int(42)));
+        t.run(&["MSET", "m", "abc"]);
+        assert_eq!(t.value("m").map(|v| v.encoding()), Some("embstr"));
+    }
+
+    /// RESP3 shapes, as captured from redis-server 7.0.15 after `HELLO 3`.
+    #[test]
+    fn resp3_replies() {
+        let mut t = T::new();
+        let cases: &[(&[&str], &str)] = &[
+            (&["GET", "nope"], "_\r\n"),
+            (&["SET", "a", "ohmytext"], "+OK\r\n"),
+            (&["SET", "b", "mynewtext"], "+OK\r\n"),
+            (&["SET", "a", "x", "NX"], "_\r\n"),
+            (&["MGET", "a", "nope"], "*2\r\n$8\r\nohmytext\r\n_\r\n"),
+            (
+                &["LCS", "a", "b", "IDX", "MINMATCHLEN", "4", "WITHMATCHLEN"],
+                "%2\r\n$7\r\nmatches\r\n*1\r\n*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n\
+                 $3\r\nlen\r\n:6\r\n",
+            ),
+            (
+                &["LCS", "nope", "b", "IDX"],
+                "%2\r\n$7\r\nmatches\r\n*0\r\n$3\r\nlen\r\n:0\r\n",
+            ),
+            (&["INCRBYFLOAT", "f", "1.5"], "$3\r\n1.5\r\n"),
+        ];
+        for (args, want) in cases {
+            assert_eq!(t.run_proto(args, true).0, *want, "{args:?}");
+        }
+    }
+}

@@ -224,9 +224,7 @@ impl Db {
     /// Iterates over every live key.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], &Entry)> {
         let now = clock::now_ms();
-        self.main
-            .iter()
-            .filter(move |(_, e)| !Self::is_expired(e, now))
+        self.main.iter().filter(move |(_, e)| !Self::is_expired(e, now))
     }
 
     /// Removes every key, returning the old tables so the caller can free them where it likes

@@ -15,13 +15,7 @@ fn eq(a: u8, b: u8, nocase: bool) -> bool {
     }
 }
 
-fn match_impl(
-    mut p: &[u8],
-    mut s: &[u8],
-    nocase: bool,
-    skip_longer: &mut bool,
-    depth: u32,
-) -> bool {
+fn match_impl(mut p: &[u8], mut s: &[u8], nocase: bool, skip_longer: &mut bool, depth: u32) -> bool {
     // Protect against patterns like "*?*?*?..." exploding (Redis caps recursion similarly).
     if depth > 1000 {
         return false;

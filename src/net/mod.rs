@@ -124,12 +124,7 @@ impl Server {
             let msg = b"-ERR max number of clients reached\r\n";
             // SAFETY: best-effort synchronous write to a socket we own, then close it.
             unsafe {
-                libc::send(
-                    fd,
-                    msg.as_ptr().cast(),
-                    msg.len(),
-                    libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
-                );
+                libc::send(fd, msg.as_ptr().cast(), msg.len(), libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL);
                 libc::close(fd);
             }
             return;
@@ -137,25 +132,14 @@ impl Server {
         // SAFETY: fd was just accepted and is owned by nobody else; into_raw_fd gives it back.
         let stream = unsafe { TcpStream::from_raw_fd(fd) };
         let _ = stream.set_nodelay(true);
-        let addr = stream
-            .peer_addr()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        let laddr = stream
-            .local_addr()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
+        let addr = stream.peer_addr().map(|a| a.to_string()).unwrap_or_default();
+        let laddr = stream.local_addr().map(|a| a.to_string()).unwrap_or_default();
         let fd = stream.into_raw_fd();
         if self.config.tcp_keepalive > 0 {
             let idle = self.config.tcp_keepalive as i32;
             set_sockopt(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1);
             set_sockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, idle);
-            set_sockopt(
-                fd,
-                libc::IPPROTO_TCP,
-                libc::TCP_KEEPINTVL,
-                (idle / 3).max(1),
-            );
+            set_sockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, (idle / 3).max(1));
             set_sockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, 3);
         }
         let id = self.next_client_id;
@@ -236,13 +220,7 @@ impl Server {
             return;
         };
         let resp3 = c.out.resp3;
-        let mut out = std::mem::replace(
-            &mut c.out,
-            Reply {
-                buf: Vec::new(),
-                resp3,
-            },
-        );
+        let mut out = std::mem::replace(&mut c.out, Reply { buf: Vec::new(), resp3 });
         let mut spans = std::mem::take(&mut self.spans);
         let mut argv = std::mem::take(&mut self.argv);
         loop {

@@ -40,9 +40,7 @@ impl ProtocolError {
         match self {
             Self::InvalidMultibulkLength => "Protocol error: invalid multibulk length".into(),
             Self::InvalidBulkLength => "Protocol error: invalid bulk length".into(),
-            Self::ExpectedDollar(c) => {
-                format!("Protocol error: expected '$', got '{}'", *c as char)
-            }
+            Self::ExpectedDollar(c) => format!("Protocol error: expected '$', got '{}'", *c as char),
             Self::UnbalancedQuotes => "Protocol error: unbalanced quotes in request".into(),
             Self::TooBigInline => "Protocol error: too big inline request".into(),
             Self::TooBigMbulkCount => "Protocol error: too big mbulk count string".into(),
@@ -60,9 +58,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_bulk_len: 512 * 1024 * 1024,
-        }
+        Limits { max_bulk_len: 512 * 1024 * 1024 }
     }
 }
 
@@ -416,10 +412,7 @@ mod tests {
     #[test]
     fn inline_quotes_and_escapes() {
         let got = parse_all(b"set \"a\\x41\\n\" 'it\\'s'\r\n\r\n").unwrap();
-        assert_eq!(
-            got[0],
-            vec![b"set".to_vec(), b"aA\n".to_vec(), b"it's".to_vec()]
-        );
+        assert_eq!(got[0], vec![b"set".to_vec(), b"aA\n".to_vec(), b"it's".to_vec()]);
         assert!(got[1].is_empty());
     }
 

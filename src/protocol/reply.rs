@@ -131,8 +131,7 @@ impl Reply {
     /// A boolean: `#t`/`#f` in RESP3, `:1`/`:0` in RESP2.
     pub fn boolean(&mut self, b: bool) {
         if self.resp3 {
-            self.buf
-                .extend_from_slice(if b { b"#t\r\n" } else { b"#f\r\n" });
+            self.buf.extend_from_slice(if b { b"#t\r\n" } else { b"#f\r\n" });
         } else {
             self.int(b as i64);
         }
@@ -198,11 +197,7 @@ pub fn format_double(d: f64) -> String {
 /// C's `%.{prec}g`.
 pub fn format_g(d: f64, prec: usize) -> String {
     if d == 0.0 {
-        return if d.is_sign_negative() {
-            "-0".into()
-        } else {
-            "0".into()
-        };
+        return if d.is_sign_negative() { "-0".into() } else { "0".into() };
     }
     let prec = prec.max(1);
     let e = format!("{:.*e}", prec - 1, d);

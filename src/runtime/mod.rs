@@ -58,20 +58,15 @@ impl Ring {
     pub fn new(entries: u32) -> Result<Ring, SetupError> {
         type Setup = fn(&mut io_uring::Builder);
         let attempts: [(&str, Setup); 3] = [
-            (
-                "COOP_TASKRUN|TASKRUN_FLAG|SINGLE_ISSUER|DEFER_TASKRUN|SUBMIT_ALL",
-                |b| {
-                    b.setup_coop_taskrun()
-                        .setup_taskrun_flag()
-                        .setup_single_issuer()
-                        .setup_defer_taskrun()
-                        .setup_submit_all();
-                },
-            ),
-            ("COOP_TASKRUN|TASKRUN_FLAG|SUBMIT_ALL", |b| {
+            ("COOP_TASKRUN|TASKRUN_FLAG|SINGLE_ISSUER|DEFER_TASKRUN|SUBMIT_ALL", |b| {
                 b.setup_coop_taskrun()
                     .setup_taskrun_flag()
+                    .setup_single_issuer()
+                    .setup_defer_taskrun()
                     .setup_submit_all();
+            }),
+            ("COOP_TASKRUN|TASKRUN_FLAG|SUBMIT_ALL", |b| {
+                b.setup_coop_taskrun().setup_taskrun_flag().setup_submit_all();
             }),
             ("default flags", |_| {}),
         ];
@@ -92,20 +87,14 @@ impl Ring {
                     }
                     let description = format!(
                         "io_uring {entries} entries, {name}{}",
-                        if registered {
-                            ", registered ring fd"
-                        } else {
-                            ""
-                        }
+                        if registered { ", registered ring fd" } else { "" }
                     );
                     return Ok(Ring { ring, description });
                 }
                 Err(e) => last_err = Some(e),
             }
         }
-        Err(explain(last_err.unwrap_or_else(|| {
-            io::Error::from_raw_os_error(libc::ENOSYS)
-        })))
+        Err(explain(last_err.unwrap_or_else(|| io::Error::from_raw_os_error(libc::ENOSYS))))
     }
 
     #[inline]
@@ -176,11 +165,7 @@ impl Ring {
         };
         match res {
             Ok(_) => {}
-            Err(e)
-                if matches!(
-                    e.raw_os_error(),
-                    Some(libc::ETIME | libc::EINTR | libc::EBUSY)
-                ) => {}
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ETIME | libc::EINTR | libc::EBUSY)) => {}
             Err(e) => return Err(e),
         }
         for cqe in self.ring.completion() {

@@ -109,7 +109,10 @@ impl Server {
         let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         s.set_nodelay(true).unwrap();
-        Raw { s, buf: Vec::new() }
+        Raw {
+            s,
+            buf: Vec::new(),
+        }
     }
 
     pub fn pid(&self) -> u32 {
@@ -157,11 +160,7 @@ impl Raw {
             }
             let mut chunk = [0u8; 65536];
             let n = self.s.read(&mut chunk).expect("read reply");
-            assert!(
-                n > 0,
-                "connection closed while waiting for a reply; got so far: {:?}",
-                String::from_utf8_lossy(&self.buf)
-            );
+            assert!(n > 0, "connection closed while waiting for a reply; got so far: {:?}", String::from_utf8_lossy(&self.buf));
             self.buf.extend_from_slice(&chunk[..n]);
         }
     }
@@ -211,11 +210,7 @@ pub fn frame_len(b: &[u8]) -> Option<usize> {
                 if len < 0 {
                     return Some(next);
                 }
-                let items = if matches!(b[at], b'%' | b'|') {
-                    len * 2
-                } else {
-                    len
-                };
+                let items = if matches!(b[at], b'%' | b'|') { len * 2 } else { len };
                 let mut pos = next;
                 for _ in 0..items {
                     pos = value(b, pos)?;

@@ -40,19 +40,12 @@ impl LongDouble {
         }
     }
 
-    /// Parses like Redis's `string2ld`: `strtold` on the whole argument (it stops at a NUL
-    /// byte, as the C string does), no leading space, no NaN, and no finite input that
-    /// overflows to infinity or underflows to zero. `inf`/`infinity` are accepted.
-    pub fn parse(arg: &[u8]) -> Option<LongDouble> {
-        if arg.is_empty() || arg.len() >= MAX_CHARS {
+    /// Parses like Redis's `string2ld`: `strtold` must consume the whole argument (so a NUL
+    /// byte is an error), no leading space, no NaN, and no finite input that overflows to
+    /// infinity or underflows to zero. `inf`/`infinity` are accepted.
+    pub fn parse(s: &[u8]) -> Option<LongDouble> {
+        if s.is_empty() || s.len() >= MAX_CHARS || memchr::memchr(0, s).is_some() {
             return None;
-        }
-        let s = match memchr::memchr(0, arg) {
-            Some(nul) => &arg[..nul],
-            None => arg,
-        };
-        if s.is_empty() {
-            return Some(LongDouble::ZERO); // strtold("") converts nothing and ends at the NUL
         }
         if s[0].is_ascii_whitespace() || s[0] == 0x0b {
             return None;
@@ -664,7 +657,8 @@ mod tests {
             ("1", "0x1.8p-64", "1"),
             ("0", "0.000000000000000025", "0.00000000000000002"),
             ("0", "0.000000000000000015", "0.00000000000000002"),
-            ("1\0junk", "1", "2"),
+            ("1\0junk", "1", "EVAL"),
+            ("1", "\0", "EINCR"),
         ];
         for (a, b, want) in cases {
             assert_eq!(incr(a, b), want, "{a} + {b}");
