@@ -222,7 +222,7 @@ impl Db {
     }
 
     fn remove_entry(&mut self, key: &[u8]) -> Option<Entry> {
-        let (_, e) = self.main.remove(key)?;
+        let e = self.main.remove(key)?;
         if e.expire != 0 {
             self.expires.remove(key);
         }
