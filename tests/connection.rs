@@ -127,14 +127,22 @@ fn hide_ids(b: &[u8]) -> String {
     out
 }
 
-/// Runs `script` pipelined on uredis and on a real redis-server and asserts the reply streams
-/// are byte-for-byte identical (client ids in HELLO replies aside). False if no redis-server.
-fn replay(script: &[&[&str]]) -> bool {
-    let Some(redis) = Server::start_redis(&[]) else {
+/// A real redis-server to compare with, if installed (required when UREDIS_REQUIRE_REDIS is set).
+fn real_redis() -> Option<Server> {
+    let redis = Server::start_redis(&[]);
+    if redis.is_none() {
         if std::env::var_os("UREDIS_REQUIRE_REDIS").is_some() {
             panic!("UREDIS_REQUIRE_REDIS is set but redis-server could not be started");
         }
-        eprintln!("note: redis-server not installed; compatibility replay skipped");
+        eprintln!("note: redis-server not installed; comparison with Redis skipped");
+    }
+    redis
+}
+
+/// Runs `script` pipelined on uredis and on a real redis-server and asserts the reply streams
+/// are byte-for-byte identical (client ids in HELLO replies aside). False if no redis-server.
+fn replay(script: &[&[&str]]) -> bool {
+    let Some(redis) = real_redis() else {
         return false;
     };
     let ours = Server::start(&[]);
@@ -496,7 +504,7 @@ fn client_help_lists_what_is_implemented() {
         assert!(!reply.contains("unknown subcommand"), "{s}: {reply}");
     }
     // The help text is Redis's, line for line, for what both have.
-    let Some(redis) = Server::start_redis(&[]) else {
+    let Some(redis) = real_redis() else {
         return;
     };
     let theirs: Vec<String> = parse(&redis.raw().call(&["CLIENT", "HELP"]))
@@ -598,7 +606,7 @@ fn stable_view(line: &HashMap<String, String>) -> Vec<(String, String)> {
 #[test]
 fn client_list_fields_like_redis() {
     let ours = Server::start(&[]);
-    let redis = Server::start_redis(&[]);
+    let redis = real_redis();
     let mut servers = vec![("uredis", &ours)];
     if let Some(r) = &redis {
         servers.push(("redis", r));
@@ -717,11 +725,10 @@ fn client_list_fields_like_redis() {
 fn client_list_omits_closed_clients() {
     let srv = Server::start(&[]);
     let mut a = srv.raw();
-    let b = srv.raw();
-    let mut bb = b;
-    let id_b = client_id(&mut bb);
+    let mut b = srv.raw();
+    let id_b = client_id(&mut b);
     assert_eq!(client_list(&mut a, &[]).len(), 2);
-    drop(bb);
+    drop(b);
     assert!(common::wait_until(
         std::time::Duration::from_secs(10),
         || {
@@ -1068,7 +1075,7 @@ fn no_touch_leaves_access_time_alone() {
 
 #[test]
 fn arity_and_flags_match_redis() {
-    let Some(redis) = Server::start_redis(&[]) else {
+    let Some(redis) = real_redis() else {
         return;
     };
     let mut r = redis.raw();
