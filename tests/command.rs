@@ -133,7 +133,11 @@ impl V {
 // ---------------------------------------------------------------------------------------------
 // Canonical forms for replies whose order Redis randomises.
 
-/// Every full name we register (top-level commands and subcommands).
+/// Commands we implement from Redis 7.2 that redis-server 7.0.15 does not have; they are
+/// left out of comparisons of listings (their own entries are checked by other tests).
+const NEWER_THAN_7_0: &[&str] = &["client|setinfo", "client|no-touch"];
+
+/// Every full name we register (top-level commands and subcommands) that Redis 7.0 also has.
 fn our_names() -> HashSet<String> {
     let mut s = HashSet::new();
     for c in table::all() {
@@ -141,6 +145,9 @@ fn our_names() -> HashSet<String> {
         for sub in c.subcommands {
             s.insert(sub.name.to_string());
         }
+    }
+    for n in NEWER_THAN_7_0 {
+        s.remove(*n);
     }
     s
 }
@@ -450,14 +457,24 @@ fn listings_match_redis() {
             &["COMMAND", "LIST", "FILTERBY", "aclcat", "@read"],
         ] {
             let (o, r) = (parse(&a.call(args)), parse(&b.call(args)));
-            let mut mine: Vec<String> = o.items().iter().map(|n| n.str().to_string()).collect();
+            let mut mine: Vec<String> = o
+                .items()
+                .iter()
+                .map(|n| n.str().to_string())
+                .filter(|n| !NEWER_THAN_7_0.contains(&n.as_str()))
+                .collect();
             mine.sort();
             assert_eq!(mine, canon_name_list(&r, &ours), "{proto} {args:?}");
         }
         let all = parse(&a.call(&["COMMAND", "LIST"]));
+        let newer = all
+            .items()
+            .iter()
+            .filter(|n| NEWER_THAN_7_0.contains(&n.str()))
+            .count();
         assert_eq!(
             all.items().len(),
-            ours.len(),
+            ours.len() + newer,
             "{proto} COMMAND LIST has every name"
         );
     }

@@ -741,7 +741,7 @@ fn strings_with_key_commands() {
 /// RESP3 reply shapes (nulls, LCS IDX map). Replayed by hand because HELLO's own reply
 /// (server id, version) differs between the servers.
 #[test]
-#[ignore = "needs HELLO from the connection family (merged later)"]
+
 fn strings_resp3() {
     let Some(redis) = Server::start_redis(&[]) else {
         return;

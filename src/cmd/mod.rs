@@ -142,20 +142,43 @@ pub fn resolve(argv: &[Bytes]) -> Result<&'static Command, String> {
     Ok(cmd)
 }
 
+/// The command (or subcommand) argv names, arity aside: what Redis's `lookupCommand` returns.
+fn lookup_argv(argv: &[Bytes]) -> Option<&'static Command> {
+    let cmd = lookup(&argv[0])?;
+    match argv.get(1) {
+        Some(sub) if !cmd.subcommands.is_empty() => cmd.subcommand(sub),
+        _ => Some(cmd),
+    }
+}
+
 /// Runs one request from client `cid`. The single entry point for every command.
 pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     let db = srv.clients[cid].db;
+    let mark = out.len();
     let cmd = match resolve(argv) {
         Ok(c) => c,
         Err(e) => {
-            if let Some(cmd) = lookup(&argv[0]) {
+            // Like Redis: a rejected command still becomes the client's last command (`NULL` if
+            // unknown), and CLIENT REPLY OFF/SKIP applies to its error too.
+            let known = lookup_argv(argv);
+            if let Some(cmd) = known {
                 srv.stats.command(cmd.name).rejected += 1;
             }
             reply_error(srv, out, &e);
+            if let Some(c) = srv.clients.get_mut(cid) {
+                c.last_cmd = known.map_or("NULL", |k| k.name);
+                c.after_command(out, mark);
+            }
             return;
         }
     };
-    let mark = out.len();
+    // CLIENT NO-TOUCH: keys looked up by this command keep their access time (except TOUCH).
+    // Every database carries the same value, so checking the selected one is enough.
+    let no_touch = srv.clients[cid].has(crate::net::client::flag::NO_TOUCH) && cmd.name != "touch";
+    if srv.dbs[db].no_touch != no_touch {
+        srv.dbs.iter_mut().for_each(|d| d.no_touch = no_touch);
+    }
+    srv.clients[cid].last_cmd = cmd.name;
     let dirty_before = srv.dirty;
     let start = Instant::now();
     let result = {
@@ -186,7 +209,6 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     }
     let _changes = srv.dirty - dirty_before; // propagation hook (replication/AOF) goes here
     if let Some(c) = srv.clients.get_mut(cid) {
-        c.last_cmd = cmd.name;
         c.after_command(out, mark);
     }
 }

@@ -1,13 +1,30 @@
-//! Connection commands: PING, ECHO, QUIT, SELECT (HELLO, RESET, CLIENT ... to come).
+//! Connection commands: PING, ECHO, QUIT, SELECT, HELLO, RESET and the CLIENT container (ID,
+//! SETNAME, GETNAME, LIST, INFO, KILL, REPLY, NO-EVICT, NO-TOUCH, SETINFO, HELP).
+//!
+//! These read and change the calling client's own state (`ctx.srv.clients[ctx.cid]`), except
+//! CLIENT LIST/KILL, which walk every connected client. The calling client's reply buffer is
+//! borrowed out into `ctx.out` while a command runs, so its protocol (`ctx.out.resp3`) and
+//! pending reply are read from there, never from the slab entry.
+
+use std::collections::HashMap;
+use std::io::Write;
 
 use bytes::Bytes;
 
+use crate::cmd::args::is;
 use crate::cmd::table::{Command, NO_KEYS, flags::*};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
-use crate::net::client::flag;
+use crate::keyspace::clock;
+use crate::net::client::{Client, flag};
 
 /// PING [message]
 fn cmd_ping(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    // The table's arity is "at least 1"; Redis checks the upper bound in the handler.
+    if argv.len() > 2 {
+        return Err(Error::Msg(
+            "ERR wrong number of arguments for 'ping' command",
+        ));
+    }
     match argv.get(1) {
         None => ctx.out.simple(b"PONG"),
         Some(m) => ctx.out.bulk(m),
@@ -31,6 +48,11 @@ fn cmd_quit(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 /// SELECT index
 fn cmd_select(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let idx = parse_int(&argv[1]).map_err(|_| Error::NotInteger)?;
+    if i32::try_from(idx).is_err() {
+        return Err(Error::Msg(
+            "ERR value is out of range, value must between -2147483648 and 2147483647",
+        ));
+    }
     if idx < 0 || idx as usize >= ctx.srv.dbs.len() {
         return Err(Error::Msg("ERR DB index is out of range"));
     }
@@ -39,15 +61,576 @@ fn cmd_select(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// RESET: back to a fresh connection's state (db 0, RESP2, no name, replies on, no
+/// NO-EVICT/NO-TOUCH) and replies `+RESET`.
+fn cmd_reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.db = 0;
+    ctx.out.resp3 = false;
+    let c = &mut ctx.srv.clients[ctx.cid];
+    c.name = None;
+    c.flags &= !(flag::REPLY_OFF | flag::REPLY_SKIP_NEXT | flag::NO_EVICT | flag::NO_TOUCH);
+    ctx.out.simple(b"RESET");
+    Ok(())
+}
+
+/// Checks a user's credentials. ACLs come later: the only user is `default`, whose password is
+/// `requirepass` (none, by default, so any password is accepted).
+fn authenticate(ctx: &Ctx, user: &[u8], pass: &[u8]) -> CmdResult {
+    let required = ctx.srv.config.requirepass.as_bytes();
+    if user == b"default" && (required.is_empty() || required == pass) {
+        Ok(())
+    } else {
+        Err(Error::Msg(
+            "WRONGPASS invalid username-password pair or user is disabled.",
+        ))
+    }
+}
+
+/// HELLO [protover [AUTH username password] [SETNAME clientname]]
+fn cmd_hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let mut ver = 0;
+    if let Some(v) = argv.get(1) {
+        ver = parse_int(v)
+            .map_err(|_| Error::Msg("ERR Protocol version is not an integer or out of range"))?;
+        if !(2..=3).contains(&ver) {
+            return Err(Error::Msg("NOPROTO unsupported protocol version"));
+        }
+    }
+    // Like Redis 7.0, options take effect one by one as they are parsed: a name set before a
+    // failing option stays set.
+    let mut j = 2;
+    while j < argv.len() {
+        let more = argv.len() - 1 - j;
+        let opt = &argv[j];
+        if is(opt, "auth") && more >= 2 {
+            authenticate(ctx, &argv[j + 1], &argv[j + 2])?;
+            j += 3;
+        } else if is(opt, "setname") && more >= 1 {
+            set_name(&mut ctx.srv.clients[ctx.cid], &argv[j + 1])?;
+            j += 2;
+        } else {
+            return Err(Error::err(format_args!(
+                "Syntax error in HELLO option '{}'",
+                String::from_utf8_lossy(opt)
+            )));
+        }
+    }
+    if ver != 0 {
+        ctx.out.resp3 = ver == 3;
+    }
+    let proto = if ctx.out.resp3 { 3 } else { 2 };
+    let id = ctx.srv.clients[ctx.cid].id as i64;
+    let out = &mut *ctx.out;
+    out.map(7);
+    out.bulk(b"server");
+    out.bulk(b"redis");
+    out.bulk(b"version");
+    out.bulk(crate::REDIS_COMPAT_VERSION.as_bytes());
+    out.bulk(b"proto");
+    out.int(proto);
+    out.bulk(b"id");
+    out.int(id);
+    out.bulk(b"mode");
+    out.bulk(b"standalone");
+    out.bulk(b"role");
+    out.bulk(b"master");
+    out.bulk(b"modules");
+    out.array(0);
+    Ok(())
+}
+
+/// Whether `v` may appear in CLIENT LIST without breaking its space-separated format: only
+/// printable ASCII other than space.
+fn printable(v: &[u8]) -> bool {
+    v.iter().all(|&b| (b'!'..=b'~').contains(&b))
+}
+
+/// Sets (or, with an empty name, clears) a client's name, with Redis's validation.
+fn set_name(c: &mut Client, name: &[u8]) -> CmdResult {
+    if name.is_empty() {
+        c.name = None;
+        return Ok(());
+    }
+    if !printable(name) {
+        return Err(Error::Msg(
+            "ERR Client names cannot contain spaces, newlines or special characters.",
+        ));
+    }
+    c.name = Some(name.to_vec());
+    Ok(())
+}
+
+/// CLIENT ID
+fn cmd_client_id(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let id = ctx.srv.clients[ctx.cid].id;
+    ctx.out.int(id as i64);
+    Ok(())
+}
+
+/// CLIENT SETNAME connection-name
+fn cmd_client_setname(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    set_name(&mut ctx.srv.clients[ctx.cid], &argv[2])?;
+    ctx.out.ok();
+    Ok(())
+}
+
+/// CLIENT GETNAME
+fn cmd_client_getname(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    match &ctx.srv.clients[ctx.cid].name {
+        Some(n) => ctx.out.bulk(n),
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+/// Client types, for the TYPE filters of CLIENT LIST and CLIENT KILL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClientType {
+    Normal,
+    Replica,
+    PubSub,
+    Master,
+}
+
+fn client_type_by_name(name: &[u8]) -> Result<ClientType, Error> {
+    match name.to_ascii_lowercase().as_slice() {
+        b"normal" => Ok(ClientType::Normal),
+        b"slave" | b"replica" => Ok(ClientType::Replica),
+        b"pubsub" => Ok(ClientType::PubSub),
+        b"master" => Ok(ClientType::Master),
+        _ => Err(Error::err(format_args!(
+            "Unknown client type '{}'",
+            String::from_utf8_lossy(name)
+        ))),
+    }
+}
+
+/// The type of a connected client. Replication and Pub/Sub are not there yet, so every client
+/// is a normal one.
+fn client_type(_c: &Client) -> ClientType {
+    ClientType::Normal
+}
+
+/// What CLIENT LIST reports about the calling client that is not in its slab entry while it runs.
+struct Caller<'a> {
+    cid: usize,
+    resp3: bool,
+    pending: usize,
+    out_capacity: usize,
+    argv: &'a [Bytes],
+}
+
+/// Appends one CLIENT LIST line (without the newline), in Redis 7.0's field order.
+fn info_line(buf: &mut Vec<u8>, slot: usize, c: &Client, caller: &Caller) {
+    let me = slot == caller.cid;
+    let now_s = clock::now_ms() / 1000;
+    let (resp, obl, rbs, argv_mem) = if me {
+        let argv_mem: usize = caller.argv.iter().map(|a| a.len()).sum();
+        (
+            if caller.resp3 { 3 } else { 2 },
+            caller.pending + c.pending_output(),
+            caller.out_capacity,
+            argv_mem,
+        )
+    } else {
+        let resp = if c.out.resp3 { 3 } else { 2 };
+        (resp, c.pending_output(), c.out.buf.capacity(), 0)
+    };
+    let qbuf = c.rbuf.len();
+    let qbuf_free = c.rbuf.capacity() - qbuf;
+    let tot_mem = std::mem::size_of::<Client>()
+        + c.rbuf.capacity()
+        + rbs
+        + c.sending.capacity()
+        + c.name.as_ref().map_or(0, |n| n.len())
+        + argv_mem;
+    let events = if c.send_inflight { "rw" } else { "r" };
+    let _ = write!(
+        buf,
+        "id={} addr={} laddr={} fd={} name=",
+        c.id, c.addr, c.laddr, c.fd
+    );
+    if let Some(n) = &c.name {
+        buf.extend_from_slice(n);
+    }
+    let _ = write!(
+        buf,
+        " age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={qbuf} \
+         qbuf-free={qbuf_free} argv-mem={argv_mem} multi-mem=0 rbs={rbs} rbp={rbs} obl={obl} \
+         oll=0 omem=0 tot-mem={tot_mem} events={events} cmd={} user=default redir=-1 resp={resp}",
+        (now_s - c.ctime / 1000).max(0),
+        (now_s - c.last_interaction / 1000).max(0),
+        c.flag_letters(),
+        c.db,
+        c.last_cmd,
+    );
+}
+
+fn caller<'a>(ctx: &Ctx, argv: &'a [Bytes]) -> Caller<'a> {
+    Caller {
+        cid: ctx.cid,
+        resp3: ctx.out.resp3,
+        pending: ctx.out.len(),
+        out_capacity: ctx.out.buf.capacity(),
+        argv,
+    }
+}
+
+/// Live clients' slots in connection order (Redis lists clients oldest first).
+fn clients_by_id(ctx: &Ctx) -> Vec<usize> {
+    let mut v: Vec<(u64, usize)> = ctx
+        .srv
+        .clients
+        .iter()
+        .filter(|(_, c)| !c.closing)
+        .map(|(slot, c)| (c.id, slot))
+        .collect();
+    v.sort_unstable();
+    v.into_iter().map(|(_, slot)| slot).collect()
+}
+
+/// CLIENT INFO
+fn cmd_client_info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let caller = caller(ctx, argv);
+    let mut buf = Vec::with_capacity(512);
+    info_line(&mut buf, ctx.cid, &ctx.srv.clients[ctx.cid], &caller);
+    buf.push(b'\n');
+    ctx.out.verbatim(&buf);
+    Ok(())
+}
+
+/// CLIENT LIST [TYPE normal|master|replica|pubsub] [ID client-id [client-id ...]]
+fn cmd_client_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let mut ty = None;
+    let mut ids = None;
+    if argv.len() == 4 && is(&argv[2], "type") {
+        ty = Some(client_type_by_name(&argv[3])?);
+    } else if argv.len() > 3 && is(&argv[2], "id") {
+        let mut v = Vec::with_capacity(argv.len() - 3);
+        for a in &argv[3..] {
+            v.push(parse_int(a).map_err(|_| Error::Msg("ERR Invalid client ID"))?);
+        }
+        ids = Some(v);
+    } else if argv.len() != 2 {
+        return Err(Error::Syntax);
+    }
+    let caller = caller(ctx, argv);
+    let slots: Vec<usize> = match ids {
+        Some(ids) => {
+            let by_id: HashMap<u64, usize> = ctx
+                .srv
+                .clients
+                .iter()
+                .filter(|(_, c)| !c.closing)
+                .map(|(slot, c)| (c.id, slot))
+                .collect();
+            ids.iter()
+                .filter_map(|&id| {
+                    u64::try_from(id)
+                        .ok()
+                        .and_then(|id| by_id.get(&id).copied())
+                })
+                .collect()
+        }
+        None => clients_by_id(ctx),
+    };
+    let mut buf = Vec::with_capacity(slots.len() * 300);
+    for slot in slots {
+        let c = &ctx.srv.clients[slot];
+        if ty.is_some_and(|t| client_type(c) != t) {
+            continue;
+        }
+        info_line(&mut buf, slot, c, &caller);
+        buf.push(b'\n');
+    }
+    ctx.out.verbatim(&buf);
+    Ok(())
+}
+
+/// CLIENT KILL ip:port
+/// CLIENT KILL [ID client-id] [TYPE normal|master|replica|pubsub] [USER username]
+///             [ADDR ip:port] [LADDR ip:port] [SKIPME yes|no] ...
+fn cmd_client_kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let old_form = argv.len() == 3;
+    let mut addr: Option<&[u8]> = None;
+    let mut laddr: Option<&[u8]> = None;
+    let mut ty = None;
+    let mut id = None;
+    let mut skipme = true;
+    if old_form {
+        addr = Some(&argv[2]);
+        // With the old form a client can kill itself.
+        skipme = false;
+    } else {
+        let mut i = 2;
+        while i < argv.len() {
+            let (opt, Some(val)) = (&argv[i], argv.get(i + 1)) else {
+                return Err(Error::Syntax);
+            };
+            if is(opt, "id") {
+                match parse_int(val) {
+                    Ok(n) if n >= 1 => id = Some(n as u64),
+                    _ => return Err(Error::Msg("ERR client-id should be greater than 0")),
+                }
+            } else if is(opt, "type") {
+                ty = Some(client_type_by_name(val)?);
+            } else if is(opt, "addr") {
+                addr = Some(val);
+            } else if is(opt, "laddr") {
+                laddr = Some(val);
+            } else if is(opt, "user") {
+                // The only user until ACLs arrive; every client is authenticated as it.
+                if val.as_ref() != b"default" {
+                    return Err(Error::err(format_args!(
+                        "No such user '{}'",
+                        String::from_utf8_lossy(val)
+                    )));
+                }
+            } else if is(opt, "skipme") {
+                if is(val, "yes") {
+                    skipme = true;
+                } else if is(val, "no") {
+                    skipme = false;
+                } else {
+                    return Err(Error::Syntax);
+                }
+            } else {
+                return Err(Error::Syntax);
+            }
+            i += 2;
+        }
+    }
+    let me = ctx.cid;
+    let victims: Vec<usize> = ctx
+        .srv
+        .clients
+        .iter()
+        .filter(|&(slot, c)| {
+            !c.closing
+                && addr.is_none_or(|a| c.addr.as_bytes() == a)
+                && laddr.is_none_or(|a| c.laddr.as_bytes() == a)
+                && ty.is_none_or(|t| client_type(c) == t)
+                && id.is_none_or(|id| c.id == id)
+                && !(skipme && slot == me)
+        })
+        .map(|(slot, _)| slot)
+        .collect();
+    let mut close_me = false;
+    for &slot in &victims {
+        if slot == me {
+            close_me = true;
+        } else {
+            ctx.srv.close_client(slot);
+        }
+    }
+    if old_form {
+        if victims.is_empty() {
+            return Err(Error::Msg("ERR No such client"));
+        }
+        ctx.out.ok();
+    } else {
+        ctx.out.int(victims.len() as i64);
+    }
+    // Never free the running client: it closes once its reply is written.
+    if close_me {
+        ctx.srv.clients[me].flags |= flag::CLOSE_AFTER_REPLY;
+    }
+    Ok(())
+}
+
+/// CLIENT REPLY ON|OFF|SKIP. OFF and SKIP reply nothing; the replies themselves are dropped by
+/// `Client::after_command`.
+fn cmd_client_reply(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let c = &mut ctx.srv.clients[ctx.cid];
+    let mode = &argv[2];
+    if is(mode, "on") {
+        c.flags &= !(flag::REPLY_SKIP | flag::REPLY_OFF);
+        ctx.out.ok();
+    } else if is(mode, "off") {
+        c.flags |= flag::REPLY_OFF;
+    } else if is(mode, "skip") {
+        if !c.has(flag::REPLY_OFF) {
+            c.flags |= flag::REPLY_SKIP_NEXT;
+        }
+    } else {
+        return Err(Error::Syntax);
+    }
+    Ok(())
+}
+
+/// Sets or clears one of the calling client's flags from an ON|OFF argument.
+fn on_off_flag(ctx: &mut Ctx, arg: &[u8], f: u32) -> CmdResult {
+    let c = &mut ctx.srv.clients[ctx.cid];
+    if is(arg, "on") {
+        c.flags |= f;
+    } else if is(arg, "off") {
+        c.flags &= !f;
+    } else {
+        return Err(Error::Syntax);
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+/// CLIENT NO-EVICT ON|OFF
+fn cmd_client_no_evict(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    on_off_flag(ctx, &argv[2], flag::NO_EVICT)
+}
+
+/// CLIENT NO-TOUCH ON|OFF (Redis 7.2): while on, commands other than TOUCH leave the access
+/// time of the keys they read alone (applied in `cmd::call`).
+fn cmd_client_no_touch(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    on_off_flag(ctx, &argv[2], flag::NO_TOUCH)
+}
+
+/// CLIENT SETINFO LIB-NAME libname | LIB-VER libver (Redis 7.2, sent by client libraries).
+fn cmd_client_setinfo(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let (attr, val) = (&argv[2], &argv[3]);
+    let lib_name = if is(attr, "lib-name") {
+        true
+    } else if is(attr, "lib-ver") {
+        false
+    } else {
+        return Err(Error::err(format_args!(
+            "Unrecognized option '{}'",
+            String::from_utf8_lossy(attr)
+        )));
+    };
+    if !printable(val) {
+        return Err(Error::err(format_args!(
+            "{} cannot contain spaces, newlines or special characters.",
+            String::from_utf8_lossy(attr)
+        )));
+    }
+    let c = &mut ctx.srv.clients[ctx.cid];
+    let dest = if lib_name {
+        &mut c.lib_name
+    } else {
+        &mut c.lib_ver
+    };
+    *dest = val.to_vec();
+    ctx.out.ok();
+    Ok(())
+}
+
+/// CLIENT HELP: Redis's text, for the subcommands implemented here.
+const CLIENT_HELP: &[&str] = &[
+    "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "GETNAME",
+    "    Return the name of the current connection.",
+    "ID",
+    "    Return the ID of the current connection.",
+    "INFO",
+    "    Return information about the current client connection.",
+    "KILL <ip:port>",
+    "    Kill connection made from <ip:port>.",
+    "KILL <option> <value> [<option> <value> [...]]",
+    "    Kill connections. Options are:",
+    "    * ADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made from the specified address",
+    "    * LADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made to specified local address",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Kill connections by type.",
+    "    * USER <username>",
+    "      Kill connections authenticated by <username>.",
+    "    * SKIPME (YES|NO)",
+    "      Skip killing current connection (default: yes).",
+    "LIST [options ...]",
+    "    Return information about client connections. Options:",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Return clients of specified type.",
+    "REPLY (ON|OFF|SKIP)",
+    "    Control the replies sent to the current connection.",
+    "SETNAME <name>",
+    "    Assign the name <name> to the current connection.",
+    "SETINFO <option> <value>",
+    "    Set client meta attr. Options are:",
+    "    * LIB-NAME: the client lib name.",
+    "    * LIB-VER: the client lib version.",
+    "NO-EVICT (ON|OFF)",
+    "    Protect current client connection from eviction.",
+    "NO-TOUCH (ON|OFF)",
+    "    Will not touch LRU/LFU stats when this mode is on.",
+    "HELP",
+    "    Prints this help.",
+];
+
+/// CLIENT HELP
+fn cmd_client_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.out.array(CLIENT_HELP.len());
+    for line in CLIENT_HELP {
+        ctx.out.simple(line.as_bytes());
+    }
+    Ok(())
+}
+
+const CLIENT_FLAGS: u32 = NOSCRIPT | LOADING | STALE;
+
+static CLIENT_SUBCOMMANDS: &[Command] = &[
+    Command::new("client|id", 2, CLIENT_FLAGS, NO_KEYS, cmd_client_id),
+    Command::new(
+        "client|setname",
+        3,
+        CLIENT_FLAGS,
+        NO_KEYS,
+        cmd_client_setname,
+    ),
+    Command::new(
+        "client|getname",
+        2,
+        CLIENT_FLAGS,
+        NO_KEYS,
+        cmd_client_getname,
+    ),
+    Command::new("client|info", 2, CLIENT_FLAGS, NO_KEYS, cmd_client_info),
+    Command::new(
+        "client|list",
+        -2,
+        ADMIN | CLIENT_FLAGS,
+        NO_KEYS,
+        cmd_client_list,
+    ),
+    Command::new(
+        "client|kill",
+        -3,
+        ADMIN | CLIENT_FLAGS,
+        NO_KEYS,
+        cmd_client_kill,
+    ),
+    Command::new("client|reply", 3, CLIENT_FLAGS, NO_KEYS, cmd_client_reply),
+    Command::new(
+        "client|no-evict",
+        3,
+        ADMIN | CLIENT_FLAGS,
+        NO_KEYS,
+        cmd_client_no_evict,
+    ),
+    Command::new(
+        "client|no-touch",
+        3,
+        CLIENT_FLAGS,
+        NO_KEYS,
+        cmd_client_no_touch,
+    ),
+    Command::new(
+        "client|setinfo",
+        4,
+        CLIENT_FLAGS | SENTINEL,
+        NO_KEYS,
+        cmd_client_setinfo,
+    ),
+    Command::new("client|help", 2, LOADING | STALE, NO_KEYS, cmd_client_help),
+];
+
+const HANDSHAKE_FLAGS: u32 = NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY;
+
 pub static COMMANDS: &[Command] = &[
     Command::new("ping", -1, FAST, NO_KEYS, cmd_ping),
     Command::new("echo", 2, LOADING | STALE | FAST, NO_KEYS, cmd_echo),
-    Command::new(
-        "quit",
-        -1,
-        NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
-        NO_KEYS,
-        cmd_quit,
-    ),
+    Command::new("quit", -1, HANDSHAKE_FLAGS, NO_KEYS, cmd_quit),
     Command::new("select", 2, LOADING | STALE | FAST, NO_KEYS, cmd_select),
+    Command::new("hello", -1, HANDSHAKE_FLAGS, NO_KEYS, cmd_hello),
+    Command::new("reset", 1, HANDSHAKE_FLAGS, NO_KEYS, cmd_reset),
+    Command::container("client", -2, 0, CLIENT_SUBCOMMANDS),
 ];

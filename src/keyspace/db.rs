@@ -102,6 +102,9 @@ pub struct Db {
     pub avg_ttl: i64,
     /// Where the active expiry cycle resumes (a `Dict::scan` cursor).
     expire_cursor: u64,
+    /// Set by `cmd::call` while a `CLIENT NO-TOUCH` client runs a command: lookups leave the
+    /// access time alone.
+    pub no_touch: bool,
 }
 
 impl Db {
@@ -157,7 +160,7 @@ impl Db {
             self.expire_if_needed(key);
         }
         let e = self.main.get_mut(key)?;
-        if touch {
+        if touch && !self.no_touch {
             e.lru = touched_lru(e.lru);
         }
         Some(e)
