@@ -363,8 +363,10 @@ pub fn rss_kib(pid: u32) -> u64 {
 pub fn show(b: &[u8], max: usize) -> String {
     let mut s: String = b[..b.len().min(max)]
         .iter()
-        .flat_map(|&c| std::ascii::escape_default(c))
-        .map(char::from)
+        .map(|&c| match c {
+            b' '..=b'~' if c != b'\\' => char::from(c).to_string(),
+            _ => std::ascii::escape_default(c).to_string(),
+        })
         .collect();
     if b.len() > max {
         s.push_str(&format!("... ({} bytes)", b.len()));
