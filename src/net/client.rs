@@ -14,6 +14,9 @@ use crate::protocol::Reply;
 
 /// Initial and minimum free space for a receive (Redis's PROTO_IOBUF_LEN).
 pub const READ_CHUNK: usize = 16 * 1024;
+/// An argument at least this long is received on its own: reads stop at its end, as Redis's
+/// do (PROTO_MBULK_BIG_ARG), so the query-buffer limit counts just that argument.
+pub const BIG_ARG: usize = 32 * 1024;
 /// Stop executing a client's buffered commands once this much reply data is waiting to be
 /// sent; resume when the kernel has taken it. Bounds server memory for clients that pipeline
 /// requests without reading replies (TCP back-pressure does the rest).
@@ -47,6 +50,9 @@ pub struct Client {
     pub rbuf: BytesMut,
     /// Don't try to parse until `rbuf` holds this many bytes (a large bulk is arriving).
     pub need: usize,
+    /// Leading bytes of `rbuf` that already form complete arguments of the request being
+    /// received (Redis would have moved them out of its query buffer).
+    pub parsed: usize,
     pub out: Reply,
     pub sending: Vec<u8>,
     pub sent: usize,
@@ -79,6 +85,7 @@ impl Client {
             flags: 0,
             rbuf: BytesMut::with_capacity(READ_CHUNK),
             need: 0,
+            parsed: 0,
             out: Reply::new(),
             sending: Vec::new(),
             sent: 0,
@@ -103,6 +110,17 @@ impl Client {
     /// Bytes of reply waiting: queued plus in flight.
     pub fn pending_output(&self) -> usize {
         self.out.len() + self.sending.len() - self.sent
+    }
+
+    /// The query buffer as Redis counts it for `client-query-buffer-limit`: input not yet
+    /// parsed into complete arguments.
+    pub fn query_buffer_len(&self) -> usize {
+        self.rbuf.len() - self.parsed.min(self.rbuf.len())
+    }
+
+    /// Whether the request being received is waiting for a big argument's data.
+    pub fn big_arg_pending(&self) -> bool {
+        self.need > 0 && self.need - self.parsed.min(self.need) >= BIG_ARG
     }
 
     /// Whether the client should stop executing buffered commands for now.

@@ -176,6 +176,7 @@ impl Server {
             return;
         }
         let len = c.rbuf.len();
+        let big_arg = c.need > len && c.big_arg_pending();
         // Grow geometrically when a large request is arriving, so a big frame costs O(n).
         let want = if c.need > len {
             (c.need - len).min(len.max(READ_CHUNK))
@@ -185,7 +186,12 @@ impl Server {
         .min(MAX_RECV);
         c.rbuf.reserve(want);
         let spare = c.rbuf.spare_capacity_mut();
-        let n = spare.len().min(u32::MAX as usize) as u32;
+        let mut n = spare.len();
+        if big_arg {
+            // Read no further than the end of a big argument, like Redis.
+            n = n.min(want);
+        }
+        let n = n.min(u32::MAX as usize) as u32;
         let ptr = spare.as_mut_ptr().cast::<u8>();
         let fd = c.fd;
         c.recv_armed = true;
@@ -224,7 +230,30 @@ impl Server {
         c.net_in += n as u64;
         c.last_interaction = clock::now_ms();
         self.stats.net_input_bytes += n as u64;
+        // Redis checks the limit right after reading, before parsing: an argument bigger than
+        // the limit is refused even when it has arrived whole.
+        if c.big_arg_pending() && self.close_if_query_buffer_over_limit(cid) {
+            return;
+        }
         self.process_input(cid);
+    }
+
+    /// Closes `cid` if its query buffer exceeds `client-query-buffer-limit`.
+    fn close_if_query_buffer_over_limit(&mut self, cid: usize) -> bool {
+        let Some(c) = self.clients.get(cid) else {
+            return false;
+        };
+        let qbuf = c.query_buffer_len();
+        if qbuf <= self.config.client_query_buffer_limit {
+            return false;
+        }
+        tracing::warn!(
+            "Closing client that reached max query buffer length: addr={} qbuf={qbuf}",
+            c.addr
+        );
+        self.stats.client_query_buffer_limit_disconnections += 1;
+        self.close_client(cid);
+        true
     }
 
     /// Parses and executes every complete request buffered for `cid`, then re-arms the receive.
@@ -256,6 +285,7 @@ impl Server {
             match parse_request(&c.rbuf, &mut spans, &limits) {
                 Ok(Parsed::Complete(n)) => {
                     c.need = 0;
+                    c.parsed = 0;
                     let frame = c.rbuf.split_to(n).freeze();
                     if spans.is_empty() {
                         continue;
@@ -268,8 +298,9 @@ impl Server {
                     cmd::call(self, &mut out, cid, &argv);
                     argv.clear();
                 }
-                Ok(Parsed::Incomplete { hint }) => {
+                Ok(Parsed::Incomplete { hint, consumed }) => {
                     c.need = hint;
+                    c.parsed = consumed;
                     break;
                 }
                 Err(e) => {
@@ -277,6 +308,8 @@ impl Server {
                     tracing::debug!("Protocol error from client {}: {text}", c.addr);
                     c.flags |= flag::CLOSE_AFTER_REPLY;
                     c.rbuf.clear();
+                    c.need = 0;
+                    c.parsed = 0;
                     cmd::reply_error(self, &mut out, &text);
                     break;
                 }
@@ -292,16 +325,12 @@ impl Server {
             out.buf.extend_from_slice(&c.out.buf);
         }
         c.out = out;
-        if c.rbuf.len() > self.config.client_query_buffer_limit {
-            tracing::warn!(
-                "Closing client that reached max query buffer length: addr={} qbuf={}",
-                c.addr,
-                c.rbuf.len()
-            );
-            self.stats.client_query_buffer_limit_disconnections += 1;
-            self.close_client(cid);
+        if self.close_if_query_buffer_over_limit(cid) {
             return;
         }
+        let Some(c) = self.clients.get_mut(cid) else {
+            return;
+        };
         if !c.out.is_empty() || c.has(flag::CLOSE_AFTER_REPLY) {
             self.mark_pending_write(cid);
         }

@@ -74,7 +74,11 @@ pub enum Parsed {
     Complete(usize),
     /// More input is needed. `hint` is the total buffer length that would let parsing make
     /// progress when known (a large bulk argument), so the reader can reserve it in one go.
-    Incomplete { hint: usize },
+    /// `consumed` is how many leading bytes already form complete arguments of the pending
+    /// request (for a bulk being received: up to the start of its data). Redis would have
+    /// moved those out of its query buffer, so only the bytes after them count against
+    /// `client-query-buffer-limit`.
+    Incomplete { hint: usize, consumed: usize },
 }
 
 /// Parses one request from the start of `buf`. On `Complete`, the arguments are appended to
@@ -85,7 +89,10 @@ pub fn parse_request(
     limits: &Limits,
 ) -> Result<Parsed, ProtocolError> {
     match buf.first() {
-        None => Ok(Parsed::Incomplete { hint: 0 }),
+        None => Ok(Parsed::Incomplete {
+            hint: 0,
+            consumed: 0,
+        }),
         Some(b'*') => parse_multibulk(buf, args, limits),
         Some(_) => parse_inline(buf, args),
     }
@@ -142,7 +149,10 @@ fn parse_multibulk(
         if buf.len() > INLINE_MAX {
             return Err(ProtocolError::TooBigMbulkCount);
         }
-        return Ok(Parsed::Incomplete { hint: 0 });
+        return Ok(Parsed::Incomplete {
+            hint: 0,
+            consumed: 0,
+        });
     };
     let count = parse_i64(&buf[1..cr]).ok_or(ProtocolError::InvalidMultibulkLength)?;
     if count > i32::MAX as i64 {
@@ -158,7 +168,10 @@ fn parse_multibulk(
     for _ in 0..count {
         if pos >= buf.len() {
             args.truncate(start_len);
-            return Ok(Parsed::Incomplete { hint: 0 });
+            return Ok(Parsed::Incomplete {
+                hint: 0,
+                consumed: pos,
+            });
         }
         if buf[pos] != b'$' {
             args.truncate(start_len);
@@ -169,7 +182,10 @@ fn parse_multibulk(
             if buf.len() - pos > INLINE_MAX {
                 return Err(ProtocolError::TooBigBulkCount);
             }
-            return Ok(Parsed::Incomplete { hint: 0 });
+            return Ok(Parsed::Incomplete {
+                hint: 0,
+                consumed: pos,
+            });
         };
         let len = match parse_i64(&buf[pos + 1..cr]) {
             Some(l) if l >= 0 && (l as u64) <= limits.max_bulk_len as u64 => l as usize,
@@ -183,6 +199,7 @@ fn parse_multibulk(
             args.truncate(start_len);
             return Ok(Parsed::Incomplete {
                 hint: data + len + 2,
+                consumed: data,
             });
         }
         args.push(Arg::Span(data, data + len));
@@ -196,7 +213,10 @@ fn parse_inline(buf: &[u8], args: &mut Vec<Arg>) -> Result<Parsed, ProtocolError
         if buf.len() > INLINE_MAX {
             return Err(ProtocolError::TooBigInline);
         }
-        return Ok(Parsed::Incomplete { hint: 0 });
+        return Ok(Parsed::Incomplete {
+            hint: 0,
+            consumed: 0,
+        });
     };
     let mut line_end = nl;
     if nl > 0 && buf[nl - 1] == b'\r' {
@@ -421,6 +441,23 @@ mod tests {
             vec![b"set".to_vec(), b"aA\n".to_vec(), b"it's".to_vec()]
         );
         assert!(got[1].is_empty());
+    }
+
+    #[test]
+    fn incomplete_reports_the_complete_arguments_it_has() {
+        let l = Limits::default();
+        let mut a = Vec::new();
+        let inc = |buf: &[u8], a: &mut Vec<Arg>| match parse_request(buf, a, &l) {
+            Ok(Parsed::Incomplete { hint, consumed }) => (hint, consumed),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(inc(b"*3\r\n$3\r", &mut a), (0, 4));
+        assert_eq!(inc(b"*3\r", &mut a), (0, 0));
+        assert_eq!(inc(b"*3\r\n$3\r\nSET\r\n", &mut a), (0, 13));
+        assert_eq!(inc(b"*3\r\n$3\r\nSET\r\n$1", &mut a), (0, 13));
+        assert_eq!(inc(b"*3\r\n$3\r\nSET\r\n$5\r\nab", &mut a), (24, 17));
+        assert_eq!(inc(b"SET k", &mut a), (0, 0));
+        assert!(a.is_empty());
     }
 
     #[test]

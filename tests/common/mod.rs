@@ -153,7 +153,8 @@ impl Raw {
     pub fn read_reply(&mut self) -> Vec<u8> {
         loop {
             if let Some(n) = frame_len(&self.buf) {
-                return self.buf.drain(..n).collect();
+                let rest = self.buf.split_off(n);
+                return std::mem::replace(&mut self.buf, rest);
             }
             let mut chunk = [0u8; 65536];
             let n = self.s.read(&mut chunk).expect("read reply");
@@ -270,4 +271,105 @@ pub fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(10));
     }
     f()
+}
+
+impl Raw {
+    /// Sends one command given as raw byte arguments and reads its reply.
+    pub fn call_bytes(&mut self, args: &[&[u8]]) -> Vec<u8> {
+        self.cmd(args);
+        self.read_reply()
+    }
+
+    /// Reads `n` whole replies and returns their bytes concatenated.
+    pub fn replies(&mut self, n: usize) -> Vec<u8> {
+        let (mut pos, mut got) = (0, 0);
+        while got < n {
+            match frame_len(&self.buf[pos..]) {
+                Some(len) => {
+                    pos += len;
+                    got += 1;
+                }
+                None => {
+                    let mut chunk = [0u8; 65536];
+                    let r = self.s.read(&mut chunk).expect("read replies");
+                    assert!(
+                        r > 0,
+                        "connection closed after {got} of {n} replies; got so far: {:?}",
+                        String::from_utf8_lossy(&self.buf)
+                    );
+                    self.buf.extend_from_slice(&chunk[..r]);
+                }
+            }
+        }
+        let rest = self.buf.split_off(pos);
+        std::mem::replace(&mut self.buf, rest)
+    }
+
+    /// Reads until the server closes the connection (EOF or reset) and returns every byte
+    /// received, including any already buffered. Panics if the server keeps the connection
+    /// open past the read timeout.
+    pub fn read_until_closed(&mut self) -> Vec<u8> {
+        let mut out = std::mem::take(&mut self.buf);
+        let mut chunk = [0u8; 65536];
+        loop {
+            match self.s.read(&mut chunk) {
+                Ok(0) => return out,
+                Ok(n) => out.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    panic!(
+                        "server did not close the connection; received so far: {:?}",
+                        String::from_utf8_lossy(&out)
+                    )
+                }
+                // A reset after the server closed with our data still unread counts as closed.
+                Err(_) => return out,
+            }
+        }
+    }
+}
+
+/// Starts a real `redis-server` for a side-by-side comparison, or returns None (with a note)
+/// when it is not installed. Like `compat_with`, panics instead when `UREDIS_REQUIRE_REDIS` is
+/// set, so CI never skips silently.
+pub fn redis_or_skip(extra: &[&str]) -> Option<Server> {
+    let r = Server::start_redis(extra);
+    if r.is_none() {
+        if std::env::var_os("UREDIS_REQUIRE_REDIS").is_some() {
+            panic!("UREDIS_REQUIRE_REDIS is set but redis-server could not be started");
+        }
+        eprintln!("note: redis-server not installed; comparison with Redis skipped");
+    }
+    r
+}
+
+/// Resident memory of process `pid` in KiB (VmRSS from /proc/PID/status).
+pub fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS in /proc/PID/status")
+}
+
+/// Bytes shown readably for assertion messages: printable ASCII as is, the rest escaped,
+/// cut after `max` bytes.
+pub fn show(b: &[u8], max: usize) -> String {
+    let mut s: String = b[..b.len().min(max)]
+        .iter()
+        .map(|&c| match c {
+            b' '..=b'~' if c != b'\\' => char::from(c).to_string(),
+            _ => std::ascii::escape_default(c).to_string(),
+        })
+        .collect();
+    if b.len() > max {
+        s.push_str(&format!("... ({} bytes)", b.len()));
+    }
+    s
 }
