@@ -774,7 +774,6 @@ fn unknown_command_and_arity_errors_match_redis() {
 }
 
 #[test]
-#[ignore = "cmd_ping (src/family/connection.rs) lacks Redis's own argc > 2 arity check"]
 fn ping_with_two_arguments_is_an_arity_error() {
     compat(&[&["PING", "a", "b"], &["PING", "a", "b", "c"]]);
 }
@@ -782,7 +781,6 @@ fn ping_with_two_arguments_is_an_arity_error() {
 /// Redis formats these names and arguments with C strings (`%.128s`): bytes go out as they
 /// are, and a NUL ends the text.
 #[test]
-#[ignore = "src/cmd/mod.rs formats unknown-command errors through UTF-8 (lossy) Strings"]
 fn unknown_command_error_with_binary_bytes_matches_redis() {
     let cases: &[&[&[u8]]] = &[
         &[b"foo", b"a\0b", b"c"],
@@ -948,13 +946,11 @@ fn active_expiry_scenario(srv: &Server) {
 }
 
 #[test]
-#[ignore = "needs keys family (merged later)"]
 fn lazy_expiry() {
     lazy_expiry_scenario(&Server::start(&["--hz", "1"]));
 }
 
 #[test]
-#[ignore = "needs keys family (merged later)"]
 fn active_expiry() {
     active_expiry_scenario(&Server::start(&["--hz", "100"]));
 }

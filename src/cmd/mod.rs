@@ -92,30 +92,40 @@ impl Ctx<'_> {
 }
 
 /// Writes an error reply and accounts it in INFO errorstats.
-pub fn reply_error(srv: &mut Server, out: &mut Reply, text: &str) {
-    out.error(text.as_bytes());
-    srv.stats.count_error(text);
+pub fn reply_error(srv: &mut Server, out: &mut Reply, text: &[u8]) {
+    out.error(text);
+    srv.stats
+        .count_error(&String::from_utf8_lossy(&text[..text.len().min(64)]));
 }
 
-/// Formats the "unknown command" error exactly as Redis 7.0 does.
-fn unknown_command_error(argv: &[Bytes]) -> String {
-    let mut args = String::new();
+/// An argument as Redis's `%.Ns` prints it: up to the first NUL, at most `max` bytes.
+fn c_str(b: &[u8], max: usize) -> &[u8] {
+    let end = memchr::memchr(0, b).unwrap_or(b.len()).min(max);
+    &b[..end]
+}
+
+/// Formats the "unknown command" error exactly as Redis 7.0 does (bytes as sent, C-string
+/// truncation, at most 128 bytes of arguments).
+fn unknown_command_error(argv: &[Bytes]) -> Vec<u8> {
+    let mut args = Vec::new();
     for a in &argv[1..] {
         if args.len() >= 128 {
             break;
         }
         let room = 128 - args.len();
-        let s = String::from_utf8_lossy(&a[..a.len().min(room)]);
-        args.push('\'');
-        args.push_str(&s);
-        args.push_str("' ");
+        args.push(b'\'');
+        args.extend_from_slice(c_str(a, room));
+        args.extend_from_slice(b"' ");
     }
-    let name = String::from_utf8_lossy(&argv[0][..argv[0].len().min(128)]);
-    format!("ERR unknown command '{name}', with args beginning with: {args}")
+    let mut e = b"ERR unknown command '".to_vec();
+    e.extend_from_slice(c_str(&argv[0], 128));
+    e.extend_from_slice(b"', with args beginning with: ");
+    e.extend_from_slice(&args);
+    e
 }
 
 /// Resolves argv to a command, or the error Redis gives before running anything.
-pub fn resolve(argv: &[Bytes]) -> Result<&'static Command, String> {
+pub fn resolve(argv: &[Bytes]) -> Result<&'static Command, Vec<u8>> {
     let Some(cmd) = lookup(&argv[0]) else {
         return Err(unknown_command_error(argv));
     };
@@ -125,24 +135,25 @@ pub fn resolve(argv: &[Bytes]) -> Result<&'static Command, String> {
         match cmd.subcommand(&argv[1]) {
             Some(sub) => sub,
             None => {
-                let arg = String::from_utf8_lossy(&argv[1][..argv[1].len().min(128)]);
-                return Err(format!(
-                    "ERR unknown subcommand '{arg}'. Try {} HELP.",
-                    String::from_utf8_lossy(&argv[0]).to_uppercase()
-                ));
+                let mut e = b"ERR unknown subcommand '".to_vec();
+                e.extend_from_slice(c_str(&argv[1], 128));
+                e.extend_from_slice(b"'. Try ");
+                e.extend(c_str(&argv[0], usize::MAX).to_ascii_uppercase());
+                e.extend_from_slice(b" HELP.");
+                return Err(e);
             }
         }
     };
     if !cmd.arity_ok(argv.len()) {
-        return Err(format!(
-            "ERR wrong number of arguments for '{}' command",
-            cmd.name
-        ));
+        return Err(
+            format!("ERR wrong number of arguments for '{}' command", cmd.name).into_bytes(),
+        );
     }
     Ok(cmd)
 }
 
-/// The command (or subcommand) argv names, arity aside: what Redis's `lookupCommand` returns.
+/// The command or subcommand argv names, if any, without checking arity (for accounting a
+/// rejected call to the right command).
 fn lookup_argv(argv: &[Bytes]) -> Option<&'static Command> {
     let cmd = lookup(&argv[0])?;
     match argv.get(1) {
@@ -199,7 +210,7 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     let usec = start.elapsed().as_micros() as u64;
     let failed = result.is_err();
     if let Err(e) = result {
-        reply_error(srv, out, &e.text());
+        reply_error(srv, out, e.text().as_bytes());
     }
     let stat = srv.stats.command(cmd.name);
     stat.calls += 1;

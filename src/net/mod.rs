@@ -310,7 +310,7 @@ impl Server {
                     c.rbuf.clear();
                     c.need = 0;
                     c.parsed = 0;
-                    cmd::reply_error(self, &mut out, &text);
+                    cmd::reply_error(self, &mut out, text.as_bytes());
                     break;
                 }
             }
