@@ -35,6 +35,9 @@ pub struct Param {
     pub default: &'static str,
     /// Cannot be changed by CONFIG SET (takes effect at start-up only).
     pub immutable: bool,
+    /// Changeable by CONFIG SET only when `enable-protected-configs` allows it (Redis's
+    /// PROTECTED_CONFIG: `dir`, `dbfilename`).
+    pub protected: bool,
 }
 
 const fn p(name: &'static str, kind: Kind, default: &'static str) -> Param {
@@ -44,6 +47,18 @@ const fn p(name: &'static str, kind: Kind, default: &'static str) -> Param {
         kind,
         default,
         immutable: false,
+        protected: false,
+    }
+}
+
+const fn guarded(name: &'static str, kind: Kind, default: &'static str) -> Param {
+    Param {
+        name,
+        alias: None,
+        kind,
+        default,
+        immutable: false,
+        protected: true,
     }
 }
 
@@ -54,6 +69,7 @@ const fn fixed(name: &'static str, kind: Kind, default: &'static str) -> Param {
         kind,
         default,
         immutable: true,
+        protected: false,
     }
 }
 
@@ -64,13 +80,16 @@ const fn aka(name: &'static str, alias: &'static str, kind: Kind, default: &'sta
         kind,
         default,
         immutable: false,
+        protected: false,
     }
 }
 
 const INT: Kind = Kind::Int(0, i32::MAX as i64);
 const LONG: Kind = Kind::Int(0, i64::MAX);
 const MEM: Kind = Kind::Mem(0, u64::MAX);
-const LOGLEVELS: &[&str] = &["debug", "verbose", "notice", "warning", "nothing"];
+/// A memory value stored in a `long long`.
+const LMEM: Kind = Kind::Mem(0, i64::MAX as u64);
+const LOGLEVELS: &[&str] = &["debug", "verbose", "notice", "warning"];
 
 /// Every parameter uredis accepts, with Redis 7.0's name and default. The README lists which
 /// of them change behaviour today; the others are accepted so a stock redis.conf loads, and
@@ -85,9 +104,17 @@ pub static PARAMS: &[Param] = &[
     p("protected-mode", Kind::Bool, "yes"),
     p("timeout", INT, "0"),
     p("tcp-keepalive", INT, "300"),
-    p("maxclients", Kind::Int(1, i32::MAX as i64), "10000"),
-    p("proto-max-bulk-len", Kind::Mem(1024 * 1024, i64::MAX as u64), "536870912"),
-    p("client-query-buffer-limit", Kind::Mem(1024 * 1024, i64::MAX as u64), "1073741824"),
+    p("maxclients", Kind::Int(1, u32::MAX as i64), "10000"),
+    p(
+        "proto-max-bulk-len",
+        Kind::Mem(1024 * 1024, i64::MAX as u64),
+        "536870912",
+    ),
+    p(
+        "client-query-buffer-limit",
+        Kind::Mem(1024 * 1024, i64::MAX as u64),
+        "1073741824",
+    ),
     p(
         "client-output-buffer-limit",
         Kind::OutputLimit,
@@ -95,7 +122,11 @@ pub static PARAMS: &[Param] = &[
     ),
     // General
     fixed("daemonize", Kind::Bool, "no"),
-    fixed("supervised", Kind::Enum(&["upstart", "systemd", "auto", "no"]), "no"),
+    fixed(
+        "supervised",
+        Kind::Enum(&["upstart", "systemd", "auto", "no"]),
+        "no",
+    ),
     fixed("pidfile", Kind::Str, ""),
     p("loglevel", Kind::Enum(LOGLEVELS), "notice"),
     fixed("logfile", Kind::Str, ""),
@@ -104,28 +135,47 @@ pub static PARAMS: &[Param] = &[
     fixed("databases", Kind::Int(1, i32::MAX as i64), "16"),
     fixed("always-show-logo", Kind::Bool, "no"),
     fixed("set-proc-title", Kind::Bool, "yes"),
-    p("hz", Kind::Int(1, 500), "10"),
+    // Accepts 0..INT_MAX like Redis; stored clamped to 1..500 (CONFIG GET shows the clamp).
+    p("hz", INT, "10"),
     p("dynamic-hz", Kind::Bool, "yes"),
     p("activerehashing", Kind::Bool, "yes"),
     p("active-expire-effort", Kind::Int(1, 10), "1"),
     fixed("io-threads", Kind::Int(1, 128), "1"),
     fixed("io-threads-do-reads", Kind::Bool, "no"),
-    fixed("enable-debug-command", Kind::Enum(&["yes", "no", "local"]), "no"),
+    fixed(
+        "enable-debug-command",
+        Kind::Enum(&["no", "yes", "local"]),
+        "no",
+    ),
+    fixed(
+        "enable-protected-configs",
+        Kind::Enum(&["no", "yes", "local"]),
+        "no",
+    ),
+    fixed(
+        "enable-module-command",
+        Kind::Enum(&["no", "yes", "local"]),
+        "no",
+    ),
     p("notify-keyspace-events", Kind::Flags, ""),
     // Persistence (accepted now; used by the persistence work)
     p("save", Kind::Save, "3600 1 300 100 60 10000"),
     p("stop-writes-on-bgsave-error", Kind::Bool, "yes"),
     p("rdbcompression", Kind::Bool, "yes"),
-    p("rdbchecksum", Kind::Bool, "yes"),
-    p("dbfilename", Kind::Str, "dump.rdb"),
-    p("dir", Kind::Str, ""),
+    fixed("rdbchecksum", Kind::Bool, "yes"),
+    guarded("dbfilename", Kind::Str, "dump.rdb"),
+    guarded("dir", Kind::Str, ""),
     p("appendonly", Kind::Bool, "no"),
     fixed("appendfilename", Kind::Str, "appendonly.aof"),
     fixed("appenddirname", Kind::Str, "appendonlydir"),
-    p("appendfsync", Kind::Enum(&["always", "everysec", "no"]), "everysec"),
+    p(
+        "appendfsync",
+        Kind::Enum(&["everysec", "always", "no"]),
+        "everysec",
+    ),
     p("no-appendfsync-on-rewrite", Kind::Bool, "no"),
     p("auto-aof-rewrite-percentage", INT, "100"),
-    p("auto-aof-rewrite-min-size", MEM, "67108864"),
+    p("auto-aof-rewrite-min-size", LMEM, "67108864"),
     p("aof-load-truncated", Kind::Bool, "yes"),
     p("aof-use-rdb-preamble", Kind::Bool, "yes"),
     // Security (accepted now; used by the ACL work)
@@ -146,7 +196,7 @@ pub static PARAMS: &[Param] = &[
         ]),
         "noeviction",
     ),
-    p("maxmemory-samples", Kind::Int(1, 64), "5"),
+    p("maxmemory-samples", Kind::Int(1, i32::MAX as i64), "5"),
     p("lazyfree-lazy-eviction", Kind::Bool, "no"),
     p("lazyfree-lazy-expire", Kind::Bool, "no"),
     p("lazyfree-lazy-server-del", Kind::Bool, "no"),
@@ -155,15 +205,40 @@ pub static PARAMS: &[Param] = &[
     p("lfu-log-factor", INT, "10"),
     p("lfu-decay-time", INT, "1"),
     // Encoding thresholds (used by the data-type work)
-    aka("hash-max-listpack-entries", "hash-max-ziplist-entries", LONG, "512"),
-    aka("hash-max-listpack-value", "hash-max-ziplist-value", LONG, "64"),
-    aka("list-max-listpack-size", "list-max-ziplist-size", Kind::Int(i32::MIN as i64, i32::MAX as i64), "-2"),
+    aka(
+        "hash-max-listpack-entries",
+        "hash-max-ziplist-entries",
+        LONG,
+        "512",
+    ),
+    aka(
+        "hash-max-listpack-value",
+        "hash-max-ziplist-value",
+        LMEM,
+        "64",
+    ),
+    aka(
+        "list-max-listpack-size",
+        "list-max-ziplist-size",
+        Kind::Int(i32::MIN as i64, i32::MAX as i64),
+        "-2",
+    ),
     p("list-compress-depth", INT, "0"),
     p("set-max-intset-entries", LONG, "512"),
-    aka("zset-max-listpack-entries", "zset-max-ziplist-entries", LONG, "128"),
-    aka("zset-max-listpack-value", "zset-max-ziplist-value", LONG, "64"),
-    p("hll-sparse-max-bytes", MEM, "3000"),
-    p("stream-node-max-bytes", MEM, "4096"),
+    aka(
+        "zset-max-listpack-entries",
+        "zset-max-ziplist-entries",
+        LONG,
+        "128",
+    ),
+    aka(
+        "zset-max-listpack-value",
+        "zset-max-ziplist-value",
+        LMEM,
+        "64",
+    ),
+    p("hll-sparse-max-bytes", LMEM, "3000"),
+    p("stream-node-max-bytes", LMEM, "4096"),
     p("stream-node-max-entries", LONG, "100"),
     // Diagnostics
     p("slowlog-log-slower-than", Kind::Int(-1, i64::MAX), "10000"),
@@ -174,13 +249,34 @@ pub static PARAMS: &[Param] = &[
     // Replication (accepted now; used by the replication work)
     p("replica-read-only", Kind::Bool, "yes"),
     p("replica-serve-stale-data", Kind::Bool, "yes"),
-    p("repl-backlog-size", MEM, "1048576"),
+    // Values below 16kb are raised to 16kb (Redis's CONFIG_REPL_BACKLOG_MIN_SIZE).
+    p(
+        "repl-backlog-size",
+        Kind::Mem(1, i64::MAX as u64),
+        "1048576",
+    ),
     p("repl-timeout", Kind::Int(1, i32::MAX as i64), "60"),
     p("repl-diskless-sync", Kind::Bool, "yes"),
     p("repl-diskless-sync-delay", INT, "5"),
     p("masterauth", Kind::Str, ""),
     p("masteruser", Kind::Str, ""),
 ];
+
+/// Applies a new `loglevel` to the running logger; installed by the binary (which owns the
+/// logger), called after CONFIG SET changes `loglevel`.
+static LOGLEVEL_HOOK: std::sync::OnceLock<fn(&str)> = std::sync::OnceLock::new();
+
+/// Installs the function that applies `loglevel` changes (once, at start-up).
+pub fn set_loglevel_hook(f: fn(&str)) {
+    let _ = LOGLEVEL_HOOK.set(f);
+}
+
+/// Applies `level` to the running logger, if a logger hook is installed.
+pub fn apply_loglevel(level: &str) {
+    if let Some(f) = LOGLEVEL_HOOK.get() {
+        f(level);
+    }
+}
 
 /// The typed view of the configuration that the server reads at run time.
 #[derive(Debug, Clone)]
@@ -250,26 +346,29 @@ pub fn index(name: &str) -> Option<usize> {
     })
 }
 
-/// Parses Redis's memory units: `1k`=1000, `1kb`=1024, `1m`, `1mb`, `1g`, `1gb`.
+/// Parses Redis's memory units (`memtoull`): `1k`=1000, `1kb`=1024, `1m`, `1mb`, `1g`, `1gb`,
+/// an optional `b`; digits only before the unit (no sign), leading zeros allowed.
 pub fn parse_memory(s: &str) -> Option<u64> {
-    let lower = s.to_ascii_lowercase();
-    let units: [(&str, u64); 6] = [
-        ("kb", 1024),
-        ("mb", 1024 * 1024),
-        ("gb", 1024 * 1024 * 1024),
-        ("k", 1000),
-        ("m", 1000 * 1000),
-        ("g", 1000 * 1000 * 1000),
-    ];
-    for (suffix, mul) in units {
-        if let Some(num) = lower.strip_suffix(suffix) {
-            return num.parse::<u64>().ok()?.checked_mul(mul);
-        }
+    let digits_end = s
+        .bytes()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(digits_end);
+    let mul: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" => 1000,
+        "kb" => 1024,
+        "m" => 1000 * 1000,
+        "mb" => 1024 * 1024,
+        "g" => 1000 * 1000 * 1000,
+        "gb" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    if num.is_empty() {
+        // strtoull("") is 0 without an error, so Redis takes "" and "kb" as 0.
+        return Some(0);
     }
-    if let Some(num) = lower.strip_suffix('b') {
-        return num.parse().ok();
-    }
-    lower.parse().ok()
+    num.parse::<u64>().ok()?.checked_mul(mul)
 }
 
 /// Validates `args` for a parameter and returns its canonical text, or Redis's reason.
@@ -287,20 +386,23 @@ fn normalize(param: &Param, args: &[String]) -> Result<String, String> {
             _ => Err("argument must be 'yes' or 'no'".into()),
         },
         Kind::Int(min, max) => {
-            let v: i64 = one()?
-                .parse()
-                .map_err(|_| "argument couldn't be parsed into an integer".to_string())?;
+            // Redis's string2ll: no sign other than '-', no leading zeros, no spaces.
+            let v: i64 = crate::protocol::parse_i64(one()?.as_bytes())
+                .ok_or_else(|| "argument couldn't be parsed into an integer".to_string())?;
             if v < min || v > max {
-                return Err(format!("argument must be between {min} and {max} inclusive"));
+                return Err(format!(
+                    "argument must be between {min} and {max} inclusive"
+                ));
             }
             Ok(v.to_string())
         }
         Kind::Mem(min, max) => {
             let s = one()?;
-            let v = parse_memory(s)
-                .ok_or_else(|| "argument must be a memory value".to_string())?;
+            let v = parse_memory(s).ok_or_else(|| "argument must be a memory value".to_string())?;
             if v < min || v > max {
-                return Err(format!("argument must be between {min} and {max} inclusive"));
+                return Err(format!(
+                    "argument must be between {min} and {max} inclusive"
+                ));
             }
             Ok(v.to_string())
         }
@@ -309,7 +411,10 @@ fn normalize(param: &Param, args: &[String]) -> Result<String, String> {
             if names.contains(&s.as_str()) {
                 Ok(s)
             } else {
-                Err(format!("argument(s) must be one of the following: {}", names.join(", ")))
+                Err(format!(
+                    "argument(s) must be one of the following: {}",
+                    names.join(", ")
+                ))
             }
         }
         Kind::Str => Ok(one()?.to_string()),
@@ -318,10 +423,21 @@ fn normalize(param: &Param, args: &[String]) -> Result<String, String> {
                 .iter()
                 .flat_map(|a| a.split_ascii_whitespace())
                 .collect();
-            if joined.len() % 2 != 0 || joined.iter().any(|n| n.parse::<i64>().is_err()) {
+            // Pairs of <seconds> (>= 1) <changes> (>= 0), each read like strtoll (optional
+            // sign), printed back canonically (`0100 +1` becomes `100 1`).
+            if !joined.len().is_multiple_of(2) {
                 return Err("Invalid save parameters".into());
             }
-            Ok(joined.join(" "))
+            let mut canon = Vec::with_capacity(joined.len());
+            for (j, n) in joined.iter().enumerate() {
+                let v = n
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|&v| if j % 2 == 0 { v >= 1 } else { v >= 0 })
+                    .ok_or_else(|| "Invalid save parameters".to_string())?;
+                canon.push(v.to_string());
+            }
+            Ok(canon.join(" "))
         }
         Kind::List => {
             let items: Vec<&str> = args
@@ -338,13 +454,15 @@ fn normalize(param: &Param, args: &[String]) -> Result<String, String> {
                 .iter()
                 .flat_map(|a| a.split_ascii_whitespace())
                 .collect();
-            if items.len() % 4 != 0 {
+            if !items.len().is_multiple_of(4) {
                 return Err("Wrong number of arguments in buffer limit configuration.".into());
             }
             for chunk in items.chunks(4) {
                 let class = chunk[0].to_ascii_lowercase();
                 if !matches!(class.as_str(), "normal" | "slave" | "replica" | "pubsub") {
-                    return Err("Invalid client class specified in buffer limit configuration.".into());
+                    return Err(
+                        "Invalid client class specified in buffer limit configuration.".into(),
+                    );
                 }
                 if chunk[1..3].iter().any(|m| parse_memory(m).is_none())
                     || chunk[3].parse::<u64>().is_err()
@@ -356,12 +474,24 @@ fn normalize(param: &Param, args: &[String]) -> Result<String, String> {
             Ok(items.join(" "))
         }
         Kind::Flags => {
+            // Stored the way Redis prints it back (keyspaceEventsFlagsToString): the type
+            // classes in a fixed order, or `A` when all of them are set, then K, E, m.
             let s = one()?;
-            if s.chars().all(|c| "KEg$lshzxetmdnA".contains(c)) {
-                Ok(s.to_string())
-            } else {
-                Err("Invalid event class character. Use 'Ag$lshzxeKEtmd'.".into())
+            if !s.chars().all(|c| "Ag$lshzxeKEtmdn".contains(c)) {
+                return Err("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into());
             }
+            const ALL: &str = "g$lshzxetd";
+            let has = |c: char| s.contains(c) || (s.contains('A') && ALL.contains(c));
+            let mut out = String::new();
+            if ALL.chars().all(has) {
+                // Redis prints no `n` after `A` (it keeps the flag internally; here it is
+                // dropped, which only matters once new-key events exist).
+                out.push('A');
+            } else {
+                out.extend("g$lshzxetdn".chars().filter(|&c| has(c)));
+            }
+            out.extend("KEm".chars().filter(|&c| has(c)));
+            Ok(out)
         }
     }
 }
@@ -416,6 +546,16 @@ impl Config {
                 .map(|d| d.display().to_string())
                 .unwrap_or(v);
         }
+        if param.name == "hz" {
+            // Redis clamps the configured hz to CONFIG_MIN_HZ..CONFIG_MAX_HZ and reports the
+            // clamped value.
+            let hz: i64 = v.parse().unwrap_or(10);
+            v = hz.clamp(1, 500).to_string();
+        }
+        if param.name == "repl-backlog-size" {
+            let size: u64 = v.parse().unwrap_or(1 << 20);
+            v = size.max(16 * 1024).to_string();
+        }
         if param.name == "client-output-buffer-limit" {
             v = merge_output_limits(&self.values[i], &v);
         }
@@ -463,7 +603,10 @@ impl Config {
         let mut text = String::new();
         if let Some(path) = file {
             text = std::fs::read_to_string(path).map_err(|e| {
-                format!("Fatal error, can't open config file '{}': {e}", path.display())
+                format!(
+                    "Fatal error, can't open config file '{}': {e}",
+                    path.display()
+                )
             })?;
             cfg.config_file = Some(std::fs::canonicalize(path).unwrap_or(path.to_path_buf()));
         }
@@ -512,7 +655,9 @@ impl Config {
             let words: Vec<String> = spans
                 .iter()
                 .map(|a| match a {
-                    Arg::Span(s, e) => String::from_utf8_lossy(&line.as_bytes()[*s..*e]).into_owned(),
+                    Arg::Span(s, e) => {
+                        String::from_utf8_lossy(&line.as_bytes()[*s..*e]).into_owned()
+                    }
                     Arg::Owned(v) => String::from_utf8_lossy(v).into_owned(),
                 })
                 .collect();
@@ -570,7 +715,11 @@ fn merge_output_limits(old: &str, new: &str) -> String {
 
 /// Quotes a command-line value so the config line parser reads it back as one argument.
 fn quote(s: &str) -> String {
-    if !s.is_empty() && !s.bytes().any(|c| c.is_ascii_whitespace() || c == b'"' || c == b'\'' || c == b'\\') {
+    if !s.is_empty()
+        && !s
+            .bytes()
+            .any(|c| c.is_ascii_whitespace() || c == b'"' || c == b'\'' || c == b'\\')
+    {
         return s.to_string();
     }
     let mut out = String::from("\"");
@@ -613,8 +762,11 @@ mod tests {
 
     #[test]
     fn unknown_directive_names_line() {
-        let err = Config::load(None, &["--port".into(), "1".into(), "--nosuch".into(), "x".into()])
-            .unwrap_err();
+        let err = Config::load(
+            None,
+            &["--port".into(), "1".into(), "--nosuch".into(), "x".into()],
+        )
+        .unwrap_err();
         assert!(err.contains("at line 2"), "{err}");
         assert!(err.contains(">>> 'nosuch x'"), "{err}");
         assert!(err.contains("Bad directive or wrong number of arguments"));
@@ -628,7 +780,8 @@ mod tests {
         assert!(cfg.set("hz", "abc").is_err());
         assert!(cfg.set("appendonly", "maybe").is_err());
         assert!(cfg.set("databases", "4").is_err());
-        cfg.set("client-output-buffer-limit", "pubsub 64mb 16mb 30").unwrap();
+        cfg.set("client-output-buffer-limit", "pubsub 64mb 16mb 30")
+            .unwrap();
         assert_eq!(
             cfg.get("client-output-buffer-limit"),
             Some("normal 0 0 0 slave 268435456 67108864 60 pubsub 67108864 16777216 30")
