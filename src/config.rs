@@ -433,7 +433,7 @@ fn normalize(param: &Param, args: &[String]) -> Result<String, String> {
                 let v = n
                     .parse::<i64>()
                     .ok()
-                    .filter(|&v| if j % 2 == 0 { v >= 1 } else { v >= 0 })
+                    .filter(|&v| if j.is_multiple_of(2) { v >= 1 } else { v >= 0 })
                     .ok_or_else(|| "Invalid save parameters".to_string())?;
                 canon.push(v.to_string());
             }
