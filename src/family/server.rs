@@ -1017,9 +1017,9 @@ fn format_memory(bytes: u64) -> String {
     const KB: u64 = 1024;
     match bytes {
         0 => "0".into(),
-        b if b % (KB * KB * KB) == 0 => format!("{}gb", b / (KB * KB * KB)),
-        b if b % (KB * KB) == 0 => format!("{}mb", b / (KB * KB)),
-        b if b % KB == 0 => format!("{}kb", b / KB),
+        b if b.is_multiple_of(KB * KB * KB) => format!("{}gb", b / (KB * KB * KB)),
+        b if b.is_multiple_of(KB * KB) => format!("{}mb", b / (KB * KB)),
+        b if b.is_multiple_of(KB) => format!("{}kb", b / KB),
         b => b.to_string(),
     }
 }
