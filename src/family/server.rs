@@ -1300,9 +1300,10 @@ fn cmd_shutdown(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         // A shutdown never waits (no replicas to catch up), so none is ever in progress.
         return Err(Error::Msg("ERR No shutdown in progress."));
     }
-    tracing::warn!("User requested shutdown...");
     let save_points = ctx.srv.config.get("save").is_some_and(|s| !s.is_empty());
     if save && !force {
+        // The loop logs the rest of a successful shutdown (src/server.rs finish_shutdown).
+        tracing::warn!("User requested shutdown...");
         tracing::warn!("Saving the final RDB snapshot before exiting.");
         tracing::warn!(
             "Error trying to save the DB, can't exit: RDB persistence is not implemented yet."
