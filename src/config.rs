@@ -35,6 +35,9 @@ pub struct Param {
     pub default: &'static str,
     /// Cannot be changed by CONFIG SET (takes effect at start-up only).
     pub immutable: bool,
+    /// Changeable by CONFIG SET only when `enable-protected-configs` allows it (Redis's
+    /// PROTECTED_CONFIG: `dir`, `dbfilename`).
+    pub protected: bool,
 }
 
 const fn p(name: &'static str, kind: Kind, default: &'static str) -> Param {
@@ -44,6 +47,18 @@ const fn p(name: &'static str, kind: Kind, default: &'static str) -> Param {
         kind,
         default,
         immutable: false,
+        protected: false,
+    }
+}
+
+const fn guarded(name: &'static str, kind: Kind, default: &'static str) -> Param {
+    Param {
+        name,
+        alias: None,
+        kind,
+        default,
+        immutable: false,
+        protected: true,
     }
 }
 
@@ -54,6 +69,7 @@ const fn fixed(name: &'static str, kind: Kind, default: &'static str) -> Param {
         kind,
         default,
         immutable: true,
+        protected: false,
     }
 }
 
@@ -64,13 +80,16 @@ const fn aka(name: &'static str, alias: &'static str, kind: Kind, default: &'sta
         kind,
         default,
         immutable: false,
+        protected: false,
     }
 }
 
 const INT: Kind = Kind::Int(0, i32::MAX as i64);
 const LONG: Kind = Kind::Int(0, i64::MAX);
 const MEM: Kind = Kind::Mem(0, u64::MAX);
-const LOGLEVELS: &[&str] = &["debug", "verbose", "notice", "warning", "nothing"];
+/// A memory value stored in a `long long`.
+const LMEM: Kind = Kind::Mem(0, i64::MAX as u64);
+const LOGLEVELS: &[&str] = &["debug", "verbose", "notice", "warning"];
 
 /// Every parameter uredis accepts, with Redis 7.0's name and default. The README lists which
 /// of them change behaviour today; the others are accepted so a stock redis.conf loads, and
@@ -85,7 +104,7 @@ pub static PARAMS: &[Param] = &[
     p("protected-mode", Kind::Bool, "yes"),
     p("timeout", INT, "0"),
     p("tcp-keepalive", INT, "300"),
-    p("maxclients", Kind::Int(1, i32::MAX as i64), "10000"),
+    p("maxclients", Kind::Int(1, u32::MAX as i64), "10000"),
     p(
         "proto-max-bulk-len",
         Kind::Mem(1024 * 1024, i64::MAX as u64),
@@ -116,7 +135,8 @@ pub static PARAMS: &[Param] = &[
     fixed("databases", Kind::Int(1, i32::MAX as i64), "16"),
     fixed("always-show-logo", Kind::Bool, "no"),
     fixed("set-proc-title", Kind::Bool, "yes"),
-    p("hz", Kind::Int(1, 500), "10"),
+    // Accepts 0..INT_MAX like Redis; stored clamped to 1..500 (CONFIG GET shows the clamp).
+    p("hz", INT, "10"),
     p("dynamic-hz", Kind::Bool, "yes"),
     p("activerehashing", Kind::Bool, "yes"),
     p("active-expire-effort", Kind::Int(1, 10), "1"),
@@ -124,7 +144,17 @@ pub static PARAMS: &[Param] = &[
     fixed("io-threads-do-reads", Kind::Bool, "no"),
     fixed(
         "enable-debug-command",
-        Kind::Enum(&["yes", "no", "local"]),
+        Kind::Enum(&["no", "yes", "local"]),
+        "no",
+    ),
+    fixed(
+        "enable-protected-configs",
+        Kind::Enum(&["no", "yes", "local"]),
+        "no",
+    ),
+    fixed(
+        "enable-module-command",
+        Kind::Enum(&["no", "yes", "local"]),
         "no",
     ),
     p("notify-keyspace-events", Kind::Flags, ""),
@@ -132,20 +162,20 @@ pub static PARAMS: &[Param] = &[
     p("save", Kind::Save, "3600 1 300 100 60 10000"),
     p("stop-writes-on-bgsave-error", Kind::Bool, "yes"),
     p("rdbcompression", Kind::Bool, "yes"),
-    p("rdbchecksum", Kind::Bool, "yes"),
-    p("dbfilename", Kind::Str, "dump.rdb"),
-    p("dir", Kind::Str, ""),
+    fixed("rdbchecksum", Kind::Bool, "yes"),
+    guarded("dbfilename", Kind::Str, "dump.rdb"),
+    guarded("dir", Kind::Str, ""),
     p("appendonly", Kind::Bool, "no"),
     fixed("appendfilename", Kind::Str, "appendonly.aof"),
     fixed("appenddirname", Kind::Str, "appendonlydir"),
     p(
         "appendfsync",
-        Kind::Enum(&["always", "everysec", "no"]),
+        Kind::Enum(&["everysec", "always", "no"]),
         "everysec",
     ),
     p("no-appendfsync-on-rewrite", Kind::Bool, "no"),
     p("auto-aof-rewrite-percentage", INT, "100"),
-    p("auto-aof-rewrite-min-size", MEM, "67108864"),
+    p("auto-aof-rewrite-min-size", LMEM, "67108864"),
     p("aof-load-truncated", Kind::Bool, "yes"),
     p("aof-use-rdb-preamble", Kind::Bool, "yes"),
     // Security (accepted now; used by the ACL work)
@@ -166,7 +196,7 @@ pub static PARAMS: &[Param] = &[
         ]),
         "noeviction",
     ),
-    p("maxmemory-samples", Kind::Int(1, 64), "5"),
+    p("maxmemory-samples", Kind::Int(1, i32::MAX as i64), "5"),
     p("lazyfree-lazy-eviction", Kind::Bool, "no"),
     p("lazyfree-lazy-expire", Kind::Bool, "no"),
     p("lazyfree-lazy-server-del", Kind::Bool, "no"),
@@ -184,7 +214,7 @@ pub static PARAMS: &[Param] = &[
     aka(
         "hash-max-listpack-value",
         "hash-max-ziplist-value",
-        LONG,
+        LMEM,
         "64",
     ),
     aka(
@@ -204,11 +234,11 @@ pub static PARAMS: &[Param] = &[
     aka(
         "zset-max-listpack-value",
         "zset-max-ziplist-value",
-        LONG,
+        LMEM,
         "64",
     ),
-    p("hll-sparse-max-bytes", MEM, "3000"),
-    p("stream-node-max-bytes", MEM, "4096"),
+    p("hll-sparse-max-bytes", LMEM, "3000"),
+    p("stream-node-max-bytes", LMEM, "4096"),
     p("stream-node-max-entries", LONG, "100"),
     // Diagnostics
     p("slowlog-log-slower-than", Kind::Int(-1, i64::MAX), "10000"),
@@ -219,13 +249,34 @@ pub static PARAMS: &[Param] = &[
     // Replication (accepted now; used by the replication work)
     p("replica-read-only", Kind::Bool, "yes"),
     p("replica-serve-stale-data", Kind::Bool, "yes"),
-    p("repl-backlog-size", MEM, "1048576"),
+    // Values below 16kb are raised to 16kb (Redis's CONFIG_REPL_BACKLOG_MIN_SIZE).
+    p(
+        "repl-backlog-size",
+        Kind::Mem(1, i64::MAX as u64),
+        "1048576",
+    ),
     p("repl-timeout", Kind::Int(1, i32::MAX as i64), "60"),
     p("repl-diskless-sync", Kind::Bool, "yes"),
     p("repl-diskless-sync-delay", INT, "5"),
     p("masterauth", Kind::Str, ""),
     p("masteruser", Kind::Str, ""),
 ];
+
+/// Applies a new `loglevel` to the running logger; installed by the binary (which owns the
+/// logger), called after CONFIG SET changes `loglevel`.
+static LOGLEVEL_HOOK: std::sync::OnceLock<fn(&str)> = std::sync::OnceLock::new();
+
+/// Installs the function that applies `loglevel` changes (once, at start-up).
+pub fn set_loglevel_hook(f: fn(&str)) {
+    let _ = LOGLEVEL_HOOK.set(f);
+}
+
+/// Applies `level` to the running logger, if a logger hook is installed.
+pub fn apply_loglevel(level: &str) {
+    if let Some(f) = LOGLEVEL_HOOK.get() {
+        f(level);
+    }
+}
 
 /// The typed view of the configuration that the server reads at run time.
 #[derive(Debug, Clone)]
@@ -295,26 +346,29 @@ pub fn index(name: &str) -> Option<usize> {
     })
 }
 
-/// Parses Redis's memory units: `1k`=1000, `1kb`=1024, `1m`, `1mb`, `1g`, `1gb`.
+/// Parses Redis's memory units (`memtoull`): `1k`=1000, `1kb`=1024, `1m`, `1mb`, `1g`, `1gb`,
+/// an optional `b`; digits only before the unit (no sign), leading zeros allowed.
 pub fn parse_memory(s: &str) -> Option<u64> {
-    let lower = s.to_ascii_lowercase();
-    let units: [(&str, u64); 6] = [
-        ("kb", 1024),
-        ("mb", 1024 * 1024),
-        ("gb", 1024 * 1024 * 1024),
-        ("k", 1000),
-        ("m", 1000 * 1000),
-        ("g", 1000 * 1000 * 1000),
-    ];
-    for (suffix, mul) in units {
-        if let Some(num) = lower.strip_suffix(suffix) {
-            return num.parse::<u64>().ok()?.checked_mul(mul);
-        }
+    let digits_end = s
+        .bytes()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(digits_end);
+    let mul: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" => 1000,
+        "kb" => 1024,
+        "m" => 1000 * 1000,
+        "mb" => 1024 * 1024,
+        "g" => 1000 * 1000 * 1000,
+        "gb" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    if num.is_empty() {
+        // strtoull("") is 0 without an error, so Redis takes "" and "kb" as 0.
+        return Some(0);
     }
-    if let Some(num) = lower.strip_suffix('b') {
-        return num.parse().ok();
-    }
-    lower.parse().ok()
+    num.parse::<u64>().ok()?.checked_mul(mul)
 }
 
 /// Validates `args` for a parameter and returns its canonical text, or Redis's reason.
@@ -332,9 +386,9 @@ fn normalize(param: &Param, args: &[String]) -> Result<String, String> {
             _ => Err("argument must be 'yes' or 'no'".into()),
         },
         Kind::Int(min, max) => {
-            let v: i64 = one()?
-                .parse()
-                .map_err(|_| "argument couldn't be parsed into an integer".to_string())?;
+            // Redis's string2ll: no sign other than '-', no leading zeros, no spaces.
+            let v: i64 = crate::protocol::parse_i64(one()?.as_bytes())
+                .ok_or_else(|| "argument couldn't be parsed into an integer".to_string())?;
             if v < min || v > max {
                 return Err(format!(
                     "argument must be between {min} and {max} inclusive"
@@ -369,10 +423,21 @@ fn normalize(param: &Param, args: &[String]) -> Result<String, String> {
                 .iter()
                 .flat_map(|a| a.split_ascii_whitespace())
                 .collect();
-            if !joined.len().is_multiple_of(2) || joined.iter().any(|n| n.parse::<i64>().is_err()) {
+            // Pairs of <seconds> (>= 1) <changes> (>= 0), each read like strtoll (optional
+            // sign), printed back canonically (`0100 +1` becomes `100 1`).
+            if !joined.len().is_multiple_of(2) {
                 return Err("Invalid save parameters".into());
             }
-            Ok(joined.join(" "))
+            let mut canon = Vec::with_capacity(joined.len());
+            for (j, n) in joined.iter().enumerate() {
+                let v = n
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|&v| if j.is_multiple_of(2) { v >= 1 } else { v >= 0 })
+                    .ok_or_else(|| "Invalid save parameters".to_string())?;
+                canon.push(v.to_string());
+            }
+            Ok(canon.join(" "))
         }
         Kind::List => {
             let items: Vec<&str> = args
@@ -409,12 +474,24 @@ fn normalize(param: &Param, args: &[String]) -> Result<String, String> {
             Ok(items.join(" "))
         }
         Kind::Flags => {
+            // Stored the way Redis prints it back (keyspaceEventsFlagsToString): the type
+            // classes in a fixed order, or `A` when all of them are set, then K, E, m.
             let s = one()?;
-            if s.chars().all(|c| "KEg$lshzxetmdnA".contains(c)) {
-                Ok(s.to_string())
-            } else {
-                Err("Invalid event class character. Use 'Ag$lshzxeKEtmd'.".into())
+            if !s.chars().all(|c| "Ag$lshzxeKEtmdn".contains(c)) {
+                return Err("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into());
             }
+            const ALL: &str = "g$lshzxetd";
+            let has = |c: char| s.contains(c) || (s.contains('A') && ALL.contains(c));
+            let mut out = String::new();
+            if ALL.chars().all(has) {
+                // Redis prints no `n` after `A` (it keeps the flag internally; here it is
+                // dropped, which only matters once new-key events exist).
+                out.push('A');
+            } else {
+                out.extend("g$lshzxetdn".chars().filter(|&c| has(c)));
+            }
+            out.extend("KEm".chars().filter(|&c| has(c)));
+            Ok(out)
         }
     }
 }
@@ -468,6 +545,16 @@ impl Config {
             v = std::env::current_dir()
                 .map(|d| d.display().to_string())
                 .unwrap_or(v);
+        }
+        if param.name == "hz" {
+            // Redis clamps the configured hz to CONFIG_MIN_HZ..CONFIG_MAX_HZ and reports the
+            // clamped value.
+            let hz: i64 = v.parse().unwrap_or(10);
+            v = hz.clamp(1, 500).to_string();
+        }
+        if param.name == "repl-backlog-size" {
+            let size: u64 = v.parse().unwrap_or(1 << 20);
+            v = size.max(16 * 1024).to_string();
         }
         if param.name == "client-output-buffer-limit" {
             v = merge_output_limits(&self.values[i], &v);

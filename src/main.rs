@@ -3,11 +3,16 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use clap::Parser;
 use uredis::config::Config;
 use uredis::runtime::Ring;
 use uredis::server::{Server, install_signal_handlers};
+
+/// Counts allocated bytes for INFO `used_memory`.
+#[global_allocator]
+static GLOBAL: uredis::alloc::Counting = uredis::alloc::Counting;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -28,29 +33,52 @@ struct Cli {
     directives: Vec<String>,
 }
 
-fn init_logging(cfg: &Config) -> Result<(), String> {
+type LevelHandle = tracing_subscriber::reload::Handle<
+    tracing_subscriber::filter::LevelFilter,
+    tracing_subscriber::Registry,
+>;
+
+/// Lets CONFIG SET loglevel change the level of the running logger.
+static LOG_LEVEL: OnceLock<LevelHandle> = OnceLock::new();
+
+fn level_filter(loglevel: &str) -> tracing_subscriber::filter::LevelFilter {
     use tracing_subscriber::filter::LevelFilter;
-    let level = match cfg.loglevel.as_str() {
+    match loglevel {
         "debug" => LevelFilter::TRACE,
         "verbose" => LevelFilter::DEBUG,
         "notice" => LevelFilter::INFO,
         "warning" => LevelFilter::WARN,
         _ => LevelFilter::OFF,
-    };
-    let builder = tracing_subscriber::fmt()
-        .with_max_level(level)
-        .with_target(false)
-        .with_ansi(false);
-    if cfg.logfile.is_empty() {
-        builder.with_writer(std::io::stdout).init();
+    }
+}
+
+fn reload_loglevel(loglevel: &str) {
+    if let Some(h) = LOG_LEVEL.get() {
+        let _ = h.reload(level_filter(loglevel));
+    }
+}
+
+fn init_logging(cfg: &Config) -> Result<(), String> {
+    use tracing_subscriber::fmt::writer::BoxMakeWriter;
+    use tracing_subscriber::prelude::*;
+    let writer = if cfg.logfile.is_empty() {
+        BoxMakeWriter::new(std::io::stdout)
     } else {
         let file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&cfg.logfile)
             .map_err(|e| format!("Can't open the log file {}: {e}", cfg.logfile))?;
-        builder.with_writer(std::sync::Mutex::new(file)).init();
-    }
+        BoxMakeWriter::new(std::sync::Mutex::new(file))
+    };
+    let (filter, handle) = tracing_subscriber::reload::Layer::new(level_filter(&cfg.loglevel));
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_target(false)
+        .with_ansi(false)
+        .with_writer(writer);
+    tracing_subscriber::registry().with(filter).with(fmt).init();
+    let _ = LOG_LEVEL.set(handle);
+    uredis::config::set_loglevel_hook(reload_loglevel);
     Ok(())
 }
 
@@ -69,7 +97,7 @@ fn main() -> ExitCode {
         _ => Cli::parse_from(raw),
     };
     let file = cli.config;
-    let cfg = match Config::load(file.as_deref(), &cli.directives) {
+    let mut cfg = match Config::load(file.as_deref(), &cli.directives) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
@@ -98,6 +126,7 @@ fn main() -> ExitCode {
         eprintln!("{e}");
         return ExitCode::FAILURE;
     }
+    uredis::family::server::adjust_open_files_limit(&mut cfg);
     let ring = match Ring::new(4096) {
         Ok(r) => r,
         Err(e) => {

@@ -31,7 +31,10 @@ pub static SIGNAL_SHUTDOWN: AtomicBool = AtomicBool::new(false);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shutdown {
+    /// Exit without saving (SHUTDOWN NOSAVE, or no save points configured).
     NoSave,
+    /// Save the dataset, then exit (SHUTDOWN SAVE FORCE, or save points configured). RDB
+    /// persistence does not exist yet, so this exits with a warning that nothing was saved.
     Save,
 }
 
@@ -45,6 +48,10 @@ pub struct Server {
     pub started: Instant,
     pub start_unix_ms: i64,
     pub run_id: String,
+    /// Replication ID (INFO `master_replid`).
+    pub replid: String,
+    /// Active expiry in the cron (DEBUG SET-ACTIVE-EXPIRE 0 turns it off).
+    pub active_expire_enabled: bool,
     pub next_client_id: u64,
     pub shutdown: Option<Shutdown>,
     pub ring: Ring,
@@ -66,12 +73,16 @@ impl Server {
     pub fn new(config: Config, ring: Ring) -> Server {
         let now = clock::update();
         let dbs = (0..config.databases).map(Db::new).collect();
-        let run_id = (0..40)
-            .map(|_| {
-                let d = (crate::rand::next_u64() % 16) as u8;
-                (if d < 10 { b'0' + d } else { b'a' + d - 10 }) as char
-            })
-            .collect();
+        let hex40 = || -> String {
+            (0..40)
+                .map(|_| {
+                    let d = (crate::rand::next_u64() % 16) as u8;
+                    (if d < 10 { b'0' + d } else { b'a' + d - 10 }) as char
+                })
+                .collect()
+        };
+        let run_id = hex40();
+        let replid = hex40();
         Server {
             config,
             dbs,
@@ -81,6 +92,8 @@ impl Server {
             started: Instant::now(),
             start_unix_ms: now,
             run_id,
+            replid,
+            active_expire_enabled: true,
             next_client_id: 1,
             shutdown: None,
             ring,
@@ -102,6 +115,7 @@ impl Server {
     /// Runs until SHUTDOWN or a termination signal.
     pub fn run(&mut self) -> std::io::Result<()> {
         self.arm_listeners();
+        crate::alloc::mark_startup();
         self.next_cron = Instant::now() + self.cron_period();
         let mut completions = std::mem::take(&mut self.completions);
         loop {
@@ -110,7 +124,17 @@ impl Server {
             self.ring.submit_and_wait(Some(timeout), &mut completions)?;
             clock::update();
             for c in &completions {
+                match crate::runtime::untoken(c.token).1 {
+                    crate::net::TAG_RECV => self.stats.reads_processed += 1,
+                    crate::net::TAG_SEND => self.stats.writes_processed += 1,
+                    _ => {}
+                }
                 self.on_completion(*c);
+                if self.shutdown.is_some() {
+                    // SHUTDOWN ran: like Redis's exit() inside the command, nothing after it
+                    // is executed.
+                    break;
+                }
             }
             if Instant::now() >= self.next_cron {
                 self.cron();
@@ -118,7 +142,11 @@ impl Server {
             }
             if SIGNAL_SHUTDOWN.load(Ordering::Relaxed) && self.shutdown.is_none() {
                 tracing::warn!("Received shutdown signal, scheduling shutdown...");
-                self.shutdown = Some(Shutdown::NoSave);
+                self.shutdown = Some(if self.config.get("save").is_some_and(|s| !s.is_empty()) {
+                    Shutdown::Save
+                } else {
+                    Shutdown::NoSave
+                });
             }
             if self.shutdown.is_some() {
                 self.finish_shutdown();
@@ -130,6 +158,13 @@ impl Server {
 
     fn finish_shutdown(&mut self) {
         tracing::warn!("User requested shutdown...");
+        if self.shutdown == Some(Shutdown::Save) {
+            tracing::warn!(
+                "Not saving the final RDB snapshot before exiting: RDB persistence is not \
+                 implemented yet (save points are configured: \"{}\"). The dataset is lost.",
+                self.config.get("save").unwrap_or("")
+            );
+        }
         for (_, c) in self.clients.iter() {
             // SAFETY-free: plain close of sockets we own; the process exits right after.
             unsafe { libc::close(c.fd) };
@@ -152,9 +187,13 @@ impl Server {
         // scaled by active-expire-effort.
         let effort = self.config.active_expire_effort;
         let budget = period * (25 + 2 * (effort - 1)) / 100;
-        let deadline = Instant::now() + budget;
-        for db in &mut self.dbs {
-            db.active_expire(deadline);
+        if self.active_expire_enabled {
+            let started = Instant::now();
+            let deadline = started + budget;
+            for db in &mut self.dbs {
+                db.active_expire(deadline);
+            }
+            self.stats.expire_cycle_us += started.elapsed().as_micros() as u64;
         }
         if self.config.activerehashing {
             for db in &mut self.dbs {
@@ -175,6 +214,7 @@ impl Server {
                 self.close_client(cid);
             }
         }
+        crate::alloc::update_peak();
         let cmds = self.stats.total_commands;
         self.stats.ops_meter.sample(cmds, now);
         let (i, o) = (self.stats.net_input_bytes, self.stats.net_output_bytes);

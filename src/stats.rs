@@ -1,8 +1,11 @@
 //! Server statistics reported by INFO (stats, commandstats, errorstats): plain counters owned
-//! by the loop, bumped from `call()` and the connection layer.
+//! by the loop, bumped from `call()`, the connection layer and the cron. Everything here is
+//! what CONFIG RESETSTAT resets; figures that survive it (peak memory, expired keys per
+//! database) live elsewhere.
 
 use std::collections::HashMap;
 
+/// Per-command counters (INFO commandstats).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct CmdStat {
     pub calls: u64,
@@ -40,6 +43,7 @@ impl Meter {
     }
 }
 
+/// Server-wide counters.
 #[derive(Debug, Default)]
 pub struct Stats {
     pub total_connections: u64,
@@ -51,6 +55,13 @@ pub struct Stats {
     pub net_output_bytes: u64,
     pub total_error_replies: u64,
     pub client_query_buffer_limit_disconnections: u64,
+    /// Receive completions handled (INFO `total_reads_processed`).
+    pub reads_processed: u64,
+    /// Send completions handled (INFO `total_writes_processed`).
+    pub writes_processed: u64,
+    /// Time spent in the cron's active expiry, microseconds
+    /// (INFO `expire_cycle_cpu_milliseconds`).
+    pub expire_cycle_us: u64,
     pub commands: HashMap<&'static str, CmdStat>,
     pub errors: HashMap<String, u64>,
     pub ops_meter: Meter,

@@ -779,6 +779,7 @@ const GENERATE: &[&str] = &[
     "config|set",
     "config|resetstat",
     "config|help",
+    "config|rewrite",
     "time",
     "debug",
     "shutdown",

@@ -724,6 +724,15 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "config|rewrite",
+        summary: "Rewrite the configuration file with the in memory configuration",
+        since: "2.8.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "config|set",
         summary: "Set configuration parameters to the given values",
         since: "2.0.0",

@@ -212,6 +212,8 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     if let Err(e) = result {
         reply_error(srv, out, e.text().as_bytes());
     }
+    // Like Redis, only commands that ran count (not unknown or rejected ones).
+    srv.stats.total_commands += 1;
     let stat = srv.stats.command(cmd.name);
     stat.calls += 1;
     stat.usec += usec;

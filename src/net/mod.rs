@@ -294,7 +294,6 @@ impl Server {
                         Arg::Span(s, e) => frame.slice(s..e),
                         Arg::Owned(v) => Bytes::from(v),
                     }));
-                    self.stats.total_commands += 1;
                     cmd::call(self, &mut out, cid, &argv);
                     argv.clear();
                 }

@@ -1,0 +1,118 @@
+//! The counting global allocator behind INFO `used_memory` (Redis's `zmalloc_used_memory`).
+//!
+//! `Counting` wraps the system allocator and keeps a running total of the bytes handed out
+//! (requested sizes, not the allocator's rounded-up sizes). It is installed with
+//! `#[global_allocator]` by the `uredis-server` binary only; in a process that did not install
+//! it (unit tests of the library) `used_memory()` reports 0.
+//!
+//! Cost on the hot path: every allocation adds its size to a thread-local counter (a plain
+//! add, no atomic read-modify-write); the counter is folded into the shared atomic total only
+//! when it drifts past `BATCH` bytes either way. The event-loop thread reads its own pending
+//! delta too, so for it `used_memory()` is exact; another thread's allocations are seen to
+//! within `BATCH` bytes.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::Relaxed};
+
+/// Flushed totals of every thread.
+static USED: AtomicIsize = AtomicIsize::new(0);
+/// Highest `used_memory()` seen by `update_peak()` (INFO `used_memory_peak`).
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// `used_memory()` when the server finished starting (INFO `used_memory_startup`).
+static STARTUP: AtomicUsize = AtomicUsize::new(0);
+
+/// How far a thread's local delta may drift before it is folded into `USED`.
+const BATCH: isize = 64 * 1024;
+
+thread_local! {
+    // Const-initialised and without a destructor: access is a plain TLS load/store, never
+    // allocates, and stays valid while the thread is being torn down.
+    static PENDING: Cell<isize> = const { Cell::new(0) };
+}
+
+#[inline(always)]
+fn account(delta: isize) {
+    PENDING.with(|p| {
+        let v = p.get().wrapping_add(delta);
+        if !(-BATCH..=BATCH).contains(&v) {
+            USED.fetch_add(v, Relaxed);
+            p.set(0);
+        } else {
+            p.set(v);
+        }
+    });
+}
+
+/// The system allocator, counting the bytes it hands out.
+pub struct Counting;
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged and only
+// adds bookkeeping; the layout contracts are exactly `System`'s.
+unsafe impl GlobalAlloc for Counting {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded contract.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            account(layout.size() as isize);
+        }
+        p
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded contract.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            account(layout.size() as isize);
+        }
+        p
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded contract.
+        unsafe { System.dealloc(ptr, layout) };
+        account(-(layout.size() as isize));
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded contract.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            account((new_size as isize).wrapping_sub(layout.size() as isize));
+        }
+        p
+    }
+}
+
+/// Bytes currently allocated through `Counting` (exact for the calling thread's own
+/// allocations, within `BATCH` per other thread).
+pub fn used_memory() -> usize {
+    let local = PENDING.with(Cell::get);
+    USED.load(Relaxed).wrapping_add(local).max(0) as usize
+}
+
+/// Records the current usage as a candidate peak and returns the peak.
+pub fn update_peak() -> usize {
+    let used = used_memory();
+    PEAK.fetch_max(used, Relaxed).max(used)
+}
+
+/// The highest usage recorded by `update_peak`.
+pub fn peak() -> usize {
+    PEAK.load(Relaxed)
+}
+
+/// Records the usage after start-up (INFO `used_memory_startup`).
+pub fn mark_startup() {
+    STARTUP.store(used_memory(), Relaxed);
+    update_peak();
+}
+
+/// The usage recorded by `mark_startup`.
+pub fn startup() -> usize {
+    STARTUP.load(Relaxed)
+}
