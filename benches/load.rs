@@ -63,6 +63,11 @@ impl Opts {
             .split(',')
             .map(|t| t.trim().to_ascii_lowercase())
             .filter(|t| !t.is_empty())
+            // `-t ping` would run two tests in one run; keep one test per run.
+            .flat_map(|t| match t.as_str() {
+                "ping" => vec!["ping_inline".to_string(), "ping_mbulk".to_string()],
+                _ => vec![t],
+            })
             .collect();
         Opts {
             requests: env_u64("UREDIS_BENCH_REQUESTS", n1).max(1),
@@ -289,6 +294,8 @@ fn main() {
 
     // samples[case][server] -> one Sample per round
     let mut samples: Vec<[Vec<Sample>; 2]> = vec![[Vec::new(), Vec::new()]; cases.len()];
+    // A failed run (e.g. a command uredis does not implement yet) is reported and skipped.
+    let mut failures: Vec<[bool; 2]> = vec![[false; 2]; cases.len()];
     let started = Instant::now();
     for round in 0..opts.rounds {
         for (ci, (test, p, n)) in cases.iter().enumerate() {
@@ -313,8 +320,17 @@ fn main() {
                         samples[ci][si].push(s);
                     }
                     Err(e) => {
-                        eprintln!("load: {e}");
-                        std::process::exit(1);
+                        let name = servers[si].name;
+                        let e: String = e.chars().take(240).collect();
+                        eprintln!(
+                            "  round {} {test:<12} P{p:<3} {name:<7} FAILED: {e}",
+                            round + 1
+                        );
+                        if let Ok(Some(status)) = servers[si].child.try_wait() {
+                            eprintln!("load: {name} exited ({status}); stopping");
+                            std::process::exit(1);
+                        }
+                        failures[ci][si] = true;
                     }
                 }
             }
@@ -342,6 +358,10 @@ fn main() {
             rc,
             uc / rc
         );
+    }
+    let failed = failures.iter().flatten().filter(|&&f| f).count();
+    if failed > 0 {
+        println!("\n{failed} run(s) FAILED (messages above); cases without a result show NaN.");
     }
     println!(
         "\nrps ratio = uredis/redis (higher is better for uredis); CPU ratio = uredis/redis \
