@@ -1,1 +1,372 @@
-fn main() {}
+//! Load benchmark: `redis-benchmark` against uredis and a real `redis-server`, side by side.
+//!
+//! Builds nothing itself: it runs the `uredis-server` binary cargo built for this benchmark's
+//! profile and `redis-server` / `redis-benchmark` from PATH (skipped, with a message, when they
+//! are missing). Both servers run on free ports on 127.0.0.1 with `--save ''`. For every case
+//! (one redis-benchmark test at one pipeline depth) it runs redis-benchmark against each server
+//! in turn, alternating which goes first, and records the requests/s redis-benchmark reports and
+//! the CPU time the server process consumed during the run (utime + stime from /proc/PID/stat,
+//! all threads), then prints one table.
+//!
+//! Run: `cargo bench --bench load`. Arguments are ignored (cargo passes `--bench`); options are
+//! environment variables:
+//!   UREDIS_BENCH_QUICK=1               short run (20k unpipelined / 200k pipelined requests)
+//!   UREDIS_BENCH_REQUESTS=200000       requests per unpipelined run (-n)
+//!   UREDIS_BENCH_PIPELINED_REQUESTS=2000000  requests per pipelined run (-n)
+//!   UREDIS_BENCH_PIPELINE=16           pipeline depth of the pipelined runs (-P); 1 = none
+//!   UREDIS_BENCH_CLIENTS=50            connections (-c)
+//!   UREDIS_BENCH_KEYSPACE=100000       random key space (-r)
+//!   UREDIS_BENCH_TESTS=set,get,ping_inline,ping_mbulk,incr,mset   tests (-t), one run each
+//!   UREDIS_BENCH_ROUNDS=1              repeat every case; the median of the rounds is shown
+//!   REDIS_SERVER, REDIS_BENCHMARK      paths of the reference binaries (default: from PATH)
+//!
+//! The machine is shared and the client runs on the same cores as the server, so absolute
+//! figures are only indicative; the ratios, measured in the same run, are what to look at.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    match std::env::var(name) {
+        Ok(v) => v.trim().parse().unwrap_or_else(|_| {
+            eprintln!("load: ignoring {name}={v:?} (not a number)");
+            default
+        }),
+        Err(_) => default,
+    }
+}
+
+struct Opts {
+    requests: u64,
+    pipelined_requests: u64,
+    pipeline: u64,
+    clients: u64,
+    keyspace: u64,
+    tests: Vec<String>,
+    rounds: usize,
+    redis_server: String,
+    redis_benchmark: String,
+}
+
+impl Opts {
+    fn from_env() -> Opts {
+        let quick = std::env::var("UREDIS_BENCH_QUICK").is_ok_and(|v| v != "0" && !v.is_empty());
+        let (n1, np) = if quick {
+            (20_000, 200_000)
+        } else {
+            (200_000, 2_000_000)
+        };
+        let tests = std::env::var("UREDIS_BENCH_TESTS")
+            .unwrap_or_else(|_| "set,get,ping_inline,ping_mbulk,incr,mset".into())
+            .split(',')
+            .map(|t| t.trim().to_ascii_lowercase())
+            .filter(|t| !t.is_empty())
+            // `-t ping` would run two tests in one run; keep one test per run.
+            .flat_map(|t| match t.as_str() {
+                "ping" => vec!["ping_inline".to_string(), "ping_mbulk".to_string()],
+                _ => vec![t],
+            })
+            .collect();
+        Opts {
+            requests: env_u64("UREDIS_BENCH_REQUESTS", n1).max(1),
+            pipelined_requests: env_u64("UREDIS_BENCH_PIPELINED_REQUESTS", np).max(1),
+            pipeline: env_u64("UREDIS_BENCH_PIPELINE", 16).max(1),
+            clients: env_u64("UREDIS_BENCH_CLIENTS", 50).max(1),
+            keyspace: env_u64("UREDIS_BENCH_KEYSPACE", 100_000).max(1),
+            tests,
+            rounds: env_u64("UREDIS_BENCH_ROUNDS", 1).max(1) as usize,
+            redis_server: std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".into()),
+            redis_benchmark: std::env::var("REDIS_BENCHMARK")
+                .unwrap_or_else(|_| "redis-benchmark".into()),
+        }
+    }
+}
+
+fn runs(bin: &str) -> bool {
+    Command::new(bin)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn free_port() -> std::io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A server process, killed (by its pid) and its directory removed when dropped.
+struct Server {
+    name: &'static str,
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Server {
+    fn start(name: &'static str, bin: &str) -> Result<Server, String> {
+        let mut last = String::new();
+        for _ in 0..5 {
+            let port = free_port().map_err(|e| format!("no free port: {e}"))?;
+            let dir = std::env::temp_dir()
+                .join(format!("uredis-bench-{name}-{}-{port}", std::process::id()));
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let child = Command::new(bin)
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                ])
+                .arg("--dir")
+                .arg(&dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("cannot run {bin}: {e}"))?;
+            let mut srv = Server {
+                name,
+                child,
+                port,
+                dir,
+            };
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return Ok(srv);
+                }
+                if let Ok(Some(status)) = srv.child.try_wait() {
+                    last = format!("{bin} exited: {status}");
+                    break; // port taken meanwhile? try another one
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if last.is_empty() {
+                last = format!("{bin} did not accept connections within 10 s");
+            }
+        }
+        Err(last)
+    }
+
+    /// CPU time used so far by the whole process (all threads), in microseconds.
+    fn cpu_us(&self) -> Option<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // Fields after the command name (which is in parentheses and may contain spaces):
+        // state(3) ... utime(14) stime(15).
+        let rest = &stat[stat.rfind(')')? + 1..];
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let utime: f64 = f.get(11)?.parse().ok()?;
+        let stime: f64 = f.get(12)?.parse().ok()?;
+        // SAFETY: sysconf has no preconditions.
+        let tck = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        let tck = if tck > 0 { tck as f64 } else { 100.0 };
+        Some((utime + stime) * 1e6 / tck)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// One measurement: requests/s as redis-benchmark reports it, server CPU µs per request.
+#[derive(Clone, Copy)]
+struct Sample {
+    rps: f64,
+    cpu_per_req: f64,
+}
+
+fn run_case(
+    opts: &Opts,
+    srv: &mut Server,
+    test: &str,
+    pipeline: u64,
+    n: u64,
+) -> Result<Sample, String> {
+    let before = srv
+        .cpu_us()
+        .ok_or("cannot read the server's /proc/PID/stat")?;
+    let out = Command::new(&opts.redis_benchmark)
+        .args(["-h", "127.0.0.1", "-p", &srv.port.to_string()])
+        .args(["-c", &opts.clients.to_string()])
+        .args(["-n", &n.to_string()])
+        .args(["-r", &opts.keyspace.to_string()])
+        .args(["-P", &pipeline.to_string()])
+        .args(["-t", test, "--csv"])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", opts.redis_benchmark))?;
+    let after = srv
+        .cpu_us()
+        .ok_or("cannot read the server's /proc/PID/stat")?;
+    if let Ok(Some(status)) = srv.child.try_wait() {
+        return Err(format!("{} exited during the run: {status}", srv.name));
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // --csv: a header line `"test","rps",...` then one line per test: `"SET","12345.67",...`.
+    let rps = stdout
+        .lines()
+        .filter(|l| l.starts_with('"') && !l.starts_with("\"test\""))
+        .find_map(|l| l.split(',').nth(1)?.trim_matches('"').parse::<f64>().ok())
+        .ok_or_else(|| {
+            format!(
+                "no result from redis-benchmark -t {test} against {} ({}): {}{}",
+                srv.name,
+                out.status,
+                stdout.trim(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )
+        })?;
+    Ok(Sample {
+        rps,
+        cpu_per_req: (after - before) / n as f64,
+    })
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench` and any filter meant for criterion: ignored on purpose.
+    let opts = Opts::from_env();
+    for bin in [&opts.redis_server, &opts.redis_benchmark] {
+        if !runs(bin) {
+            println!(
+                "load: SKIPPED: `{bin}` is not installed or not runnable (install redis-server \
+                 and redis-tools, or set REDIS_SERVER / REDIS_BENCHMARK)"
+            );
+            return;
+        }
+    }
+    let mut servers = match (
+        Server::start("uredis", env!("CARGO_BIN_EXE_uredis-server")),
+        Server::start("redis", &opts.redis_server),
+    ) {
+        (Ok(u), Ok(r)) => [u, r],
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("load: cannot start the servers: {e}");
+            std::process::exit(1);
+        }
+    };
+
+    let mut cases: Vec<(String, u64, u64)> = Vec::new();
+    let mut depths = vec![1];
+    if opts.pipeline > 1 {
+        depths.push(opts.pipeline);
+    }
+    for &p in &depths {
+        let n = if p == 1 {
+            opts.requests
+        } else {
+            opts.pipelined_requests
+        };
+        for t in &opts.tests {
+            cases.push((t.clone(), p, n));
+        }
+    }
+    println!(
+        "load: redis-benchmark -c {} -r {} --csv, -n {} unpipelined / -n {} at -P {}; {} round(s); \
+         uredis pid {} port {}, redis pid {} port {}",
+        opts.clients,
+        opts.keyspace,
+        opts.requests,
+        opts.pipelined_requests,
+        opts.pipeline,
+        opts.rounds,
+        servers[0].child.id(),
+        servers[0].port,
+        servers[1].child.id(),
+        servers[1].port,
+    );
+
+    // samples[case][server] -> one Sample per round
+    let mut samples: Vec<[Vec<Sample>; 2]> = vec![[Vec::new(), Vec::new()]; cases.len()];
+    // A failed run (e.g. a command uredis does not implement yet) is reported and skipped.
+    let mut failures: Vec<[bool; 2]> = vec![[false; 2]; cases.len()];
+    let started = Instant::now();
+    for round in 0..opts.rounds {
+        for (ci, (test, p, n)) in cases.iter().enumerate() {
+            // Alternate which server goes first, so neither always runs on a warmer machine.
+            let order = if (ci + round) % 2 == 0 {
+                [0, 1]
+            } else {
+                [1, 0]
+            };
+            for si in order {
+                match run_case(&opts, &mut servers[si], test, *p, *n) {
+                    Ok(s) => {
+                        eprintln!(
+                            "  round {} {:<12} P{:<3} {:<7} {:>12.0} rps {:>8.2} µs CPU/req",
+                            round + 1,
+                            test,
+                            p,
+                            servers[si].name,
+                            s.rps,
+                            s.cpu_per_req
+                        );
+                        samples[ci][si].push(s);
+                    }
+                    Err(e) => {
+                        let name = servers[si].name;
+                        let e: String = e.chars().take(240).collect();
+                        eprintln!(
+                            "  round {} {test:<12} P{p:<3} {name:<7} FAILED: {e}",
+                            round + 1
+                        );
+                        if let Ok(Some(status)) = servers[si].child.try_wait() {
+                            eprintln!("load: {name} exited ({status}); stopping");
+                            std::process::exit(1);
+                        }
+                        failures[ci][si] = true;
+                    }
+                }
+            }
+        }
+    }
+
+    println!();
+    println!(
+        "{:<18} {:>12} {:>12} {:>7} {:>13} {:>13} {:>7}",
+        "case", "uredis rps", "redis rps", "ratio", "uredis µs/req", "redis µs/req", "ratio"
+    );
+    println!("{}", "-".repeat(88));
+    for (ci, (test, p, _)) in cases.iter().enumerate() {
+        let med =
+            |si: usize, f: fn(&Sample) -> f64| median(samples[ci][si].iter().map(f).collect());
+        let (ur, rr) = (med(0, |s| s.rps), med(1, |s| s.rps));
+        let (uc, rc) = (med(0, |s| s.cpu_per_req), med(1, |s| s.cpu_per_req));
+        println!(
+            "{:<18} {:>12.0} {:>12.0} {:>7.2} {:>13.2} {:>13.2} {:>7.2}",
+            format!("{test} P{p}"),
+            ur,
+            rr,
+            ur / rr,
+            uc,
+            rc,
+            uc / rc
+        );
+    }
+    let failed = failures.iter().flatten().filter(|&&f| f).count();
+    if failed > 0 {
+        println!("\n{failed} run(s) FAILED (messages above); cases without a result show NaN.");
+    }
+    println!(
+        "\nrps ratio = uredis/redis (higher is better for uredis); CPU ratio = uredis/redis \
+         (lower is better for uredis). CPU is server utime+stime during the run \
+         (clock-tick resolution). Took {:.0} s.",
+        started.elapsed().as_secs_f64()
+    );
+}
