@@ -19,99 +19,13 @@
 //!   REDIS_SERVER                  path of redis-server (default: from PATH)
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::net::TcpStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-fn env_u64(name: &str, default: u64) -> u64 {
-    match std::env::var(name) {
-        Ok(v) => v.trim().replace('_', "").parse().unwrap_or_else(|_| {
-            eprintln!("grow_latency: ignoring {name}={v:?} (not a number)");
-            default
-        }),
-        Err(_) => default,
-    }
-}
-
-fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-/// A server process, killed (by its pid) and its directory removed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl Server {
-    fn start(name: &str, bin: &str) -> Result<Server, String> {
-        let mut last = String::new();
-        for _ in 0..5 {
-            let port = free_port().map_err(|e| format!("no free port: {e}"))?;
-            let dir = std::env::temp_dir()
-                .join(format!("uredis-grow-{name}-{}-{port}", std::process::id()));
-            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            let child = Command::new(bin)
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                ])
-                .arg("--dir")
-                .arg(&dir)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .map_err(|e| format!("cannot run {bin}: {e}"))?;
-            let mut srv = Server { child, port, dir };
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return Ok(srv);
-                }
-                if let Ok(Some(status)) = srv.child.try_wait() {
-                    last = format!("{bin} exited: {status}");
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            if last.is_empty() {
-                last = format!("{bin} did not accept connections within 10 s");
-            }
-        }
-        Err(last)
-    }
-
-    fn connect(&self) -> std::io::Result<TcpStream> {
-        let s = TcpStream::connect(("127.0.0.1", self.port))?;
-        s.set_nodelay(true)?;
-        s.set_read_timeout(Some(Duration::from_secs(60)))?;
-        Ok(s)
-    }
-
-    /// Resident set size in MiB, from /proc/PID/status.
-    fn rss_mib(&self) -> Option<f64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-        let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kb / 1024.0)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
+mod common;
+use common::{Server, env_u64, runs};
 
 fn resp(args: &[&[u8]]) -> Vec<u8> {
     let mut b = format!("*{}\r\n", args.len()).into_bytes();
@@ -336,20 +250,14 @@ fn main() {
 
     let mut rows = Vec::new();
     for name in which.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let bin = match name {
-            "uredis" => env!("CARGO_BIN_EXE_uredis-server").to_string(),
+        let (name, bin) = match name {
+            "uredis" => ("uredis", env!("CARGO_BIN_EXE_uredis-server").to_string()),
             "redis" => {
-                let ok = Command::new(&redis_bin)
-                    .arg("--version")
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status()
-                    .is_ok_and(|s| s.success());
-                if !ok {
+                if !runs(&redis_bin) {
                     println!("grow_latency: redis SKIPPED: `{redis_bin}` is not installed");
                     continue;
                 }
-                redis_bin.clone()
+                ("redis", redis_bin.clone())
             }
             other => {
                 eprintln!("grow_latency: unknown server {other:?} (uredis, redis)");

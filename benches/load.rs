@@ -23,20 +23,11 @@
 //! The machine is shared and the client runs on the same cores as the server, so absolute
 //! figures are only indicative; the ratios, measured in the same run, are what to look at.
 
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Instant;
 
-fn env_u64(name: &str, default: u64) -> u64 {
-    match std::env::var(name) {
-        Ok(v) => v.trim().parse().unwrap_or_else(|_| {
-            eprintln!("load: ignoring {name}={v:?} (not a number)");
-            default
-        }),
-        Err(_) => default,
-    }
-}
+mod common;
+use common::{Server, env_u64, runs};
 
 struct Opts {
     requests: u64,
@@ -81,98 +72,6 @@ impl Opts {
             redis_benchmark: std::env::var("REDIS_BENCHMARK")
                 .unwrap_or_else(|_| "redis-benchmark".into()),
         }
-    }
-}
-
-fn runs(bin: &str) -> bool {
-    Command::new(bin)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-/// A server process, killed (by its pid) and its directory removed when dropped.
-struct Server {
-    name: &'static str,
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl Server {
-    fn start(name: &'static str, bin: &str) -> Result<Server, String> {
-        let mut last = String::new();
-        for _ in 0..5 {
-            let port = free_port().map_err(|e| format!("no free port: {e}"))?;
-            let dir = std::env::temp_dir()
-                .join(format!("uredis-bench-{name}-{}-{port}", std::process::id()));
-            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            let child = Command::new(bin)
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                ])
-                .arg("--dir")
-                .arg(&dir)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .map_err(|e| format!("cannot run {bin}: {e}"))?;
-            let mut srv = Server {
-                name,
-                child,
-                port,
-                dir,
-            };
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return Ok(srv);
-                }
-                if let Ok(Some(status)) = srv.child.try_wait() {
-                    last = format!("{bin} exited: {status}");
-                    break; // port taken meanwhile? try another one
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            if last.is_empty() {
-                last = format!("{bin} did not accept connections within 10 s");
-            }
-        }
-        Err(last)
-    }
-
-    /// CPU time used so far by the whole process (all threads), in microseconds.
-    fn cpu_us(&self) -> Option<f64> {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
-        // Fields after the command name (which is in parentheses and may contain spaces):
-        // state(3) ... utime(14) stime(15).
-        let rest = &stat[stat.rfind(')')? + 1..];
-        let f: Vec<&str> = rest.split_whitespace().collect();
-        let utime: f64 = f.get(11)?.parse().ok()?;
-        let stime: f64 = f.get(12)?.parse().ok()?;
-        // SAFETY: sysconf has no preconditions.
-        let tck = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-        let tck = if tck > 0 { tck as f64 } else { 100.0 };
-        Some((utime + stime) * 1e6 / tck)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
