@@ -769,13 +769,5 @@ fn strings_resp3() {
         &["LCS", "nope", "b", "IDX"],
         &["INCRBYFLOAT", "f", "1.5"],
     ];
-    for cmd in script {
-        let ra = a.call(cmd);
-        let rb = b.call(cmd);
-        assert_eq!(
-            String::from_utf8_lossy(&ra),
-            String::from_utf8_lossy(&rb),
-            "reply to {cmd:?} differs (left: uredis, right: redis-server)"
-        );
-    }
+    common::assert_same_replies(&mut a, &mut b, script);
 }

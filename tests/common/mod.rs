@@ -244,6 +244,13 @@ pub fn compat_with(extra: &[&str], script: &[&[&str]]) -> bool {
     let ours = Server::start(extra);
     let mut a = ours.raw();
     let mut b = redis.raw();
+    assert_same_replies(&mut a, &mut b, script);
+    true
+}
+
+/// Sends each command of `script` on both connections (`a` to uredis, `b` to redis-server)
+/// and asserts the raw replies are identical.
+pub fn assert_same_replies(a: &mut Raw, b: &mut Raw, script: &[&[&str]]) {
     for cmd in script {
         let ra = a.call(cmd);
         let rb = b.call(cmd);
@@ -253,7 +260,6 @@ pub fn compat_with(extra: &[&str], script: &[&[&str]]) -> bool {
             "reply to {cmd:?} differs (left: uredis, right: redis-server)"
         );
     }
-    true
 }
 
 /// `compat_with` with default settings.
