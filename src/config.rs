@@ -302,6 +302,15 @@ pub struct Config {
     pub requirepass: String,
     pub daemonize: bool,
     pub pidfile: String,
+    /// `notify-keyspace-events` as class bits (`keyspace::events::class`).
+    pub notify_flags: u32,
+    /// Encoding thresholds of the collection types.
+    pub hash_max_listpack_entries: usize,
+    pub hash_max_listpack_value: usize,
+    pub list_max_listpack_size: i64,
+    pub set_max_intset_entries: usize,
+    pub zset_max_listpack_entries: usize,
+    pub zset_max_listpack_value: usize,
 }
 
 impl Default for Config {
@@ -333,6 +342,13 @@ impl Default for Config {
             requirepass: String::new(),
             daemonize: false,
             pidfile: String::new(),
+            notify_flags: 0,
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value: 64,
+            list_max_listpack_size: -2,
+            set_max_intset_entries: 512,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value: 64,
         };
         c.refresh();
         c
@@ -593,6 +609,14 @@ impl Config {
         self.requirepass = self.get("requirepass").unwrap_or("").to_string();
         self.daemonize = self.get("daemonize") == Some("yes");
         self.pidfile = self.get("pidfile").unwrap_or("").to_string();
+        self.notify_flags =
+            crate::keyspace::events::parse_flags(self.get("notify-keyspace-events").unwrap_or(""));
+        self.hash_max_listpack_entries = num(self, "hash-max-listpack-entries") as usize;
+        self.hash_max_listpack_value = num(self, "hash-max-listpack-value") as usize;
+        self.list_max_listpack_size = num(self, "list-max-listpack-size");
+        self.set_max_intset_entries = num(self, "set-max-intset-entries") as usize;
+        self.zset_max_listpack_entries = num(self, "zset-max-listpack-entries") as usize;
+        self.zset_max_listpack_value = num(self, "zset-max-listpack-value") as usize;
         let lfu = self
             .get("maxmemory-policy")
             .is_some_and(|p| p.ends_with("-lfu"));

@@ -6,16 +6,20 @@
 //! all state and runs the loop.
 
 pub mod alloc;
+pub mod blocking;
 pub mod cmd;
 pub mod config;
 pub mod family;
 pub mod keyspace;
+pub mod multi;
 pub mod net;
 pub mod protocol;
+pub mod pubsub;
 pub mod rand;
 pub mod runtime;
 pub mod server;
 pub mod stats;
+pub mod types;
 
 /// The Redis version we are compatible with, reported as `redis_version`.
 pub const REDIS_COMPAT_VERSION: &str = "7.0.15";

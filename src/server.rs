@@ -60,6 +60,14 @@ pub struct Server {
     /// The TCP port actually bound.
     pub port: u16,
     pub cronloops: u64,
+    /// Blocked clients and their timeouts (`crate::blocking`).
+    pub blocking: crate::blocking::Blocking,
+    /// Channel and pattern subscriptions (`crate::pubsub`).
+    pub pubsub: crate::pubsub::PubSub,
+    /// What the running command propagates (`cmd::propagate`).
+    pub propagation: crate::cmd::propagate::Propagation,
+    /// Nesting of EXEC: commands run inside a transaction do not block.
+    pub exec_depth: u32,
     /// Clients with replies to send at the end of this iteration.
     pub(crate) pending_write: Vec<usize>,
     /// Scratch buffers reused for every request (no allocation per command).
@@ -100,6 +108,10 @@ impl Server {
             listeners: Vec::new(),
             port: 0,
             cronloops: 0,
+            blocking: Default::default(),
+            pubsub: Default::default(),
+            propagation: Default::default(),
+            exec_depth: 0,
             pending_write: Vec::with_capacity(1024),
             argv: Vec::with_capacity(16),
             spans: Vec::with_capacity(16),
@@ -119,7 +131,11 @@ impl Server {
         self.next_cron = Instant::now() + self.cron_period();
         let mut completions = std::mem::take(&mut self.completions);
         loop {
-            let timeout = self.next_cron.saturating_duration_since(Instant::now());
+            let mut timeout = self.next_cron.saturating_duration_since(Instant::now());
+            if let Some(d) = self.blocking.next_deadline() {
+                let ms = (d - clock::now_ms()).max(0) as u64;
+                timeout = timeout.min(Duration::from_millis(ms));
+            }
             completions.clear();
             self.ring.submit_and_wait(Some(timeout), &mut completions)?;
             clock::update();
@@ -136,6 +152,8 @@ impl Server {
                     break;
                 }
             }
+            crate::blocking::handle_timeouts(self);
+            crate::blocking::resume_unblocked(self);
             if Instant::now() >= self.next_cron {
                 self.cron();
                 self.next_cron = Instant::now() + self.cron_period();
@@ -193,6 +211,7 @@ impl Server {
             for db in &mut self.dbs {
                 db.active_expire(deadline);
             }
+            self.drain_expired(None);
             self.stats.expire_cycle_us += started.elapsed().as_micros() as u64;
         }
         if self.config.activerehashing {

@@ -10,6 +10,7 @@
 
 pub mod args;
 pub mod docs;
+pub mod propagate;
 pub mod table;
 
 use std::borrow::Cow;
@@ -18,6 +19,7 @@ use std::time::Instant;
 use bytes::Bytes;
 
 use crate::keyspace::Db;
+use crate::net::client::flag as client_flag;
 use crate::protocol::Reply;
 use crate::server::Server;
 
@@ -88,6 +90,44 @@ impl Ctx<'_> {
     #[inline]
     pub fn dirty(&mut self, n: u64) {
         self.srv.dirty += n;
+    }
+
+    /// `key` in the selected database was changed by this command: WATCHers fail their EXEC
+    /// and, if `notify-keyspace-events` selects `class`, `event` is published (see
+    /// `keyspace::events`). Call once per key changed, after changing it.
+    #[inline]
+    pub fn changed(&mut self, class: u32, event: &str, key: &[u8]) {
+        self.srv.signal_modified_key(self.db, key);
+        self.notify(class, event, key);
+    }
+
+    /// Publishes a keyspace notification for `key` in the selected database without touching
+    /// WATCHers (for the extra events of a change already signalled, like `del` after the
+    /// last element was popped).
+    #[inline]
+    pub fn notify(&mut self, class: u32, event: &str, key: &[u8]) {
+        if self.srv.config.notify_flags & class != 0 {
+            let db = self.db;
+            self.srv
+                .notify(Some((self.cid, &mut *self.out)), class, event, key, db);
+        }
+    }
+
+    /// Looks a key up for reading (Redis's `lookupKeyRead`): counts a keyspace hit or miss.
+    pub fn lookup_read(&mut self, key: &[u8]) -> Option<&mut crate::keyspace::Entry> {
+        let srv = &mut *self.srv;
+        let e = srv.dbs[self.db].get_mut(key);
+        if e.is_some() {
+            srv.stats.keyspace_hits += 1;
+        } else {
+            srv.stats.keyspace_misses += 1;
+        }
+        e
+    }
+
+    /// Looks a key up for writing (Redis's `lookupKeyWrite`): no hit/miss accounting.
+    pub fn lookup_write(&mut self, key: &[u8]) -> Option<&mut crate::keyspace::Entry> {
+        self.srv.dbs[self.db].get_mut(key)
     }
 }
 
@@ -162,10 +202,65 @@ fn lookup_argv(argv: &[Bytes]) -> Option<&'static Command> {
     }
 }
 
-/// Runs one request from client `cid`. The single entry point for every command.
+/// Commands a RESP2 client in subscribed mode may run.
+const PUBSUB_ALLOWED: &[&str] = &[
+    "ping",
+    "subscribe",
+    "ssubscribe",
+    "unsubscribe",
+    "sunsubscribe",
+    "psubscribe",
+    "punsubscribe",
+    "quit",
+    "reset",
+];
+
+/// Commands that run rather than queue while in MULTI.
+const MULTI_CONTROL: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
+
+/// The checks Redis's `processCommand` makes once the command is known, before it is queued
+/// or run: subscribed-mode restrictions, then MULTI restrictions.
+fn precheck(srv: &Server, cid: usize, cmd: &Command, resp3: bool) -> Result<(), Vec<u8>> {
+    let c = &srv.clients[cid];
+    if c.flags & (client_flag::PUBSUB | client_flag::MULTI) == 0 {
+        return Ok(());
+    }
+    if c.has(client_flag::PUBSUB) && !resp3 && !PUBSUB_ALLOWED.contains(&cmd.container_name()) {
+        return Err(format!(
+            "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+            cmd.name
+        )
+        .into_bytes());
+    }
+    if c.has(client_flag::MULTI) && cmd.has(flags::NO_MULTI) && cmd.name != "watch" {
+        return Err(b"ERR Command not allowed inside a transaction".to_vec());
+    }
+    Ok(())
+}
+
+/// Replies to a command rejected before running. Inside MULTI the transaction is flagged
+/// (EXEC will fail), and a rejected EXEC discards the transaction with Redis's EXECABORT.
+fn reject(srv: &mut Server, out: &mut Reply, cid: usize, err: &[u8], exec: bool) {
+    let in_multi = srv.clients[cid].has(client_flag::MULTI);
+    if in_multi && exec {
+        crate::multi::discard(srv, cid);
+        let msg = err.strip_prefix(b"ERR ").unwrap_or(err);
+        let mut e = b"EXECABORT Transaction discarded because of: ".to_vec();
+        e.extend_from_slice(msg);
+        reply_error(srv, out, &e);
+    } else {
+        crate::multi::flag_transaction(srv, cid);
+        reply_error(srv, out, err);
+    }
+}
+
+/// Runs one request from client `cid`. The single entry point for every command: resolving,
+/// the pre-run checks, MULTI queueing, running, error replies, statistics, blocking,
+/// propagation and, after a top-level command, serving clients blocked on keys it made ready.
 pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     let db = srv.clients[cid].db;
     let mark = out.len();
+    let is_exec = argv[0].eq_ignore_ascii_case(b"exec");
     let cmd = match resolve(argv) {
         Ok(c) => c,
         Err(e) => {
@@ -175,7 +270,7 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
             if let Some(cmd) = known {
                 srv.stats.command(cmd.name).rejected += 1;
             }
-            reply_error(srv, out, &e);
+            reject(srv, out, cid, &e, is_exec);
             if let Some(c) = srv.clients.get_mut(cid) {
                 c.last_cmd = known.map_or("NULL", |k| k.name);
                 c.after_command(out, mark);
@@ -183,13 +278,32 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
             return;
         }
     };
+    if let Err(e) = precheck(srv, cid, cmd, out.resp3) {
+        srv.stats.command(cmd.name).rejected += 1;
+        reject(srv, out, cid, &e, is_exec);
+        if let Some(c) = srv.clients.get_mut(cid) {
+            c.last_cmd = cmd.name;
+            c.after_command(out, mark);
+        }
+        return;
+    }
+    let c = &mut srv.clients[cid];
+    if c.has(client_flag::MULTI) && !MULTI_CONTROL.contains(&cmd.name) {
+        c.multi.push(argv.to_vec());
+        c.last_cmd = cmd.name;
+        out.simple(b"QUEUED");
+        c.after_command(out, mark);
+        return;
+    }
+    let rerun = c.has(client_flag::BLOCKED);
     // CLIENT NO-TOUCH: keys looked up by this command keep their access time (except TOUCH).
     // Every database carries the same value, so checking the selected one is enough.
-    let no_touch = srv.clients[cid].has(crate::net::client::flag::NO_TOUCH) && cmd.name != "touch";
+    let no_touch = c.has(client_flag::NO_TOUCH) && cmd.name != "touch";
     if srv.dbs[db].no_touch != no_touch {
         srv.dbs.iter_mut().for_each(|d| d.no_touch = no_touch);
     }
     srv.clients[cid].last_cmd = cmd.name;
+    let top = srv.exec_depth == 0 && !rerun;
     let dirty_before = srv.dirty;
     let start = Instant::now();
     let result = {
@@ -212,16 +326,32 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     if let Err(e) = result {
         reply_error(srv, out, e.text().as_bytes());
     }
-    // Like Redis, only commands that ran count (not unknown or rejected ones).
-    srv.stats.total_commands += 1;
-    let stat = srv.stats.command(cmd.name);
-    stat.calls += 1;
-    stat.usec += usec;
-    if failed {
-        stat.failed += 1;
+    let waiting = (rerun || srv.blocking.has_request())
+        && crate::blocking::after_handler(srv, cid, argv, rerun);
+    if !waiting {
+        // Like Redis, only commands that ran count (not unknown, rejected or still blocked).
+        srv.stats.total_commands += 1;
+        let stat = srv.stats.command(cmd.name);
+        stat.calls += 1;
+        stat.usec += usec;
+        if failed {
+            stat.failed += 1;
+        }
     }
-    let _changes = srv.dirty - dirty_before; // propagation hook (replication/AOF) goes here
+    if srv.dirty != dirty_before && cmd.name != "exec" {
+        // (EXEC's commands were recorded one by one as they ran.)
+        srv.propagation.record(db, argv);
+    } else {
+        srv.propagation.clear_rewrite();
+    }
+    srv.drain_expired(Some((cid, &mut *out)));
     if let Some(c) = srv.clients.get_mut(cid) {
         c.after_command(out, mark);
+    }
+    if top {
+        srv.propagation.flush();
+        if srv.blocking.count > 0 {
+            crate::blocking::handle_ready_keys(srv);
+        }
     }
 }

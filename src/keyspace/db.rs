@@ -2,12 +2,15 @@
 //!
 //! Every read and write of the keyspace goes through these methods, so expiry is enforced in one
 //! place: a key whose time has passed is deleted when it is looked up (lazy expiry) or when the
-//! cron's active cycle samples it, and is never returned to a command. Later work (keyspace
-//! notifications, WATCH, blocked-client wake-ups) hooks in here too.
+//! cron's active cycle samples it, and is never returned to a command. The keyspace also
+//! keeps what the rest of the server hooks onto keys (see `events`): the clients blocked on a
+//! key and the keys that became ready for them, the clients WATCHing a key, and the log of
+//! keys deleted by expiry.
 //!
 //! Invariant: a key is in `expires` exactly when its entry's `expire` is non-zero.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::clock;
 use super::dict::Dict;
@@ -18,6 +21,14 @@ use super::value::{Entry, Value};
 /// `server.maxmemory_policy`, which every lookup consults; when set, `Entry::lru` holds Redis's
 /// LFU data (16 bits of minutes << 8 | an 8-bit logarithmic access counter).
 static LFU: AtomicU64 = AtomicU64::new(0);
+
+/// Set when any database logged an expired key; lets the server check once per command.
+static EXPIRED_PENDING: AtomicBool = AtomicBool::new(false);
+
+/// Whether keys were logged as expired since the last call (and clears the mark).
+pub fn take_expired_pending() -> bool {
+    EXPIRED_PENDING.swap(false, Ordering::Relaxed)
+}
 
 /// Redis's `LFU_INIT_VAL`: the counter of a new key, so it is not evicted right away.
 const LFU_INIT_VAL: u32 = 5;
@@ -105,6 +116,14 @@ pub struct Db {
     /// Set by `cmd::call` while a `CLIENT NO-TOUCH` client runs a command: lookups leave the
     /// access time alone.
     pub no_touch: bool,
+    /// Keys deleted by expiry, for `expired` notifications and WATCH (drained by the server).
+    pub expired_log: Vec<Vec<u8>>,
+    /// Clients (slab slots) blocked on each key, first come first served (`crate::blocking`).
+    pub blocking: HashMap<Vec<u8>, VecDeque<usize>>,
+    /// Keys with blocked clients that received a list or sorted set, in signalling order.
+    pub ready: Vec<Vec<u8>>,
+    /// Clients (slab slots) WATCHing each key (`crate::multi`).
+    pub watched: HashMap<Vec<u8>, Vec<usize>>,
 }
 
 impl Db {
@@ -139,9 +158,27 @@ impl Db {
             Some(e) if Self::is_expired(e, now) => {
                 self.remove_entry(key);
                 self.expired_keys += 1;
+                self.log_expired(key);
                 true
             }
             _ => false,
+        }
+    }
+
+    fn log_expired(&mut self, key: &[u8]) {
+        self.expired_log.push(key.to_vec());
+        EXPIRED_PENDING.store(true, Ordering::Relaxed);
+    }
+
+    /// Queues `key` as ready if clients are blocked on it (Redis's `signalKeyAsReady`, which
+    /// `dbAdd` calls for lists and sorted sets).
+    fn signal_ready(&mut self, key: &[u8], value: &Value) {
+        if !self.blocking.is_empty()
+            && value.is_blockable()
+            && self.blocking.contains_key(key)
+            && !self.ready.iter().any(|k| k == key)
+        {
+            self.ready.push(key.to_vec());
         }
     }
 
@@ -180,6 +217,9 @@ impl Db {
         if !self.expires.is_empty() {
             self.expire_if_needed(key);
         }
+        if !self.blocking.is_empty() {
+            self.signal_ready(key, &value);
+        }
         let mut value = Some(value);
         let (e, existed) = self.main.get_or_insert_with(key, || Entry {
             value: Value::Int(0),
@@ -207,6 +247,9 @@ impl Db {
     /// Inserts an entry with its own expiry and LRU (MOVE, COPY, RENAME, SWAPDB helpers).
     /// Replaces any existing key.
     pub fn put_entry(&mut self, key: &[u8], entry: Entry) {
+        if !self.blocking.is_empty() {
+            self.signal_ready(key, &entry.value);
+        }
         let new_expire = entry.expire;
         let old_expire = self.main.insert(key, entry).map(|e| e.expire).unwrap_or(0);
         self.sync_expires(key, old_expire, new_expire);
@@ -318,6 +361,20 @@ impl Db {
         std::mem::swap(&mut self.avg_ttl, &mut other.avg_ttl);
         self.expire_cursor = 0;
         other.expire_cursor = 0;
+        self.scan_for_ready_keys();
+        other.scan_for_ready_keys();
+    }
+
+    /// Queues every blocked-on key that now holds a list or sorted set (after SWAPDB).
+    fn scan_for_ready_keys(&mut self) {
+        let keys: Vec<Vec<u8>> = self.blocking.keys().cloned().collect();
+        for k in keys {
+            if let Some(e) = self.main.get(&k) {
+                if e.value.is_blockable() && !self.ready.contains(&k) {
+                    self.ready.push(k);
+                }
+            }
+        }
     }
 
     /// Incremental maintenance from cron: shrink sparse tables and rehash for up to `budget`.
@@ -374,6 +431,8 @@ impl Db {
                 if self.remove_entry(k).is_some() {
                     deleted += 1;
                     self.expired_keys += 1;
+                    self.expired_log.push(k.clone());
+                    EXPIRED_PENDING.store(true, Ordering::Relaxed);
                 }
             }
             if ttl_n > 0 {

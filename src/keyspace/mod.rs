@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod db;
 pub mod dict;
+pub mod events;
 pub mod glob;
 pub mod value;
 

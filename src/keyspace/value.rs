@@ -1,5 +1,8 @@
-//! Values stored in the keyspace. One enum, one variant per Redis type and encoding, so adding a
-//! type (lists, hashes, ... in later work) is adding variants and their families.
+//! Values stored in the keyspace. One enum, one variant per Redis type (strings also per
+//! encoding); collections are boxed so a `Value` stays 32 bytes, and their structures live in
+//! `crate::types`.
+
+use crate::types::{Hash, List, Set, ZSet};
 
 /// Longest string Redis stores as `embstr` (OBJ_ENCODING_EMBSTR_SIZE_LIMIT).
 pub const EMBSTR_MAX: usize = 44;
@@ -12,6 +15,10 @@ pub enum Value {
     Str(Vec<u8>),
     /// A string modified in place (APPEND, SETRANGE): always "raw", as in Redis.
     Raw(Vec<u8>),
+    List(Box<List>),
+    Hash(Box<Hash>),
+    Set(Box<Set>),
+    ZSet(Box<ZSet>),
 }
 
 impl Value {
@@ -29,6 +36,10 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Int(_) | Value::Str(_) | Value::Raw(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -38,6 +49,10 @@ impl Value {
             Value::Int(_) => "int",
             Value::Str(s) if s.len() <= EMBSTR_MAX => "embstr",
             Value::Str(_) | Value::Raw(_) => "raw",
+            Value::List(l) => l.encoding(),
+            Value::Hash(h) => h.encoding(),
+            Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 
@@ -50,6 +65,7 @@ impl Value {
         match self {
             Value::Int(n) => Some(itoa::Buffer::new().format(*n).as_bytes().to_vec().into()),
             Value::Str(s) | Value::Raw(s) => Some(s.as_slice().into()),
+            _ => None,
         }
     }
 
@@ -58,7 +74,32 @@ impl Value {
         match self {
             Value::Int(_) => 0,
             Value::Str(s) | Value::Raw(s) => s.capacity(),
+            Value::List(l) => l.heap_size(),
+            Value::Hash(h) => h.heap_size(),
+            Value::Set(s) => s.heap_size(),
+            Value::ZSet(z) => z.heap_size(),
         }
+    }
+
+    /// Whether clients can block waiting for this key to hold this kind of value (BLPOP,
+    /// BZPOPMIN, ...): creating such a key wakes them.
+    pub fn is_blockable(&self) -> bool {
+        matches!(self, Value::List(_) | Value::ZSet(_))
+    }
+
+    /// Number of elements of a collection (1 for a string); an empty collection is deleted.
+    pub fn len(&self) -> usize {
+        match self {
+            Value::Int(_) | Value::Str(_) | Value::Raw(_) => 1,
+            Value::List(l) => l.len(),
+            Value::Hash(h) => h.len(),
+            Value::Set(s) => s.len(),
+            Value::ZSet(z) => z.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 

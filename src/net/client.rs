@@ -33,6 +33,16 @@ pub mod flag {
     pub const REPLY_SKIP: u32 = 1 << 4;
     pub const NO_EVICT: u32 = 1 << 5;
     pub const NO_TOUCH: u32 = 1 << 6;
+    /// In a MULTI block (`multi` holds the queue).
+    pub const MULTI: u32 = 1 << 7;
+    /// A WATCHed key changed: EXEC fails.
+    pub const DIRTY_CAS: u32 = 1 << 8;
+    /// A command was rejected while queueing: EXEC fails with EXECABORT.
+    pub const DIRTY_EXEC: u32 = 1 << 9;
+    /// Blocked on keys (`blocked` holds what it waits for); executes no input meanwhile.
+    pub const BLOCKED: u32 = 1 << 10;
+    /// Subscribed to at least one channel, pattern or shard channel (RESP2 subscribed mode).
+    pub const PUBSUB: u32 = 1 << 11;
 }
 
 pub struct Client {
@@ -69,6 +79,14 @@ pub struct Client {
     pub commands: u64,
     pub net_in: u64,
     pub net_out: u64,
+    /// Commands queued since MULTI.
+    pub multi: Vec<Vec<bytes::Bytes>>,
+    /// WATCHed keys: (db, key) (`crate::multi`).
+    pub watched: Vec<(usize, Vec<u8>)>,
+    /// What the client waits for while BLOCKED (`crate::blocking`).
+    pub blocked: Option<Box<crate::blocking::Blocked>>,
+    /// Channel, pattern and shard-channel subscriptions (`crate::pubsub`).
+    pub subs: crate::pubsub::ClientSubs,
 }
 
 impl Client {
@@ -99,6 +117,10 @@ impl Client {
             commands: 0,
             net_in: 0,
             net_out: 0,
+            multi: Vec::new(),
+            watched: Vec::new(),
+            blocked: None,
+            subs: Default::default(),
         }
     }
 
@@ -123,9 +145,15 @@ impl Client {
         self.need > 0 && self.need - self.parsed.min(self.need) >= BIG_ARG
     }
 
-    /// Whether the client should stop executing buffered commands for now.
+    /// Whether the client should stop reading and executing for good (it is closing).
     pub fn paused(&self) -> bool {
         self.closing || self.has(flag::CLOSE_AFTER_REPLY | flag::CLOSE_ASAP)
+    }
+
+    /// Whether buffered commands must wait: closing, or blocked (a blocked client keeps
+    /// reading, so its disconnect is noticed, but executes nothing until unblocked).
+    pub fn waiting(&self) -> bool {
+        self.paused() || self.has(flag::BLOCKED)
     }
 
     /// Bookkeeping after each command: CLIENT REPLY OFF/SKIP drop the reply written since `mark`.
@@ -147,6 +175,18 @@ impl Client {
     /// The `flags=` letters of CLIENT LIST.
     pub fn flag_letters(&self) -> String {
         let mut s = String::new();
+        if self.has(flag::PUBSUB) {
+            s.push('P');
+        }
+        if self.has(flag::MULTI) {
+            s.push('x');
+        }
+        if self.has(flag::BLOCKED) {
+            s.push('b');
+        }
+        if self.has(flag::DIRTY_CAS) {
+            s.push('d');
+        }
         if self.has(flag::CLOSE_AFTER_REPLY) {
             s.push('c');
         }

@@ -275,7 +275,7 @@ impl Server {
         let mut spans = std::mem::take(&mut self.spans);
         let mut argv = std::mem::take(&mut self.argv);
         while let Some(c) = self.clients.get_mut(cid) {
-            if c.paused() || out.len() + c.sending.len() - c.sent > OUT_HIGH_WATER {
+            if c.waiting() || out.len() + c.sending.len() - c.sent > OUT_HIGH_WATER {
                 break;
             }
             if c.rbuf.is_empty() || c.rbuf.len() < c.need {
@@ -427,7 +427,7 @@ impl Server {
         }
         // Resume a client that stopped executing because its replies piled up.
         let c = &self.clients[cid];
-        if !c.recv_armed && !c.paused() {
+        if !c.recv_armed && !c.waiting() {
             self.process_input(cid);
         }
     }
@@ -442,8 +442,17 @@ impl Server {
             c.closing = true;
             // SAFETY: shutdown on a socket we own; wakes any in-flight recv/send.
             unsafe { libc::shutdown(c.fd, libc::SHUT_RDWR) };
+            self.forget_client(cid);
         }
         self.maybe_free(cid);
+    }
+
+    /// Removes a closing client from everything that refers to it by slot: blocking queues,
+    /// watched keys, subscriptions.
+    fn forget_client(&mut self, cid: usize) {
+        crate::blocking::on_client_gone(self, cid);
+        crate::multi::unwatch_all(self, cid);
+        crate::pubsub::on_client_gone(self, cid);
     }
 
     fn maybe_free(&mut self, cid: usize) {
