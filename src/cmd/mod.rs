@@ -123,7 +123,13 @@ impl Ctx<'_> {
             srv.stats.keyspace_misses += 1;
             if srv.config.notify_flags & crate::keyspace::events::class::KEY_MISS != 0 {
                 let cur = Some((self.cid, &mut *self.out));
-                srv.notify(cur, crate::keyspace::events::class::KEY_MISS, "keymiss", key, self.db);
+                srv.notify(
+                    cur,
+                    crate::keyspace::events::class::KEY_MISS,
+                    "keymiss",
+                    key,
+                    self.db,
+                );
             }
             return None;
         }

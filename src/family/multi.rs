@@ -34,10 +34,11 @@ fn cmd_discard(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 /// logically expired key counts as changed even before it is deleted.
 fn watched_key_expired(ctx: &Ctx) -> bool {
     let now = clock::now_ms();
-    ctx.srv.clients[ctx.cid]
-        .watched
-        .iter()
-        .any(|(db, key)| ctx.srv.dbs[*db].expire_at(key).is_some_and(|at| at != 0 && at <= now))
+    ctx.srv.clients[ctx.cid].watched.iter().any(|(db, key)| {
+        ctx.srv.dbs[*db]
+            .expire_at(key)
+            .is_some_and(|at| at != 0 && at <= now)
+    })
 }
 
 /// EXEC: runs the queued commands back to back through `cmd::call`, replying one array.

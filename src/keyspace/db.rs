@@ -393,10 +393,11 @@ impl Db {
     fn scan_for_ready_keys(&mut self) {
         let keys: Vec<Vec<u8>> = self.blocking.keys().cloned().collect();
         for k in keys {
-            if let Some(e) = self.main.get(&k) {
-                if e.value.is_blockable() && !self.ready.contains(&k) {
-                    self.ready.push(k);
-                }
+            if let Some(e) = self.main.get(&k)
+                && e.value.is_blockable()
+                && !self.ready.contains(&k)
+            {
+                self.ready.push(k);
             }
         }
     }
