@@ -29,8 +29,10 @@ static EXPIRED_PENDING: AtomicBool = AtomicBool::new(false);
 static LOG_NEW: AtomicBool = AtomicBool::new(false);
 
 /// Whether keys were logged as expired or created since the last call (and clears the mark).
+#[inline]
 pub fn take_log_pending() -> bool {
-    EXPIRED_PENDING.swap(false, Ordering::Relaxed)
+    // A plain load first: the common case (nothing logged) costs no atomic write.
+    EXPIRED_PENDING.load(Ordering::Relaxed) && EXPIRED_PENDING.swap(false, Ordering::Relaxed)
 }
 
 /// Turns logging of created keys (for `new` events) on or off.

@@ -100,10 +100,14 @@ impl Server {
     /// events and WATCH invalidations, created keys `new` events. Called before a command's
     /// own events (so they come in Redis's order), after every command and after the active
     /// expiry cycle.
-    pub fn drain_expired(&mut self, mut cur: Option<(usize, &mut Reply)>) {
-        if !crate::keyspace::db::take_log_pending() {
-            return;
+    #[inline]
+    pub fn drain_expired(&mut self, cur: Option<(usize, &mut Reply)>) {
+        if crate::keyspace::db::take_log_pending() {
+            self.drain_logs(cur);
         }
+    }
+
+    fn drain_logs(&mut self, mut cur: Option<(usize, &mut Reply)>) {
         for db in 0..self.dbs.len() {
             if !self.dbs[db].expired_log.is_empty() {
                 let log = std::mem::take(&mut self.dbs[db].expired_log);
