@@ -18,7 +18,8 @@ fn s(b: &[u8]) -> String {
 fn wait_blocked(r: &mut Raw, n: usize) {
     let want = format!("blocked_clients:{n}\r\n");
     assert!(
-        wait_until(Duration::from_secs(5), || s(&r.call(&["INFO", "clients"])).contains(&want)),
+        wait_until(Duration::from_secs(5), || s(&r.call(&["INFO", "clients"]))
+            .contains(&want)),
         "never saw {want:?}"
     );
 }
@@ -82,13 +83,13 @@ fn client_unblock_info_and_client_list() {
     a.cmd(&[b"BLPOP", b"q", b"0"]);
     wait_blocked(&mut b, 1);
     let list = s(&b.call(&["CLIENT", "LIST"]));
-    assert!(list.contains(" flags=b ") && list.contains("cmd=blpop"), "{list}");
+    assert!(
+        list.contains(" flags=b ") && list.contains("cmd=blpop"),
+        "{list}"
+    );
     let info = s(&b.call(&["INFO", "clients"]));
     assert!(info.contains("clients_in_timeout_table:0\r\n"), "{info}");
-    assert_eq!(
-        s(&b.call(&["CLIENT", "UNBLOCK", &id, "ERROR"])),
-        ":1\r\n"
-    );
+    assert_eq!(s(&b.call(&["CLIENT", "UNBLOCK", &id, "ERROR"])), ":1\r\n");
     assert_eq!(
         s(&a.read_reply()),
         "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"
@@ -138,7 +139,10 @@ fn disconnect_while_blocked_loses_nothing() {
     }
     wait_blocked(&mut b, 0);
     assert_eq!(s(&b.call(&["RPUSH", "q", "kept"])), ":1\r\n");
-    assert_eq!(s(&b.call(&["LRANGE", "q", "0", "-1"])), "*1\r\n$4\r\nkept\r\n");
+    assert_eq!(
+        s(&b.call(&["LRANGE", "q", "0", "-1"])),
+        "*1\r\n$4\r\nkept\r\n"
+    );
     // CLIENT KILL of a blocked client.
     let mut a = srv.raw();
     let id = s(&a.call(&["CLIENT", "ID"]));
