@@ -289,15 +289,12 @@ fn rerun(srv: &mut Server, cid: usize, key: &[u8]) {
 
 /// Restores a client's reply buffer taken for a nested call, keeping anything appended to
 /// it meanwhile after it, and schedules a write.
-fn put_back(srv: &mut Server, cid: usize, mut out: Reply) {
+fn put_back(srv: &mut Server, cid: usize, out: Reply) {
     let Some(c) = srv.clients.get_mut(cid) else {
         return;
     };
-    if !c.out.is_empty() {
-        out.buf.extend_from_slice(&c.out.buf);
-    }
-    c.out = out;
-    if !c.out.is_empty() {
+    c.restore_out(out);
+    if c.has_unsent() {
         srv.mark_pending_write(cid);
     }
 }
