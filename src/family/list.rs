@@ -815,3 +815,218 @@ pub static COMMANDS: &[Command] = &[
         cmd_blmpop,
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    //! What the wire can't show yet: `dirty` counts, keyspace hits/misses, what is propagated
+    //! (immediate and served blocking pops), and the replies of blocking commands that may
+    //! not block (inside MULTI/EXEC), checked through `cmd::call` on an in-process server.
+
+    use super::*;
+    use crate::config::Config;
+    use crate::net::client::Client;
+    use crate::runtime::Ring;
+
+    struct T {
+        srv: Server,
+        cid: usize,
+    }
+
+    fn argv(args: &[&str]) -> Vec<Bytes> {
+        args.iter()
+            .map(|a| Bytes::copy_from_slice(a.as_bytes()))
+            .collect()
+    }
+
+    impl T {
+        fn new() -> T {
+            let ring = Ring::new(8).expect("io_uring ring");
+            let mut srv = Server::new(Config::default(), ring);
+            let cid = srv.clients.insert(Client::new(1, -1, "t".into(), "t".into(), 0));
+            srv.propagation.log = Some(Vec::new());
+            T { srv, cid }
+        }
+
+        fn client(&mut self) -> usize {
+            let id = self.srv.clients.len() as u64 + 1;
+            self.srv
+                .clients
+                .insert(Client::new(id, -1, "t".into(), "t".into(), 0))
+        }
+
+        /// Runs a command as client `cid`; returns (reply, dirty increment, hits, misses).
+        fn run_as(&mut self, cid: usize, args: &[&str]) -> (String, u64, u64, u64) {
+            let (d, h, m) = (
+                self.srv.dirty,
+                self.srv.stats.keyspace_hits,
+                self.srv.stats.keyspace_misses,
+            );
+            let mut out = Reply::new();
+            crate::cmd::call(&mut self.srv, &mut out, cid, &argv(args));
+            (
+                String::from_utf8_lossy(&out.buf).into_owned(),
+                self.srv.dirty - d,
+                self.srv.stats.keyspace_hits - h,
+                self.srv.stats.keyspace_misses - m,
+            )
+        }
+
+        fn run(&mut self, args: &[&str]) -> (String, u64, u64, u64) {
+            self.run_as(self.cid, args)
+        }
+
+        /// The commands propagated since the last call, as strings.
+        fn propagated(&mut self) -> Vec<String> {
+            let log = self.srv.propagation.log.as_mut().map(std::mem::take);
+            log.unwrap_or_default()
+                .into_iter()
+                .map(|(_, a)| {
+                    a.iter()
+                        .map(|x| String::from_utf8_lossy(x).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect()
+        }
+    }
+
+    #[test]
+    fn dirty_counts_like_redis() {
+        let mut t = T::new();
+        let cases: &[(&[&str], u64)] = &[
+            (&["RPUSH", "l", "a", "b", "c", "a"], 4),
+            (&["LPUSHX", "nokey", "a"], 0),
+            (&["LPUSHX", "l", "x", "y"], 2),
+            (&["LPOP", "l"], 1),
+            (&["RPOP", "l", "2"], 2),
+            (&["LPOP", "l", "0"], 0),
+            (&["LPOP", "nokey", "5"], 0),
+            (&["LSET", "l", "0", "z"], 1),
+            (&["LINSERT", "l", "BEFORE", "z", "w"], 1),
+            (&["LINSERT", "l", "BEFORE", "nothere", "w"], 0),
+            (&["LREM", "l", "0", "nothere"], 0),
+            (&["RPUSH", "l", "a", "a", "a"], 3),
+            (&["LREM", "l", "2", "a"], 2),
+            (&["LTRIM", "l", "0", "-1"], 0),
+            (&["LTRIM", "l", "1", "-2"], 2),
+            (&["LMOVE", "l", "m", "LEFT", "LEFT"], 1),
+            (&["RPOPLPUSH", "nokey", "m"], 0),
+            (&["LMPOP", "2", "nokey", "l", "LEFT", "COUNT", "10"], 2),
+            (&["BLPOP", "m", "0"], 1),
+            (&["RPUSH", "q", "1", "2", "3"], 3),
+            (&["BLMPOP", "0", "1", "q", "RIGHT", "COUNT", "2"], 2),
+            (&["LRANGE", "q", "0", "-1"], 0),
+        ];
+        for (args, dirty) in cases {
+            assert_eq!(t.run(args).1, *dirty, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn keyspace_hits_and_misses() {
+        let mut t = T::new();
+        t.run(&["RPUSH", "l", "a"]);
+        let cases: &[(&[&str], u64, u64)] = &[
+            (&["LLEN", "l"], 1, 0),
+            (&["LLEN", "nokey"], 0, 1),
+            (&["LRANGE", "l", "0", "-1"], 1, 0),
+            (&["LRANGE", "l", "x", "-1"], 0, 0),
+            (&["LINDEX", "nokey", "0"], 0, 1),
+            (&["LPOS", "l", "a"], 1, 0),
+            (&["LPOS", "l", "a", "RANK", "0"], 0, 0),
+            (&["LPUSH", "l", "b"], 0, 0),
+            (&["LPOP", "nokey"], 0, 0),
+            (&["BLPOP", "l", "0"], 0, 0),
+        ];
+        for (args, hits, misses) in cases {
+            let (_, _, h, m) = t.run(args);
+            assert_eq!((h, m), (*hits, *misses), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn immediate_blocking_commands_propagate_their_non_blocking_form() {
+        let mut t = T::new();
+        t.run(&["RPUSH", "l", "a", "b", "c", "d", "e", "f"]);
+        t.propagated();
+        let cases: &[(&[&str], &str)] = &[
+            (&["BLPOP", "nokey", "l", "0"], "LPOP l"),
+            (&["BRPOP", "l", "0"], "RPOP l"),
+            (&["BLMOVE", "l", "d", "left", "Right", "0"], "LMOVE l d left Right"),
+            (&["BRPOPLPUSH", "l", "d", "0"], "RPOPLPUSH l d"),
+            (&["BLMPOP", "0", "1", "l", "LEFT", "COUNT", "5"], "LPOP l 2"),
+            (&["LMPOP", "1", "d", "RIGHT", "COUNT", "1"], "RPOP d 1"),
+            (&["LPOP", "d", "1"], "LPOP d 1"),
+        ];
+        for (args, want) in cases {
+            t.run(args);
+            assert_eq!(t.propagated(), vec![want.to_string()], "{args:?}");
+        }
+        // Nothing served, nothing propagated.
+        t.run(&["LMPOP", "1", "nokey", "LEFT"]);
+        assert!(t.propagated().is_empty());
+    }
+
+    #[test]
+    fn served_waiters_propagate_their_non_blocking_form() {
+        let mut t = T::new();
+        let cases: &[(&[&str], &[&str], &[&str])] = &[
+            (&["BLPOP", "a", "q", "0"], &["RPUSH", "q", "x"], &["LPOP q"]),
+            (&["BRPOP", "q", "0"], &["LPUSH", "q", "x"], &["RPOP q"]),
+            (
+                &["BLMOVE", "q", "d", "right", "left", "0"],
+                &["RPUSH", "q", "x"],
+                &["LMOVE q d RIGHT LEFT"],
+            ),
+            (
+                &["BRPOPLPUSH", "q", "d", "0"],
+                &["RPUSH", "q", "x"],
+                &["RPOPLPUSH q d"],
+            ),
+            (
+                &["BLMPOP", "0", "1", "q", "LEFT", "COUNT", "3"],
+                &["RPUSH", "q", "x", "y"],
+                &["LPOP q 2"],
+            ),
+        ];
+        for (block, push, want) in cases {
+            t.run(&["DEL", "q", "d"]);
+            let w = t.client();
+            assert_eq!(t.run_as(w, block).0, "", "{block:?} blocks");
+            assert!(crate::blocking::is_blocked(&t.srv, w));
+            t.propagated();
+            t.run(push);
+            assert!(!crate::blocking::is_blocked(&t.srv, w), "{block:?} served");
+            let mut got = t.propagated();
+            assert_eq!(got.remove(0), push.join(" "));
+            assert_eq!(got, *want, "{block:?}");
+            t.srv.clients.remove(w);
+        }
+    }
+
+    #[test]
+    fn blocking_commands_that_may_not_block() {
+        // Inside MULTI/EXEC (exec_depth > 0): answers as on empty keys.
+        let mut t = T::new();
+        t.srv.exec_depth = 1;
+        assert_eq!(t.run(&["BLPOP", "q", "0"]).0, "*-1\r\n");
+        assert_eq!(t.run(&["BRPOP", "q", "r", "1"]).0, "*-1\r\n");
+        assert_eq!(t.run(&["BLMPOP", "0", "1", "q", "LEFT"]).0, "*-1\r\n");
+        assert_eq!(t.run(&["BLMOVE", "q", "d", "LEFT", "LEFT", "0"]).0, "$-1\r\n");
+        assert_eq!(t.run(&["BRPOPLPUSH", "q", "d", "0"]).0, "$-1\r\n");
+        assert_eq!(t.run(&["BLPOP", "q", "-1"]).0, "-ERR timeout is negative\r\n");
+        assert!(!crate::blocking::is_blocked(&t.srv, t.cid));
+        t.run(&["RPUSH", "q", "v"]);
+        assert_eq!(t.run(&["BLPOP", "q", "0"]).0, "*2\r\n$1\r\nq\r\n$1\r\nv\r\n");
+    }
+
+    #[test]
+    fn lists_are_quicklists_and_emptied_lists_are_deleted() {
+        let mut t = T::new();
+        t.run(&["RPUSH", "l", "a"]);
+        let enc = t.srv.dbs[0].get(b"l").map(|v| v.encoding());
+        assert_eq!(enc, Some("quicklist"));
+        t.run(&["LREM", "l", "0", "a"]);
+        assert!(t.srv.dbs[0].get(b"l").is_none());
+    }
+}
