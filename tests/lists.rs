@@ -265,7 +265,10 @@ fn disconnected_waiter_loses_nothing() {
         wait_blocked(srv, 0);
         let mut p = srv.raw();
         assert_eq!(s(p.call(&["RPUSH", "q", "kept"])), ":1\r\n");
-        assert_eq!(s(p.call(&["LRANGE", "q", "0", "-1"])), "*1\r\n$4\r\nkept\r\n");
+        assert_eq!(
+            s(p.call(&["LRANGE", "q", "0", "-1"])),
+            "*1\r\n$4\r\nkept\r\n"
+        );
     });
 }
 
@@ -323,14 +326,21 @@ fn blmove_served_onto_a_wrong_type_destination_errors() {
             "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
         );
         wait_blocked(srv, 0);
-        assert_eq!(s(p.call(&["LRANGE", "src", "0", "-1"])), "*1\r\n$1\r\na\r\n");
+        assert_eq!(
+            s(p.call(&["LRANGE", "src", "0", "-1"])),
+            "*1\r\n$1\r\na\r\n"
+        );
     });
 }
 
 #[test]
 fn blmpop_is_served_with_count() {
     on_both(|srv| {
-        let mut w = blocked_on(srv, &["BLMPOP", "0", "2", "a", "b", "RIGHT", "COUNT", "2"], 1);
+        let mut w = blocked_on(
+            srv,
+            &["BLMPOP", "0", "2", "a", "b", "RIGHT", "COUNT", "2"],
+            1,
+        );
         let mut p = srv.raw();
         p.call(&["RPUSH", "b", "1", "2", "3"]);
         assert_eq!(
@@ -385,7 +395,10 @@ fn lmove_and_rename_wake_waiters() {
         let mut p = srv.raw();
         p.call(&["RPUSH", "src", "1", "2"]);
         let mut w = blocked_on(srv, &["BLPOP", "dst", "0"], 1);
-        assert_eq!(s(p.call(&["LMOVE", "src", "dst", "LEFT", "LEFT"])), "$1\r\n1\r\n");
+        assert_eq!(
+            s(p.call(&["LMOVE", "src", "dst", "LEFT", "LEFT"])),
+            "$1\r\n1\r\n"
+        );
         assert_eq!(s(w.read_reply()), "*2\r\n$3\r\ndst\r\n$1\r\n1\r\n");
         let mut w = blocked_on(srv, &["BRPOP", "other", "0"], 1);
         assert_eq!(s(p.call(&["RENAME", "src", "other"])), "+OK\r\n");
@@ -425,5 +438,100 @@ fn errors_before_blocking() {
             assert_eq!(s(c.call(args)), want, "{args:?}");
         }
         assert_eq!(blocked(srv), 0);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keyspace events.
+
+/// (event, key) of a `pmessage` from `__keyevent@0__:*`.
+fn keyevent(reply: &[u8]) -> (String, String) {
+    let text = String::from_utf8_lossy(reply).into_owned();
+    let parts: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(parts.get(2), Some(&"pmessage"), "{text:?}");
+    let event = parts[6].trim_start_matches("__keyevent@0__:").to_string();
+    (event, parts[8].to_string())
+}
+
+#[test]
+fn keyspace_events_as_redis() {
+    let script: &[&[&str]] = &[
+        &["RPUSH", "l", "a", "b", "c"],
+        &["LPUSH", "l", "z"],
+        &["LPUSHX", "nokey", "v"],
+        &["LPOP", "l"],
+        &["RPOP", "l", "2"],
+        &["LSET", "l", "0", "x"],
+        &["LINSERT", "l", "BEFORE", "x", "y"],
+        &["LINSERT", "l", "BEFORE", "nothere", "q"],
+        &["LREM", "l", "0", "y"],
+        &["LREM", "l", "0", "nothere"],
+        &["LTRIM", "l", "0", "-1"],
+        &["RPUSH", "m", "1"],
+        &["LMOVE", "l", "d", "LEFT", "RIGHT"],
+        &["RPOPLPUSH", "d", "d"],
+        &["LTRIM", "m", "1", "0"],
+        &["RPUSH", "e", "1", "2"],
+        &["LMPOP", "1", "e", "RIGHT", "COUNT", "5"],
+        &["BLPOP", "d", "0"],
+        &["RPUSH", "f", "1", "2"],
+        &["LREM", "f", "0", "1"],
+        &["LREM", "f", "0", "2"],
+        &["RPUSH", "end", "x"],
+    ];
+    let want: Vec<(&str, &str)> = vec![
+        ("rpush", "l"),
+        ("lpush", "l"),
+        ("lpop", "l"),
+        ("rpop", "l"),
+        ("lset", "l"),
+        ("linsert", "l"),
+        ("lrem", "l"),
+        ("ltrim", "l"),
+        ("rpush", "m"),
+        ("rpush", "d"),
+        ("lpop", "l"),
+        ("del", "l"),
+        ("lpush", "d"),
+        ("rpop", "d"),
+        ("ltrim", "m"),
+        ("del", "m"),
+        ("rpush", "e"),
+        ("rpop", "e"),
+        ("del", "e"),
+        ("lpop", "d"),
+        ("del", "d"),
+        ("rpush", "f"),
+        ("lrem", "f"),
+        ("lrem", "f"),
+        ("del", "f"),
+        ("rpush", "end"),
+    ];
+    on_both(|srv| {
+        let mut sub = srv.raw();
+        let r = sub.call(&["PSUBSCRIBE", "__keyevent@0__:*"]);
+        if r.starts_with(b"-ERR unknown command") {
+            eprintln!("note: PSUBSCRIBE not available; keyspace events not checked here");
+            return;
+        }
+        let mut c = srv.raw();
+        assert_eq!(
+            s(c.call(&["CONFIG", "SET", "notify-keyspace-events", "Elg"])),
+            "+OK\r\n"
+        );
+        for args in script {
+            c.call(args);
+        }
+        let mut got = Vec::new();
+        loop {
+            let e = keyevent(&sub.read_reply());
+            let end = e == ("rpush".to_string(), "end".to_string());
+            got.push(e);
+            if end {
+                break;
+            }
+        }
+        let got: Vec<(&str, &str)> = got.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        assert_eq!(got, want);
     });
 }

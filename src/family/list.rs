@@ -458,7 +458,11 @@ fn cmd_lrem(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.out.int(0);
         return Ok(());
     };
-    let removed = l.remove(&argv[3], count.unsigned_abs().try_into().unwrap_or(usize::MAX), count < 0);
+    let removed = l.remove(
+        &argv[3],
+        count.unsigned_abs().try_into().unwrap_or(usize::MAX),
+        count < 0,
+    );
     let empty = l.is_empty();
     ctx.dirty(removed as u64);
     if removed > 0 {
@@ -595,7 +599,12 @@ fn side_name(left: bool) -> Bytes {
 /// Pops from the first non-empty list of `keys` (in `serve_order`): one element replied as
 /// `[key, element]` when `count` is `None` (BLPOP), else up to `count` as `[key, [elements]]`
 /// (LMPOP). WRONGTYPE for a non-list met before it. Returns whether it served.
-fn mpop_serve(ctx: &mut Ctx, keys: &[Bytes], left: bool, count: Option<i64>) -> Result<bool, Error> {
+fn mpop_serve(
+    ctx: &mut Ctx,
+    keys: &[Bytes],
+    left: bool,
+    count: Option<i64>,
+) -> Result<bool, Error> {
     for key in ctx.serve_order(keys) {
         let out = &mut *ctx.out;
         let Some(l) = write_list(&mut ctx.srv.dbs[ctx.db], key)? else {
@@ -774,10 +783,34 @@ fn cmd_brpoplpush(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub static COMMANDS: &[Command] = &[
-    Command::new("lpush", -3, WRITE | DENYOOM | FAST, keys(1, 1, 1), cmd_lpush),
-    Command::new("rpush", -3, WRITE | DENYOOM | FAST, keys(1, 1, 1), cmd_rpush),
-    Command::new("lpushx", -3, WRITE | DENYOOM | FAST, keys(1, 1, 1), cmd_lpushx),
-    Command::new("rpushx", -3, WRITE | DENYOOM | FAST, keys(1, 1, 1), cmd_rpushx),
+    Command::new(
+        "lpush",
+        -3,
+        WRITE | DENYOOM | FAST,
+        keys(1, 1, 1),
+        cmd_lpush,
+    ),
+    Command::new(
+        "rpush",
+        -3,
+        WRITE | DENYOOM | FAST,
+        keys(1, 1, 1),
+        cmd_rpush,
+    ),
+    Command::new(
+        "lpushx",
+        -3,
+        WRITE | DENYOOM | FAST,
+        keys(1, 1, 1),
+        cmd_lpushx,
+    ),
+    Command::new(
+        "rpushx",
+        -3,
+        WRITE | DENYOOM | FAST,
+        keys(1, 1, 1),
+        cmd_rpushx,
+    ),
     Command::new("lpop", -2, WRITE | FAST, keys(1, 1, 1), cmd_lpop),
     Command::new("rpop", -2, WRITE | FAST, keys(1, 1, 1), cmd_rpop),
     Command::new("llen", 2, READONLY | FAST, keys(1, 1, 1), cmd_llen),
@@ -789,10 +822,28 @@ pub static COMMANDS: &[Command] = &[
     Command::new("ltrim", 4, WRITE, keys(1, 1, 1), cmd_ltrim),
     Command::new("lpos", -3, READONLY, keys(1, 1, 1), cmd_lpos),
     Command::new("lmove", 5, WRITE | DENYOOM, keys(1, 2, 1), cmd_lmove),
-    Command::new("rpoplpush", 3, WRITE | DENYOOM, keys(1, 2, 1), cmd_rpoplpush),
+    Command::new(
+        "rpoplpush",
+        3,
+        WRITE | DENYOOM,
+        keys(1, 2, 1),
+        cmd_rpoplpush,
+    ),
     Command::new("lmpop", -4, WRITE | MOVABLE_KEYS, keys(0, 0, 0), cmd_lmpop),
-    Command::new("blpop", -3, WRITE | NOSCRIPT | BLOCKING, keys(1, -2, 1), cmd_blpop),
-    Command::new("brpop", -3, WRITE | NOSCRIPT | BLOCKING, keys(1, -2, 1), cmd_brpop),
+    Command::new(
+        "blpop",
+        -3,
+        WRITE | NOSCRIPT | BLOCKING,
+        keys(1, -2, 1),
+        cmd_blpop,
+    ),
+    Command::new(
+        "brpop",
+        -3,
+        WRITE | NOSCRIPT | BLOCKING,
+        keys(1, -2, 1),
+        cmd_brpop,
+    ),
     Command::new(
         "blmove",
         6,
@@ -842,7 +893,9 @@ mod tests {
         fn new() -> T {
             let ring = Ring::new(8).expect("io_uring ring");
             let mut srv = Server::new(Config::default(), ring);
-            let cid = srv.clients.insert(Client::new(1, -1, "t".into(), "t".into(), 0));
+            let cid = srv
+                .clients
+                .insert(Client::new(1, -1, "t".into(), "t".into(), 0));
             srv.propagation.log = Some(Vec::new());
             T { srv, cid }
         }
@@ -952,7 +1005,10 @@ mod tests {
         let cases: &[(&[&str], &str)] = &[
             (&["BLPOP", "nokey", "l", "0"], "LPOP l"),
             (&["BRPOP", "l", "0"], "RPOP l"),
-            (&["BLMOVE", "l", "d", "left", "Right", "0"], "LMOVE l d left Right"),
+            (
+                &["BLMOVE", "l", "d", "left", "Right", "0"],
+                "LMOVE l d left Right",
+            ),
             (&["BRPOPLPUSH", "l", "d", "0"], "RPOPLPUSH l d"),
             (&["BLMPOP", "0", "1", "l", "LEFT", "COUNT", "5"], "LPOP l 2"),
             (&["LMPOP", "1", "d", "RIGHT", "COUNT", "1"], "RPOP d 1"),
@@ -1012,12 +1068,21 @@ mod tests {
         assert_eq!(t.run(&["BLPOP", "q", "0"]).0, "*-1\r\n");
         assert_eq!(t.run(&["BRPOP", "q", "r", "1"]).0, "*-1\r\n");
         assert_eq!(t.run(&["BLMPOP", "0", "1", "q", "LEFT"]).0, "*-1\r\n");
-        assert_eq!(t.run(&["BLMOVE", "q", "d", "LEFT", "LEFT", "0"]).0, "$-1\r\n");
+        assert_eq!(
+            t.run(&["BLMOVE", "q", "d", "LEFT", "LEFT", "0"]).0,
+            "$-1\r\n"
+        );
         assert_eq!(t.run(&["BRPOPLPUSH", "q", "d", "0"]).0, "$-1\r\n");
-        assert_eq!(t.run(&["BLPOP", "q", "-1"]).0, "-ERR timeout is negative\r\n");
+        assert_eq!(
+            t.run(&["BLPOP", "q", "-1"]).0,
+            "-ERR timeout is negative\r\n"
+        );
         assert!(!crate::blocking::is_blocked(&t.srv, t.cid));
         t.run(&["RPUSH", "q", "v"]);
-        assert_eq!(t.run(&["BLPOP", "q", "0"]).0, "*2\r\n$1\r\nq\r\n$1\r\nv\r\n");
+        assert_eq!(
+            t.run(&["BLPOP", "q", "0"]).0,
+            "*2\r\n$1\r\nq\r\n$1\r\nv\r\n"
+        );
     }
 
     #[test]

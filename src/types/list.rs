@@ -627,7 +627,10 @@ mod tests {
         for n in &l.nodes {
             assert!(n.count > 0);
         }
-        assert_eq!(l.nodes.iter().map(|n| n.count as usize).sum::<usize>(), l.len());
+        assert_eq!(
+            l.nodes.iter().map(|n| n.count as usize).sum::<usize>(),
+            l.len()
+        );
     }
 
     fn val(i: u64) -> Vec<u8> {
