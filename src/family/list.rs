@@ -157,14 +157,20 @@ fn pop_range(out: &mut Reply, l: &mut List, left: bool, count: i64) -> usize {
     n as usize
 }
 
-/// After `n` elements were popped from `key` (`listElementsRemoved`): the pop event, the
-/// deletion of an emptied list with its `del` event, the dirty count.
-fn elements_removed(ctx: &mut Ctx, key: &[u8], left: bool, n: usize, empty: bool) {
-    ctx.changed(class::LIST, pop_event(left), key);
+/// Deletes `key` if its list became empty, with the `del` event Redis sends after the
+/// command's own.
+fn delete_if_empty(ctx: &mut Ctx, key: &[u8], empty: bool) {
     if empty {
         ctx.db().remove(key);
         ctx.notify(class::GENERIC, "del", key);
     }
+}
+
+/// After `n` elements were popped from `key` (`listElementsRemoved`): the pop event, the
+/// deletion of an emptied list with its `del` event, the dirty count.
+fn elements_removed(ctx: &mut Ctx, key: &[u8], left: bool, n: usize, empty: bool) {
+    ctx.changed(class::LIST, pop_event(left), key);
+    delete_if_empty(ctx, key, empty);
     ctx.dirty(n as u64);
 }
 
@@ -468,10 +474,7 @@ fn cmd_lrem(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if removed > 0 {
         ctx.changed(class::LIST, "lrem", key);
     }
-    if empty {
-        ctx.db().remove(key);
-        ctx.notify(class::GENERIC, "del", key);
-    }
+    delete_if_empty(ctx, key, empty);
     ctx.out.int(removed as i64);
     Ok(())
 }
@@ -503,10 +506,7 @@ fn cmd_ltrim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     l.trim_back(rtrim as usize);
     let empty = l.is_empty();
     ctx.changed(class::LIST, "ltrim", key);
-    if empty {
-        ctx.db().remove(key);
-        ctx.notify(class::GENERIC, "del", key);
-    }
+    delete_if_empty(ctx, key, empty);
     ctx.dirty((ltrim + rtrim) as u64);
     ctx.out.ok();
     Ok(())
@@ -563,10 +563,7 @@ fn lmove_generic(
     ctx.changed(class::LIST, push_event(to_left), dst);
     ctx.out.bulk(&v);
     ctx.changed(class::LIST, pop_event(from_left), src);
-    if src_empty {
-        ctx.db().remove(src);
-        ctx.notify(class::GENERIC, "del", src);
-    }
+    delete_if_empty(ctx, src, src_empty);
     ctx.dirty(1);
     Ok(true)
 }
