@@ -535,3 +535,70 @@ fn keyspace_events_as_redis() {
         assert_eq!(got, want);
     });
 }
+
+// ---------------------------------------------------------------------------------------------
+// With commands owned elsewhere (skipped, with a note, where uredis lacks them).
+
+#[test]
+fn client_unblock_timeout_and_error() {
+    on_both(|srv| {
+        let mut w = srv.raw();
+        let id = s(w.call(&["CLIENT", "ID"]));
+        let id = id.trim_start_matches(':').trim().to_string();
+        send(&mut w, &["BLPOP", "q", "0"]);
+        wait_blocked(srv, 1);
+        let mut c = srv.raw();
+        let r = s(c.call(&["CLIENT", "UNBLOCK", &id]));
+        if r.starts_with("-ERR unknown subcommand") {
+            eprintln!("note: CLIENT UNBLOCK not available; not checked here");
+            return;
+        }
+        assert_eq!(r, ":1\r\n");
+        assert_eq!(s(w.read_reply()), NULL_ARRAY);
+        assert_eq!(s(c.call(&["CLIENT", "UNBLOCK", &id])), ":0\r\n");
+        send(&mut w, &["BLMOVE", "q", "d", "LEFT", "LEFT", "0"]);
+        wait_blocked(srv, 1);
+        assert_eq!(s(c.call(&["CLIENT", "UNBLOCK", &id, "ERROR"])), ":1\r\n");
+        assert_eq!(
+            s(w.read_reply()),
+            "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"
+        );
+        // Nothing was lost meanwhile, and the connection goes on.
+        assert_eq!(s(w.call(&["RPUSH", "q", "v"])), ":1\r\n");
+        assert_eq!(s(w.call(&["LLEN", "q"])), ":1\r\n");
+    });
+}
+
+#[test]
+fn blocking_commands_inside_multi_do_not_block() {
+    on_both(|srv| {
+        let mut c = srv.raw();
+        let r = s(c.call(&["MULTI"]));
+        if r.starts_with("-ERR unknown command") {
+            eprintln!("note: MULTI not available; not checked here");
+            return;
+        }
+        assert_eq!(r, "+OK\r\n");
+        for args in [
+            &["BLPOP", "q", "0"][..],
+            &["BLMOVE", "q", "d", "LEFT", "LEFT", "0"][..],
+            &["BRPOPLPUSH", "q", "d", "0"][..],
+            &["BLMPOP", "0", "1", "q", "LEFT"][..],
+            &["RPUSH", "q", "a"][..],
+            &["BRPOP", "q", "0"][..],
+        ] {
+            assert_eq!(s(c.call(args)), "+QUEUED\r\n");
+        }
+        assert_eq!(
+            s(c.call(&["EXEC"])),
+            "*6\r\n*-1\r\n$-1\r\n$-1\r\n*-1\r\n:1\r\n*2\r\n$1\r\nq\r\n$1\r\na\r\n"
+        );
+        // A push inside a transaction serves waiters once EXEC is done.
+        let mut w = blocked_on(srv, &["BLPOP", "t", "0"], 1);
+        c.call(&["MULTI"]);
+        c.call(&["RPUSH", "t", "x", "y"]);
+        c.call(&["LPOP", "t"]);
+        assert_eq!(s(c.call(&["EXEC"])), "*2\r\n:2\r\n$1\r\nx\r\n");
+        assert_eq!(s(w.read_reply()), "*2\r\n$1\r\nt\r\n$1\r\ny\r\n");
+    });
+}
