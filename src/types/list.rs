@@ -139,6 +139,16 @@ impl Node {
         self.count > 1 && (self.count as usize > max_count || self.bytes() > max_bytes)
     }
 
+    /// Drops the free room of a node that will not grow any more (a new node is being
+    /// started next to it): no slack stays behind in the full nodes of a long list.
+    fn seal(&mut self) {
+        if self.head > 0 {
+            self.buf.drain(..self.head());
+            self.head = 0;
+        }
+        self.buf.shrink_to_fit();
+    }
+
     fn push_back(&mut self, v: &[u8]) {
         let sz = entry_size(v.len());
         let at = self.buf.len();
@@ -299,7 +309,10 @@ impl List {
                     n.push_back(v)
                 }
             }
-            _ => {
+            end => {
+                if let Some(full) = end {
+                    full.seal();
+                }
                 if self.nodes.capacity() == 0 {
                     self.nodes.reserve_exact(1);
                 }
