@@ -399,11 +399,18 @@ impl List {
         true
     }
 
-    /// Splits node `ni` if it grew past the limits.
+    /// Splits node `ni` until no part of it is past the limits (an entry larger than a node
+    /// ends up alone in its node), so that a node holding several entries stays small.
     fn rebalance(&mut self, ni: usize, fill: i64) {
-        if self.nodes[ni].too_big(fill) {
-            let tail = self.nodes[ni].split();
-            self.nodes.insert(ni + 1, tail);
+        let (mut i, mut end) = (ni, ni + 1);
+        while i < end {
+            if self.nodes[i].too_big(fill) {
+                let tail = self.nodes[i].split();
+                self.nodes.insert(i + 1, tail);
+                end += 1;
+            } else {
+                i += 1;
+            }
         }
     }
 
@@ -724,6 +731,29 @@ mod tests {
                 assert_eq!(a, b);
             }
         }
+    }
+
+    #[test]
+    fn an_oversized_entry_ends_up_alone_in_its_node() {
+        let mut l = List::new();
+        for i in 0..100 {
+            l.push(format!("{i}").as_bytes(), false, -1);
+        }
+        let big = vec![b'x'; 10_000];
+        assert!(l.set(50, &big, -1));
+        assert!(l.insert(b"10", &big, true, -1));
+        for n in &l.nodes {
+            assert!(
+                n.count == 1 || n.bytes() <= 4096,
+                "{} entries, {} bytes",
+                n.count,
+                n.bytes()
+            );
+        }
+        assert!(l.get(51) == Some(&big[..]));
+        assert!(l.get(11) == Some(&big[..]));
+        assert_eq!(l.get(50), Some(&b"49"[..]));
+        assert_eq!(l.len(), 101);
     }
 
     #[test]
