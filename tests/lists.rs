@@ -602,3 +602,27 @@ fn blocking_commands_inside_multi_do_not_block() {
         assert_eq!(s(w.read_reply()), "*2\r\n$1\r\nt\r\n$1\r\ny\r\n");
     });
 }
+
+#[test]
+fn waiters_are_served_from_their_own_database() {
+    on_both(|srv| {
+        let mut w = srv.raw();
+        assert_eq!(s(w.call(&["SELECT", "1"])), "+OK\r\n");
+        send(&mut w, &["BLPOP", "q", "0"]);
+        wait_blocked(srv, 1);
+        let mut p = srv.raw();
+        assert_eq!(s(p.call(&["RPUSH", "q", "db0"])), ":1\r\n");
+        wait_blocked(srv, 1);
+        p.call(&["SELECT", "1"]);
+        assert_eq!(s(p.call(&["RPUSH", "q", "db1"])), ":1\r\n");
+        assert_eq!(s(w.read_reply()), "*2\r\n$1\r\nq\r\n$3\r\ndb1\r\n");
+        p.call(&["SELECT", "0"]);
+        assert_eq!(s(p.call(&["LLEN", "q"])), ":1\r\n");
+        // SWAPDB brings a list to the waiters of the other database.
+        w.call(&["SELECT", "1"]);
+        send(&mut w, &["BLPOP", "q", "0"]);
+        wait_blocked(srv, 1);
+        assert_eq!(s(p.call(&["SWAPDB", "0", "1"])), "+OK\r\n");
+        assert_eq!(s(w.read_reply()), "*2\r\n$1\r\nq\r\n$3\r\ndb0\r\n");
+    });
+}
