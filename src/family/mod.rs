@@ -5,6 +5,7 @@ pub mod command;
 pub mod connection;
 pub mod keys;
 pub mod multi;
+pub mod list;
 pub mod server;
 pub mod string;
 
@@ -18,4 +19,5 @@ pub static TABLES: &[&[Command]] = &[
     server::COMMANDS,
     command::COMMANDS,
     multi::COMMANDS,
+    list::COMMANDS,
 ];
