@@ -77,35 +77,6 @@ fn parse_at_least(arg: &[u8], min: i64, msg: &'static str) -> Result<i64, Error>
     }
 }
 
-/// A blocking timeout (`crate::blocking::parse_timeout`) with Redis 7.0.15's behaviour past
-/// the range of a `long long`: it has no range checks, so too many milliseconds become
-/// `LLONG_MIN` ("negative") and a deadline past the end of time wraps into the past (the
-/// client times out at once, if it has to block).
-fn timeout(arg: &[u8]) -> Result<i64, Error> {
-    if let Ok(secs) = parse_int(arg) {
-        // Whole seconds, exactly (Redis computes in long double, which holds them exactly).
-        let ms = secs as i128 * 1000;
-        if ms < 0 || ms > i64::MAX as i128 {
-            return Err(Error::Msg("ERR timeout is negative"));
-        }
-        if ms == 0 {
-            return Ok(0);
-        }
-        let now = crate::keyspace::clock::now_ms() as i128;
-        return Ok(i64::try_from(now + ms).unwrap_or(1));
-    }
-    match crate::blocking::parse_timeout(arg) {
-        Err(Error::Msg("ERR timeout is out of range")) => {
-            if crate::cmd::parse_f64(arg)? * 1000.0 >= i64::MAX as f64 {
-                Err(Error::Msg("ERR timeout is negative"))
-            } else {
-                Ok(1)
-            }
-        }
-        r => r,
-    }
-}
-
 fn pop_event(left: bool) -> &'static str {
     if left { "lpop" } else { "rpop" }
 }
@@ -646,7 +617,7 @@ fn blocking_pop(
     timeout_arg: &[u8],
     count: Option<i64>,
 ) -> CmdResult {
-    let deadline = timeout(timeout_arg)?;
+    let deadline = crate::blocking::parse_timeout(timeout_arg)?;
     if mpop_serve(ctx, keys, left, count)? {
         return Ok(());
     }
@@ -769,13 +740,13 @@ fn blmove_generic(
 fn cmd_blmove(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let from = parse_where(&argv[3])?;
     let to = parse_where(&argv[4])?;
-    let deadline = timeout(&argv[5])?;
+    let deadline = crate::blocking::parse_timeout(&argv[5])?;
     blmove_generic(ctx, argv, from, to, deadline, false)
 }
 
 /// BRPOPLPUSH source destination timeout
 fn cmd_brpoplpush(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let deadline = timeout(&argv[3])?;
+    let deadline = crate::blocking::parse_timeout(&argv[3])?;
     blmove_generic(ctx, argv, false, true, deadline, true)
 }
 

@@ -4,8 +4,8 @@
 pub mod command;
 pub mod connection;
 pub mod keys;
-pub mod multi;
 pub mod list;
+pub mod multi;
 pub mod server;
 pub mod string;
 
