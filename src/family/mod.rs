@@ -3,8 +3,10 @@
 
 pub mod command;
 pub mod connection;
+pub mod hash;
 pub mod keys;
 pub mod server;
+pub mod set;
 pub mod string;
 
 use crate::cmd::Command;
@@ -16,4 +18,6 @@ pub static TABLES: &[&[Command]] = &[
     keys::COMMANDS,
     server::COMMANDS,
     command::COMMANDS,
+    hash::COMMANDS,
+    set::COMMANDS,
 ];
