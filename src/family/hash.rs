@@ -300,7 +300,7 @@ pub(crate) fn reply_overflowed(ctx: &mut Ctx, mark: usize) -> bool {
     }
     ctx.out.buf.truncate(mark);
     if let Some(c) = ctx.srv.clients.get_mut(ctx.cid) {
-        c.flags |= crate::net::client::flag::CLOSE_ASAP;
+        c.flags |= crate::net::client::flag::CLOSE_AFTER_REPLY;
     }
     true
 }

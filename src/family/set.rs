@@ -105,11 +105,11 @@ fn cmd_sadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             n
         }
     };
-    ctx.out.int(added as i64);
     if added > 0 {
         ctx.changed(class::SET, "sadd", key);
         ctx.dirty(added as u64);
     }
+    ctx.out.int(added as i64);
     Ok(())
 }
 
@@ -236,8 +236,8 @@ fn cmd_spop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     };
     let emptied = s.is_empty();
-    ctx.out.bulk(&ele);
     ctx.changed(class::SET, "spop", key);
+    ctx.out.bulk(&ele);
     if emptied {
         ctx.db().delete(key);
         ctx.notify(class::GENERIC, "del", key);
@@ -274,14 +274,25 @@ fn spop_with_count(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     }
     let size = s.len();
+    // Redis notifies before replying (a RESP3 client subscribed to its own events sees the
+    // event first).
+    ctx.changed(class::SET, "spop", key);
+    let Some(s) = peek(ctx.srv, ctx.db, key) else {
+        return Ok(());
+    };
     let out = &mut *ctx.out;
     if count >= size as u64 {
-        out.set(size);
+        // Redis replies with SUNION of the key: a result built afresh (an intset, sorted,
+        // when the members allow it).
+        let mut union = Set::new();
         for m in s.iter() {
+            union.add_member(m, max);
+        }
+        out.set(size);
+        for m in union.iter() {
             bulk_member(out, m);
         }
         ctx.db().delete(key);
-        ctx.changed(class::SET, "spop", key);
         ctx.notify(class::GENERIC, "del", key);
         ctx.dirty(size as u64);
         ctx.propagate_as(vec![Bytes::from_static(b"DEL"), key.clone()]);
@@ -320,7 +331,6 @@ fn spop_with_count(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         *s = kept.unwrap_or_default();
     }
-    ctx.changed(class::SET, "spop", key);
     ctx.dirty(count as u64);
     ctx.propagate_as(popped);
     Ok(())
@@ -438,11 +448,11 @@ fn sinter_generic(ctx: &mut Ctx, keys: &[Bytes], dest: Dest) -> CmdResult {
             Dest::Reply => ctx.out.set(0),
             Dest::Card(_) => ctx.out.int(0),
             Dest::Store(dst, _) => {
-                ctx.out.int(0);
                 if ctx.db().delete(dst) {
                     ctx.changed(class::GENERIC, "del", dst);
                     ctx.dirty(1);
                 }
+                ctx.out.int(0);
             }
         }
         return Ok(());
