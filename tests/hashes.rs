@@ -206,8 +206,10 @@ fn hrandfield_samples() {
             assert_eq!(got.len(), count.min(n), "{key} {count}");
             assert_eq!(distinct.len(), got.len(), "{key} {count}: repeated fields");
             assert!(got.iter().all(|f| all.contains_key(f)));
-            let pairs: Vec<String> =
-                q(&mut c, &["HRANDFIELD", key, &count.to_string(), "WITHVALUES"]);
+            let pairs: Vec<String> = q(
+                &mut c,
+                &["HRANDFIELD", key, &count.to_string(), "WITHVALUES"],
+            );
             assert_eq!(pairs.len(), 2 * count.min(n));
             for p in pairs.chunks(2) {
                 assert_eq!(all.get(&p[0]), Some(&p[1]));
@@ -226,9 +228,17 @@ fn hrandfield_samples() {
     let mut r = srv.raw();
     r.call(&["HELLO", "3"]);
     let reply = r.call(&["HRANDFIELD", "big", "-3", "WITHVALUES"]);
-    assert!(reply.starts_with(b"*3\r\n*2\r\n$"), "{:?}", String::from_utf8_lossy(&reply));
+    assert!(
+        reply.starts_with(b"*3\r\n*2\r\n$"),
+        "{:?}",
+        String::from_utf8_lossy(&reply)
+    );
     let reply = r.call(&["HRANDFIELD", "big", "2", "WITHVALUES"]);
-    assert!(reply.starts_with(b"*2\r\n*2\r\n$"), "{:?}", String::from_utf8_lossy(&reply));
+    assert!(
+        reply.starts_with(b"*2\r\n*2\r\n$"),
+        "{:?}",
+        String::from_utf8_lossy(&reply)
+    );
     let reply = r.call(&["HGETALL", "big"]);
     assert!(reply.starts_with(b"%300\r\n"));
 }
@@ -275,7 +285,8 @@ fn dirty_counts_match_redis() {
         let mut out = vec![];
         for cmd in script {
             // Errors included: a failed command changes nothing.
-            let _: redis::RedisResult<redis::Value> = redis::cmd(cmd[0]).arg(&cmd[1..]).query(&mut c);
+            let _: redis::RedisResult<redis::Value> =
+                redis::cmd(cmd[0]).arg(&cmd[1..]).query(&mut c);
             let info: String = q(&mut c, &["INFO", "persistence"]);
             let n = info
                 .lines()
@@ -318,8 +329,14 @@ fn binary_and_empty_fields() {
     let srv = Server::start(&[]);
     let mut r = srv.raw();
     let field: &[u8] = b"\x00\xff\r\n";
-    assert_eq!(r.call_bytes(&[b"HSET", b"h", field, b"", b"", field]), b":2\r\n");
+    assert_eq!(
+        r.call_bytes(&[b"HSET", b"h", field, b"", b"", field]),
+        b":2\r\n"
+    );
     assert_eq!(r.call_bytes(&[b"HGET", b"h", field]), b"$0\r\n\r\n");
-    assert_eq!(r.call_bytes(&[b"HGET", b"h", b""]), b"$4\r\n\x00\xff\r\n\r\n");
+    assert_eq!(
+        r.call_bytes(&[b"HGET", b"h", b""]),
+        b"$4\r\n\x00\xff\r\n\r\n"
+    );
     assert_eq!(r.call_bytes(&[b"HSTRLEN", b"h", b""]), b":4\r\n");
 }

@@ -77,7 +77,9 @@ fn cmd(parts: impl IntoIterator<Item = String>) -> Vec<String> {
 #[test]
 fn hashtable_set_algebra_matches_redis() {
     let with = |key: &str, r: std::ops::Range<usize>| {
-        cmd(["SADD".to_string(), key.to_string()].into_iter().chain(words(r)))
+        cmd(["SADD".to_string(), key.to_string()]
+            .into_iter()
+            .chain(words(r)))
     };
     let ints = |key: &str, r: std::ops::Range<usize>| {
         cmd(["SADD".to_string(), key.to_string()]

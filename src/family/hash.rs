@@ -244,8 +244,9 @@ fn cmd_hdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn cmd_hincrby(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let incr = parse_int(&argv[3])?;
     let cur = match lookup(ctx.srv, ctx.db, &argv[1], false)?.and_then(|h| h.get(&argv[2])) {
-        Some(v) => crate::protocol::parse_i64(v)
-            .ok_or(Error::Msg("ERR hash value is not an integer"))?,
+        Some(v) => {
+            crate::protocol::parse_i64(v).ok_or(Error::Msg("ERR hash value is not an integer"))?
+        }
         None => 0,
     };
     let value = cur.checked_add(incr).ok_or(Error::Overflow)?;
@@ -508,8 +509,20 @@ fn cmd_hscan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub static COMMANDS: &[Command] = &[
     Command::new("hset", -4, WRITE | DENYOOM | FAST, keys(1, 1, 1), cmd_hset),
-    Command::new("hsetnx", 4, WRITE | DENYOOM | FAST, keys(1, 1, 1), cmd_hsetnx),
-    Command::new("hmset", -4, WRITE | DENYOOM | FAST, keys(1, 1, 1), cmd_hmset),
+    Command::new(
+        "hsetnx",
+        4,
+        WRITE | DENYOOM | FAST,
+        keys(1, 1, 1),
+        cmd_hsetnx,
+    ),
+    Command::new(
+        "hmset",
+        -4,
+        WRITE | DENYOOM | FAST,
+        keys(1, 1, 1),
+        cmd_hmset,
+    ),
     Command::new("hget", 3, READONLY | FAST, keys(1, 1, 1), cmd_hget),
     Command::new("hmget", -3, READONLY | FAST, keys(1, 1, 1), cmd_hmget),
     Command::new("hgetall", 2, READONLY, keys(1, 1, 1), cmd_hgetall),
@@ -519,7 +532,13 @@ pub static COMMANDS: &[Command] = &[
     Command::new("hlen", 2, READONLY | FAST, keys(1, 1, 1), cmd_hlen),
     Command::new("hexists", 3, READONLY | FAST, keys(1, 1, 1), cmd_hexists),
     Command::new("hstrlen", 3, READONLY | FAST, keys(1, 1, 1), cmd_hstrlen),
-    Command::new("hincrby", 4, WRITE | DENYOOM | FAST, keys(1, 1, 1), cmd_hincrby),
+    Command::new(
+        "hincrby",
+        4,
+        WRITE | DENYOOM | FAST,
+        keys(1, 1, 1),
+        cmd_hincrby,
+    ),
     Command::new(
         "hincrbyfloat",
         4,

@@ -173,8 +173,14 @@ fn cmd_smismember(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn cmd_smove(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (src, dst, ele) = (&argv[1], &argv[2], &argv[3]);
     let max = ctx.srv.config.set_max_intset_entries;
-    let src_found = ctx.db().get_mut(src).map(|e| matches!(e.value, Value::Set(_)));
-    let dst_found = ctx.db().get_mut(dst).map(|e| matches!(e.value, Value::Set(_)));
+    let src_found = ctx
+        .db()
+        .get_mut(src)
+        .map(|e| matches!(e.value, Value::Set(_)));
+    let dst_found = ctx
+        .db()
+        .get_mut(dst)
+        .map(|e| matches!(e.value, Value::Set(_)));
     let Some(src_is_set) = src_found else {
         ctx.out.int(0);
         return Ok(());
@@ -711,8 +717,20 @@ pub static COMMANDS: &[Command] = &[
     Command::new("sadd", -3, WRITE | DENYOOM | FAST, keys(1, 1, 1), cmd_sadd),
     Command::new("srem", -3, WRITE | FAST, keys(1, 1, 1), cmd_srem),
     Command::new("scard", 2, READONLY | FAST, keys(1, 1, 1), cmd_scard),
-    Command::new("sismember", 3, READONLY | FAST, keys(1, 1, 1), cmd_sismember),
-    Command::new("smismember", -3, READONLY | FAST, keys(1, 1, 1), cmd_smismember),
+    Command::new(
+        "sismember",
+        3,
+        READONLY | FAST,
+        keys(1, 1, 1),
+        cmd_sismember,
+    ),
+    Command::new(
+        "smismember",
+        -3,
+        READONLY | FAST,
+        keys(1, 1, 1),
+        cmd_smismember,
+    ),
     Command::new("smembers", 2, READONLY, keys(1, 1, 1), cmd_smembers),
     Command::new("spop", -2, WRITE | FAST, keys(1, 1, 1), cmd_spop),
     Command::new("srandmember", -2, READONLY, keys(1, 1, 1), cmd_srandmember),

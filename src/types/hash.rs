@@ -19,7 +19,8 @@ pub struct Limits {
 
 pub enum Hash {
     Listpack(Pairs),
-    Table(Dict<Box<[u8]>>),
+    /// Boxed, so a small hash costs only its listpack.
+    Table(Box<Dict<Box<[u8]>>>),
 }
 
 impl Default for Hash {
@@ -59,9 +60,7 @@ impl Hash {
             Hash::Table(d) => {
                 d.buckets() * 8
                     + d.iter()
-                        .map(|(k, v)| {
-                            56 + v.len() + if k.len() > 22 { k.len() } else { 0 }
-                        })
+                        .map(|(k, v)| 56 + v.len() + if k.len() > 22 { k.len() } else { 0 })
                         .sum::<usize>()
             }
         }
@@ -123,7 +122,7 @@ impl Hash {
             for (f, v) in p.iter() {
                 d.insert(f, v.into());
             }
-            *self = Hash::Table(d);
+            *self = Hash::Table(Box::new(d));
         }
     }
 
@@ -190,7 +189,7 @@ impl Clone for Hash {
                 for (k, v) in d.iter() {
                     n.insert(k, v.clone());
                 }
-                Hash::Table(n)
+                Hash::Table(Box::new(n))
             }
         }
     }
@@ -381,7 +380,14 @@ mod tests {
         assert_eq!(g.get(b"f0"), Some(&b"123456789"[..]));
         let long = vec![b'x'; 300];
         let mut big = Hash::new();
-        big.set(&long, &long, Limits { entries: 10, value: 1000 });
+        big.set(
+            &long,
+            &long,
+            Limits {
+                entries: 10,
+                value: 1000,
+            },
+        );
         assert_eq!(big.get(&long), Some(&long[..]));
     }
 }

@@ -10,8 +10,9 @@ use crate::keyspace::dict::Dict;
 use crate::protocol::parse_i64;
 
 pub enum Set {
-    Ints(Vec<i64>),
-    Table(Dict<()>),
+    Ints(IntSet),
+    /// Boxed, so a small set costs only its intset.
+    Table(Box<Dict<()>>),
 }
 
 /// A member as the encoding holds it.
@@ -37,7 +38,7 @@ impl Member<'_> {
 
 impl Default for Set {
     fn default() -> Self {
-        Set::Ints(Vec::new())
+        Set::Ints(IntSet::default())
     }
 }
 
@@ -46,9 +47,9 @@ impl Set {
     /// `intset` if it is an integer, else `hashtable`.
     pub fn new_for(first: &[u8]) -> Set {
         if parse_i64(first).is_some() {
-            Set::Ints(Vec::new())
+            Set::Ints(IntSet::default())
         } else {
-            Set::Table(Dict::new())
+            Set::Table(Box::default())
         }
     }
 
@@ -79,7 +80,7 @@ impl Set {
     /// Rough heap footprint.
     pub fn heap_size(&self) -> usize {
         match self {
-            Set::Ints(v) => v.capacity() * 8,
+            Set::Ints(v) => v.heap_size(),
             Set::Table(d) => {
                 d.buckets() * 8
                     + d.iter()
@@ -91,14 +92,14 @@ impl Set {
 
     pub fn contains(&self, member: &[u8]) -> bool {
         match self {
-            Set::Ints(v) => parse_i64(member).is_some_and(|n| v.binary_search(&n).is_ok()),
+            Set::Ints(v) => parse_i64(member).is_some_and(|n| v.contains(n)),
             Set::Table(d) => d.contains_key(member),
         }
     }
 
     pub fn contains_member(&self, m: Member) -> bool {
         match (self, m) {
-            (Set::Ints(v), Member::Int(n)) => v.binary_search(&n).is_ok(),
+            (Set::Ints(v), Member::Int(n)) => v.contains(n),
             (_, m) => self.contains(m.bytes(&mut itoa::Buffer::new())),
         }
     }
@@ -108,10 +109,9 @@ impl Set {
         if let Set::Ints(v) = self {
             match parse_i64(member) {
                 Some(n) => {
-                    let Err(at) = v.binary_search(&n) else {
+                    if !v.insert(n) {
                         return false;
-                    };
-                    v.insert(at, n);
+                    }
                     if v.len() > max_ints {
                         self.convert();
                     }
@@ -137,16 +137,7 @@ impl Set {
     /// Removes `member`; true if it was there.
     pub fn remove(&mut self, member: &[u8]) -> bool {
         match self {
-            Set::Ints(v) => match parse_i64(member).map(|n| v.binary_search(&n)) {
-                Some(Ok(at)) => {
-                    v.remove(at);
-                    if v.capacity() > 16 && v.capacity() > v.len() * 2 {
-                        v.shrink_to_fit();
-                    }
-                    true
-                }
-                _ => false,
-            },
+            Set::Ints(v) => parse_i64(member).is_some_and(|n| v.remove(n)),
             Set::Table(d) => {
                 let found = d.remove(member).is_some();
                 if found {
@@ -163,16 +154,16 @@ impl Set {
             let mut d = Dict::new();
             let mut buf = itoa::Buffer::new();
             for n in v.iter() {
-                d.insert(buf.format(*n).as_bytes(), ());
+                d.insert(buf.format(n).as_bytes(), ());
             }
-            *self = Set::Table(d);
+            *self = Set::Table(Box::new(d));
         }
     }
 
     /// Every member, in the encoding's order (ascending for an intset).
     pub fn iter(&self) -> Box<dyn Iterator<Item = Member<'_>> + '_> {
         match self {
-            Set::Ints(v) => Box::new(v.iter().map(|&n| Member::Int(n))),
+            Set::Ints(v) => Box::new(v.iter().map(Member::Int)),
             Set::Table(d) => Box::new(d.iter().map(|(k, _)| Member::Str(k))),
         }
     }
@@ -184,7 +175,9 @@ impl Set {
                 if v.is_empty() {
                     return None;
                 }
-                Some(Member::Int(v[crate::rand::below(v.len() as u64) as usize]))
+                Some(Member::Int(
+                    v.get(crate::rand::below(v.len() as u64) as usize),
+                ))
             }
             Set::Table(d) => d.random(crate::rand::next_u64).map(|(k, _)| Member::Str(k)),
         }
@@ -202,7 +195,7 @@ impl Set {
     pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(Member)) -> u64 {
         match self {
             Set::Ints(v) => {
-                v.iter().for_each(|&n| f(Member::Int(n)));
+                v.iter().for_each(|n| f(Member::Int(n)));
                 0
             }
             Set::Table(d) => {
@@ -236,7 +229,7 @@ impl Clone for Set {
                 for (k, _) in d.iter() {
                     n.insert(k, ());
                 }
-                Set::Table(n)
+                Set::Table(Box::new(n))
             }
         }
     }
@@ -287,5 +280,151 @@ mod tests {
         assert_eq!(t.encoding(), "hashtable");
         assert_eq!(t.clone(), t);
         assert_eq!(Set::new_for(b"x").encoding(), "hashtable");
+    }
+}
+
+/// Redis's intset: sorted integers packed at the narrowest width that holds them all (2, 4
+/// or 8 bytes, little-endian), widened when a larger value arrives and never narrowed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntSet {
+    width: usize,
+    data: Vec<u8>,
+}
+
+impl Default for IntSet {
+    fn default() -> Self {
+        IntSet {
+            width: 2,
+            data: Vec::new(),
+        }
+    }
+}
+
+fn width_of(n: i64) -> usize {
+    if i16::try_from(n).is_ok() {
+        2
+    } else if i32::try_from(n).is_ok() {
+        4
+    } else {
+        8
+    }
+}
+
+impl IntSet {
+    pub fn len(&self) -> usize {
+        self.data.len() / self.width
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    pub fn heap_size(&self) -> usize {
+        self.data.capacity()
+    }
+
+    /// The `i`-th smallest member (`i` < `len`).
+    #[inline]
+    pub fn get(&self, i: usize) -> i64 {
+        let at = i * self.width;
+        let b = &self.data[at..at + self.width];
+        match *b {
+            [x, y] => i16::from_le_bytes([x, y]) as i64,
+            [a, b, c, d] => i32::from_le_bytes([a, b, c, d]) as i64,
+            [a, b, c, d, e, f, g, h] => i64::from_le_bytes([a, b, c, d, e, f, g, h]),
+            _ => 0,
+        }
+    }
+
+    fn put(buf: &mut [u8], width: usize, n: i64) {
+        match width {
+            2 => buf.copy_from_slice(&(n as i16).to_le_bytes()),
+            4 => buf.copy_from_slice(&(n as i32).to_le_bytes()),
+            _ => buf.copy_from_slice(&n.to_le_bytes()),
+        }
+    }
+
+    /// Like `slice::binary_search`.
+    pub fn binary_search(&self, n: i64) -> Result<usize, usize> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.get(mid).cmp(&n) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Ok(mid),
+            }
+        }
+        Err(lo)
+    }
+
+    pub fn contains(&self, n: i64) -> bool {
+        self.binary_search(n).is_ok()
+    }
+
+    /// Inserts `n`; false if already there.
+    pub fn insert(&mut self, n: i64) -> bool {
+        let w = width_of(n);
+        if w > self.width {
+            // Widen: re-encode every member (a value that needs the new width is always the
+            // smallest or the largest, so it is inserted at an end below).
+            let len = self.len();
+            let mut data = vec![0u8; (len + 1) * w];
+            for i in 0..len {
+                Self::put(&mut data[i * w..(i + 1) * w], w, self.get(i));
+            }
+            data.truncate(len * w);
+            self.data = data;
+            self.width = w;
+        }
+        let Err(at) = self.binary_search(n) else {
+            return false;
+        };
+        let w = self.width;
+        let mut enc = [0u8; 8];
+        Self::put(&mut enc[..w], w, n);
+        self.data.splice(at * w..at * w, enc[..w].iter().copied());
+        true
+    }
+
+    /// Removes `n`; false if absent.
+    pub fn remove(&mut self, n: i64) -> bool {
+        let Ok(at) = self.binary_search(n) else {
+            return false;
+        };
+        let w = self.width;
+        self.data.drain(at * w..(at + 1) * w);
+        if self.data.capacity() > 64 && self.data.capacity() > self.data.len() * 2 {
+            self.data.shrink_to_fit();
+        }
+        true
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = i64> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+#[cfg(test)]
+mod intset_tests {
+    use super::*;
+
+    #[test]
+    fn widens_and_stays_sorted() {
+        let mut s = IntSet::default();
+        for n in [5, -3, 300, 5] {
+            s.insert(n);
+        }
+        assert_eq!(s.width, 2);
+        assert!(s.insert(1 << 20));
+        assert_eq!(s.width, 4);
+        assert!(s.insert(i64::MIN));
+        assert!(s.insert(i64::MAX));
+        assert_eq!(s.width, 8);
+        let all: Vec<i64> = s.iter().collect();
+        assert_eq!(all, vec![i64::MIN, -3, 5, 300, 1 << 20, i64::MAX]);
+        assert!(s.remove(300) && !s.remove(300));
+        assert!(s.contains(-3) && !s.contains(4));
+        assert_eq!(s.len(), 5);
     }
 }
