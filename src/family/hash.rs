@@ -359,7 +359,7 @@ fn cmd_hrandfield(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         4 if is(&argv[3], "withvalues") => true,
         _ => return Err(Error::Syntax),
     };
-    if withvalues && (l < -i64::MAX / 2 || l > i64::MAX / 2) {
+    if withvalues && !(-i64::MAX / 2..=i64::MAX / 2).contains(&l) {
         return Err(Error::Msg("ERR value is out of range"));
     }
     let mark = ctx.out.len();
