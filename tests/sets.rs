@@ -3,19 +3,13 @@
 //! hashtable sets, whose order is Redis's hash order, are compared as sorted replies, and
 //! SSCAN, SPOP and SRANDMEMBER are checked for completeness and uniqueness.
 
+mod collections;
 mod common;
 
 use std::collections::BTreeSet;
 
+use collections::{assert_dirty_like_redis, q};
 use common::{Server, compat, compat_with, redis_or_skip};
-
-fn q<T: redis::FromRedisValue>(c: &mut redis::Connection, args: &[&str]) -> T {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    cmd.query(c).unwrap_or_else(|e| panic!("{args:?}: {e}"))
-}
 
 /// SADD of `members` in one command.
 fn sadd(c: &mut redis::Connection, key: &str, members: impl Iterator<Item = String>) {
@@ -304,11 +298,7 @@ fn huge_negative_count_is_bounded() {
 /// `rdb_changes_since_last_save` (Redis's dirty counter) moves like Redis's.
 #[test]
 fn dirty_counts_match_redis() {
-    let Some(redis) = redis_or_skip(&[]) else {
-        return;
-    };
-    let ours = Server::start(&[]);
-    let script: &[&[&str]] = &[
+    assert_dirty_like_redis(&[
         &["SADD", "s", "1", "2", "3", "1"],
         &["SADD", "s", "1"],
         &["SREM", "s", "1", "9"],
@@ -330,24 +320,7 @@ fn dirty_counts_match_redis() {
         &["SDIFFSTORE", "x", "s", "s"],
         &["SUNION", "s", "d"],
         &["SRANDMEMBER", "d", "3"],
-    ];
-    let dirty = |srv: &Server| -> Vec<i64> {
-        let mut c = srv.conn();
-        let mut out = vec![];
-        for cmd in script {
-            let _: redis::RedisResult<redis::Value> =
-                redis::cmd(cmd[0]).arg(&cmd[1..]).query(&mut c);
-            let info: String = q(&mut c, &["INFO", "persistence"]);
-            let n = info
-                .lines()
-                .find_map(|l| l.strip_prefix("rdb_changes_since_last_save:"))
-                .and_then(|v| v.trim().parse().ok())
-                .expect("rdb_changes_since_last_save");
-            out.push(n);
-        }
-        out
-    };
-    assert_eq!(dirty(&ours), dirty(&redis));
+    ]);
 }
 
 #[test]

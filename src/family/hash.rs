@@ -211,33 +211,54 @@ fn cmd_hvals(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 /// HDEL key field [field ...]: deletes the key once its last field is gone.
 fn cmd_hdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let Some(h) = lookup(ctx.srv, ctx.db, &argv[1], false)? else {
-        ctx.out.int(0);
-        return Ok(());
+    let outcome = match lookup(ctx.srv, ctx.db, &argv[1], false)? {
+        Some(h) => remove_items(&argv[2..], |f| (h.remove(f), h.is_empty())),
+        None => (0, false),
     };
-    let mut deleted = 0;
-    let mut emptied = false;
-    for f in &argv[2..] {
-        if h.remove(f) {
-            deleted += 1;
-            if h.is_empty() {
-                emptied = true;
-                break;
+    finish_removal(ctx, &argv[1], class::HASH, "hdel", outcome);
+    Ok(())
+}
+
+/// What HDEL and SREM share: removes `items` one by one with `remove` (which says whether
+/// the item was there and whether the collection is now empty), stopping once it is empty.
+/// Returns (how many were removed, whether the collection was emptied).
+pub(crate) fn remove_items(
+    items: &[Bytes],
+    mut remove: impl FnMut(&[u8]) -> (bool, bool),
+) -> (u64, bool) {
+    let mut removed = 0;
+    for item in items {
+        let (found, empty) = remove(item);
+        if found {
+            removed += 1;
+            if empty {
+                return (removed, true);
             }
         }
     }
+    (removed, false)
+}
+
+/// The end of HDEL/SREM, in Redis's order: an emptied key is deleted, the change signalled
+/// (`event`, then `del`), counted, and the number removed replied.
+pub(crate) fn finish_removal(
+    ctx: &mut Ctx,
+    key: &[u8],
+    class: u32,
+    event: &str,
+    (removed, emptied): (u64, bool),
+) {
     if emptied {
-        ctx.db().delete(&argv[1]);
+        ctx.db().delete(key);
     }
-    if deleted > 0 {
-        ctx.changed(class::HASH, "hdel", &argv[1]);
+    if removed > 0 {
+        ctx.changed(class, event, key);
         if emptied {
-            ctx.notify(class::GENERIC, "del", &argv[1]);
+            ctx.notify(class::GENERIC, "del", key);
         }
-        ctx.dirty(deleted);
+        ctx.dirty(removed);
     }
-    ctx.out.int(deleted as i64);
-    Ok(())
+    ctx.out.int(removed as i64);
 }
 
 /// HINCRBY key field increment

@@ -17,8 +17,8 @@ use crate::cmd::args::is;
 use crate::cmd::table::{Command, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
 use crate::family::hash::{
-    REPEAT_REPLY_LIMIT, distinct_indexes, parse_random_count, parse_scan_args, reply_overflowed,
-    reply_scan,
+    REPEAT_REPLY_LIMIT, distinct_indexes, finish_removal, parse_random_count, parse_scan_args,
+    remove_items, reply_overflowed, reply_scan,
 };
 use crate::keyspace::events::class;
 use crate::keyspace::{Ttl, Value, glob};
@@ -115,32 +115,11 @@ fn cmd_sadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 /// SREM key member [member ...]: deletes the key once its last member is gone.
 fn cmd_srem(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let Some(s) = lookup(ctx.srv, ctx.db, &argv[1], false)? else {
-        ctx.out.int(0);
-        return Ok(());
+    let outcome = match lookup(ctx.srv, ctx.db, &argv[1], false)? {
+        Some(s) => remove_items(&argv[2..], |m| (s.remove(m), s.is_empty())),
+        None => (0, false),
     };
-    let mut deleted = 0;
-    let mut emptied = false;
-    for m in &argv[2..] {
-        if s.remove(m) {
-            deleted += 1;
-            if s.is_empty() {
-                emptied = true;
-                break;
-            }
-        }
-    }
-    if emptied {
-        ctx.db().delete(&argv[1]);
-    }
-    if deleted > 0 {
-        ctx.changed(class::SET, "srem", &argv[1]);
-        if emptied {
-            ctx.notify(class::GENERIC, "del", &argv[1]);
-        }
-        ctx.dirty(deleted);
-    }
-    ctx.out.int(deleted as i64);
+    finish_removal(ctx, &argv[1], class::SET, "srem", outcome);
     Ok(())
 }
 

@@ -158,25 +158,33 @@ impl Hash {
                 }
                 0
             }
-            Hash::Table(d) => {
-                let mut cursor = cursor;
-                let mut seen = 0usize;
-                let mut budget = count.saturating_mul(10);
-                // Redis's loop: one bucket, then more while the budget lasts and fewer than
-                // `count` items were collected.
-                loop {
-                    cursor = d.scan(cursor, |k, v| {
-                        seen += 2;
-                        f(k, v)
-                    });
-                    if cursor == 0 || budget == 0 || seen >= count {
-                        break;
-                    }
-                    budget -= 1;
-                }
-                cursor
-            }
+            // Redis counts fields and values against COUNT.
+            Hash::Table(d) => scan_dict(d, cursor, count, 2, |k, v| f(k, v)),
         }
+    }
+}
+
+/// One step of a SCAN-family walk over a table, as Redis's loop does it: one bucket, then
+/// more while fewer than `count` items were collected (each entry counting `per_entry`) and
+/// the budget of `count * 10` further buckets lasts. Returns the next cursor.
+pub(crate) fn scan_dict<V>(
+    d: &Dict<V>,
+    mut cursor: u64,
+    count: usize,
+    per_entry: usize,
+    mut f: impl FnMut(&[u8], &V),
+) -> u64 {
+    let mut seen = 0usize;
+    let mut budget = count.saturating_mul(10);
+    loop {
+        cursor = d.scan(cursor, |k, v| {
+            seen += per_entry;
+            f(k, v)
+        });
+        if cursor == 0 || budget == 0 || seen >= count {
+            return cursor;
+        }
+        budget -= 1;
     }
 }
 

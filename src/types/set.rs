@@ -8,6 +8,7 @@
 
 use crate::keyspace::dict::Dict;
 use crate::protocol::parse_i64;
+use crate::types::hash::scan_dict;
 
 pub enum Set {
     Ints(IntSet),
@@ -198,24 +199,7 @@ impl Set {
                 v.iter().for_each(|n| f(Member::Int(n)));
                 0
             }
-            Set::Table(d) => {
-                let mut cursor = cursor;
-                let mut seen = 0usize;
-                let mut budget = count.saturating_mul(10);
-                // Redis's loop: one bucket, then more while the budget lasts and fewer than
-                // `count` items were collected.
-                loop {
-                    cursor = d.scan(cursor, |k, _| {
-                        seen += 1;
-                        f(Member::Str(k))
-                    });
-                    if cursor == 0 || budget == 0 || seen >= count {
-                        break;
-                    }
-                    budget -= 1;
-                }
-                cursor
-            }
+            Set::Table(d) => scan_dict(d, cursor, count, 1, |k, _| f(Member::Str(k))),
         }
     }
 }
