@@ -21,14 +21,14 @@ use crate::server::Server;
 use crate::types::Hash;
 use crate::types::hash::Limits;
 
-/// The hash at `key`, looked up for reading (`read`: counts a hit or miss) or writing; `None`
-/// if missing, WRONGTYPE for another type.
-fn lookup<'a>(
+/// The value at `key`, looked up for reading (`read`: counts a keyspace hit or miss, as
+/// Redis's `lookupKeyRead`) or for writing.
+pub(crate) fn lookup_value<'a>(
     srv: &'a mut Server,
     db: usize,
     key: &[u8],
     read: bool,
-) -> Result<Option<&'a mut Hash>, Error> {
+) -> Option<&'a mut Value> {
     let e = srv.dbs[db].get_mut(key);
     if read {
         if e.is_some() {
@@ -37,12 +37,20 @@ fn lookup<'a>(
             srv.stats.keyspace_misses += 1;
         }
     }
-    match e {
+    e.map(|e| &mut e.value)
+}
+
+/// The hash at `key` (see `lookup_value`); `None` if missing, WRONGTYPE for another type.
+fn lookup<'a>(
+    srv: &'a mut Server,
+    db: usize,
+    key: &[u8],
+    read: bool,
+) -> Result<Option<&'a mut Hash>, Error> {
+    match lookup_value(srv, db, key, read) {
         None => Ok(None),
-        Some(e) => match &mut e.value {
-            Value::Hash(h) => Ok(Some(h)),
-            _ => Err(Error::WrongType),
-        },
+        Some(Value::Hash(h)) => Ok(Some(h)),
+        Some(_) => Err(Error::WrongType),
     }
 }
 

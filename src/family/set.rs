@@ -17,8 +17,8 @@ use crate::cmd::args::is;
 use crate::cmd::table::{Command, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
 use crate::family::hash::{
-    REPEAT_REPLY_LIMIT, distinct_indexes, finish_removal, parse_random_count, parse_scan_args,
-    remove_items, reply_overflowed, reply_scan,
+    REPEAT_REPLY_LIMIT, distinct_indexes, finish_removal, lookup_value, parse_random_count,
+    parse_scan_args, remove_items, reply_overflowed, reply_scan,
 };
 use crate::keyspace::events::class;
 use crate::keyspace::{Ttl, Value, glob};
@@ -27,28 +27,17 @@ use crate::server::Server;
 use crate::types::Set;
 use crate::types::set::Member;
 
-/// The set at `key`, looked up for reading (`read`: counts a hit or miss) or writing; `None`
-/// if missing, WRONGTYPE for another type.
+/// The set at `key` (see `lookup_value`); `None` if missing, WRONGTYPE for another type.
 fn lookup<'a>(
     srv: &'a mut Server,
     db: usize,
     key: &[u8],
     read: bool,
 ) -> Result<Option<&'a mut Set>, Error> {
-    let e = srv.dbs[db].get_mut(key);
-    if read {
-        if e.is_some() {
-            srv.stats.keyspace_hits += 1;
-        } else {
-            srv.stats.keyspace_misses += 1;
-        }
-    }
-    match e {
+    match lookup_value(srv, db, key, read) {
         None => Ok(None),
-        Some(e) => match &mut e.value {
-            Value::Set(s) => Ok(Some(s)),
-            _ => Err(Error::WrongType),
-        },
+        Some(Value::Set(s)) => Ok(Some(s)),
+        Some(_) => Err(Error::WrongType),
     }
 }
 
