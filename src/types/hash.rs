@@ -36,7 +36,7 @@ impl Hash {
 
     pub fn len(&self) -> usize {
         match self {
-            Hash::Listpack(p) => p.len,
+            Hash::Listpack(p) => p.len as usize,
             Hash::Table(d) => d.len(),
         }
     }
@@ -56,7 +56,7 @@ impl Hash {
     /// Rough heap footprint.
     pub fn heap_size(&self) -> usize {
         match self {
-            Hash::Listpack(p) => p.buf.capacity(),
+            Hash::Listpack(p) => p.buf.len(),
             Hash::Table(d) => {
                 d.buckets() * 8
                     + d.iter()
@@ -92,7 +92,7 @@ impl Hash {
         match self {
             Hash::Listpack(p) => {
                 let new = p.set(field, value);
-                if p.len > limits.entries {
+                if p.len as usize > limits.entries {
                     self.convert();
                 }
                 new
@@ -227,8 +227,9 @@ impl std::fmt::Debug for Hash {
 /// LEB128 length.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Pairs {
-    buf: Vec<u8>,
-    len: usize,
+    /// Exactly sized (a `Box`, not a `Vec`): no spare capacity, 8 bytes less per hash.
+    buf: Box<[u8]>,
+    len: u32,
 }
 
 /// Where a pair lives in the buffer.
@@ -270,7 +271,7 @@ fn read_str(buf: &[u8], mut at: usize) -> (std::ops::Range<usize>, usize) {
 
 impl Pairs {
     pub fn len(&self) -> usize {
-        self.len
+        self.len as usize
     }
 
     pub fn is_empty(&self) -> bool {
@@ -317,15 +318,20 @@ impl Pairs {
                 enc.extend_from_slice(value);
                 // The value's length prefix starts where the field ends.
                 let (_, field_end) = read_str(&self.buf, found.pair.start);
-                self.buf.splice(field_end..found.pair.end, enc);
+                let mut buf = std::mem::take(&mut self.buf).into_vec();
+                buf.splice(field_end..found.pair.end, enc);
+                self.buf = buf.into_boxed_slice();
                 false
             }
             None => {
-                self.buf.reserve(field.len() + value.len() + 4);
-                put_len(&mut self.buf, field.len());
-                self.buf.extend_from_slice(field);
-                put_len(&mut self.buf, value.len());
-                self.buf.extend_from_slice(value);
+                // Grown exactly, like a listpack.
+                let mut buf = std::mem::take(&mut self.buf).into_vec();
+                buf.reserve_exact(field.len() + value.len() + 4);
+                put_len(&mut buf, field.len());
+                buf.extend_from_slice(field);
+                put_len(&mut buf, value.len());
+                buf.extend_from_slice(value);
+                self.buf = buf.into_boxed_slice();
                 self.len += 1;
                 true
             }
@@ -335,11 +341,10 @@ impl Pairs {
     fn remove(&mut self, field: &[u8]) -> bool {
         match self.find(field) {
             Some(found) => {
-                self.buf.drain(found.pair);
+                let mut buf = std::mem::take(&mut self.buf).into_vec();
+                buf.drain(found.pair);
+                self.buf = buf.into_boxed_slice();
                 self.len -= 1;
-                if self.buf.capacity() > 64 && self.buf.capacity() > self.buf.len() * 2 {
-                    self.buf.shrink_to_fit();
-                }
                 true
             }
             None => false,
@@ -369,6 +374,12 @@ mod tests {
         assert!(!h.remove(b"a"));
         assert_eq!(h.len(), 1);
         assert_eq!(h.encoding(), "listpack");
+    }
+
+    #[test]
+    fn small_hash_is_small() {
+        // What a small hash costs besides its listpack bytes (one allocation of this size).
+        assert!(std::mem::size_of::<Hash>() <= 24);
     }
 
     #[test]

@@ -271,15 +271,16 @@ mod tests {
 /// or 8 bytes, little-endian), widened when a larger value arrives and never narrowed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntSet {
-    width: usize,
-    data: Vec<u8>,
+    width: u8,
+    /// Exactly sized (a `Box`, not a `Vec`), as Redis resizes its intsets.
+    data: Box<[u8]>,
 }
 
 impl Default for IntSet {
     fn default() -> Self {
         IntSet {
             width: 2,
-            data: Vec::new(),
+            data: Box::default(),
         }
     }
 }
@@ -295,8 +296,13 @@ fn width_of(n: i64) -> usize {
 }
 
 impl IntSet {
+    #[inline]
+    fn w(&self) -> usize {
+        self.width as usize
+    }
+
     pub fn len(&self) -> usize {
-        self.data.len() / self.width
+        self.data.len() / self.w()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -304,14 +310,14 @@ impl IntSet {
     }
 
     pub fn heap_size(&self) -> usize {
-        self.data.capacity()
+        self.data.len()
     }
 
     /// The `i`-th smallest member (`i` < `len`).
     #[inline]
     pub fn get(&self, i: usize) -> i64 {
-        let at = i * self.width;
-        let b = &self.data[at..at + self.width];
+        let at = i * self.w();
+        let b = &self.data[at..at + self.w()];
         match *b {
             [x, y] => i16::from_le_bytes([x, y]) as i64,
             [a, b, c, d] => i32::from_le_bytes([a, b, c, d]) as i64,
@@ -349,7 +355,7 @@ impl IntSet {
     /// Inserts `n`; false if already there.
     pub fn insert(&mut self, n: i64) -> bool {
         let w = width_of(n);
-        if w > self.width {
+        if w > self.w() {
             // Widen: re-encode every member (a value that needs the new width is always the
             // smallest or the largest, so it is inserted at an end below).
             let len = self.len();
@@ -358,16 +364,19 @@ impl IntSet {
                 Self::put(&mut data[i * w..(i + 1) * w], w, self.get(i));
             }
             data.truncate(len * w);
-            self.data = data;
-            self.width = w;
+            self.data = data.into_boxed_slice();
+            self.width = w as u8;
         }
         let Err(at) = self.binary_search(n) else {
             return false;
         };
-        let w = self.width;
+        let w = self.w();
         let mut enc = [0u8; 8];
         Self::put(&mut enc[..w], w, n);
-        self.data.splice(at * w..at * w, enc[..w].iter().copied());
+        let mut data = std::mem::take(&mut self.data).into_vec();
+        data.reserve_exact(w);
+        data.splice(at * w..at * w, enc[..w].iter().copied());
+        self.data = data.into_boxed_slice();
         true
     }
 
@@ -376,11 +385,10 @@ impl IntSet {
         let Ok(at) = self.binary_search(n) else {
             return false;
         };
-        let w = self.width;
-        self.data.drain(at * w..(at + 1) * w);
-        if self.data.capacity() > 64 && self.data.capacity() > self.data.len() * 2 {
-            self.data.shrink_to_fit();
-        }
+        let w = self.w();
+        let mut data = std::mem::take(&mut self.data).into_vec();
+        data.drain(at * w..(at + 1) * w);
+        self.data = data.into_boxed_slice();
         true
     }
 
@@ -392,6 +400,11 @@ impl IntSet {
 #[cfg(test)]
 mod intset_tests {
     use super::*;
+
+    #[test]
+    fn small_set_is_small() {
+        assert!(std::mem::size_of::<Set>() <= 24);
+    }
 
     #[test]
     fn widens_and_stays_sorted() {
