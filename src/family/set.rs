@@ -294,7 +294,7 @@ fn spop_with_count(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             if let Some(m) = s.pop_random() {
                 kept.get_or_insert_with(|| match s {
                     Set::Ints(_) => Set::new(),
-                    Set::Table(_) => Set::new_for(&m),
+                    Set::Small(_) | Set::Table(_) => Set::new_for(&m),
                 })
                 .add(&m, max);
             }

@@ -240,7 +240,7 @@ struct Found {
     value: std::ops::Range<usize>,
 }
 
-fn put_len(buf: &mut Vec<u8>, mut n: usize) {
+pub(crate) fn put_len(buf: &mut Vec<u8>, mut n: usize) {
     loop {
         let b = (n & 0x7f) as u8;
         n >>= 7;
@@ -254,7 +254,7 @@ fn put_len(buf: &mut Vec<u8>, mut n: usize) {
 
 /// Reads a string at `at`: (its byte range, the offset after it).
 #[inline]
-fn read_str(buf: &[u8], mut at: usize) -> (std::ops::Range<usize>, usize) {
+pub(crate) fn read_str(buf: &[u8], mut at: usize) -> (std::ops::Range<usize>, usize) {
     let mut n = 0usize;
     let mut shift = 0;
     while let Some(&b) = buf.get(at) {

@@ -3,15 +3,21 @@
 //! - `intset`: a sorted vector of integers, while every member is an integer in Redis's
 //!   canonical form (`string2ll`: no sign but `-`, no leading zeros, fits an i64) and the set
 //!   has at most `set-max-intset-entries` members. Iterates in ascending order, like Redis.
-//! - `hashtable`: a `Dict` of members, once a non-integer is added or the set grows past the
-//!   limit. A set never converts back.
+//! - `hashtable`: once a non-integer is added or the set grows past the limit. A set never
+//!   converts back to an intset. Internally a small set of short strings (up to 128 members
+//!   of up to 64 bytes, Redis 7.2's listpack limits) is packed in one buffer (`Strs`) rather
+//!   than a `Dict`, about a fifth of the memory; it is still reported as `hashtable`, its
+//!   order is as arbitrary as a hash table's to clients, and SSCAN returns it whole. Past
+//!   those limits it moves to a `Dict`.
 
 use crate::keyspace::dict::Dict;
 use crate::protocol::parse_i64;
-use crate::types::hash::scan_dict;
+use crate::types::hash::{put_len, read_str, scan_dict};
 
 pub enum Set {
     Ints(IntSet),
+    /// A small `hashtable`-encoded set, packed.
+    Small(Strs),
     /// Boxed, so a small set costs only its intset.
     Table(Box<Dict<()>>),
 }
@@ -50,7 +56,7 @@ impl Set {
         if parse_i64(first).is_some() {
             Set::Ints(IntSet::default())
         } else {
-            Set::Table(Box::default())
+            Set::Small(Strs::default())
         }
     }
 
@@ -62,6 +68,7 @@ impl Set {
     pub fn len(&self) -> usize {
         match self {
             Set::Ints(v) => v.len(),
+            Set::Small(p) => p.len as usize,
             Set::Table(d) => d.len(),
         }
     }
@@ -74,7 +81,7 @@ impl Set {
     pub fn encoding(&self) -> &'static str {
         match self {
             Set::Ints(_) => "intset",
-            Set::Table(_) => "hashtable",
+            Set::Small(_) | Set::Table(_) => "hashtable",
         }
     }
 
@@ -82,6 +89,7 @@ impl Set {
     pub fn heap_size(&self) -> usize {
         match self {
             Set::Ints(v) => v.heap_size(),
+            Set::Small(p) => p.buf.len(),
             Set::Table(d) => {
                 d.buckets() * 8
                     + d.iter()
@@ -94,6 +102,7 @@ impl Set {
     pub fn contains(&self, member: &[u8]) -> bool {
         match self {
             Set::Ints(v) => parse_i64(member).is_some_and(|n| v.contains(n)),
+            Set::Small(p) => p.find(member).is_some(),
             Set::Table(d) => d.contains_key(member),
         }
     }
@@ -121,12 +130,22 @@ impl Set {
                 None => self.convert(),
             }
         }
+        if let Set::Small(p) = self {
+            if p.find(member).is_some() {
+                return false;
+            }
+            if p.fits(member) {
+                p.push(member);
+                return true;
+            }
+            self.to_table();
+        }
         match self {
             Set::Table(d) => {
                 let (_, existed) = d.get_or_insert_with(member, || ());
                 !existed
             }
-            Set::Ints(_) => false,
+            Set::Ints(_) | Set::Small(_) => false,
         }
     }
 
@@ -139,6 +158,7 @@ impl Set {
     pub fn remove(&mut self, member: &[u8]) -> bool {
         match self {
             Set::Ints(v) => parse_i64(member).is_some_and(|n| v.remove(n)),
+            Set::Small(p) => p.remove(member),
             Set::Table(d) => {
                 let found = d.remove(member).is_some();
                 if found {
@@ -150,12 +170,32 @@ impl Set {
         }
     }
 
+    /// Leaves the intset encoding: packed if small enough, else a table.
     fn convert(&mut self) {
         if let Set::Ints(v) = self {
-            let mut d = Dict::new();
             let mut buf = itoa::Buffer::new();
-            for n in v.iter() {
-                d.insert(buf.format(n).as_bytes(), ());
+            if v.len() <= SMALL_MAX_ENTRIES {
+                let mut p = Strs::default();
+                for n in v.iter() {
+                    p.push(buf.format(n).as_bytes());
+                }
+                *self = Set::Small(p);
+            } else {
+                let mut d = Dict::new();
+                for n in v.iter() {
+                    d.insert(buf.format(n).as_bytes(), ());
+                }
+                *self = Set::Table(Box::new(d));
+            }
+        }
+    }
+
+    /// Moves a packed set into a table.
+    fn to_table(&mut self) {
+        if let Set::Small(p) = self {
+            let mut d = Dict::new();
+            for m in p.iter() {
+                d.insert(m, ());
             }
             *self = Set::Table(Box::new(d));
         }
@@ -165,6 +205,7 @@ impl Set {
     pub fn iter(&self) -> Box<dyn Iterator<Item = Member<'_>> + '_> {
         match self {
             Set::Ints(v) => Box::new(v.iter().map(Member::Int)),
+            Set::Small(p) => Box::new(p.iter().map(Member::Str)),
             Set::Table(d) => Box::new(d.iter().map(|(k, _)| Member::Str(k))),
         }
     }
@@ -179,6 +220,13 @@ impl Set {
                 Some(Member::Int(
                     v.get(crate::rand::below(v.len() as u64) as usize),
                 ))
+            }
+            Set::Small(p) => {
+                if p.len == 0 {
+                    return None;
+                }
+                let i = crate::rand::below(u64::from(p.len)) as usize;
+                p.iter().nth(i).map(Member::Str)
             }
             Set::Table(d) => d.random(crate::rand::next_u64).map(|(k, _)| Member::Str(k)),
         }
@@ -199,6 +247,10 @@ impl Set {
                 v.iter().for_each(|n| f(Member::Int(n)));
                 0
             }
+            Set::Small(p) => {
+                p.iter().for_each(|m| f(Member::Str(m)));
+                0
+            }
             Set::Table(d) => scan_dict(d, cursor, count, 1, |k, _| f(Member::Str(k))),
         }
     }
@@ -208,6 +260,7 @@ impl Clone for Set {
     fn clone(&self) -> Self {
         match self {
             Set::Ints(v) => Set::Ints(v.clone()),
+            Set::Small(p) => Set::Small(p.clone()),
             Set::Table(d) => {
                 let mut n = Dict::new();
                 for (k, _) in d.iter() {
@@ -267,11 +320,77 @@ mod tests {
     }
 }
 
+/// Most members of a packed `Strs` set.
+const SMALL_MAX_ENTRIES: usize = 128;
+/// Longest member of a packed `Strs` set.
+const SMALL_MAX_LEN: usize = 64;
+
+/// A small set of strings packed in one exactly sized buffer, each member prefixed by its
+/// LEB128 length, in insertion order, scanned linearly.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Strs {
+    buf: Box<[u8]>,
+    len: u32,
+}
+
+impl Strs {
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        let buf = &self.buf[..];
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            if at >= buf.len() {
+                return None;
+            }
+            let (m, next) = read_str(buf, at);
+            at = next;
+            Some(&buf[m])
+        })
+    }
+
+    /// The bytes (length prefix included) of `member`, if present.
+    fn find(&self, member: &[u8]) -> Option<std::ops::Range<usize>> {
+        let mut at = 0;
+        while at < self.buf.len() {
+            let (m, next) = read_str(&self.buf, at);
+            if &self.buf[m] == member {
+                return Some(at..next);
+            }
+            at = next;
+        }
+        None
+    }
+
+    /// Whether `member` may join without leaving the packed form.
+    fn fits(&self, member: &[u8]) -> bool {
+        (self.len as usize) < SMALL_MAX_ENTRIES && member.len() <= SMALL_MAX_LEN
+    }
+
+    fn push(&mut self, member: &[u8]) {
+        let mut buf = std::mem::take(&mut self.buf).into_vec();
+        buf.reserve_exact(member.len() + 1);
+        put_len(&mut buf, member.len());
+        buf.extend_from_slice(member);
+        self.buf = buf.into_boxed_slice();
+        self.len += 1;
+    }
+
+    fn remove(&mut self, member: &[u8]) -> bool {
+        let Some(r) = self.find(member) else {
+            return false;
+        };
+        let mut buf = std::mem::take(&mut self.buf).into_vec();
+        buf.drain(r);
+        self.buf = buf.into_boxed_slice();
+        self.len -= 1;
+        true
+    }
+}
+
 /// Redis's intset: sorted integers packed at the narrowest width that holds them all (2, 4
 /// or 8 bytes, little-endian), widened when a larger value arrives and never narrowed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntSet {
-    width: u8,
+    width: Width,
     /// Exactly sized (a `Box`, not a `Vec`), as Redis resizes its intsets.
     data: Box<[u8]>,
 }
@@ -279,10 +398,19 @@ pub struct IntSet {
 impl Default for IntSet {
     fn default() -> Self {
         IntSet {
-            width: 2,
+            width: Width::W2,
             data: Box::default(),
         }
     }
+}
+
+/// An intset's integer width in bytes (an enum, so `Set` can keep its tag in the spare values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Width {
+    W2 = 2,
+    W4 = 4,
+    W8 = 8,
 }
 
 fn width_of(n: i64) -> usize {
@@ -298,7 +426,7 @@ fn width_of(n: i64) -> usize {
 impl IntSet {
     #[inline]
     fn w(&self) -> usize {
-        self.width as usize
+        self.width as u8 as usize
     }
 
     pub fn len(&self) -> usize {
@@ -365,7 +493,11 @@ impl IntSet {
             }
             data.truncate(len * w);
             self.data = data.into_boxed_slice();
-            self.width = w as u8;
+            self.width = match w {
+                2 => Width::W2,
+                4 => Width::W4,
+                _ => Width::W8,
+            };
         }
         let Err(at) = self.binary_search(n) else {
             return false;
@@ -412,12 +544,12 @@ mod intset_tests {
         for n in [5, -3, 300, 5] {
             s.insert(n);
         }
-        assert_eq!(s.width, 2);
+        assert_eq!(s.w(), 2);
         assert!(s.insert(1 << 20));
-        assert_eq!(s.width, 4);
+        assert_eq!(s.w(), 4);
         assert!(s.insert(i64::MIN));
         assert!(s.insert(i64::MAX));
-        assert_eq!(s.width, 8);
+        assert_eq!(s.w(), 8);
         let all: Vec<i64> = s.iter().collect();
         assert_eq!(all, vec![i64::MIN, -3, 5, 300, 1 << 20, i64::MAX]);
         assert!(s.remove(300) && !s.remove(300));
