@@ -292,9 +292,12 @@ fn spop_with_count(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         let mut kept: Option<Set> = None;
         for _ in 0..remaining {
             if let Some(m) = s.pop_random() {
-                kept.get_or_insert_with(|| match s {
-                    Set::Ints(_) => Set::new(),
-                    Set::Small(_) | Set::Table(_) => Set::new_for(&m),
+                kept.get_or_insert_with(|| {
+                    if s.is_intset() {
+                        Set::new()
+                    } else {
+                        Set::new_for(&m)
+                    }
                 })
                 .add(&m, max);
             }

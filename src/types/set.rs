@@ -5,20 +5,21 @@
 //!   has at most `set-max-intset-entries` members. Iterates in ascending order, like Redis.
 //! - `hashtable`: once a non-integer is added or the set grows past the limit. A set never
 //!   converts back to an intset. Internally a small set of short strings (up to 128 members
-//!   of up to 64 bytes, Redis 7.2's listpack limits) is packed in one buffer (`Strs`) rather
-//!   than a `Dict`, about a fifth of the memory; it is still reported as `hashtable`, its
-//!   order is as arbitrary as a hash table's to clients, and SSCAN returns it whole. Past
-//!   those limits it moves to a `Dict`.
+//!   of up to 64 bytes, Redis 7.2's listpack limits) is packed in one buffer rather than a
+//!   `Dict`, about a fifth of the memory; it is still reported as `hashtable`, its order is
+//!   as arbitrary as a hash table's to clients, and SSCAN returns it whole. Past those limits
+//!   it moves to a `Dict`.
+//!
+//! Both compact forms are one `Packed` buffer (the `kind` says which), so a `Set` is 24 bytes.
 
 use crate::keyspace::dict::Dict;
 use crate::protocol::parse_i64;
 use crate::types::hash::{put_len, read_str, scan_dict};
 
 pub enum Set {
-    Ints(IntSet),
-    /// A small `hashtable`-encoded set, packed.
-    Small(Strs),
-    /// Boxed, so a small set costs only its intset.
+    /// An intset, or a small `hashtable`-encoded set of strings.
+    Packed(Packed),
+    /// Boxed, so a small set costs only its buffer.
     Table(Box<Dict<()>>),
 }
 
@@ -45,7 +46,7 @@ impl Member<'_> {
 
 impl Default for Set {
     fn default() -> Self {
-        Set::Ints(IntSet::default())
+        Set::Packed(Packed::empty_ints())
     }
 }
 
@@ -54,9 +55,9 @@ impl Set {
     /// `intset` if it is an integer, else `hashtable`.
     pub fn new_for(first: &[u8]) -> Set {
         if parse_i64(first).is_some() {
-            Set::Ints(IntSet::default())
+            Set::default()
         } else {
-            Set::Small(Strs::default())
+            Set::Packed(Packed::empty_strs())
         }
     }
 
@@ -67,8 +68,7 @@ impl Set {
 
     pub fn len(&self) -> usize {
         match self {
-            Set::Ints(v) => v.len(),
-            Set::Small(p) => p.len as usize,
+            Set::Packed(p) => p.len as usize,
             Set::Table(d) => d.len(),
         }
     }
@@ -77,19 +77,24 @@ impl Set {
         self.len() == 0
     }
 
+    /// Whether this is an intset.
+    pub fn is_intset(&self) -> bool {
+        matches!(self, Set::Packed(p) if p.is_ints())
+    }
+
     /// The `OBJECT ENCODING` name.
     pub fn encoding(&self) -> &'static str {
-        match self {
-            Set::Ints(_) => "intset",
-            Set::Small(_) | Set::Table(_) => "hashtable",
+        if self.is_intset() {
+            "intset"
+        } else {
+            "hashtable"
         }
     }
 
     /// Rough heap footprint.
     pub fn heap_size(&self) -> usize {
         match self {
-            Set::Ints(v) => v.heap_size(),
-            Set::Small(p) => p.buf.len(),
+            Set::Packed(p) => p.buf.len(),
             Set::Table(d) => {
                 d.buckets() * 8
                     + d.iter()
@@ -101,41 +106,45 @@ impl Set {
 
     pub fn contains(&self, member: &[u8]) -> bool {
         match self {
-            Set::Ints(v) => parse_i64(member).is_some_and(|n| v.contains(n)),
-            Set::Small(p) => p.find(member).is_some(),
+            Set::Packed(p) if p.is_ints() => {
+                parse_i64(member).is_some_and(|n| p.search_int(n).is_ok())
+            }
+            Set::Packed(p) => p.find_str(member).is_some(),
             Set::Table(d) => d.contains_key(member),
         }
     }
 
     pub fn contains_member(&self, m: Member) -> bool {
         match (self, m) {
-            (Set::Ints(v), Member::Int(n)) => v.contains(n),
+            (Set::Packed(p), Member::Int(n)) if p.is_ints() => p.search_int(n).is_ok(),
             (_, m) => self.contains(m.bytes(&mut itoa::Buffer::new())),
         }
     }
 
     /// Adds `member`; true if new. `max_ints` is `set-max-intset-entries`.
     pub fn add(&mut self, member: &[u8], max_ints: usize) -> bool {
-        if let Set::Ints(v) = self {
+        if let Set::Packed(p) = self
+            && p.is_ints()
+        {
             match parse_i64(member) {
                 Some(n) => {
-                    if !v.insert(n) {
+                    if !p.insert_int(n) {
                         return false;
                     }
-                    if v.len() > max_ints {
-                        self.convert();
+                    if p.len as usize > max_ints {
+                        self.leave_intset();
                     }
                     return true;
                 }
-                None => self.convert(),
+                None => self.leave_intset(),
             }
         }
-        if let Set::Small(p) = self {
-            if p.find(member).is_some() {
+        if let Set::Packed(p) = self {
+            if p.find_str(member).is_some() {
                 return false;
             }
-            if p.fits(member) {
-                p.push(member);
+            if (p.len as usize) < SMALL_MAX_ENTRIES && member.len() <= SMALL_MAX_LEN {
+                p.push_str(member);
                 return true;
             }
             self.to_table();
@@ -145,7 +154,7 @@ impl Set {
                 let (_, existed) = d.get_or_insert_with(member, || ());
                 !existed
             }
-            Set::Ints(_) | Set::Small(_) => false,
+            Set::Packed(_) => false,
         }
     }
 
@@ -157,8 +166,8 @@ impl Set {
     /// Removes `member`; true if it was there.
     pub fn remove(&mut self, member: &[u8]) -> bool {
         match self {
-            Set::Ints(v) => parse_i64(member).is_some_and(|n| v.remove(n)),
-            Set::Small(p) => p.remove(member),
+            Set::Packed(p) if p.is_ints() => parse_i64(member).is_some_and(|n| p.remove_int(n)),
+            Set::Packed(p) => p.remove_str(member),
             Set::Table(d) => {
                 let found = d.remove(member).is_some();
                 if found {
@@ -170,31 +179,32 @@ impl Set {
         }
     }
 
-    /// Leaves the intset encoding: packed if small enough, else a table.
-    fn convert(&mut self) {
-        if let Set::Ints(v) = self {
-            let mut buf = itoa::Buffer::new();
-            if v.len() <= SMALL_MAX_ENTRIES {
-                let mut p = Strs::default();
-                for n in v.iter() {
-                    p.push(buf.format(n).as_bytes());
-                }
-                *self = Set::Small(p);
-            } else {
-                let mut d = Dict::new();
-                for n in v.iter() {
-                    d.insert(buf.format(n).as_bytes(), ());
-                }
-                *self = Set::Table(Box::new(d));
+    /// Leaves the intset encoding: packed strings if small enough, else a table.
+    fn leave_intset(&mut self) {
+        let Set::Packed(p) = self else {
+            return;
+        };
+        let mut buf = itoa::Buffer::new();
+        if p.len as usize <= SMALL_MAX_ENTRIES {
+            let mut strs = Packed::empty_strs();
+            for n in p.ints() {
+                strs.push_str(buf.format(n).as_bytes());
             }
+            *self = Set::Packed(strs);
+        } else {
+            let mut d = Dict::new();
+            for n in p.ints() {
+                d.insert(buf.format(n).as_bytes(), ());
+            }
+            *self = Set::Table(Box::new(d));
         }
     }
 
-    /// Moves a packed set into a table.
+    /// Moves packed strings into a table.
     fn to_table(&mut self) {
-        if let Set::Small(p) = self {
+        if let Set::Packed(p) = self {
             let mut d = Dict::new();
-            for m in p.iter() {
+            for m in p.strs_iter() {
                 d.insert(m, ());
             }
             *self = Set::Table(Box::new(d));
@@ -204,8 +214,8 @@ impl Set {
     /// Every member, in the encoding's order (ascending for an intset).
     pub fn iter(&self) -> Box<dyn Iterator<Item = Member<'_>> + '_> {
         match self {
-            Set::Ints(v) => Box::new(v.iter().map(Member::Int)),
-            Set::Small(p) => Box::new(p.iter().map(Member::Str)),
+            Set::Packed(p) if p.is_ints() => Box::new(p.ints().map(Member::Int)),
+            Set::Packed(p) => Box::new(p.strs_iter().map(Member::Str)),
             Set::Table(d) => Box::new(d.iter().map(|(k, _)| Member::Str(k))),
         }
     }
@@ -213,20 +223,16 @@ impl Set {
     /// One random member; `None` when empty.
     pub fn random(&self) -> Option<Member<'_>> {
         match self {
-            Set::Ints(v) => {
-                if v.is_empty() {
-                    return None;
-                }
-                Some(Member::Int(
-                    v.get(crate::rand::below(v.len() as u64) as usize),
-                ))
-            }
-            Set::Small(p) => {
+            Set::Packed(p) => {
                 if p.len == 0 {
                     return None;
                 }
                 let i = crate::rand::below(u64::from(p.len)) as usize;
-                p.iter().nth(i).map(Member::Str)
+                if p.is_ints() {
+                    Some(Member::Int(p.get_int(i)))
+                } else {
+                    p.strs_iter().nth(i).map(Member::Str)
+                }
             }
             Set::Table(d) => d.random(crate::rand::next_u64).map(|(k, _)| Member::Str(k)),
         }
@@ -239,16 +245,12 @@ impl Set {
         Some(m)
     }
 
-    /// One step of SSCAN: an intset is returned whole with cursor 0, a table is walked bucket
-    /// by bucket for up to `count * 10` buckets or until `count` members were seen.
+    /// One step of SSCAN: a packed set is returned whole with cursor 0, a table is walked
+    /// bucket by bucket for up to `count * 10` buckets or until `count` members were seen.
     pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(Member)) -> u64 {
         match self {
-            Set::Ints(v) => {
-                v.iter().for_each(|n| f(Member::Int(n)));
-                0
-            }
-            Set::Small(p) => {
-                p.iter().for_each(|m| f(Member::Str(m)));
+            Set::Packed(_) => {
+                self.iter().for_each(f);
                 0
             }
             Set::Table(d) => scan_dict(d, cursor, count, 1, |k, _| f(Member::Str(k))),
@@ -259,8 +261,7 @@ impl Set {
 impl Clone for Set {
     fn clone(&self) -> Self {
         match self {
-            Set::Ints(v) => Set::Ints(v.clone()),
-            Set::Small(p) => Set::Small(p.clone()),
+            Set::Packed(p) => Set::Packed(p.clone()),
             Set::Table(d) => {
                 let mut n = Dict::new();
                 for (k, _) in d.iter() {
@@ -290,9 +291,258 @@ impl std::fmt::Debug for Set {
     }
 }
 
+/// Most members of a packed set of strings.
+const SMALL_MAX_ENTRIES: usize = 128;
+/// Longest member of a packed set of strings.
+const SMALL_MAX_LEN: usize = 64;
+
+/// What a `Packed` buffer holds. An enum rather than a number, so `Set` can keep its own tag
+/// in the spare values and stay 24 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Kind {
+    /// Strings, each prefixed by its LEB128 length, in insertion order.
+    Strs = 0,
+    /// Redis's intset: sorted integers, little-endian, all at the narrowest width (2, 4 or
+    /// 8 bytes) that holds them, widened when a larger value arrives and never narrowed.
+    Int2 = 2,
+    Int4 = 4,
+    Int8 = 8,
+}
+
+/// One exactly sized buffer (a `Box`, not a `Vec`, as Redis resizes its intsets and
+/// listpacks to fit) of `len` members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Packed {
+    buf: Box<[u8]>,
+    len: u32,
+    kind: Kind,
+}
+
+fn width_of(n: i64) -> usize {
+    if i16::try_from(n).is_ok() {
+        2
+    } else if i32::try_from(n).is_ok() {
+        4
+    } else {
+        8
+    }
+}
+
+fn put_int(buf: &mut [u8], width: usize, n: i64) {
+    match width {
+        2 => buf.copy_from_slice(&(n as i16).to_le_bytes()),
+        4 => buf.copy_from_slice(&(n as i32).to_le_bytes()),
+        _ => buf.copy_from_slice(&n.to_le_bytes()),
+    }
+}
+
+impl Packed {
+    fn empty_ints() -> Packed {
+        Packed {
+            buf: Box::default(),
+            len: 0,
+            kind: Kind::Int2,
+        }
+    }
+
+    fn empty_strs() -> Packed {
+        Packed {
+            buf: Box::default(),
+            len: 0,
+            kind: Kind::Strs,
+        }
+    }
+
+    #[inline]
+    fn is_ints(&self) -> bool {
+        self.kind != Kind::Strs
+    }
+
+    /// The integer width in bytes.
+    #[inline]
+    fn w(&self) -> usize {
+        self.kind as u8 as usize
+    }
+
+    /// The `i`-th smallest integer (`i` < `len`).
+    #[inline]
+    fn get_int(&self, i: usize) -> i64 {
+        let at = i * self.w();
+        match self.buf[at..at + self.w()] {
+            [x, y] => i16::from_le_bytes([x, y]) as i64,
+            [a, b, c, d] => i32::from_le_bytes([a, b, c, d]) as i64,
+            [a, b, c, d, e, f, g, h] => i64::from_le_bytes([a, b, c, d, e, f, g, h]),
+            _ => 0,
+        }
+    }
+
+    /// Like `slice::binary_search` over the integers.
+    fn search_int(&self, n: i64) -> Result<usize, usize> {
+        let (mut lo, mut hi) = (0, self.len as usize);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.get_int(mid).cmp(&n) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Ok(mid),
+            }
+        }
+        Err(lo)
+    }
+
+    /// Inserts an integer; false if already there.
+    fn insert_int(&mut self, n: i64) -> bool {
+        let w = width_of(n);
+        if w > self.w() {
+            // Widen: re-encode every member (a value that needs the new width is always the
+            // smallest or the largest, so it is inserted at an end below).
+            let len = self.len as usize;
+            let mut data = vec![0u8; len * w];
+            for i in 0..len {
+                put_int(&mut data[i * w..(i + 1) * w], w, self.get_int(i));
+            }
+            self.buf = data.into_boxed_slice();
+            self.kind = match w {
+                2 => Kind::Int2,
+                4 => Kind::Int4,
+                _ => Kind::Int8,
+            };
+        }
+        let Err(at) = self.search_int(n) else {
+            return false;
+        };
+        let w = self.w();
+        let mut enc = [0u8; 8];
+        put_int(&mut enc[..w], w, n);
+        let mut buf = std::mem::take(&mut self.buf).into_vec();
+        buf.reserve_exact(w);
+        buf.splice(at * w..at * w, enc[..w].iter().copied());
+        self.buf = buf.into_boxed_slice();
+        self.len += 1;
+        true
+    }
+
+    /// Removes an integer; false if absent.
+    fn remove_int(&mut self, n: i64) -> bool {
+        let Ok(at) = self.search_int(n) else {
+            return false;
+        };
+        let w = self.w();
+        self.cut(at * w..(at + 1) * w);
+        true
+    }
+
+    fn ints(&self) -> impl Iterator<Item = i64> + '_ {
+        (0..self.len as usize).map(|i| self.get_int(i))
+    }
+
+    fn strs_iter(&self) -> impl Iterator<Item = &[u8]> {
+        let buf = &self.buf[..];
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            if at >= buf.len() {
+                return None;
+            }
+            let (m, next) = read_str(buf, at);
+            at = next;
+            Some(&buf[m])
+        })
+    }
+
+    /// The bytes (length prefix included) of a string member, if present.
+    fn find_str(&self, member: &[u8]) -> Option<std::ops::Range<usize>> {
+        let mut at = 0;
+        while at < self.buf.len() {
+            let (m, next) = read_str(&self.buf, at);
+            if &self.buf[m] == member {
+                return Some(at..next);
+            }
+            at = next;
+        }
+        None
+    }
+
+    fn push_str(&mut self, member: &[u8]) {
+        let mut buf = std::mem::take(&mut self.buf).into_vec();
+        buf.reserve_exact(member.len() + 1);
+        put_len(&mut buf, member.len());
+        buf.extend_from_slice(member);
+        self.buf = buf.into_boxed_slice();
+        self.len += 1;
+    }
+
+    fn remove_str(&mut self, member: &[u8]) -> bool {
+        let Some(r) = self.find_str(member) else {
+            return false;
+        };
+        self.cut(r);
+        true
+    }
+
+    /// Removes one member's bytes.
+    fn cut(&mut self, r: std::ops::Range<usize>) {
+        let mut buf = std::mem::take(&mut self.buf).into_vec();
+        buf.drain(r);
+        self.buf = buf.into_boxed_slice();
+        self.len -= 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_set_is_small() {
+        assert!(std::mem::size_of::<Set>() <= 24);
+    }
+
+    #[test]
+    fn intset_widens_and_stays_sorted() {
+        let mut s = Set::new();
+        for n in ["5", "-3", "300", "5"] {
+            s.add(n.as_bytes(), 512);
+        }
+        let Set::Packed(p) = &s else { panic!() };
+        assert_eq!(p.w(), 2);
+        assert!(s.add(b"1048576", 512));
+        let Set::Packed(p) = &s else { panic!() };
+        assert_eq!(p.w(), 4);
+        assert!(s.add(b"-9223372036854775808", 512));
+        assert!(s.add(b"9223372036854775807", 512));
+        let all: Vec<Vec<u8>> = s.iter().map(|m| m.to_vec()).collect();
+        let want = [
+            "-9223372036854775808",
+            "-3",
+            "5",
+            "300",
+            "1048576",
+            "9223372036854775807",
+        ];
+        assert_eq!(all, want.map(|w| w.as_bytes().to_vec()));
+        assert!(s.remove(b"300") && !s.remove(b"300"));
+        assert!(s.contains(b"-3") && !s.contains(b"4"));
+        assert_eq!((s.len(), s.encoding()), (5, "intset"));
+    }
+
+    #[test]
+    fn packed_strings_then_table() {
+        let mut s = Set::new_for(b"a");
+        for i in 0..SMALL_MAX_ENTRIES {
+            assert!(s.add(format!("m{i}").as_bytes(), 512));
+        }
+        assert!(matches!(s, Set::Packed(_)));
+        assert!(!s.add(b"m0", 512));
+        assert!(s.add(b"one more", 512));
+        assert!(matches!(s, Set::Table(_)));
+        assert_eq!(s.len(), SMALL_MAX_ENTRIES + 1);
+        let mut t = Set::new_for(b"a");
+        t.add(b"a", 512);
+        t.add(&[b'x'; SMALL_MAX_LEN + 1], 512);
+        assert!(matches!(t, Set::Table(_)));
+        assert!(t.remove(b"a") && t.len() == 1);
+    }
 
     #[test]
     fn intset_sorted_then_table() {
@@ -317,243 +567,5 @@ mod tests {
         assert_eq!(t.encoding(), "hashtable");
         assert_eq!(t.clone(), t);
         assert_eq!(Set::new_for(b"x").encoding(), "hashtable");
-    }
-}
-
-/// Most members of a packed `Strs` set.
-const SMALL_MAX_ENTRIES: usize = 128;
-/// Longest member of a packed `Strs` set.
-const SMALL_MAX_LEN: usize = 64;
-
-/// A small set of strings packed in one exactly sized buffer, each member prefixed by its
-/// LEB128 length, in insertion order, scanned linearly.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Strs {
-    buf: Box<[u8]>,
-    len: u32,
-}
-
-impl Strs {
-    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        let buf = &self.buf[..];
-        let mut at = 0;
-        std::iter::from_fn(move || {
-            if at >= buf.len() {
-                return None;
-            }
-            let (m, next) = read_str(buf, at);
-            at = next;
-            Some(&buf[m])
-        })
-    }
-
-    /// The bytes (length prefix included) of `member`, if present.
-    fn find(&self, member: &[u8]) -> Option<std::ops::Range<usize>> {
-        let mut at = 0;
-        while at < self.buf.len() {
-            let (m, next) = read_str(&self.buf, at);
-            if &self.buf[m] == member {
-                return Some(at..next);
-            }
-            at = next;
-        }
-        None
-    }
-
-    /// Whether `member` may join without leaving the packed form.
-    fn fits(&self, member: &[u8]) -> bool {
-        (self.len as usize) < SMALL_MAX_ENTRIES && member.len() <= SMALL_MAX_LEN
-    }
-
-    fn push(&mut self, member: &[u8]) {
-        let mut buf = std::mem::take(&mut self.buf).into_vec();
-        buf.reserve_exact(member.len() + 1);
-        put_len(&mut buf, member.len());
-        buf.extend_from_slice(member);
-        self.buf = buf.into_boxed_slice();
-        self.len += 1;
-    }
-
-    fn remove(&mut self, member: &[u8]) -> bool {
-        let Some(r) = self.find(member) else {
-            return false;
-        };
-        let mut buf = std::mem::take(&mut self.buf).into_vec();
-        buf.drain(r);
-        self.buf = buf.into_boxed_slice();
-        self.len -= 1;
-        true
-    }
-}
-
-/// Redis's intset: sorted integers packed at the narrowest width that holds them all (2, 4
-/// or 8 bytes, little-endian), widened when a larger value arrives and never narrowed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IntSet {
-    width: Width,
-    /// Exactly sized (a `Box`, not a `Vec`), as Redis resizes its intsets.
-    data: Box<[u8]>,
-}
-
-impl Default for IntSet {
-    fn default() -> Self {
-        IntSet {
-            width: Width::W2,
-            data: Box::default(),
-        }
-    }
-}
-
-/// An intset's integer width in bytes (an enum, so `Set` can keep its tag in the spare values).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-enum Width {
-    W2 = 2,
-    W4 = 4,
-    W8 = 8,
-}
-
-fn width_of(n: i64) -> usize {
-    if i16::try_from(n).is_ok() {
-        2
-    } else if i32::try_from(n).is_ok() {
-        4
-    } else {
-        8
-    }
-}
-
-impl IntSet {
-    #[inline]
-    fn w(&self) -> usize {
-        self.width as u8 as usize
-    }
-
-    pub fn len(&self) -> usize {
-        self.data.len() / self.w()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.data.is_empty()
-    }
-
-    pub fn heap_size(&self) -> usize {
-        self.data.len()
-    }
-
-    /// The `i`-th smallest member (`i` < `len`).
-    #[inline]
-    pub fn get(&self, i: usize) -> i64 {
-        let at = i * self.w();
-        let b = &self.data[at..at + self.w()];
-        match *b {
-            [x, y] => i16::from_le_bytes([x, y]) as i64,
-            [a, b, c, d] => i32::from_le_bytes([a, b, c, d]) as i64,
-            [a, b, c, d, e, f, g, h] => i64::from_le_bytes([a, b, c, d, e, f, g, h]),
-            _ => 0,
-        }
-    }
-
-    fn put(buf: &mut [u8], width: usize, n: i64) {
-        match width {
-            2 => buf.copy_from_slice(&(n as i16).to_le_bytes()),
-            4 => buf.copy_from_slice(&(n as i32).to_le_bytes()),
-            _ => buf.copy_from_slice(&n.to_le_bytes()),
-        }
-    }
-
-    /// Like `slice::binary_search`.
-    pub fn binary_search(&self, n: i64) -> Result<usize, usize> {
-        let (mut lo, mut hi) = (0, self.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match self.get(mid).cmp(&n) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Ok(mid),
-            }
-        }
-        Err(lo)
-    }
-
-    pub fn contains(&self, n: i64) -> bool {
-        self.binary_search(n).is_ok()
-    }
-
-    /// Inserts `n`; false if already there.
-    pub fn insert(&mut self, n: i64) -> bool {
-        let w = width_of(n);
-        if w > self.w() {
-            // Widen: re-encode every member (a value that needs the new width is always the
-            // smallest or the largest, so it is inserted at an end below).
-            let len = self.len();
-            let mut data = vec![0u8; (len + 1) * w];
-            for i in 0..len {
-                Self::put(&mut data[i * w..(i + 1) * w], w, self.get(i));
-            }
-            data.truncate(len * w);
-            self.data = data.into_boxed_slice();
-            self.width = match w {
-                2 => Width::W2,
-                4 => Width::W4,
-                _ => Width::W8,
-            };
-        }
-        let Err(at) = self.binary_search(n) else {
-            return false;
-        };
-        let w = self.w();
-        let mut enc = [0u8; 8];
-        Self::put(&mut enc[..w], w, n);
-        let mut data = std::mem::take(&mut self.data).into_vec();
-        data.reserve_exact(w);
-        data.splice(at * w..at * w, enc[..w].iter().copied());
-        self.data = data.into_boxed_slice();
-        true
-    }
-
-    /// Removes `n`; false if absent.
-    pub fn remove(&mut self, n: i64) -> bool {
-        let Ok(at) = self.binary_search(n) else {
-            return false;
-        };
-        let w = self.w();
-        let mut data = std::mem::take(&mut self.data).into_vec();
-        data.drain(at * w..(at + 1) * w);
-        self.data = data.into_boxed_slice();
-        true
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = i64> + '_ {
-        (0..self.len()).map(|i| self.get(i))
-    }
-}
-
-#[cfg(test)]
-mod intset_tests {
-    use super::*;
-
-    #[test]
-    fn small_set_is_small() {
-        assert!(std::mem::size_of::<Set>() <= 24);
-    }
-
-    #[test]
-    fn widens_and_stays_sorted() {
-        let mut s = IntSet::default();
-        for n in [5, -3, 300, 5] {
-            s.insert(n);
-        }
-        assert_eq!(s.w(), 2);
-        assert!(s.insert(1 << 20));
-        assert_eq!(s.w(), 4);
-        assert!(s.insert(i64::MIN));
-        assert!(s.insert(i64::MAX));
-        assert_eq!(s.w(), 8);
-        let all: Vec<i64> = s.iter().collect();
-        assert_eq!(all, vec![i64::MIN, -3, 5, 300, 1 << 20, i64::MAX]);
-        assert!(s.remove(300) && !s.remove(300));
-        assert!(s.contains(-3) && !s.contains(4));
-        assert_eq!(s.len(), 5);
     }
 }
