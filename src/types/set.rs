@@ -147,7 +147,7 @@ impl Set {
                 p.push_str(member);
                 return true;
             }
-            self.to_table();
+            self.make_table();
         }
         match self {
             Set::Table(d) => {
@@ -201,7 +201,7 @@ impl Set {
     }
 
     /// Moves packed strings into a table.
-    fn to_table(&mut self) {
+    fn make_table(&mut self) {
         if let Set::Packed(p) = self {
             let mut d = Dict::new();
             for m in p.strs_iter() {
