@@ -351,6 +351,7 @@ pub(crate) fn parse_random_count(arg: &[u8]) -> Result<i64, Error> {
 /// `count` distinct indexes of `0..size` in random order (`count` < `size`), with memory
 /// bounded by `count`.
 pub(crate) fn distinct_indexes(size: usize, count: usize) -> Vec<usize> {
+    let count = count.min(size);
     if count.saturating_mul(3) > size {
         // Partial Fisher-Yates over all positions.
         let mut all: Vec<usize> = (0..size).collect();
@@ -420,7 +421,7 @@ fn cmd_hrandfield(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         header(out, count);
         if let Hash::Listpack(_) = h {
             let all: Vec<(&[u8], &[u8])> = h.iter().collect();
-            for i in 0..count {
+            for i in 0..if all.is_empty() { 0 } else { count } {
                 let (k, v) = all[crate::rand::below(all.len() as u64) as usize];
                 pair(out, k, v);
                 if i % 1024 == 0 && out.len() - mark > REPEAT_REPLY_LIMIT {

@@ -259,7 +259,7 @@ pub(crate) fn read_str(buf: &[u8], mut at: usize) -> (std::ops::Range<usize>, us
     let mut shift = 0;
     while let Some(&b) = buf.get(at) {
         at += 1;
-        n |= ((b & 0x7f) as usize) << shift;
+        n |= ((b & 0x7f) as usize).checked_shl(shift).unwrap_or(0);
         shift += 7;
         if b & 0x80 == 0 {
             break;
