@@ -579,3 +579,127 @@ pub static COMMANDS: &[Command] = &[
     Command::new("hrandfield", -2, READONLY, keys(1, 1, 1), cmd_hrandfield),
     Command::new("hscan", -3, READONLY, keys(1, 1, 1), cmd_hscan),
 ];
+
+/// An in-process server for the hash and set families' unit tests: what the wire can't show
+/// in this branch (WATCH invalidation and propagation, whose commands are merged elsewhere).
+#[cfg(test)]
+pub(crate) mod harness {
+    use bytes::Bytes;
+
+    use crate::config::Config;
+    use crate::net::client::{Client, flag};
+    use crate::protocol::Reply;
+    use crate::runtime::Ring;
+    use crate::server::Server;
+
+    pub struct T {
+        pub srv: Server,
+        cid: usize,
+    }
+
+    impl T {
+        pub fn new() -> T {
+            let ring = Ring::new(8).expect("io_uring ring");
+            let mut srv = Server::new(Config::default(), ring);
+            let cid = srv
+                .clients
+                .insert(Client::new(1, -1, "test".into(), "test".into(), 0));
+            srv.propagation.log = Some(Vec::new());
+            T { srv, cid }
+        }
+
+        /// Runs `args` while each key of `watched` is watched by a client of its own;
+        /// returns the reply and the watched keys the command signalled as modified.
+        pub fn run(&mut self, args: &[&str], watched: &[&str]) -> (String, Vec<String>) {
+            let argv: Vec<Bytes> = args
+                .iter()
+                .map(|a| Bytes::copy_from_slice(a.as_bytes()))
+                .collect();
+            let watchers: Vec<usize> = watched
+                .iter()
+                .map(|k| {
+                    let w = self
+                        .srv
+                        .clients
+                        .insert(Client::new(99, -1, "w".into(), "w".into(), 0));
+                    self.srv.dbs[0]
+                        .watched
+                        .insert(k.as_bytes().to_vec(), vec![w]);
+                    w
+                })
+                .collect();
+            let mut out = Reply::new();
+            crate::cmd::call(&mut self.srv, &mut out, self.cid, &argv);
+            let touched = watched
+                .iter()
+                .zip(&watchers)
+                .filter(|(_, w)| self.srv.clients[**w].has(flag::DIRTY_CAS))
+                .map(|(k, _)| k.to_string())
+                .collect();
+            self.srv.dbs[0].watched.clear();
+            for w in watchers {
+                self.srv.clients.remove(w);
+            }
+            (String::from_utf8_lossy(&out.buf).into_owned(), touched)
+        }
+
+        /// The commands propagated since the last call, as text.
+        pub fn propagated(&mut self) -> Vec<String> {
+            let log = self.srv.propagation.log.as_mut().map(std::mem::take);
+            log.unwrap_or_default()
+                .iter()
+                .map(|(_, argv)| {
+                    argv.iter()
+                        .map(|a| String::from_utf8_lossy(a).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::harness::T;
+
+    #[test]
+    fn watched_keys_and_propagation() {
+        let mut t = T::new();
+        let cases: &[(&[&str], &str, &[&str])] = &[
+            (&["HSET", "h", "a", "1", "b", "2"], ":2\r\n", &["h"]),
+            (&["HSET", "h", "a", "1"], ":0\r\n", &["h"]),
+            (&["HSETNX", "h", "a", "x"], ":0\r\n", &[]),
+            (&["HSETNX", "h", "c", "x"], ":1\r\n", &["h"]),
+            (&["HDEL", "h", "nope"], ":0\r\n", &[]),
+            (&["HDEL", "nokey", "a"], ":0\r\n", &[]),
+            (
+                &["HINCRBY", "h", "a", "x"],
+                "-ERR value is not an integer or out of range\r\n",
+                &[],
+            ),
+            (
+                &["HINCRBY", "h", "c", "1"],
+                "-ERR hash value is not an integer\r\n",
+                &[],
+            ),
+            (&["HINCRBY", "h", "n", "5"], ":5\r\n", &["h"]),
+            (&["HINCRBYFLOAT", "h", "n", "0.5"], "$3\r\n5.5\r\n", &["h"]),
+            (&["HGET", "h", "n"], "$3\r\n5.5\r\n", &[]),
+            (&["HDEL", "h", "a", "b", "c", "n"], ":4\r\n", &["h"]),
+            (&["EXISTS", "h"], ":0\r\n", &[]),
+        ];
+        for (args, reply, touched) in cases {
+            let (r, w) = t.run(args, &["h", "other"]);
+            assert_eq!(r, *reply, "{args:?}");
+            assert_eq!(w, *touched, "{args:?}");
+        }
+        let log = t.propagated();
+        assert!(log.contains(&"HSET h n 5.5".to_string()), "{log:?}");
+        assert!(
+            !log.iter().any(|c| c.starts_with("HINCRBYFLOAT")),
+            "{log:?}"
+        );
+        assert!(!log.iter().any(|c| c.starts_with("HSETNX h a")), "{log:?}");
+    }
+}

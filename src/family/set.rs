@@ -739,3 +739,62 @@ pub static COMMANDS: &[Command] = &[
     ),
     Command::new("sscan", -3, READONLY, keys(1, 1, 1), cmd_sscan),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::family::hash::harness::T;
+
+    #[test]
+    fn watched_keys_and_propagation() {
+        let mut t = T::new();
+        let keys = ["s", "d", "x"];
+        let cases: &[(&[&str], &str, &[&str])] = &[
+            (&["SADD", "s", "1", "2", "3"], ":3\r\n", &["s"]),
+            (&["SADD", "s", "1"], ":0\r\n", &[]),
+            (&["SREM", "s", "9"], ":0\r\n", &[]),
+            (&["SMOVE", "s", "d", "9"], ":0\r\n", &[]),
+            (&["SMOVE", "s", "s", "1"], ":1\r\n", &[]),
+            (&["SMOVE", "s", "d", "1"], ":1\r\n", &["s", "d"]),
+            (&["SADD", "s", "1"], ":1\r\n", &["s"]),
+            // Already in the destination: only the source changes.
+            (&["SMOVE", "s", "d", "1"], ":1\r\n", &["s"]),
+            (&["SINTERSTORE", "x", "s", "nokey"], ":0\r\n", &[]),
+            (&["SUNIONSTORE", "x", "s", "d"], ":3\r\n", &["x"]),
+            (&["SINTERSTORE", "x", "s", "nokey"], ":0\r\n", &["x"]),
+            (&["SDIFFSTORE", "x", "s", "s"], ":0\r\n", &[]),
+            (&["SPOP", "s", "0"], "*0\r\n", &[]),
+            (&["SPOP", "nokey"], "$-1\r\n", &[]),
+            (&["SADD", "d", "2"], ":1\r\n", &["d"]),
+            (&["SREM", "d", "1"], ":1\r\n", &["d"]),
+            (&["SPOP", "d"], "$1\r\n2\r\n", &["d"]),
+            (&["EXISTS", "d"], ":0\r\n", &[]),
+        ];
+        for (args, reply, touched) in cases {
+            let (r, w) = t.run(args, &keys);
+            assert_eq!(r, *reply, "{args:?}");
+            assert_eq!(w, *touched, "{args:?}");
+        }
+        let log = t.propagated();
+        assert!(log.contains(&"SREM d 2".to_string()), "{log:?}");
+        assert!(!log.iter().any(|c| c.starts_with("SPOP")), "{log:?}");
+        t.run(&["SADD", "p", "1", "2", "3"], &[]);
+        t.propagated();
+        let (r, w) = t.run(&["SPOP", "p", "5"], &["p"]);
+        assert_eq!(
+            (r.as_str(), w),
+            (
+                "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n",
+                vec!["p".to_string()]
+            )
+        );
+        assert_eq!(t.propagated(), vec!["DEL p".to_string()]);
+        t.run(&["SADD", "p", "1", "2", "3"], &[]);
+        t.propagated();
+        let (_, w) = t.run(&["SPOP", "p", "2"], &["p"]);
+        assert_eq!(w, vec!["p".to_string()]);
+        let log = t.propagated();
+        assert_eq!(log.len(), 1);
+        assert!(log[0].starts_with("SREM p "), "{log:?}");
+        assert_eq!(log[0].split(' ').count(), 4);
+    }
+}
