@@ -1,8 +1,8 @@
 //! Hash commands, as Redis 7.0's `t_hash.c`: HSET, HSETNX, HMSET, HGET, HMGET, HGETALL, HKEYS,
 //! HVALS, HDEL, HLEN, HEXISTS, HSTRLEN, HINCRBY, HINCRBYFLOAT, HRANDFIELD and HSCAN.
 //!
-//! Read commands look keys up with `lookup_read` (keyspace hits/misses), write commands with
-//! `lookup_write`. A hash emptied by HDEL is deleted (`del` event). Encodings and conversions
+//! Read commands look keys up counting keyspace hits/misses, write commands without
+//! (`lookup_value`). A hash emptied by HDEL is deleted (`del` event). Encodings and conversions
 //! live in `types::hash`; the thresholds come from the configuration at each write.
 //!
 //! Also home of what HSCAN/SSCAN and HRANDFIELD/SRANDMEMBER share: scan option parsing and
@@ -458,9 +458,8 @@ fn cmd_hrandfield(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         // Few picks from a big hash: random draws until `count` distinct fields.
         let mut seen = std::collections::HashSet::with_capacity(count);
         while seen.len() < count {
-            if let Some((k, v)) = h.random()
-                && seen.insert(k)
-            {
+            let Some((k, v)) = h.random() else { break };
+            if seen.insert(k) {
                 pair(out, k, v);
             }
         }

@@ -370,9 +370,8 @@ fn srandmember_with_count(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     } else {
         let mut seen = std::collections::HashSet::with_capacity(count);
         while seen.len() < count {
-            if let Some(m) = s.random()
-                && seen.insert(m)
-            {
+            let Some(m) = s.random() else { break };
+            if seen.insert(m) {
                 bulk_member(out, m);
             }
         }
