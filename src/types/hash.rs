@@ -20,7 +20,7 @@ pub struct Limits {
 pub enum Hash {
     Listpack(Pairs),
     /// Boxed, so a small hash costs only its listpack.
-    Table(Box<Dict<Box<[u8]>>>),
+    Table(Box<Dict<Val>>),
 }
 
 impl Default for Hash {
@@ -60,7 +60,7 @@ impl Hash {
             Hash::Table(d) => {
                 d.buckets() * 8
                     + d.iter()
-                        .map(|(k, v)| 56 + v.len() + if k.len() > 22 { k.len() } else { 0 })
+                        .map(|(k, v)| 64 + v.heap_len() + if k.len() > 22 { k.len() } else { 0 })
                         .sum::<usize>()
             }
         }
@@ -69,7 +69,7 @@ impl Hash {
     pub fn get(&self, field: &[u8]) -> Option<&[u8]> {
         match self {
             Hash::Listpack(p) => p.find(field).map(|f| &p.buf[f.value.clone()]),
-            Hash::Table(d) => d.get(field).map(|v| &v[..]),
+            Hash::Table(d) => d.get(field).map(Val::as_slice),
         }
     }
 
@@ -97,7 +97,7 @@ impl Hash {
                 }
                 new
             }
-            Hash::Table(d) => d.insert(field, value.into()).is_none(),
+            Hash::Table(d) => d.insert(field, Val::new(value)).is_none(),
         }
     }
 
@@ -120,7 +120,7 @@ impl Hash {
         if let Hash::Listpack(p) = self {
             let mut d = Dict::new();
             for (f, v) in p.iter() {
-                d.insert(f, v.into());
+                d.insert(f, Val::new(v));
             }
             *self = Hash::Table(Box::new(d));
         }
@@ -130,7 +130,7 @@ impl Hash {
     pub fn iter(&self) -> Box<dyn Iterator<Item = (&[u8], &[u8])> + '_> {
         match self {
             Hash::Listpack(p) => Box::new(p.iter()),
-            Hash::Table(d) => Box::new(d.iter().map(|(k, v)| (k, &v[..]))),
+            Hash::Table(d) => Box::new(d.iter().map(|(k, v)| (k, v.as_slice()))),
         }
     }
 
@@ -143,7 +143,9 @@ impl Hash {
                 }
                 p.iter().nth(crate::rand::below(p.len as u64) as usize)
             }
-            Hash::Table(d) => d.random(crate::rand::next_u64).map(|(k, v)| (k, &v[..])),
+            Hash::Table(d) => d
+                .random(crate::rand::next_u64)
+                .map(|(k, v)| (k, v.as_slice())),
         }
     }
 
@@ -159,7 +161,7 @@ impl Hash {
                 0
             }
             // Redis counts fields and values against COUNT.
-            Hash::Table(d) => scan_dict(d, cursor, count, 2, |k, v| f(k, v)),
+            Hash::Table(d) => scan_dict(d, cursor, count, 2, |k, v| f(k, v.as_slice())),
         }
     }
 }
@@ -220,6 +222,47 @@ impl std::fmt::Debug for Hash {
                 )
             }))
             .finish()
+    }
+}
+
+/// Values up to this length live inside the table's node, like its keys (no allocation of
+/// their own: one cache miss and about 32 bytes less per field).
+const INLINE_VAL: usize = 22;
+
+/// A value in the `hashtable` encoding.
+#[derive(Clone)]
+pub enum Val {
+    Inline { len: u8, buf: [u8; INLINE_VAL] },
+    Heap(Box<[u8]>),
+}
+
+impl Val {
+    fn new(v: &[u8]) -> Val {
+        if v.len() <= INLINE_VAL {
+            let mut buf = [0u8; INLINE_VAL];
+            buf[..v.len()].copy_from_slice(v);
+            Val::Inline {
+                len: v.len() as u8,
+                buf,
+            }
+        } else {
+            Val::Heap(v.into())
+        }
+    }
+
+    #[inline]
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Val::Inline { len, buf } => &buf[..*len as usize],
+            Val::Heap(b) => b,
+        }
+    }
+
+    fn heap_len(&self) -> usize {
+        match self {
+            Val::Inline { .. } => 0,
+            Val::Heap(b) => b.len(),
+        }
     }
 }
 
@@ -380,6 +423,7 @@ mod tests {
     fn small_hash_is_small() {
         // What a small hash costs besides its listpack bytes (one allocation of this size).
         assert!(std::mem::size_of::<Hash>() <= 24);
+        assert!(std::mem::size_of::<Val>() <= 24);
     }
 
     #[test]
