@@ -3,10 +3,12 @@
 
 pub mod command;
 pub mod connection;
+pub mod hash;
 pub mod keys;
 pub mod list;
 pub mod multi;
 pub mod server;
+pub mod set;
 pub mod string;
 
 use crate::cmd::Command;
@@ -20,4 +22,6 @@ pub static TABLES: &[&[Command]] = &[
     command::COMMANDS,
     multi::COMMANDS,
     list::COMMANDS,
+    hash::COMMANDS,
+    set::COMMANDS,
 ];

@@ -10,7 +10,7 @@
 //! Every read goes through `string_bytes`, which answers WRONGTYPE for any non-string value, so
 //! these handlers stay correct as other types are added.
 
-mod long_double;
+pub(crate) mod long_double;
 
 use bytes::Bytes;
 
