@@ -1731,6 +1731,40 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "hdel",
+        summary: "Delete one or more hash fields",
+        since: "2.0.0",
+        group: "hash",
+        complexity: Some("O(N) where N is the number of fields to be removed."),
+        history: Some(&[("2.4.0", "Accepts multiple `field` arguments.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "field",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@hash", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "hello",
         summary: "Handshake with Redis",
         since: "6.0.0",
@@ -1780,6 +1814,542 @@ pub static DOCS: &[Doc] = &[
             ..Arg::EMPTY
         }]),
         acl_categories: &["@fast", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hexists",
+        summary: "Determine if a hash field exists",
+        since: "2.0.0",
+        group: "hash",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "field",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@hash", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hget",
+        summary: "Get the value of a hash field",
+        since: "2.0.0",
+        group: "hash",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "field",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@hash", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hgetall",
+        summary: "Get all the fields and values in a hash",
+        since: "2.0.0",
+        group: "hash",
+        complexity: Some("O(N) where N is the size of the hash."),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@hash", "@slow"],
+        tips: &["nondeterministic_output_order"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hincrby",
+        summary: "Increment the integer value of a hash field by the given number",
+        since: "2.0.0",
+        group: "hash",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "field",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "increment",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@hash", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hincrbyfloat",
+        summary: "Increment the float value of a hash field by the given amount",
+        since: "2.6.0",
+        group: "hash",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "field",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "increment",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@hash", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hkeys",
+        summary: "Get all the fields in a hash",
+        since: "2.0.0",
+        group: "hash",
+        complexity: Some("O(N) where N is the size of the hash."),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@hash", "@slow"],
+        tips: &["nondeterministic_output_order"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hlen",
+        summary: "Get the number of fields in a hash",
+        since: "2.0.0",
+        group: "hash",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@hash", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hmget",
+        summary: "Get the values of all the given hash fields",
+        since: "2.0.0",
+        group: "hash",
+        complexity: Some("O(N) where N is the number of fields being requested."),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "field",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@hash", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hmset",
+        summary: "Set multiple hash fields to multiple values",
+        since: "2.0.0",
+        group: "hash",
+        complexity: Some("O(N) where N is the number of fields being set."),
+        deprecated_since: Some("4.0.0"),
+        replaced_by: Some("`HSET` with multiple field-value pairs"),
+        doc_flags: &["deprecated"],
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "field_value",
+                kind: "block",
+                flags: &["multiple"],
+                arguments: Some(&[
+                    Arg {
+                        name: "field",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "value",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@hash", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hrandfield",
+        summary: "Get one or multiple random fields from a hash",
+        since: "6.2.0",
+        group: "hash",
+        complexity: Some("O(N) where N is the number of fields returned"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "options",
+                kind: "block",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "withvalues",
+                        kind: "pure-token",
+                        token: Some("WITHVALUES"),
+                        flags: &["optional"],
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@hash", "@slow"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hscan",
+        summary: "Incrementally iterate hash fields and associated values",
+        since: "2.8.0",
+        group: "hash",
+        complexity: Some(
+            "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "cursor",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "pattern",
+                kind: "pattern",
+                token: Some("MATCH"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("COUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@hash", "@slow"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hset",
+        summary: "Set the string value of a hash field",
+        since: "2.0.0",
+        group: "hash",
+        complexity: Some(
+            "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.",
+        ),
+        history: Some(&[("4.0.0", "Accepts multiple `field` and `value` arguments.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "field_value",
+                kind: "block",
+                flags: &["multiple"],
+                arguments: Some(&[
+                    Arg {
+                        name: "field",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "value",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@hash", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hsetnx",
+        summary: "Set the value of a hash field, only if the field does not exist",
+        since: "2.0.0",
+        group: "hash",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "field",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "value",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@hash", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hstrlen",
+        summary: "Get the length of the value of a hash field",
+        since: "3.2.0",
+        group: "hash",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "field",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@hash", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "hvals",
+        summary: "Get all the values in a hash",
+        since: "2.0.0",
+        group: "hash",
+        complexity: Some("O(N) where N is the size of the hash."),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@hash", "@slow"],
+        tips: &["nondeterministic_output_order"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
         ..Doc::EMPTY
     },
     Doc {
@@ -3361,6 +3931,42 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "sadd",
+        summary: "Add one or more members to a set",
+        since: "1.0.0",
+        group: "set",
+        complexity: Some(
+            "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+        ),
+        history: Some(&[("2.4.0", "Accepts multiple `member` arguments.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@set", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "scan",
         summary: "Incrementally iterate the keys space",
         since: "2.8.0",
@@ -3400,6 +4006,104 @@ pub static DOCS: &[Doc] = &[
         ]),
         acl_categories: &["@keyspace", "@read", "@slow"],
         tips: &["nondeterministic_output", "request_policy:special"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "scard",
+        summary: "Get the number of members in a set",
+        since: "1.0.0",
+        group: "set",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@set", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "sdiff",
+        summary: "Subtract multiple sets",
+        since: "1.0.0",
+        group: "set",
+        complexity: Some("O(N) where N is the total number of elements in all given sets."),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@set", "@slow"],
+        tips: &["nondeterministic_output_order"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "sdiffstore",
+        summary: "Subtract multiple sets and store the resulting set in a key",
+        since: "1.0.0",
+        group: "set",
+        complexity: Some("O(N) where N is the total number of elements in all given sets."),
+        arguments: Some(&[
+            Arg {
+                name: "destination",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(1),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@set", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: -1,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
         ..Doc::EMPTY
     },
     Doc {
@@ -3696,6 +4400,425 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "sinter",
+        summary: "Intersect multiple sets",
+        since: "1.0.0",
+        group: "set",
+        complexity: Some(
+            "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
+        ),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@set", "@slow"],
+        tips: &["nondeterministic_output_order"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "sintercard",
+        summary: "Intersect multiple sets and return the cardinality of the result",
+        since: "7.0.0",
+        group: "set",
+        complexity: Some(
+            "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "limit",
+                kind: "integer",
+                token: Some("LIMIT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@set", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "sinterstore",
+        summary: "Intersect multiple sets and store the resulting set in a key",
+        since: "1.0.0",
+        group: "set",
+        complexity: Some(
+            "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "destination",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(1),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@set", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RW", "update"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: -1,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "sismember",
+        summary: "Determine if a given value is a member of a set",
+        since: "1.0.0",
+        group: "set",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@set", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "smembers",
+        summary: "Get all the members in a set",
+        since: "1.0.0",
+        group: "set",
+        complexity: Some("O(N) where N is the set cardinality."),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@set", "@slow"],
+        tips: &["nondeterministic_output_order"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "smismember",
+        summary: "Returns the membership associated with the given elements for a set",
+        since: "6.2.0",
+        group: "set",
+        complexity: Some("O(N) where N is the number of elements being checked for membership"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@set", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "smove",
+        summary: "Move a member from one set to another",
+        since: "1.0.0",
+        group: "set",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "source",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "destination",
+                kind: "key",
+                key_spec_index: Some(1),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@set", "@fast"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "delete"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RW", "insert"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "spop",
+        summary: "Remove and return one or multiple random members from a set",
+        since: "1.0.0",
+        group: "set",
+        complexity: Some(
+            "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.",
+        ),
+        history: Some(&[("3.2.0", "Added the `count` argument.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                since: Some("3.2.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@set", "@fast"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "srandmember",
+        summary: "Get one or multiple random members from a set",
+        since: "1.0.0",
+        group: "set",
+        complexity: Some(
+            "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.",
+        ),
+        history: Some(&[("2.6.0", "Added the optional `count` argument.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                since: Some("2.6.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@set", "@slow"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "srem",
+        summary: "Remove one or more members from a set",
+        since: "1.0.0",
+        group: "set",
+        complexity: Some("O(N) where N is the number of members to be removed."),
+        history: Some(&[("2.4.0", "Accepts multiple `member` arguments.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@set", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "sscan",
+        summary: "Incrementally iterate Set elements",
+        since: "2.8.0",
+        group: "set",
+        complexity: Some(
+            "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "cursor",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "pattern",
+                kind: "pattern",
+                token: Some("MATCH"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("COUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@set", "@slow"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "strlen",
         summary: "Get the length of the value stored in a key",
         since: "2.2.0",
@@ -3760,6 +4883,79 @@ pub static DOCS: &[Doc] = &[
                 limit: 0,
             },
         }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "sunion",
+        summary: "Add multiple sets",
+        since: "1.0.0",
+        group: "set",
+        complexity: Some("O(N) where N is the total number of elements in all given sets."),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@set", "@slow"],
+        tips: &["nondeterministic_output_order"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "sunionstore",
+        summary: "Add multiple sets and store the resulting set in a key",
+        since: "1.0.0",
+        group: "set",
+        complexity: Some("O(N) where N is the total number of elements in all given sets."),
+        arguments: Some(&[
+            Arg {
+                name: "destination",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(1),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@set", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: -1,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
         ..Doc::EMPTY
     },
     Doc {
