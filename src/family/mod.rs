@@ -6,6 +6,7 @@ pub mod connection;
 pub mod keys;
 pub mod server;
 pub mod string;
+pub mod zset;
 
 use crate::cmd::Command;
 
@@ -16,4 +17,5 @@ pub static TABLES: &[&[Command]] = &[
     keys::COMMANDS,
     server::COMMANDS,
     command::COMMANDS,
+    zset::COMMANDS,
 ];

@@ -464,6 +464,8 @@ impl ZSet {
     pub fn insert_new(&mut self, m: &[u8], score: f64) {
         match &mut self.repr {
             Repr::Listpack(v) => {
+                // A listpack stores -0 as the integer 0, so it reads back as 0.
+                let score = if score == 0.0 { 0.0 } else { score };
                 let at = v.partition_point(|(e, s)| before(*s, e, score, m));
                 v.insert(at, (m.into(), score));
             }
@@ -520,6 +522,7 @@ impl ZSet {
     fn set_score(&mut self, m: &[u8], cur: f64, score: f64) {
         match &mut self.repr {
             Repr::Listpack(v) => {
+                let score = if score == 0.0 { 0.0 } else { score };
                 if let Some(i) = v.iter().position(|(e, _)| &**e == m) {
                     let (e, _) = v.remove(i);
                     let at = v.partition_point(|(x, s)| before(*s, x, score, m));
