@@ -3,6 +3,7 @@
 
 pub mod command;
 pub mod connection;
+pub mod geo;
 pub mod keys;
 pub mod server;
 pub mod string;
@@ -18,4 +19,5 @@ pub static TABLES: &[&[Command]] = &[
     server::COMMANDS,
     command::COMMANDS,
     zset::COMMANDS,
+    geo::COMMANDS,
 ];

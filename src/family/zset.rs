@@ -303,6 +303,18 @@ pub fn reply_elements(out: &mut Reply, elems: &[(Vec<u8>, f64)], withscores: boo
 /// deletes `dst` if there are none; signals and notifies `event` like Redis's store commands.
 /// Returns the stored cardinality.
 pub fn store_result(ctx: &mut Ctx, dst: &[u8], elems: &[(Vec<u8>, f64)], event: &str) -> usize {
+    store_result_as(ctx, dst, elems, event, false)
+}
+
+/// `store_result`, always with the skiplist encoding if `skiplist` (Redis 7.0's GEO stores
+/// never convert their result to a listpack).
+pub fn store_result_as(
+    ctx: &mut Ctx,
+    dst: &[u8],
+    elems: &[(Vec<u8>, f64)],
+    event: &str,
+    skiplist: bool,
+) -> usize {
     if elems.is_empty() {
         if ctx.db().delete(dst) {
             ctx.changed(class::GENERIC, "del", dst);
@@ -311,7 +323,11 @@ pub fn store_result(ctx: &mut Ctx, dst: &[u8], elems: &[(Vec<u8>, f64)], event: 
         return 0;
     }
     let maxlen = elems.iter().map(|(m, _)| m.len()).max().unwrap_or(0);
-    let mut z = ZSet::for_size(elems.len(), maxlen, limits(ctx.srv));
+    let mut z = if skiplist {
+        ZSet::new_skiplist()
+    } else {
+        ZSet::for_size(elems.len(), maxlen, limits(ctx.srv))
+    };
     for (m, s) in elems {
         z.insert_new(m, *s);
     }
@@ -466,8 +482,9 @@ fn zadd_reply(
     Ok(())
 }
 
-/// ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]
-fn cmd_zadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+/// ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] (also GEOADD's
+/// translation).
+pub fn cmd_zadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     zadd_generic(ctx, argv, AddFlags::default())
 }
 
