@@ -255,10 +255,70 @@ impl LexRange {
         }
     }
 
-    fn ranks(&self, z: &ZSet) -> (usize, usize) {
-        let lo = z.count_while(&|m, _| self.below_min(m));
-        let hi = z.count_while(&|m, _| self.lte_max(m));
-        (lo, hi.max(lo))
+    /// `zslIsInLexRange`'s test of the range itself.
+    fn is_empty(&self) -> bool {
+        use std::cmp::Ordering::*;
+        let rank = |b: &LexBound| match b {
+            LexBound::Min => 0,
+            LexBound::Max => 2,
+            _ => 1,
+        };
+        let val = |b: &LexBound| match b {
+            LexBound::Incl(v) | LexBound::Excl(v) => Some(v.clone()),
+            _ => None,
+        };
+        let cmp = rank(&self.min)
+            .cmp(&rank(&self.max))
+            .then_with(|| val(&self.min).cmp(&val(&self.max)));
+        let ex = |b: &LexBound| !matches!(b, LexBound::Incl(_));
+        cmp == Greater || (cmp == Equal && (ex(&self.min) || ex(&self.max)))
+    }
+
+    /// The ranks `lo..hi` Redis selects for a lex range, walking from the first element in
+    /// range (or back from the last one if `rev`). With elements of different scores the
+    /// order is not lexicographic, and this follows Redis's listpack walk exactly.
+    fn ranks(&self, z: &ZSet, rev: bool) -> (usize, usize) {
+        let n = z.len();
+        let (Some((first, _)), Some((last, _))) = (z.at(0), z.at(n.wrapping_sub(1))) else {
+            return (0, 0);
+        };
+        if self.is_empty() || self.below_min(last) || !self.lte_max(first) {
+            return (0, 0);
+        }
+        let ok = |i: usize, f: &dyn Fn(&[u8]) -> bool| z.at(i).is_some_and(|(m, _)| f(m));
+        if !rev {
+            let lo = z.count_while(&|m, _| self.below_min(m));
+            if !ok(lo, &|m| self.lte_max(m)) {
+                return (0, 0);
+            }
+            let hi = if z.is_listpack() {
+                (lo..n).find(|&i| !ok(i, &|m| self.lte_max(m))).unwrap_or(n)
+            } else {
+                z.count_while(&|m, _| self.lte_max(m))
+            };
+            (lo, hi.max(lo))
+        } else {
+            let hi = if z.is_listpack() {
+                (0..n)
+                    .rev()
+                    .find(|&i| ok(i, &|m| self.lte_max(m)))
+                    .map_or(0, |i| i + 1)
+            } else {
+                z.count_while(&|m, _| self.lte_max(m))
+            };
+            if hi == 0 || ok(hi - 1, &|m| self.below_min(m)) {
+                return (0, 0);
+            }
+            let lo = if z.is_listpack() {
+                (0..hi)
+                    .rev()
+                    .find(|&i| ok(i, &|m| self.below_min(m)))
+                    .map_or(0, |i| i + 1)
+            } else {
+                z.count_while(&|m, _| self.below_min(m))
+            };
+            (lo.min(hi), hi)
+        }
     }
 }
 
@@ -574,7 +634,7 @@ fn cmd_zlexcount(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let range = LexRange::parse(&argv[2], &argv[3])?;
     let db = ctx.db;
     let n = zset_at(ctx.srv, db, &argv[1], true)?.map_or(0, |z| {
-        let (lo, hi) = range.ranks(z);
+        let (lo, hi) = range.ranks(z, false);
         hi - lo
     });
     ctx.out.int(n as i64);
@@ -685,7 +745,7 @@ fn zrange_generic(
                 limited(z, lo, hi, offset, limit, rev)
             }
             Spec::Lex(r) => {
-                let (lo, hi) = r.ranks(z);
+                let (lo, hi) = r.ranks(z, rev);
                 limited(z, lo, hi, offset, limit, rev)
             }
         }),
@@ -824,7 +884,7 @@ fn zremrange_generic(ctx: &mut Ctx, argv: &[Bytes], rtype: RangeType) -> CmdResu
             (lo, hi - lo)
         }
         Spec::Lex(r) => {
-            let (lo, hi) = r.ranks(z);
+            let (lo, hi) = r.ranks(z, false);
             (lo, hi - lo)
         }
     };
