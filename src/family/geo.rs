@@ -15,7 +15,7 @@ use bytes::Bytes;
 use crate::cmd::args::is;
 use crate::cmd::table::{Command, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
-use crate::family::zset::{ScoreRange, parse_score, store_result_as, zset_at};
+use crate::family::zset::{ScoreRange, parse_score, store_result, zset_at};
 use crate::protocol::Reply;
 use crate::types::ZSet;
 
@@ -903,7 +903,7 @@ fn georadius_generic(ctx: &mut Ctx, argv: &[Bytes], src: usize, v: Variant) -> C
             } else {
                 "georadiusstore"
             };
-            store_result_as(ctx, &dst, &elems, event, true);
+            store_result(ctx, &dst, &elems, event);
             // Redis counts one change per stored element.
             if n > 1 {
                 ctx.dirty(n as u64 - 1);

@@ -363,18 +363,6 @@ pub fn reply_elements(out: &mut Reply, elems: &[(Vec<u8>, f64)], withscores: boo
 /// deletes `dst` if there are none; signals and notifies `event` like Redis's store commands.
 /// Returns the stored cardinality.
 pub fn store_result(ctx: &mut Ctx, dst: &[u8], elems: &[(Vec<u8>, f64)], event: &str) -> usize {
-    store_result_as(ctx, dst, elems, event, false)
-}
-
-/// `store_result`, always with the skiplist encoding if `skiplist` (Redis 7.0's GEO stores
-/// never convert their result to a listpack).
-pub fn store_result_as(
-    ctx: &mut Ctx,
-    dst: &[u8],
-    elems: &[(Vec<u8>, f64)],
-    event: &str,
-    skiplist: bool,
-) -> usize {
     if elems.is_empty() {
         if ctx.db().delete(dst) {
             ctx.changed(class::GENERIC, "del", dst);
@@ -383,11 +371,7 @@ pub fn store_result_as(
         return 0;
     }
     let maxlen = elems.iter().map(|(m, _)| m.len()).max().unwrap_or(0);
-    let mut z = if skiplist {
-        ZSet::new_skiplist()
-    } else {
-        ZSet::for_size(elems.len(), maxlen, limits(ctx.srv))
-    };
+    let mut z = ZSet::for_size(elems.len(), maxlen, limits(ctx.srv));
     for (m, s) in elems {
         z.insert_new(m, *s);
     }
