@@ -56,7 +56,9 @@ fn region_script(seed: u64, lon: (f64, f64), lat: (f64, f64), radii: &[&str]) ->
         script.push(add);
     }
     script.push(strings(&["ZRANGE", "pts", "0", "20", "WITHSCORES"]));
-    script.push(strings(&["GEOPOS", "pts", "p1", "p2", "p3", "p499", "nosuch"]));
+    script.push(strings(&[
+        "GEOPOS", "pts", "p1", "p2", "p3", "p499", "nosuch",
+    ]));
     script.push(strings(&["GEOHASH", "pts", "p1", "p2", "p3", "p499"]));
     script.push(strings(&["GEODIST", "pts", "p1", "p2", "km"]));
     for _ in 0..60 {
@@ -65,12 +67,12 @@ fn region_script(seed: u64, lon: (f64, f64), lat: (f64, f64), radii: &[&str]) ->
         let radius = r.pick(radii);
         let order = r.pick(&["", "ASC", "DESC"]);
         let mut c = strings(&["GEOSEARCH", "pts"]);
-        if r.next() % 3 == 0 {
+        if r.next().is_multiple_of(3) {
             c.extend(strings(&["FROMMEMBER", &format!("p{}", r.next() % 500)]));
         } else {
             c.extend(["FROMLONLAT".to_string(), clon.clone(), clat.clone()]);
         }
-        if r.next() % 2 == 0 {
+        if r.next().is_multiple_of(2) {
             c.extend(strings(&["BYRADIUS", radius, unit]));
         } else {
             let h = r.pick(radii);
@@ -79,7 +81,7 @@ fn region_script(seed: u64, lon: (f64, f64), lat: (f64, f64), radii: &[&str]) ->
         if !order.is_empty() {
             c.push(order.to_string());
         }
-        if r.next() % 4 == 0 {
+        if r.next().is_multiple_of(4) {
             c.extend(strings(&["COUNT", &(1 + r.next() % 5).to_string()]));
         }
         c.extend(strings(&["WITHDIST", "WITHCOORD", "WITHHASH"]));
@@ -115,7 +117,12 @@ fn region_script(seed: u64, lon: (f64, f64), lat: (f64, f64), radii: &[&str]) ->
 fn random_searches_match_redis_mid_latitudes() {
     run(
         &[],
-        &region_script(11, (5.0, 20.0), (35.0, 48.0), &["0", "1", "50", "120", "400", "1500"]),
+        &region_script(
+            11,
+            (5.0, 20.0),
+            (35.0, 48.0),
+            &["0", "1", "50", "120", "400", "1500"],
+        ),
     );
 }
 
@@ -123,11 +130,21 @@ fn random_searches_match_redis_mid_latitudes() {
 fn random_searches_match_redis_near_poles_and_antimeridian() {
     run(
         &[],
-        &region_script(12, (170.0, 180.0), (70.0, 85.05), &["10", "100", "300", "900"]),
+        &region_script(
+            12,
+            (170.0, 180.0),
+            (70.0, 85.05),
+            &["10", "100", "300", "900"],
+        ),
     );
     run(
         &[],
-        &region_script(13, (-180.0, -170.0), (-85.05, -65.0), &["10", "100", "300", "900"]),
+        &region_script(
+            13,
+            (-180.0, -170.0),
+            (-85.05, -65.0),
+            &["10", "100", "300", "900"],
+        ),
     );
 }
 

@@ -65,7 +65,13 @@ fn random_stream(seed: u64, n: usize, lex: bool) -> Vec<Vec<String>> {
                 member(&mut r),
             ],
             6 => vec!["ZREM".into(), k, member(&mut r), member(&mut r)],
-            7 => vec!["ZRANGE".into(), k, idx(&mut r), idx(&mut r), "WITHSCORES".into()],
+            7 => vec![
+                "ZRANGE".into(),
+                k,
+                idx(&mut r),
+                idx(&mut r),
+                "WITHSCORES".into(),
+            ],
             8 => vec!["ZREVRANGE".into(), k, idx(&mut r), idx(&mut r)],
             9 => vec![
                 "ZRANGEBYSCORE".into(),
@@ -95,12 +101,30 @@ fn random_stream(seed: u64, n: usize, lex: bool) -> Vec<Vec<String>> {
                 "2".into(),
                 "-1".into(),
             ],
-            19 => vec!["ZINTER".into(), "2".into(), k, key(&mut r), "WITHSCORES".into()],
+            19 => vec![
+                "ZINTER".into(),
+                "2".into(),
+                k,
+                key(&mut r),
+                "WITHSCORES".into(),
+            ],
             // Lex ranges over mixed scores walk a skiplist in a random-level dependent way:
             // only compared on listpacks.
-            20 if lex => vec!["ZRANGE".into(), k, lexb(&mut r), lexb(&mut r), "BYLEX".into()],
+            20 if lex => vec![
+                "ZRANGE".into(),
+                k,
+                lexb(&mut r),
+                lexb(&mut r),
+                "BYLEX".into(),
+            ],
             21 if lex => vec!["ZLEXCOUNT".into(), k, lexb(&mut r), lexb(&mut r)],
-            20 => vec!["ZREVRANGE".into(), k, "0".into(), "3".into(), "WITHSCORES".into()],
+            20 => vec![
+                "ZREVRANGE".into(),
+                k,
+                "0".into(),
+                "3".into(),
+                "WITHSCORES".into(),
+            ],
             22 if lex => vec!["ZREVRANGEBYLEX".into(), k, lexb(&mut r), lexb(&mut r)],
             23 if lex => vec!["ZREMRANGEBYLEX".into(), k, lexb(&mut r), lexb(&mut r)],
             _ => vec!["ZCARD".into(), k],
@@ -178,12 +202,28 @@ fn large_skiplist_ranks_and_ranges_match_redis() {
                 "5".into(),
             ],
             4 => vec!["ZREM".into(), "big".into(), m],
-            _ => vec!["ZCOUNT".into(), "big".into(), "10".into(), r.below(125).to_string()],
+            _ => vec![
+                "ZCOUNT".into(),
+                "big".into(),
+                "10".into(),
+                r.below(125).to_string(),
+            ],
         };
         script.push(c);
     }
-    script.push(vec!["ZREMRANGEBYRANK".into(), "big".into(), "100".into(), "1500".into()]);
-    script.push(vec!["ZRANGE".into(), "big".into(), "0".into(), "-1".into(), "WITHSCORES".into()]);
+    script.push(vec![
+        "ZREMRANGEBYRANK".into(),
+        "big".into(),
+        "100".into(),
+        "1500".into(),
+    ]);
+    script.push(vec![
+        "ZRANGE".into(),
+        "big".into(),
+        "0".into(),
+        "-1".into(),
+        "WITHSCORES".into(),
+    ]);
     script.push(vec!["OBJECT".into(), "ENCODING".into(), "big".into()]);
     let refs: Vec<Vec<&str>> = script
         .iter()
@@ -233,11 +273,17 @@ fn bzpopmax_waiters_are_served_in_arrival_order() {
     wait_blocked(&mut ctl, 2);
     // One element: only the first waiter gets it.
     ctl.call(&["ZADD", "z", "1", "a"]);
-    assert_eq!(first.read_reply(), b"*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n");
+    assert_eq!(
+        first.read_reply(),
+        b"*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n"
+    );
     wait_blocked(&mut ctl, 1);
     assert_eq!(ctl.call(&["EXISTS", "z"]), b":0\r\n");
     ctl.call(&["ZADD", "z", "2", "b", "3", "c"]);
-    assert_eq!(second.read_reply(), b"*3\r\n$1\r\nz\r\n$1\r\nc\r\n$1\r\n3\r\n");
+    assert_eq!(
+        second.read_reply(),
+        b"*3\r\n$1\r\nz\r\n$1\r\nc\r\n$1\r\n3\r\n"
+    );
     assert_eq!(ctl.call(&["ZCARD", "z"]), b":1\r\n");
 }
 
@@ -362,9 +408,28 @@ fn keyspace_events_match_redis() {
         &["ZDIFFSTORE", "u", "1", "z"],
         &["ZREM", "z", "a"],
         &["GEOADD", "g", "13.361389", "38.115556", "Palermo"],
-        &["GEOSEARCHSTORE", "gs", "g", "FROMMEMBER", "Palermo", "BYRADIUS", "1", "km"],
+        &[
+            "GEOSEARCHSTORE",
+            "gs",
+            "g",
+            "FROMMEMBER",
+            "Palermo",
+            "BYRADIUS",
+            "1",
+            "km",
+        ],
         &["GEORADIUS", "g", "13", "38", "100", "km", "STORE", "gr"],
-        &["GEOSEARCHSTORE", "gs", "g", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km"],
+        &[
+            "GEOSEARCHSTORE",
+            "gs",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYRADIUS",
+            "1",
+            "km",
+        ],
     ];
     let Some(redis) = redis_or_skip(&[]) else {
         return;
@@ -442,7 +507,12 @@ fn zrandmember_picks_are_members_and_distinct_when_asked() {
     for (key, n) in [("small", 10), ("big", 200)] {
         let all: HashSet<String> = (0..n).map(|i| format!("m{i}")).collect();
         for m in &all {
-            let _: i64 = redis::cmd("ZADD").arg(key).arg(1).arg(m).query(&mut c).unwrap();
+            let _: i64 = redis::cmd("ZADD")
+                .arg(key)
+                .arg(1)
+                .arg(m)
+                .query(&mut c)
+                .unwrap();
         }
         for count in [1, 3, n / 2, n - 1] {
             let picks: Vec<String> = redis::cmd("ZRANDMEMBER")

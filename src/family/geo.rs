@@ -139,7 +139,7 @@ fn area_center(a: &Area) -> [f64; 2] {
 fn c_double_to_u64(d: f64) -> u64 {
     const TWO63: f64 = 9223372036854775808.0;
     let cvt = |v: f64| -> u64 {
-        if v.is_nan() || v >= TWO63 || v < -TWO63 {
+        if !(-TWO63..TWO63).contains(&v) {
             0x8000_0000_0000_0000
         } else {
             v as i64 as u64
@@ -297,7 +297,8 @@ impl Shape {
         let height = self.conversion * h;
         let width = self.conversion * w;
         let lat_delta = rad_deg(height / EARTH_RADIUS_IN_METERS);
-        let long_delta_top = rad_deg(width / EARTH_RADIUS_IN_METERS / deg_rad(lat + lat_delta).cos());
+        let long_delta_top =
+            rad_deg(width / EARTH_RADIUS_IN_METERS / deg_rad(lat + lat_delta).cos());
         let long_delta_bottom =
             rad_deg(width / EARTH_RADIUS_IN_METERS / deg_rad(lat - lat_delta).cos());
         let south = lat < 0.0;
@@ -773,10 +774,7 @@ fn georadius_generic(ctx: &mut Ctx, argv: &[Bytes], src: usize, v: Variant) -> C
                 return Err(Error::Msg("ERR COUNT must be > 0"));
             }
             i += 1;
-        } else if (is(a, "store") || is(a, "storedist"))
-            && i + 1 < remaining
-            && !nostore
-            && !search
+        } else if (is(a, "store") || is(a, "storedist")) && i + 1 < remaining && !nostore && !search
         {
             storekey = Some(argv[at + 1].clone());
             storedist = is(a, "storedist");
@@ -979,7 +977,13 @@ pub static COMMANDS: &[Command] = &[
     Command::new("geodist", -4, READONLY, keys(1, 1, 1), cmd_geodist),
     Command::new("geohash", -2, READONLY, keys(1, 1, 1), cmd_geohash),
     Command::new("geosearch", -7, READONLY, keys(1, 1, 1), cmd_geosearch),
-    Command::new("geosearchstore", -8, WRITE | DENYOOM, keys(1, 2, 1), cmd_geosearchstore),
+    Command::new(
+        "geosearchstore",
+        -8,
+        WRITE | DENYOOM,
+        keys(1, 2, 1),
+        cmd_geosearchstore,
+    ),
     Command::new(
         "georadius",
         -6,
@@ -994,7 +998,13 @@ pub static COMMANDS: &[Command] = &[
         keys(1, 1, 1),
         cmd_georadiusbymember,
     ),
-    Command::new("georadius_ro", -6, READONLY, keys(1, 1, 1), cmd_georadius_ro),
+    Command::new(
+        "georadius_ro",
+        -6,
+        READONLY,
+        keys(1, 1, 1),
+        cmd_georadius_ro,
+    ),
     Command::new(
         "georadiusbymember_ro",
         -5,

@@ -115,7 +115,12 @@ fn parse_hex_float(arg: &[u8]) -> Option<f64> {
     let mut e: i64 = -4 * frac.len() as i64;
     if let Some(x) = exp {
         let x = std::str::from_utf8(x).ok()?;
-        if x.is_empty() || !x.trim_start_matches(['+', '-']).bytes().all(|c| c.is_ascii_digit()) {
+        if x.is_empty()
+            || !x
+                .trim_start_matches(['+', '-'])
+                .bytes()
+                .all(|c| c.is_ascii_digit())
+        {
             return None;
         }
         e += x.parse::<i64>().ok()?.clamp(-100_000, 100_000);
@@ -145,7 +150,10 @@ fn strtod_full(arg: &[u8]) -> Option<f64> {
     let v = match body {
         "inf" | "infinity" => f64::INFINITY,
         _ => {
-            if body.is_empty() || !body.bytes().all(|c| c.is_ascii_digit() || b".e+-".contains(&c))
+            if body.is_empty()
+                || !body
+                    .bytes()
+                    .all(|c| c.is_ascii_digit() || b".e+-".contains(&c))
             {
                 return None;
             }
@@ -187,11 +195,19 @@ impl ScoreRange {
     }
 
     fn below_min(&self, s: f64) -> bool {
-        if self.minex { s <= self.min } else { s < self.min }
+        if self.minex {
+            s <= self.min
+        } else {
+            s < self.min
+        }
     }
 
     fn lte_max(&self, s: f64) -> bool {
-        if self.maxex { s < self.max } else { s <= self.max }
+        if self.maxex {
+            s < self.max
+        } else {
+            s <= self.max
+        }
     }
 
     /// The ranks `lo..hi` of the elements in range.
@@ -437,7 +453,7 @@ fn zadd_generic(ctx: &mut Ctx, argv: &[Bytes], mut f: AddFlags) -> CmdResult {
             "ERR XX and NX options at the same time are not compatible",
         ));
     }
-    if (f.gt && f.nx) || (f.lt && f.nx) || (f.gt && f.lt) {
+    if (f.nx && (f.gt || f.lt)) || (f.gt && f.lt) {
         return Err(Error::Msg(
             "ERR GT, LT, and/or NX options at the same time are not compatible",
         ));
@@ -520,8 +536,7 @@ fn zadd_reply(
             ctx.out.null();
         }
     } else {
-        ctx.out
-            .int(if ch { added + updated } else { added } as i64);
+        ctx.out.int(if ch { added + updated } else { added } as i64);
     }
     Ok(())
 }
@@ -711,29 +726,26 @@ fn zrange_generic(
         _ => Spec::Rank(parse_int(&argv[minidx])?, parse_int(&argv[maxidx])?),
     };
     let db = ctx.db;
-    let elems = match zset_at(ctx.srv, db, key, true)? {
-        None => None,
-        Some(z) => Some(match spec {
-            Spec::Rank(start, end) => match rank_range(start, end, z.len()) {
-                None => Vec::new(),
-                Some((start, count)) => {
-                    if rev {
-                        collect(z, z.len() - 1 - start, count, true)
-                    } else {
-                        collect(z, start, count, false)
-                    }
+    let elems = zset_at(ctx.srv, db, key, true)?.map(|z| match spec {
+        Spec::Rank(start, end) => match rank_range(start, end, z.len()) {
+            None => Vec::new(),
+            Some((start, count)) => {
+                if rev {
+                    collect(z, z.len() - 1 - start, count, true)
+                } else {
+                    collect(z, start, count, false)
                 }
-            },
-            Spec::Score(r) => {
-                let (lo, hi) = r.ranks(z);
-                limited(z, lo, hi, offset, limit, rev)
             }
-            Spec::Lex(r) => {
-                let (lo, hi) = r.ranks(z, rev);
-                limited(z, lo, hi, offset, limit, rev)
-            }
-        }),
-    };
+        },
+        Spec::Score(r) => {
+            let (lo, hi) = r.ranks(z);
+            limited(z, lo, hi, offset, limit, rev)
+        }
+        Spec::Lex(r) => {
+            let (lo, hi) = r.ranks(z, rev);
+            limited(z, lo, hi, offset, limit, rev)
+        }
+    });
     match store {
         Some(dst) => {
             let elems = elems.unwrap_or_default();
@@ -747,7 +759,14 @@ fn zrange_generic(
 
 /// The elements of ranks `lo..hi` after skipping `offset` and taking at most `limit` (< 0 =
 /// all), from the top if `rev`. A negative offset selects nothing, as in Redis.
-fn limited(z: &ZSet, lo: usize, hi: usize, offset: i64, limit: i64, rev: bool) -> Vec<(Vec<u8>, f64)> {
+fn limited(
+    z: &ZSet,
+    lo: usize,
+    hi: usize,
+    offset: i64,
+    limit: i64,
+    rev: bool,
+) -> Vec<(Vec<u8>, f64)> {
     if offset < 0 || hi <= lo {
         return Vec::new();
     }
@@ -758,7 +777,11 @@ fn limited(z: &ZSet, lo: usize, hi: usize, offset: i64, limit: i64, rev: bool) -
     }
     let off = off as usize;
     let n = avail - off;
-    let n = if limit < 0 { n } else { n.min(limit as u64 as usize) };
+    let n = if limit < 0 {
+        n
+    } else {
+        n.min(limit as u64 as usize)
+    };
     if rev {
         collect(z, hi - 1 - off, n, true)
     } else {
@@ -1553,7 +1576,8 @@ fn cmd_zrandmember(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 /// ZSCAN key cursor [MATCH pattern] [COUNT count]
 fn cmd_zscan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let cursor = crate::family::keys::parse_cursor(&argv[2]).ok_or(Error::Msg("ERR invalid cursor"))?;
+    let cursor =
+        crate::family::keys::parse_cursor(&argv[2]).ok_or(Error::Msg("ERR invalid cursor"))?;
     let db = ctx.db;
     let Some(z) = zset_at(ctx.srv, db, &argv[1], true)? else {
         ctx.out.raw(b"*2\r\n$1\r\n0\r\n*0\r\n");
@@ -1602,38 +1626,152 @@ fn cmd_zscan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub static COMMANDS: &[Command] = &[
     Command::new("zadd", -4, WRITE | DENYOOM | FAST, keys(1, 1, 1), cmd_zadd),
-    Command::new("zincrby", 4, WRITE | DENYOOM | FAST, keys(1, 1, 1), cmd_zincrby),
+    Command::new(
+        "zincrby",
+        4,
+        WRITE | DENYOOM | FAST,
+        keys(1, 1, 1),
+        cmd_zincrby,
+    ),
     Command::new("zscore", 3, READONLY | FAST, keys(1, 1, 1), cmd_zscore),
     Command::new("zmscore", -3, READONLY | FAST, keys(1, 1, 1), cmd_zmscore),
     Command::new("zcard", 2, READONLY | FAST, keys(1, 1, 1), cmd_zcard),
     Command::new("zcount", 4, READONLY | FAST, keys(1, 1, 1), cmd_zcount),
-    Command::new("zlexcount", 4, READONLY | FAST, keys(1, 1, 1), cmd_zlexcount),
+    Command::new(
+        "zlexcount",
+        4,
+        READONLY | FAST,
+        keys(1, 1, 1),
+        cmd_zlexcount,
+    ),
     Command::new("zrank", 3, READONLY | FAST, keys(1, 1, 1), cmd_zrank),
     Command::new("zrevrank", 3, READONLY | FAST, keys(1, 1, 1), cmd_zrevrank),
     Command::new("zrange", -4, READONLY, keys(1, 1, 1), cmd_zrange),
-    Command::new("zrangebyscore", -4, READONLY, keys(1, 1, 1), cmd_zrangebyscore),
-    Command::new("zrevrangebyscore", -4, READONLY, keys(1, 1, 1), cmd_zrevrangebyscore),
+    Command::new(
+        "zrangebyscore",
+        -4,
+        READONLY,
+        keys(1, 1, 1),
+        cmd_zrangebyscore,
+    ),
+    Command::new(
+        "zrevrangebyscore",
+        -4,
+        READONLY,
+        keys(1, 1, 1),
+        cmd_zrevrangebyscore,
+    ),
     Command::new("zrangebylex", -4, READONLY, keys(1, 1, 1), cmd_zrangebylex),
-    Command::new("zrevrangebylex", -4, READONLY, keys(1, 1, 1), cmd_zrevrangebylex),
+    Command::new(
+        "zrevrangebylex",
+        -4,
+        READONLY,
+        keys(1, 1, 1),
+        cmd_zrevrangebylex,
+    ),
     Command::new("zrevrange", -4, READONLY, keys(1, 1, 1), cmd_zrevrange),
-    Command::new("zrangestore", -5, WRITE | DENYOOM, keys(1, 2, 1), cmd_zrangestore),
+    Command::new(
+        "zrangestore",
+        -5,
+        WRITE | DENYOOM,
+        keys(1, 2, 1),
+        cmd_zrangestore,
+    ),
     Command::new("zrem", -3, WRITE | FAST, keys(1, 1, 1), cmd_zrem),
-    Command::new("zremrangebyrank", 4, WRITE, keys(1, 1, 1), cmd_zremrangebyrank),
-    Command::new("zremrangebyscore", 4, WRITE, keys(1, 1, 1), cmd_zremrangebyscore),
-    Command::new("zremrangebylex", 4, WRITE, keys(1, 1, 1), cmd_zremrangebylex),
+    Command::new(
+        "zremrangebyrank",
+        4,
+        WRITE,
+        keys(1, 1, 1),
+        cmd_zremrangebyrank,
+    ),
+    Command::new(
+        "zremrangebyscore",
+        4,
+        WRITE,
+        keys(1, 1, 1),
+        cmd_zremrangebyscore,
+    ),
+    Command::new(
+        "zremrangebylex",
+        4,
+        WRITE,
+        keys(1, 1, 1),
+        cmd_zremrangebylex,
+    ),
     Command::new("zpopmin", -2, WRITE | FAST, keys(1, 1, 1), cmd_zpopmin),
     Command::new("zpopmax", -2, WRITE | FAST, keys(1, 1, 1), cmd_zpopmax),
-    Command::new("bzpopmin", -3, WRITE | NOSCRIPT | BLOCKING | FAST, keys(1, -2, 1), cmd_bzpopmin),
-    Command::new("bzpopmax", -3, WRITE | NOSCRIPT | BLOCKING | FAST, keys(1, -2, 1), cmd_bzpopmax),
+    Command::new(
+        "bzpopmin",
+        -3,
+        WRITE | NOSCRIPT | BLOCKING | FAST,
+        keys(1, -2, 1),
+        cmd_bzpopmin,
+    ),
+    Command::new(
+        "bzpopmax",
+        -3,
+        WRITE | NOSCRIPT | BLOCKING | FAST,
+        keys(1, -2, 1),
+        cmd_bzpopmax,
+    ),
     Command::new("zmpop", -4, WRITE | MOVABLE_KEYS, keys(0, 0, 0), cmd_zmpop),
-    Command::new("bzmpop", -5, WRITE | BLOCKING | MOVABLE_KEYS, keys(0, 0, 0), cmd_bzmpop),
-    Command::new("zunion", -3, READONLY | MOVABLE_KEYS, keys(0, 0, 0), cmd_zunion),
-    Command::new("zunionstore", -4, WRITE | DENYOOM | MOVABLE_KEYS, keys(1, 1, 1), cmd_zunionstore),
-    Command::new("zinter", -3, READONLY | MOVABLE_KEYS, keys(0, 0, 0), cmd_zinter),
-    Command::new("zinterstore", -4, WRITE | DENYOOM | MOVABLE_KEYS, keys(1, 1, 1), cmd_zinterstore),
-    Command::new("zintercard", -3, READONLY | MOVABLE_KEYS, keys(0, 0, 0), cmd_zintercard),
-    Command::new("zdiff", -3, READONLY | MOVABLE_KEYS, keys(0, 0, 0), cmd_zdiff),
-    Command::new("zdiffstore", -4, WRITE | DENYOOM | MOVABLE_KEYS, keys(1, 1, 1), cmd_zdiffstore),
+    Command::new(
+        "bzmpop",
+        -5,
+        WRITE | BLOCKING | MOVABLE_KEYS,
+        keys(0, 0, 0),
+        cmd_bzmpop,
+    ),
+    Command::new(
+        "zunion",
+        -3,
+        READONLY | MOVABLE_KEYS,
+        keys(0, 0, 0),
+        cmd_zunion,
+    ),
+    Command::new(
+        "zunionstore",
+        -4,
+        WRITE | DENYOOM | MOVABLE_KEYS,
+        keys(1, 1, 1),
+        cmd_zunionstore,
+    ),
+    Command::new(
+        "zinter",
+        -3,
+        READONLY | MOVABLE_KEYS,
+        keys(0, 0, 0),
+        cmd_zinter,
+    ),
+    Command::new(
+        "zinterstore",
+        -4,
+        WRITE | DENYOOM | MOVABLE_KEYS,
+        keys(1, 1, 1),
+        cmd_zinterstore,
+    ),
+    Command::new(
+        "zintercard",
+        -3,
+        READONLY | MOVABLE_KEYS,
+        keys(0, 0, 0),
+        cmd_zintercard,
+    ),
+    Command::new(
+        "zdiff",
+        -3,
+        READONLY | MOVABLE_KEYS,
+        keys(0, 0, 0),
+        cmd_zdiff,
+    ),
+    Command::new(
+        "zdiffstore",
+        -4,
+        WRITE | DENYOOM | MOVABLE_KEYS,
+        keys(1, 1, 1),
+        cmd_zdiffstore,
+    ),
     Command::new("zrandmember", -2, READONLY, keys(1, 1, 1), cmd_zrandmember),
     Command::new("zscan", -3, READONLY, keys(1, 1, 1), cmd_zscan),
 ];

@@ -170,8 +170,8 @@ impl SkipList {
                 span: (rank[0] - rank[i]) + 1,
             };
         }
-        for i in level..self.level {
-            self.nodes[update[i] as usize].lvl[i].span += 1;
+        for (i, &u) in update.iter().enumerate().take(self.level).skip(level) {
+            self.nodes[u as usize].lvl[i].span += 1;
         }
         self.nodes[idx as usize].backward = if update[0] == 0 { NIL } else { update[0] };
         let f0 = self.n(idx).lvl[0].fwd;
@@ -569,10 +569,7 @@ impl ZSet {
     /// a linear scan, for the skiplist a descent; they agree whenever `pred` is monotone.
     pub fn count_while(&self, pred: &dyn Fn(&[u8], f64) -> bool) -> usize {
         match &self.repr {
-            Repr::Listpack(v) => v
-                .iter()
-                .position(|(e, s)| !pred(e, *s))
-                .unwrap_or(v.len()),
+            Repr::Listpack(v) => v.iter().position(|(e, s)| !pred(e, *s)).unwrap_or(v.len()),
             Repr::Skiplist(s) => s.count_while(pred),
         }
     }
