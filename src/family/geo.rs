@@ -161,44 +161,34 @@ fn decode_score(score: f64) -> Option<[f64; 2]> {
     decode(LONG_RANGE, LAT_RANGE, h).map(|a| area_center(&a))
 }
 
-fn move_x(h: &mut Bits, d: i8) {
-    if d == 0 {
-        return;
-    }
-    let mut x = h.bits & 0xaaaa_aaaa_aaaa_aaaa;
-    let y = h.bits & 0x5555_5555_5555_5555;
-    let zz = 0x5555_5555_5555_5555u64 >> (64 - h.step as u32 * 2);
-    if d > 0 {
-        x = x.wrapping_add(zz + 1);
-    } else {
-        x |= zz;
-        x = x.wrapping_sub(zz + 1);
-    }
-    x &= 0xaaaa_aaaa_aaaa_aaaau64 >> (64 - h.step as u32 * 2);
-    h.bits = x | y;
-}
+const ODD: u64 = 0xaaaa_aaaa_aaaa_aaaa;
+const EVEN: u64 = 0x5555_5555_5555_5555;
 
-fn move_y(h: &mut Bits, d: i8) {
+/// `geohash_move_x` (`axis` = ODD, the longitude bits) and `geohash_move_y` (`axis` = EVEN,
+/// the latitude bits): the cell `d` steps along one axis, wrapping around.
+fn move_axis(h: &mut Bits, d: i8, axis: u64) {
     if d == 0 {
         return;
     }
-    let x = h.bits & 0xaaaa_aaaa_aaaa_aaaa;
-    let mut y = h.bits & 0x5555_5555_5555_5555;
-    let zz = 0xaaaa_aaaa_aaaa_aaaau64 >> (64 - h.step as u32 * 2);
+    let shift = 64 - h.step as u32 * 2;
+    let mut v = h.bits & axis;
+    let other = h.bits & !axis;
+    // The other axis's bits, all set, carry an addition across this axis's bits.
+    let zz = !axis >> shift;
     if d > 0 {
-        y = y.wrapping_add(zz + 1);
+        v = v.wrapping_add(zz + 1);
     } else {
-        y |= zz;
-        y = y.wrapping_sub(zz + 1);
+        v |= zz;
+        v = v.wrapping_sub(zz + 1);
     }
-    y &= 0x5555_5555_5555_5555u64 >> (64 - h.step as u32 * 2);
-    h.bits = x | y;
+    v &= axis >> shift;
+    h.bits = v | other;
 }
 
 fn moved(h: Bits, dx: i8, dy: i8) -> Bits {
     let mut n = h;
-    move_x(&mut n, dx);
-    move_y(&mut n, dy);
+    move_axis(&mut n, dx, ODD);
+    move_axis(&mut n, dy, EVEN);
     n
 }
 
