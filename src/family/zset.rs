@@ -1269,8 +1269,7 @@ fn zsetop_generic(
     // Lookups and type checks first, as Redis does before parsing options.
     let mut present = Vec::with_capacity(setnum);
     for k in keys {
-        // Redis 7.0 looks the sources of a STORE variant up for writing (no hit/miss).
-        match lookup(ctx.srv, db, k, dst.is_none()) {
+        match lookup(ctx.srv, db, k, true) {
             None => present.push(false),
             Some(e) => match e.value {
                 Value::ZSet(_) | Value::Set(_) => present.push(true),
