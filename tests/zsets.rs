@@ -550,3 +550,41 @@ fn zrandmember_picks_are_members_and_distinct_when_asked() {
         .query(&mut c);
     assert!(r.is_err());
 }
+
+#[test]
+fn set_inputs_count_with_score_one() {
+    let ours = Server::start(&[]);
+    if ours.raw().call(&["SADD", "probe", "x"]).starts_with(b"-") {
+        eprintln!("note: SADD not available in this build; set inputs not compared");
+        return;
+    }
+    compat_with(
+        &[],
+        &[
+            &["SADD", "s", "a", "b", "c", "1", "2"],
+            &["SADD", "ints", "1", "2", "3"],
+            &["ZADD", "z", "5", "a", "7", "x", "3", "1"],
+            &["ZUNION", "3", "s", "z", "ints", "WITHSCORES"],
+            &[
+                "ZUNION",
+                "2",
+                "s",
+                "z",
+                "WEIGHTS",
+                "10",
+                "1",
+                "AGGREGATE",
+                "MAX",
+                "WITHSCORES",
+            ],
+            &["ZINTER", "2", "s", "z", "WITHSCORES"],
+            &["ZINTER", "2", "s", "ints", "WITHSCORES"],
+            &["ZDIFF", "2", "s", "z", "WITHSCORES"],
+            &["ZDIFF", "2", "z", "s", "WITHSCORES"],
+            &["ZINTERCARD", "2", "s", "ints"],
+            &["ZUNIONSTORE", "d", "2", "s", "ints"],
+            &["ZRANGE", "d", "0", "-1", "WITHSCORES"],
+            &["OBJECT", "ENCODING", "d"],
+        ],
+    );
+}

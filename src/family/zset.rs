@@ -1202,7 +1202,9 @@ fn aggregate(target: &mut f64, val: f64, a: Aggregate) {
 
 /// MERGE: wire to the real Set API. The members of a plain set used as an input of
 /// ZUNION/ZINTER/ZDIFF (each with score 1, as Redis). The placeholder `Set` exposes no
-/// members, so this returns none until the set type is merged.
+/// members, so this returns none until the set type is merged; with the `hashsets` branch's
+/// API the body is `s.iter().map(|m| m.to_vec()).collect()` (tested by
+/// `tests/zsets.rs::set_inputs_count_with_score_one`).
 fn set_members(_s: &crate::types::Set) -> Vec<Vec<u8>> {
     Vec::new()
 }
