@@ -1533,33 +1533,44 @@ fn cmd_zrandmember(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         } else {
             (l.unsigned_abs(), false)
         };
-        let picks: Vec<usize> = if count == 0 {
-            Vec::new()
-        } else if !uniq || count == 1 {
-            if count > RANDMEMBER_MAX {
-                return Err(Error::Msg("ERR value is out of range"));
+        if !uniq && count > RANDMEMBER_MAX {
+            return Err(Error::Msg("ERR value is out of range"));
+        }
+        // A listpack is walked once, not once per pick.
+        let all: Option<Vec<(&[u8], f64)>> = z.is_listpack().then(|| z.iter().collect());
+        let get = |r: usize| match &all {
+            Some(a) => a.get(r).copied(),
+            None => z.at(r),
+        };
+        let n = if uniq { count.min(size as u64) } else { count } as usize;
+        let out = &mut *ctx.out;
+        out.array(if withscores && !out.resp3 { n * 2 } else { n });
+        let mut emit = |r: usize| {
+            if let Some((m, s)) = get(r) {
+                if withscores && out.resp3 {
+                    out.array(2);
+                }
+                out.bulk(m);
+                if withscores {
+                    out.double(s);
+                }
             }
-            (0..count)
-                .map(|_| crate::rand::below(size as u64) as usize)
-                .collect()
-        } else if count >= size as u64 {
+        };
+        if !uniq || n == 1 {
+            for _ in 0..n {
+                emit(crate::rand::below(size as u64) as usize);
+            }
+        } else if n == size {
             // The whole set, highest score first, as Redis 7.0 replies.
-            (0..size).rev().collect()
+            (0..size).rev().for_each(emit);
         } else {
-            let count = count as usize;
             let mut idx: Vec<usize> = (0..size).collect();
-            for i in 0..count {
+            for i in 0..n {
                 let j = i + crate::rand::below((size - i) as u64) as usize;
                 idx.swap(i, j);
+                emit(idx[i]);
             }
-            idx.truncate(count);
-            idx
-        };
-        let elems: Vec<(Vec<u8>, f64)> = picks
-            .iter()
-            .filter_map(|&r| z.at(r).map(|(m, s)| (m.to_vec(), s)))
-            .collect();
-        reply_elements(ctx.out, &elems, withscores);
+        }
         return Ok(());
     }
     let pick = match zset_at(ctx.srv, db, &argv[1], true)? {
