@@ -53,12 +53,54 @@ struct Lvl {
     span: u32,
 }
 
+/// A node's levels: the first inline, the others (a quarter of the nodes have any) in one
+/// allocation.
+#[derive(Debug, Clone)]
+struct Levels {
+    first: Lvl,
+    rest: Box<[Lvl]>,
+}
+
+impl Levels {
+    fn new(n: usize) -> Levels {
+        let empty = Lvl { fwd: NIL, span: 0 };
+        Levels {
+            first: empty,
+            rest: vec![empty; n.saturating_sub(1)].into_boxed_slice(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        1 + self.rest.len()
+    }
+}
+
+impl std::ops::Index<usize> for Levels {
+    type Output = Lvl;
+
+    #[inline]
+    fn index(&self, i: usize) -> &Lvl {
+        if i == 0 { &self.first } else { &self.rest[i - 1] }
+    }
+}
+
+impl std::ops::IndexMut<usize> for Levels {
+    #[inline]
+    fn index_mut(&mut self, i: usize) -> &mut Lvl {
+        if i == 0 {
+            &mut self.first
+        } else {
+            &mut self.rest[i - 1]
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Node {
     ele: Box<[u8]>,
     score: f64,
     backward: u32,
-    lvl: Vec<Lvl>,
+    lvl: Levels,
 }
 
 /// (score, member) ordering, as `zslInsert` compares.
@@ -85,7 +127,7 @@ impl SkipList {
                 ele: Box::default(),
                 score: 0.0,
                 backward: NIL,
-                lvl: vec![Lvl { fwd: NIL, span: 0 }; MAX_LEVEL],
+                lvl: Levels::new(MAX_LEVEL),
             }],
             free: Vec::new(),
             level: 1,
@@ -145,7 +187,7 @@ impl SkipList {
             ele: ele.into(),
             score,
             backward: NIL,
-            lvl: vec![Lvl { fwd: NIL, span: 0 }; level],
+            lvl: Levels::new(level),
         };
         let idx = match self.free.pop() {
             Some(i) => {
@@ -232,7 +274,7 @@ impl SkipList {
         self.len -= 1;
         let ele = std::mem::take(&mut self.nodes[x as usize].ele);
         self.map.remove(&ele);
-        self.nodes[x as usize].lvl = Vec::new();
+        self.nodes[x as usize].lvl = Levels::new(1);
         self.free.push(x);
         if self.len == 0 {
             // Reclaim the arena.
