@@ -80,7 +80,11 @@ impl std::ops::Index<usize> for Levels {
 
     #[inline]
     fn index(&self, i: usize) -> &Lvl {
-        if i == 0 { &self.first } else { &self.rest[i - 1] }
+        if i == 0 {
+            &self.first
+        } else {
+            &self.rest[i - 1]
+        }
     }
 }
 
