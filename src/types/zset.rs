@@ -1,11 +1,13 @@
 //! The sorted set: members ordered by (score, member bytes), with Redis's two encodings.
 //!
-//! - `listpack`: a small sorted vector of (member, score) pairs, searched linearly like
-//!   Redis's listpack (at most `zset-max-listpack-entries` elements of at most
-//!   `zset-max-listpack-value` bytes);
+//! - `listpack`: one byte buffer of (member, score) entries in order (`Pack`: varint length,
+//!   member, score as a zigzag varint when it is an integer, else 8 bytes), searched linearly
+//!   like Redis's listpack (at most `zset-max-listpack-entries` elements of at most
+//!   `zset-max-listpack-value` bytes). A listpack turns -0 into 0, as Redis's does.
 //! - `skiplist`: Redis's skiplist with spans (rank and range queries in O(log n)), stored in an
-//!   arena of nodes addressed by index, plus a member -> node dictionary (`Dict`, whose
-//!   reverse-binary cursor gives ZSCAN Redis's guarantees).
+//!   arena of nodes addressed by index (members up to 22 bytes and the first level inline),
+//!   plus a member -> node dictionary (`Dict`, whose reverse-binary cursor gives ZSCAN Redis's
+//!   guarantees).
 //!
 //! A set converts from listpack to skiplist when it outgrows the thresholds (the callers pass
 //! them in as `Limits`) and never back, as Redis. Scores are never NaN. Ranks are 0-based.
