@@ -726,54 +726,72 @@ fn zrange_generic(
         _ => Spec::Rank(parse_int(&argv[minidx])?, parse_int(&argv[maxidx])?),
     };
     let db = ctx.db;
-    let elems = zset_at(ctx.srv, db, key, true)?.map(|z| match spec {
-        Spec::Rank(start, end) => match rank_range(start, end, z.len()) {
-            None => Vec::new(),
-            Some((start, count)) => {
-                if rev {
-                    collect(z, z.len() - 1 - start, count, true)
-                } else {
-                    collect(z, start, count, false)
-                }
+    let Some(z) = zset_at(ctx.srv, db, key, true)? else {
+        match store {
+            Some(dst) => {
+                store_result(ctx, dst, &[], "zrangestore");
+                ctx.out.int(0);
             }
+            None => ctx.out.array(0),
+        }
+        return Ok(());
+    };
+    // The selection as (first rank visited, count, direction).
+    let (first, count) = match spec {
+        Spec::Rank(start, end) => match rank_range(start, end, z.len()) {
+            None => (0, 0),
+            Some((start, count)) if rev => (z.len() - 1 - start, count),
+            Some(sel) => sel,
         },
         Spec::Score(r) => {
             let (lo, hi) = r.ranks(z);
-            limited(z, lo, hi, offset, limit, rev)
+            limited(lo, hi, offset, limit, rev)
         }
         Spec::Lex(r) => {
             let (lo, hi) = r.ranks(z, rev);
-            limited(z, lo, hi, offset, limit, rev)
+            limited(lo, hi, offset, limit, rev)
         }
-    });
+    };
     match store {
         Some(dst) => {
-            let elems = elems.unwrap_or_default();
+            let elems = collect(z, first, count, rev);
             let n = store_result(ctx, dst, &elems, "zrangestore");
             ctx.out.int(n as i64);
         }
-        None => reply_elements(ctx.out, &elems.unwrap_or_default(), withscores),
+        None => {
+            // Replied straight from the set, without copying the members.
+            let out = &mut *ctx.out;
+            let resp3 = out.resp3;
+            out.array(if withscores && !resp3 {
+                count * 2
+            } else {
+                count
+            });
+            z.visit(first, count, rev, &mut |m, s| {
+                if withscores && resp3 {
+                    out.array(2);
+                }
+                out.bulk(m);
+                if withscores {
+                    out.double(s);
+                }
+            });
+        }
     }
     Ok(())
 }
 
-/// The elements of ranks `lo..hi` after skipping `offset` and taking at most `limit` (< 0 =
-/// all), from the top if `rev`. A negative offset selects nothing, as in Redis.
-fn limited(
-    z: &ZSet,
-    lo: usize,
-    hi: usize,
-    offset: i64,
-    limit: i64,
-    rev: bool,
-) -> Vec<(Vec<u8>, f64)> {
+/// The selection `(first rank visited, count)` of ranks `lo..hi` after skipping `offset` and
+/// taking at most `limit` (< 0 = all), from the top if `rev`. A negative offset selects
+/// nothing, as in Redis.
+fn limited(lo: usize, hi: usize, offset: i64, limit: i64, rev: bool) -> (usize, usize) {
     if offset < 0 || hi <= lo {
-        return Vec::new();
+        return (0, 0);
     }
     let avail = hi - lo;
     let off = offset as u64;
     if off >= avail as u64 {
-        return Vec::new();
+        return (0, 0);
     }
     let off = off as usize;
     let n = avail - off;
@@ -783,9 +801,9 @@ fn limited(
         n.min(limit as u64 as usize)
     };
     if rev {
-        collect(z, hi - 1 - off, n, true)
+        (hi - 1 - off, n)
     } else {
-        collect(z, lo + off, n, false)
+        (lo + off, n)
     }
 }
 
