@@ -103,7 +103,7 @@ fn cmd_keys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// Parses a SCAN cursor as Redis does with `strtoul(.., 10)`: an optional sign (a negative
 /// number wraps around), decimal digits, nothing else, no leading space; the text ends at the
 /// first NUL, as C sees it. The empty string is cursor 0.
-pub(crate) fn parse_cursor(arg: &[u8]) -> Option<u64> {
+pub fn parse_cursor(arg: &[u8]) -> Option<u64> {
     let arg = arg.iter().position(|&c| c == 0).map_or(arg, |n| &arg[..n]);
     let (neg, digits) = match arg.first() {
         None => return Some(0),

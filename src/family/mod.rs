@@ -4,12 +4,14 @@
 pub mod command;
 pub mod connection;
 pub mod hash;
+pub mod geo;
 pub mod keys;
 pub mod list;
 pub mod multi;
 pub mod server;
 pub mod set;
 pub mod string;
+pub mod zset;
 
 use crate::cmd::Command;
 
@@ -24,4 +26,6 @@ pub static TABLES: &[&[Command]] = &[
     list::COMMANDS,
     hash::COMMANDS,
     set::COMMANDS,
+    zset::COMMANDS,
+    geo::COMMANDS,
 ];
