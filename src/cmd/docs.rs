@@ -468,6 +468,146 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "bzmpop",
+        summary: "Remove and return members with scores in a sorted set or block until one is available",
+        since: "7.0.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "timeout",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "where",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "min",
+                        kind: "pure-token",
+                        token: Some("MIN"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "max",
+                        kind: "pure-token",
+                        token: Some("MAX"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("COUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@slow", "@blocking"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "bzpopmax",
+        summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available",
+        since: "5.0.0",
+        group: "sorted-set",
+        complexity: Some("O(log(N)) with N being the number of elements in the sorted set."),
+        history: Some(&[(
+            "6.0.0",
+            "`timeout` is interpreted as a double instead of an integer.",
+        )]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "timeout",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@fast", "@blocking"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -2,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "bzpopmin",
+        summary: "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available",
+        since: "5.0.0",
+        group: "sorted-set",
+        complexity: Some("O(log(N)) with N being the number of elements in the sorted set."),
+        history: Some(&[(
+            "6.0.0",
+            "`timeout` is interpreted as a double instead of an integer.",
+        )]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "timeout",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@fast", "@blocking"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -2,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "client",
         summary: "A container for client connection commands",
         since: "2.4.0",
@@ -1539,6 +1679,1323 @@ pub static DOCS: &[Doc] = &[
         }]),
         acl_categories: &["@keyspace", "@write", "@slow", "@dangerous"],
         tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "geoadd",
+        summary: "Add one or more geospatial items in the geospatial index represented using a sorted set",
+        since: "3.2.0",
+        group: "geo",
+        complexity: Some(
+            "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
+        ),
+        history: Some(&[("6.2.0", "Added the `CH`, `NX` and `XX` options.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "condition",
+                kind: "oneof",
+                since: Some("6.2.0"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "nx",
+                        kind: "pure-token",
+                        token: Some("NX"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "xx",
+                        kind: "pure-token",
+                        token: Some("XX"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "change",
+                kind: "pure-token",
+                token: Some("CH"),
+                since: Some("6.2.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "longitude_latitude_member",
+                kind: "block",
+                flags: &["multiple"],
+                arguments: Some(&[
+                    Arg {
+                        name: "longitude",
+                        kind: "double",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "latitude",
+                        kind: "double",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "member",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@geo", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "geodist",
+        summary: "Returns the distance between two members of a geospatial index",
+        since: "3.2.0",
+        group: "geo",
+        complexity: Some("O(log(N))"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member1",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member2",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "unit",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "m",
+                        kind: "pure-token",
+                        token: Some("M"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "km",
+                        kind: "pure-token",
+                        token: Some("KM"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "ft",
+                        kind: "pure-token",
+                        token: Some("FT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "mi",
+                        kind: "pure-token",
+                        token: Some("MI"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@geo", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "geohash",
+        summary: "Returns members of a geospatial index as standard geohash strings",
+        since: "3.2.0",
+        group: "geo",
+        complexity: Some(
+            "O(log(N)) for each member requested, where N is the number of elements in the sorted set.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@geo", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "geopos",
+        summary: "Returns longitude and latitude of members of a geospatial index",
+        since: "3.2.0",
+        group: "geo",
+        complexity: Some("O(N) where N is the number of members requested."),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@geo", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "georadius",
+        summary: "Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point",
+        since: "3.2.0",
+        group: "geo",
+        complexity: Some(
+            "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.",
+        ),
+        deprecated_since: Some("6.2.0"),
+        replaced_by: Some("`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument"),
+        doc_flags: &["deprecated"],
+        history: Some(&[
+            ("6.2.0", "Added the `ANY` option for `COUNT`."),
+            ("7.0.0", "Added support for uppercase unit names."),
+        ]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "longitude",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "latitude",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "radius",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "unit",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "m",
+                        kind: "pure-token",
+                        token: Some("M"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "km",
+                        kind: "pure-token",
+                        token: Some("KM"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "ft",
+                        kind: "pure-token",
+                        token: Some("FT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "mi",
+                        kind: "pure-token",
+                        token: Some("MI"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withcoord",
+                kind: "pure-token",
+                token: Some("WITHCOORD"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withdist",
+                kind: "pure-token",
+                token: Some("WITHDIST"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withhash",
+                kind: "pure-token",
+                token: Some("WITHHASH"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "block",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        token: Some("COUNT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "any",
+                        kind: "pure-token",
+                        token: Some("ANY"),
+                        since: Some("6.2.0"),
+                        flags: &["optional"],
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "order",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "asc",
+                        kind: "pure-token",
+                        token: Some("ASC"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "desc",
+                        kind: "pure-token",
+                        token: Some("DESC"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(1),
+                token: Some("STORE"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(2),
+                token: Some("STOREDIST"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@geo", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Keyword {
+                    keyword: "STORE",
+                    startfrom: 6,
+                },
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Keyword {
+                    keyword: "STOREDIST",
+                    startfrom: 6,
+                },
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "georadius_ro",
+        summary: "A read-only variant for GEORADIUS",
+        since: "3.2.10",
+        group: "geo",
+        complexity: Some(
+            "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.",
+        ),
+        deprecated_since: Some("6.2.0"),
+        replaced_by: Some("`GEOSEARCH` with the `BYRADIUS` argument"),
+        doc_flags: &["deprecated"],
+        history: Some(&[("6.2.0", "Added the `ANY` option for `COUNT`.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "longitude",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "latitude",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "radius",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "unit",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "m",
+                        kind: "pure-token",
+                        token: Some("M"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "km",
+                        kind: "pure-token",
+                        token: Some("KM"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "ft",
+                        kind: "pure-token",
+                        token: Some("FT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "mi",
+                        kind: "pure-token",
+                        token: Some("MI"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withcoord",
+                kind: "pure-token",
+                token: Some("WITHCOORD"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withdist",
+                kind: "pure-token",
+                token: Some("WITHDIST"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withhash",
+                kind: "pure-token",
+                token: Some("WITHHASH"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "block",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        token: Some("COUNT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "any",
+                        kind: "pure-token",
+                        token: Some("ANY"),
+                        since: Some("6.2.0"),
+                        flags: &["optional"],
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "order",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "asc",
+                        kind: "pure-token",
+                        token: Some("ASC"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "desc",
+                        kind: "pure-token",
+                        token: Some("DESC"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@geo", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "georadiusbymember",
+        summary: "Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member",
+        since: "3.2.0",
+        group: "geo",
+        complexity: Some(
+            "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.",
+        ),
+        deprecated_since: Some("6.2.0"),
+        replaced_by: Some(
+            "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments",
+        ),
+        doc_flags: &["deprecated"],
+        history: Some(&[("7.0.0", "Added support for uppercase unit names.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "radius",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "unit",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "m",
+                        kind: "pure-token",
+                        token: Some("M"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "km",
+                        kind: "pure-token",
+                        token: Some("KM"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "ft",
+                        kind: "pure-token",
+                        token: Some("FT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "mi",
+                        kind: "pure-token",
+                        token: Some("MI"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withcoord",
+                kind: "pure-token",
+                token: Some("WITHCOORD"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withdist",
+                kind: "pure-token",
+                token: Some("WITHDIST"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withhash",
+                kind: "pure-token",
+                token: Some("WITHHASH"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "block",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        token: Some("COUNT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "any",
+                        kind: "pure-token",
+                        token: Some("ANY"),
+                        flags: &["optional"],
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "order",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "asc",
+                        kind: "pure-token",
+                        token: Some("ASC"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "desc",
+                        kind: "pure-token",
+                        token: Some("DESC"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(1),
+                token: Some("STORE"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(2),
+                token: Some("STOREDIST"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@geo", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Keyword {
+                    keyword: "STORE",
+                    startfrom: 5,
+                },
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Keyword {
+                    keyword: "STOREDIST",
+                    startfrom: 5,
+                },
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "georadiusbymember_ro",
+        summary: "A read-only variant for GEORADIUSBYMEMBER",
+        since: "3.2.10",
+        group: "geo",
+        complexity: Some(
+            "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.",
+        ),
+        deprecated_since: Some("6.2.0"),
+        replaced_by: Some("`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments"),
+        doc_flags: &["deprecated"],
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "radius",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "unit",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "m",
+                        kind: "pure-token",
+                        token: Some("M"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "km",
+                        kind: "pure-token",
+                        token: Some("KM"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "ft",
+                        kind: "pure-token",
+                        token: Some("FT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "mi",
+                        kind: "pure-token",
+                        token: Some("MI"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withcoord",
+                kind: "pure-token",
+                token: Some("WITHCOORD"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withdist",
+                kind: "pure-token",
+                token: Some("WITHDIST"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withhash",
+                kind: "pure-token",
+                token: Some("WITHHASH"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "block",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        token: Some("COUNT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "any",
+                        kind: "pure-token",
+                        token: Some("ANY"),
+                        flags: &["optional"],
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "order",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "asc",
+                        kind: "pure-token",
+                        token: Some("ASC"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "desc",
+                        kind: "pure-token",
+                        token: Some("DESC"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@geo", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "geosearch",
+        summary: "Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.",
+        since: "6.2.0",
+        group: "geo",
+        complexity: Some(
+            "O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape",
+        ),
+        history: Some(&[("7.0.0", "Added support for uppercase unit names.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "from",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "member",
+                        kind: "string",
+                        token: Some("FROMMEMBER"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "longitude_latitude",
+                        kind: "block",
+                        token: Some("FROMLONLAT"),
+                        arguments: Some(&[
+                            Arg {
+                                name: "longitude",
+                                kind: "double",
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "latitude",
+                                kind: "double",
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "by",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "circle",
+                        kind: "block",
+                        arguments: Some(&[
+                            Arg {
+                                name: "radius",
+                                kind: "double",
+                                token: Some("BYRADIUS"),
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "unit",
+                                kind: "oneof",
+                                arguments: Some(&[
+                                    Arg {
+                                        name: "m",
+                                        kind: "pure-token",
+                                        token: Some("M"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "km",
+                                        kind: "pure-token",
+                                        token: Some("KM"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "ft",
+                                        kind: "pure-token",
+                                        token: Some("FT"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "mi",
+                                        kind: "pure-token",
+                                        token: Some("MI"),
+                                        ..Arg::EMPTY
+                                    },
+                                ]),
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "box",
+                        kind: "block",
+                        arguments: Some(&[
+                            Arg {
+                                name: "width",
+                                kind: "double",
+                                token: Some("BYBOX"),
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "height",
+                                kind: "double",
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "unit",
+                                kind: "oneof",
+                                arguments: Some(&[
+                                    Arg {
+                                        name: "m",
+                                        kind: "pure-token",
+                                        token: Some("M"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "km",
+                                        kind: "pure-token",
+                                        token: Some("KM"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "ft",
+                                        kind: "pure-token",
+                                        token: Some("FT"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "mi",
+                                        kind: "pure-token",
+                                        token: Some("MI"),
+                                        ..Arg::EMPTY
+                                    },
+                                ]),
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "order",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "asc",
+                        kind: "pure-token",
+                        token: Some("ASC"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "desc",
+                        kind: "pure-token",
+                        token: Some("DESC"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "block",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        token: Some("COUNT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "any",
+                        kind: "pure-token",
+                        token: Some("ANY"),
+                        flags: &["optional"],
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withcoord",
+                kind: "pure-token",
+                token: Some("WITHCOORD"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withdist",
+                kind: "pure-token",
+                token: Some("WITHDIST"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withhash",
+                kind: "pure-token",
+                token: Some("WITHHASH"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@geo", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "geosearchstore",
+        summary: "Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key.",
+        since: "6.2.0",
+        group: "geo",
+        complexity: Some(
+            "O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape",
+        ),
+        history: Some(&[("7.0.0", "Added support for uppercase unit names.")]),
+        arguments: Some(&[
+            Arg {
+                name: "destination",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "source",
+                kind: "key",
+                key_spec_index: Some(1),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "from",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "member",
+                        kind: "string",
+                        token: Some("FROMMEMBER"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "longitude_latitude",
+                        kind: "block",
+                        token: Some("FROMLONLAT"),
+                        arguments: Some(&[
+                            Arg {
+                                name: "longitude",
+                                kind: "double",
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "latitude",
+                                kind: "double",
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "by",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "circle",
+                        kind: "block",
+                        arguments: Some(&[
+                            Arg {
+                                name: "radius",
+                                kind: "double",
+                                token: Some("BYRADIUS"),
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "unit",
+                                kind: "oneof",
+                                arguments: Some(&[
+                                    Arg {
+                                        name: "m",
+                                        kind: "pure-token",
+                                        token: Some("M"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "km",
+                                        kind: "pure-token",
+                                        token: Some("KM"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "ft",
+                                        kind: "pure-token",
+                                        token: Some("FT"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "mi",
+                                        kind: "pure-token",
+                                        token: Some("MI"),
+                                        ..Arg::EMPTY
+                                    },
+                                ]),
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "box",
+                        kind: "block",
+                        arguments: Some(&[
+                            Arg {
+                                name: "width",
+                                kind: "double",
+                                token: Some("BYBOX"),
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "height",
+                                kind: "double",
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "unit",
+                                kind: "oneof",
+                                arguments: Some(&[
+                                    Arg {
+                                        name: "m",
+                                        kind: "pure-token",
+                                        token: Some("M"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "km",
+                                        kind: "pure-token",
+                                        token: Some("KM"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "ft",
+                                        kind: "pure-token",
+                                        token: Some("FT"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "mi",
+                                        kind: "pure-token",
+                                        token: Some("MI"),
+                                        ..Arg::EMPTY
+                                    },
+                                ]),
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "order",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "asc",
+                        kind: "pure-token",
+                        token: Some("ASC"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "desc",
+                        kind: "pure-token",
+                        token: Some("DESC"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "block",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        token: Some("COUNT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "any",
+                        kind: "pure-token",
+                        token: Some("ANY"),
+                        flags: &["optional"],
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "storedist",
+                kind: "pure-token",
+                token: Some("STOREDIST"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@geo", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
         ..Doc::EMPTY
     },
     Doc {
@@ -5132,6 +6589,1737 @@ pub static DOCS: &[Doc] = &[
                 limit: 0,
             },
         }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zadd",
+        summary: "Add one or more members to a sorted set, or update its score if it already exists",
+        since: "1.2.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
+        ),
+        history: Some(&[
+            ("2.4.0", "Accepts multiple elements."),
+            ("3.0.2", "Added the `XX`, `NX`, `CH` and `INCR` options."),
+            ("6.2.0", "Added the `GT` and `LT` options."),
+        ]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "condition",
+                kind: "oneof",
+                since: Some("3.0.2"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "nx",
+                        kind: "pure-token",
+                        token: Some("NX"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "xx",
+                        kind: "pure-token",
+                        token: Some("XX"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "comparison",
+                kind: "oneof",
+                since: Some("6.2.0"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "gt",
+                        kind: "pure-token",
+                        token: Some("GT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "lt",
+                        kind: "pure-token",
+                        token: Some("LT"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "change",
+                kind: "pure-token",
+                token: Some("CH"),
+                since: Some("3.0.2"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "increment",
+                kind: "pure-token",
+                token: Some("INCR"),
+                since: Some("3.0.2"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "score_member",
+                kind: "block",
+                flags: &["multiple"],
+                arguments: Some(&[
+                    Arg {
+                        name: "score",
+                        kind: "double",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "member",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zcard",
+        summary: "Get the number of members in a sorted set",
+        since: "1.2.0",
+        group: "sorted-set",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@sortedset", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zcount",
+        summary: "Count the members in a sorted set with scores within the given values",
+        since: "2.0.0",
+        group: "sorted-set",
+        complexity: Some("O(log(N)) with N being the number of elements in the sorted set."),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "min",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "max",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zdiff",
+        summary: "Subtract multiple sorted sets",
+        since: "6.2.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withscores",
+                kind: "pure-token",
+                token: Some("WITHSCORES"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zdiffstore",
+        summary: "Subtract multiple sorted sets and store the resulting sorted set in a new key",
+        since: "6.2.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "destination",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(1),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Keynum {
+                    keynumidx: 0,
+                    firstkey: 1,
+                    keystep: 1,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zincrby",
+        summary: "Increment the score of a member in a sorted set",
+        since: "1.2.0",
+        group: "sorted-set",
+        complexity: Some("O(log(N)) where N is the number of elements in the sorted set."),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "increment",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zinter",
+        summary: "Intersect multiple sorted sets",
+        since: "6.2.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "weight",
+                kind: "integer",
+                token: Some("WEIGHTS"),
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "aggregate",
+                kind: "oneof",
+                token: Some("AGGREGATE"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "sum",
+                        kind: "pure-token",
+                        token: Some("SUM"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "min",
+                        kind: "pure-token",
+                        token: Some("MIN"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "max",
+                        kind: "pure-token",
+                        token: Some("MAX"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withscores",
+                kind: "pure-token",
+                token: Some("WITHSCORES"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zintercard",
+        summary: "Intersect multiple sorted sets and return the cardinality of the result",
+        since: "7.0.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "limit",
+                kind: "integer",
+                token: Some("LIMIT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zinterstore",
+        summary: "Intersect multiple sorted sets and store the resulting sorted set in a new key",
+        since: "2.0.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "destination",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(1),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "weight",
+                kind: "integer",
+                token: Some("WEIGHTS"),
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "aggregate",
+                kind: "oneof",
+                token: Some("AGGREGATE"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "sum",
+                        kind: "pure-token",
+                        token: Some("SUM"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "min",
+                        kind: "pure-token",
+                        token: Some("MIN"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "max",
+                        kind: "pure-token",
+                        token: Some("MAX"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Keynum {
+                    keynumidx: 0,
+                    firstkey: 1,
+                    keystep: 1,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zlexcount",
+        summary: "Count the number of members in a sorted set between a given lexicographical range",
+        since: "2.8.9",
+        group: "sorted-set",
+        complexity: Some("O(log(N)) with N being the number of elements in the sorted set."),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "min",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "max",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zmpop",
+        summary: "Remove and return members with scores in a sorted set",
+        since: "7.0.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "where",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "min",
+                        kind: "pure-token",
+                        token: Some("MIN"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "max",
+                        kind: "pure-token",
+                        token: Some("MAX"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("COUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zmscore",
+        summary: "Get the score associated with the given members in a sorted set",
+        since: "6.2.0",
+        group: "sorted-set",
+        complexity: Some("O(N) where N is the number of members being requested."),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zpopmax",
+        summary: "Remove and return members with the highest scores in a sorted set",
+        since: "5.0.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zpopmin",
+        summary: "Remove and return members with the lowest scores in a sorted set",
+        since: "5.0.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zrandmember",
+        summary: "Get one or multiple random elements from a sorted set",
+        since: "6.2.0",
+        group: "sorted-set",
+        complexity: Some("O(N) where N is the number of elements returned"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "options",
+                kind: "block",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "withscores",
+                        kind: "pure-token",
+                        token: Some("WITHSCORES"),
+                        flags: &["optional"],
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@slow"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zrange",
+        summary: "Return a range of members in a sorted set",
+        since: "1.2.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
+        ),
+        history: Some(&[(
+            "6.2.0",
+            "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options.",
+        )]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "start",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "stop",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "sortby",
+                kind: "oneof",
+                since: Some("6.2.0"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "byscore",
+                        kind: "pure-token",
+                        token: Some("BYSCORE"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "bylex",
+                        kind: "pure-token",
+                        token: Some("BYLEX"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "rev",
+                kind: "pure-token",
+                token: Some("REV"),
+                since: Some("6.2.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "offset_count",
+                kind: "block",
+                token: Some("LIMIT"),
+                since: Some("6.2.0"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "offset",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withscores",
+                kind: "pure-token",
+                token: Some("WITHSCORES"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zrangebylex",
+        summary: "Return a range of members in a sorted set, by lexicographical range",
+        since: "2.8.9",
+        group: "sorted-set",
+        complexity: Some(
+            "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+        ),
+        deprecated_since: Some("6.2.0"),
+        replaced_by: Some("`ZRANGE` with the `BYLEX` argument"),
+        doc_flags: &["deprecated"],
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "min",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "max",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "offset_count",
+                kind: "block",
+                token: Some("LIMIT"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "offset",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zrangebyscore",
+        summary: "Return a range of members in a sorted set, by score",
+        since: "1.0.5",
+        group: "sorted-set",
+        complexity: Some(
+            "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+        ),
+        deprecated_since: Some("6.2.0"),
+        replaced_by: Some("`ZRANGE` with the `BYSCORE` argument"),
+        doc_flags: &["deprecated"],
+        history: Some(&[("2.0.0", "Added the `WITHSCORES` modifier.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "min",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "max",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withscores",
+                kind: "pure-token",
+                token: Some("WITHSCORES"),
+                since: Some("2.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "offset_count",
+                kind: "block",
+                token: Some("LIMIT"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "offset",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zrangestore",
+        summary: "Store a range of members from sorted set into another key",
+        since: "6.2.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "dst",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "src",
+                kind: "key",
+                key_spec_index: Some(1),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "min",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "max",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "sortby",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "byscore",
+                        kind: "pure-token",
+                        token: Some("BYSCORE"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "bylex",
+                        kind: "pure-token",
+                        token: Some("BYLEX"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "rev",
+                kind: "pure-token",
+                token: Some("REV"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "offset_count",
+                kind: "block",
+                token: Some("LIMIT"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "offset",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zrank",
+        summary: "Determine the index of a member in a sorted set",
+        since: "2.0.0",
+        group: "sorted-set",
+        complexity: Some("O(log(N))"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zrem",
+        summary: "Remove one or more members from a sorted set",
+        since: "1.2.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.",
+        ),
+        history: Some(&[("2.4.0", "Accepts multiple elements.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zremrangebylex",
+        summary: "Remove all members in a sorted set between the given lexicographical range",
+        since: "2.8.9",
+        group: "sorted-set",
+        complexity: Some(
+            "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "min",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "max",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zremrangebyrank",
+        summary: "Remove all members in a sorted set within the given indexes",
+        since: "2.0.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "start",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "stop",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zremrangebyscore",
+        summary: "Remove all members in a sorted set within the given scores",
+        since: "1.2.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "min",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "max",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zrevrange",
+        summary: "Return a range of members in a sorted set, by index, with scores ordered from high to low",
+        since: "1.2.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
+        ),
+        deprecated_since: Some("6.2.0"),
+        replaced_by: Some("`ZRANGE` with the `REV` argument"),
+        doc_flags: &["deprecated"],
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "start",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "stop",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withscores",
+                kind: "pure-token",
+                token: Some("WITHSCORES"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zrevrangebylex",
+        summary: "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.",
+        since: "2.8.9",
+        group: "sorted-set",
+        complexity: Some(
+            "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+        ),
+        deprecated_since: Some("6.2.0"),
+        replaced_by: Some("`ZRANGE` with the `REV` and `BYLEX` arguments"),
+        doc_flags: &["deprecated"],
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "max",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "min",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "offset_count",
+                kind: "block",
+                token: Some("LIMIT"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "offset",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zrevrangebyscore",
+        summary: "Return a range of members in a sorted set, by score, with scores ordered from high to low",
+        since: "2.2.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+        ),
+        deprecated_since: Some("6.2.0"),
+        replaced_by: Some("`ZRANGE` with the `REV` and `BYSCORE` arguments"),
+        doc_flags: &["deprecated"],
+        history: Some(&[("2.1.6", "`min` and `max` can be exclusive.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "max",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "min",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withscores",
+                kind: "pure-token",
+                token: Some("WITHSCORES"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "offset_count",
+                kind: "block",
+                token: Some("LIMIT"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "offset",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zrevrank",
+        summary: "Determine the index of a member in a sorted set, with scores ordered from high to low",
+        since: "2.0.0",
+        group: "sorted-set",
+        complexity: Some("O(log(N))"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zscan",
+        summary: "Incrementally iterate sorted sets elements and associated scores",
+        since: "2.8.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "cursor",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "pattern",
+                kind: "pattern",
+                token: Some("MATCH"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("COUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@slow"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zscore",
+        summary: "Get the score associated with the given member in a sorted set",
+        since: "1.2.0",
+        group: "sorted-set",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "member",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zunion",
+        summary: "Add multiple sorted sets",
+        since: "6.2.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "weight",
+                kind: "integer",
+                token: Some("WEIGHTS"),
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "aggregate",
+                kind: "oneof",
+                token: Some("AGGREGATE"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "sum",
+                        kind: "pure-token",
+                        token: Some("SUM"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "min",
+                        kind: "pure-token",
+                        token: Some("MIN"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "max",
+                        kind: "pure-token",
+                        token: Some("MAX"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withscores",
+                kind: "pure-token",
+                token: Some("WITHSCORES"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@sortedset", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "zunionstore",
+        summary: "Add multiple sorted sets and store the resulting sorted set in a new key",
+        since: "2.0.0",
+        group: "sorted-set",
+        complexity: Some(
+            "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "destination",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(1),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "weight",
+                kind: "integer",
+                token: Some("WEIGHTS"),
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "aggregate",
+                kind: "oneof",
+                token: Some("AGGREGATE"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "sum",
+                        kind: "pure-token",
+                        token: Some("SUM"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "min",
+                        kind: "pure-token",
+                        token: Some("MIN"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "max",
+                        kind: "pure-token",
+                        token: Some("MAX"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@sortedset", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Keynum {
+                    keynumidx: 0,
+                    firstkey: 1,
+                    keystep: 1,
+                },
+            },
+        ],
         ..Doc::EMPTY
     },
 ];
