@@ -3,8 +3,8 @@
 
 pub mod command;
 pub mod connection;
-pub mod hash;
 pub mod geo;
+pub mod hash;
 pub mod keys;
 pub mod list;
 pub mod multi;
