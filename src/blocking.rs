@@ -151,7 +151,11 @@ pub(crate) fn after_handler(srv: &mut Server, cid: usize, argv: &[Bytes], rerun:
     let db = c.db;
     c.flags |= flag::BLOCKED;
     for k in &keys {
-        srv.dbs[db].blocking.entry(k.clone()).or_default().push_back(cid);
+        srv.dbs[db]
+            .blocking
+            .entry(k.clone())
+            .or_default()
+            .push_back(cid);
     }
     if deadline > 0 {
         srv.blocking.timeouts.insert((deadline, cid));
@@ -243,7 +247,10 @@ fn serve_key(srv: &mut Server, db: usize, key: &[u8]) {
         else {
             continue;
         };
-        match srv.dbs[db].get_mut_no_touch(key).map(|e| e.value.type_name()) {
+        match srv.dbs[db]
+            .get_mut_no_touch(key)
+            .map(|e| e.value.type_name())
+        {
             None => break,
             Some(t) if t != kind => continue,
             Some(_) => rerun(srv, cid, key),

@@ -41,8 +41,8 @@ impl Server {
         }
         let keys: Vec<Vec<u8>> = self.dbs[db].watched.keys().cloned().collect();
         for k in keys {
-            let exists = self.dbs[db].contains(&k)
-                || other.is_some_and(|o| self.dbs[o].contains(&k));
+            let exists =
+                self.dbs[db].contains(&k) || other.is_some_and(|o| self.dbs[o].contains(&k));
             if exists {
                 self.signal_modified_key(db, &k);
             }

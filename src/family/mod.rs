@@ -4,6 +4,7 @@
 pub mod command;
 pub mod connection;
 pub mod keys;
+pub mod pubsub;
 pub mod server;
 pub mod string;
 
@@ -16,4 +17,5 @@ pub static TABLES: &[&[Command]] = &[
     keys::COMMANDS,
     server::COMMANDS,
     command::COMMANDS,
+    pubsub::COMMANDS,
 ];
