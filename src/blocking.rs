@@ -64,6 +64,11 @@ impl Blocking {
         self.request.is_some()
     }
 
+    /// Blocked clients with a deadline (INFO `clients_in_timeout_table`).
+    pub fn timeouts_len(&self) -> usize {
+        self.timeouts.len()
+    }
+
     /// The earliest deadline of a blocked client, if any.
     pub fn next_deadline(&self) -> Option<i64> {
         self.timeouts.first().map(|&(d, _)| d)

@@ -611,6 +611,9 @@ impl Config {
         self.pidfile = self.get("pidfile").unwrap_or("").to_string();
         self.notify_flags =
             crate::keyspace::events::parse_flags(self.get("notify-keyspace-events").unwrap_or(""));
+        crate::keyspace::db::set_log_new(
+            self.notify_flags & crate::keyspace::events::class::NEW != 0,
+        );
         self.hash_max_listpack_entries = num(self, "hash-max-listpack-entries") as usize;
         self.hash_max_listpack_value = num(self, "hash-max-listpack-value") as usize;
         self.list_max_listpack_size = num(self, "list-max-listpack-size");

@@ -1120,8 +1120,8 @@ fn arity_and_flags_match_redis() {
     for info in reply.arr() {
         checked += check(info);
     }
-    // 7 commands and the 9 CLIENT subcommands Redis 7.0 has that are implemented here.
-    assert_eq!(checked, 7 + 9);
+    // 7 commands and the 10 CLIENT subcommands Redis 7.0 has that are implemented here.
+    assert_eq!(checked, 7 + 10);
     // The two Redis 7.2 subcommands, per Redis 7.2's command table.
     let client = uredis::cmd::lookup(b"client").unwrap();
     let no_touch = client.subcommand(b"no-touch").unwrap();

@@ -554,6 +554,42 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "client|unblock",
+        summary: "Unblock a client blocked in a blocking command from a different connection",
+        since: "5.0.0",
+        group: "connection",
+        complexity: Some("O(log N) where N is the number of client connections"),
+        arguments: Some(&[
+            Arg {
+                name: "client-id",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "timeout_error",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "timeout",
+                        kind: "pure-token",
+                        token: Some("TIMEOUT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "error",
+                        kind: "pure-token",
+                        token: Some("ERROR"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "command",
         summary: "Get array of Redis command details",
         since: "2.8.13",
@@ -932,6 +968,15 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "discard",
+        summary: "Discard all commands issued after MULTI",
+        since: "2.0.0",
+        group: "transactions",
+        complexity: Some("O(N), when N is the number of queued commands"),
+        acl_categories: &["@fast", "@transaction"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "echo",
         summary: "Echo the given string",
         since: "1.0.0",
@@ -943,6 +988,15 @@ pub static DOCS: &[Doc] = &[
             ..Arg::EMPTY
         }]),
         acl_categories: &["@fast", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "exec",
+        summary: "Execute all commands issued after MULTI",
+        since: "1.2.0",
+        group: "transactions",
+        complexity: Some("Depends on commands in the transaction"),
+        acl_categories: &["@slow", "@transaction"],
         ..Doc::EMPTY
     },
     Doc {
@@ -1772,6 +1826,15 @@ pub static DOCS: &[Doc] = &[
                 limit: 0,
             },
         }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "multi",
+        summary: "Mark the start of a transaction block",
+        since: "1.2.0",
+        group: "transactions",
+        complexity: Some("O(1)"),
+        acl_categories: &["@fast", "@transaction"],
         ..Doc::EMPTY
     },
     Doc {
@@ -2814,6 +2877,41 @@ pub static DOCS: &[Doc] = &[
         key_specs: &[KeySpec {
             notes: None,
             flags: &["RM", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "unwatch",
+        summary: "Forget about all watched keys",
+        since: "2.2.0",
+        group: "transactions",
+        complexity: Some("O(1)"),
+        acl_categories: &["@fast", "@transaction"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "watch",
+        summary: "Watch the given keys to determine execution of the MULTI/EXEC block",
+        since: "2.2.0",
+        group: "transactions",
+        complexity: Some("O(1) for every key."),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@fast", "@transaction"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
             begin_search: BeginSearch::Index(1),
             find_keys: FindKeys::Range {
                 lastkey: -1,

@@ -97,6 +97,7 @@ impl Ctx<'_> {
     /// `keyspace::events`). Call once per key changed, after changing it.
     #[inline]
     pub fn changed(&mut self, class: u32, event: &str, key: &[u8]) {
+        self.srv.drain_expired(Some((self.cid, &mut *self.out)));
         self.srv.signal_modified_key(self.db, key);
         self.notify(class, event, key);
     }
@@ -116,13 +117,23 @@ impl Ctx<'_> {
     /// Looks a key up for reading (Redis's `lookupKeyRead`): counts a keyspace hit or miss.
     pub fn lookup_read(&mut self, key: &[u8]) -> Option<&mut crate::keyspace::Entry> {
         let srv = &mut *self.srv;
-        let e = srv.dbs[self.db].get_mut(key);
-        if e.is_some() {
+        if srv.dbs[self.db].get_mut(key).is_some() {
             srv.stats.keyspace_hits += 1;
         } else {
             srv.stats.keyspace_misses += 1;
+            if srv.config.notify_flags & crate::keyspace::events::class::KEY_MISS != 0 {
+                let cur = Some((self.cid, &mut *self.out));
+                srv.notify(
+                    cur,
+                    crate::keyspace::events::class::KEY_MISS,
+                    "keymiss",
+                    key,
+                    self.db,
+                );
+            }
+            return None;
         }
-        e
+        srv.dbs[self.db].get_mut(key)
     }
 
     /// Looks a key up for writing (Redis's `lookupKeyWrite`): no hit/miss accounting.
@@ -278,7 +289,9 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
             return;
         }
     };
-    if let Err(e) = precheck(srv, cid, cmd, out.resp3) {
+    if srv.exec_depth > 0 {
+        // Queued commands were checked when queued.
+    } else if let Err(e) = precheck(srv, cid, cmd, out.resp3) {
         srv.stats.command(cmd.name).rejected += 1;
         reject(srv, out, cid, &e, is_exec);
         if let Some(c) = srv.clients.get_mut(cid) {
@@ -288,7 +301,7 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
         return;
     }
     let c = &mut srv.clients[cid];
-    if c.has(client_flag::MULTI) && !MULTI_CONTROL.contains(&cmd.name) {
+    if c.has(client_flag::MULTI) && srv.exec_depth == 0 && !MULTI_CONTROL.contains(&cmd.name) {
         c.multi.push(argv.to_vec());
         c.last_cmd = cmd.name;
         out.simple(b"QUEUED");

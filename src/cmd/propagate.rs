@@ -28,9 +28,12 @@ const LOG_MAX: usize = 10_000;
 
 impl Propagation {
     /// Records a finished command that changed the dataset.
+    #[inline]
     pub(crate) fn record(&mut self, db: usize, argv: &[Bytes]) {
-        let argv = self.rewrite.take().unwrap_or_else(|| argv.to_vec());
+        let rewrite = self.rewrite.take();
+        // Nothing consumes propagation unless recording is on: don't copy argv for nothing.
         if self.log.is_some() {
+            let argv = rewrite.unwrap_or_else(|| argv.to_vec());
             self.pending.push((db, argv));
         }
     }

@@ -73,6 +73,7 @@ fn cmd_select(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn cmd_reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.db = 0;
     ctx.out.resp3 = false;
+    crate::multi::discard(ctx.srv, ctx.cid);
     // Silently, like Redis's clearClientConnectionState; also leaves subscribed mode.
     crate::pubsub::unsubscribe_everything(ctx.srv, ctx.cid);
     let c = &mut ctx.srv.clients[ctx.cid];
@@ -278,6 +279,11 @@ fn info_line(buf: &mut Vec<u8>, slot: usize, c: &Client, caller: &Caller) {
         + c.name.as_ref().map_or(0, |n| n.len())
         + argv_mem;
     let events = if c.send_inflight { "rw" } else { "r" };
+    let multi = if c.has(flag::MULTI) {
+        c.multi.len() as i64
+    } else {
+        -1
+    };
     let _ = write!(
         buf,
         "id={} addr={} laddr={} fd={} name=",
@@ -288,7 +294,7 @@ fn info_line(buf: &mut Vec<u8>, slot: usize, c: &Client, caller: &Caller) {
     }
     let _ = write!(
         buf,
-        " age={} idle={} flags={} db={} sub={} psub={} ssub={} multi=-1 qbuf={qbuf} \
+        " age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={multi} qbuf={qbuf} \
          qbuf-free={qbuf_free} argv-mem={argv_mem} multi-mem=0 rbs={rbs} rbp={rbs} obl={obl} \
          oll={oll} omem={omem} tot-mem={tot_mem} events={events} cmd={} user=default redir=-1 resp={resp}",
         (now_s - c.ctime / 1000).max(0),
@@ -601,6 +607,36 @@ fn cmd_client_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]: ends another client's blocking command early,
+/// as a timeout (default) or with an UNBLOCKED error. Replies 1 if it was blocked.
+fn cmd_client_unblock(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() > 4 {
+        return Err(Error::Msg(
+            "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.",
+        ));
+    }
+    let error = match argv.get(3) {
+        None => false,
+        Some(r) if r.eq_ignore_ascii_case(b"timeout") => false,
+        Some(r) if r.eq_ignore_ascii_case(b"error") => true,
+        Some(_) => {
+            return Err(Error::Msg(
+                "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
+            ));
+        }
+    };
+    let id = parse_int(&argv[2])?;
+    let slot = ctx
+        .srv
+        .clients
+        .iter()
+        .find(|(_, c)| c.id as i64 == id && !c.closing)
+        .map(|(slot, _)| slot);
+    let done = slot.is_some_and(|s| crate::blocking::client_unblock(ctx.srv, s, error));
+    ctx.out.int(done as i64);
+    Ok(())
+}
+
 const CLIENT_FLAGS: u32 = NOSCRIPT | LOADING | STALE;
 
 static CLIENT_SUBCOMMANDS: &[Command] = &[
@@ -655,6 +691,13 @@ static CLIENT_SUBCOMMANDS: &[Command] = &[
         CLIENT_FLAGS | SENTINEL,
         NO_KEYS,
         cmd_client_setinfo,
+    ),
+    Command::new(
+        "client|unblock",
+        -3,
+        ADMIN | CLIENT_FLAGS,
+        NO_KEYS,
+        cmd_client_unblock,
     ),
     Command::new("client|help", 2, LOADING | STALE, NO_KEYS, cmd_client_help),
 ];

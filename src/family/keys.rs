@@ -11,7 +11,8 @@ use bytes::Bytes;
 use crate::cmd::args::is;
 use crate::cmd::table::{Command, NO_KEYS, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
-use crate::keyspace::{Db, Entry, clock, db, dict::Dict, glob};
+use crate::keyspace::events::class;
+use crate::keyspace::{Db, Entry, clock, db, dict::Dict, glob, lazyfree};
 use crate::server::Server;
 
 /// Looks `key` up for reading in database `db`, counting a keyspace hit or miss as Redis's
@@ -38,8 +39,14 @@ fn lookup_read<'a>(
 
 /// DEL key [key ...]
 fn cmd_del(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let db = &mut ctx.srv.dbs[ctx.db];
-    let n = argv[1..].iter().filter(|k| db.delete(k)).count();
+    let mut n = 0;
+    for k in &argv[1..] {
+        if let Some(e) = ctx.srv.dbs[ctx.db].remove(k) {
+            lazyfree::free(e.value);
+            ctx.changed(class::GENERIC, "del", k);
+            n += 1;
+        }
+    }
     ctx.dirty(n as u64);
     ctx.out.int(n as i64);
     Ok(())
@@ -204,12 +211,16 @@ fn rename(ctx: &mut Ctx, argv: &[Bytes], nx: bool) -> CmdResult {
                 ctx.out.int(0);
                 return Ok(());
             }
-            db.delete(dst);
+            if let Some(old) = db.remove(dst) {
+                lazyfree::free(old.value);
+            }
         }
         if let Some(e) = db.remove(src) {
             db.put_entry(dst, e);
         }
         ctx.dirty(1);
+        ctx.changed(class::GENERIC, "rename_from", src);
+        ctx.changed(class::GENERIC, "rename_to", dst);
     }
     if nx {
         ctx.out.int(i64::from(src != dst));
@@ -283,10 +294,15 @@ fn cmd_copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ctx.out.int(0);
             return Ok(());
         }
-        target.delete(dst);
+        if let Some(old) = target.remove(dst) {
+            lazyfree::free(old.value);
+        }
     }
     target.put_entry(dst, copy);
     ctx.dirty(1);
+    ctx.srv.signal_modified_key(dst_db, dst);
+    let cur = Some((ctx.cid, &mut *ctx.out));
+    ctx.srv.notify(cur, class::GENERIC, "copy_to", dst, dst_db);
     ctx.out.int(1);
     Ok(())
 }
@@ -307,6 +323,10 @@ fn cmd_move(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.srv.dbs[dst_db].put_entry(key, e);
     }
     ctx.dirty(1);
+    ctx.changed(class::GENERIC, "move_from", key);
+    ctx.srv.signal_modified_key(dst_db, key);
+    let cur = Some((ctx.cid, &mut *ctx.out));
+    ctx.srv.notify(cur, class::GENERIC, "move_to", key, dst_db);
     ctx.out.int(1);
     Ok(())
 }
@@ -328,6 +348,8 @@ fn cmd_swapdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let (lo, hi) = (a.min(b) as usize, a.max(b) as usize);
     if lo != hi {
+        ctx.srv.touch_all_watched_keys(lo, Some(hi));
+        ctx.srv.touch_all_watched_keys(hi, Some(lo));
         let (left, right) = ctx.srv.dbs.split_at_mut(hi);
         left[lo].swap_contents(&mut right[0]);
     }
@@ -398,12 +420,17 @@ fn expire_generic(ctx: &mut Ctx, argv: &[Bytes], base: i64, seconds: bool) -> Cm
         ctx.out.int(0);
         return Ok(());
     }
-    if when <= clock::now_ms() {
-        db.delete(key);
+    let event = if when <= clock::now_ms() {
+        if let Some(e) = db.remove(key) {
+            lazyfree::free(e.value);
+        }
+        "del"
     } else {
         db.set_expire(key, when);
-    }
+        "expire"
+    };
     ctx.dirty(1);
+    ctx.changed(class::GENERIC, event, key);
     ctx.out.int(1);
     Ok(())
 }
@@ -480,6 +507,7 @@ fn cmd_persist(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let removed = db.get_mut(key).is_some() && db.persist(key);
     if removed {
         ctx.dirty(1);
+        ctx.changed(class::GENERIC, "persist", key);
     }
     ctx.out.int(i64::from(removed));
     Ok(())
@@ -631,6 +659,7 @@ fn flush_db(db: &mut Db, lazy: bool) -> usize {
 /// FLUSHDB [ASYNC | SYNC]
 fn cmd_flushdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let lazy = flush_async(ctx, argv)?;
+    ctx.srv.touch_all_watched_keys(ctx.db, None);
     let n = flush_db(&mut ctx.srv.dbs[ctx.db], lazy);
     ctx.dirty(n as u64);
     ctx.out.ok();
@@ -640,6 +669,9 @@ fn cmd_flushdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// FLUSHALL [ASYNC | SYNC]
 fn cmd_flushall(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let lazy = flush_async(ctx, argv)?;
+    for db in 0..ctx.srv.dbs.len() {
+        ctx.srv.touch_all_watched_keys(db, None);
+    }
     let n: usize = ctx.srv.dbs.iter_mut().map(|d| flush_db(d, lazy)).sum();
     ctx.dirty(n as u64);
     ctx.out.ok();

@@ -4,6 +4,7 @@
 pub mod command;
 pub mod connection;
 pub mod keys;
+pub mod multi;
 pub mod pubsub;
 pub mod server;
 pub mod string;
@@ -17,5 +18,6 @@ pub static TABLES: &[&[Command]] = &[
     keys::COMMANDS,
     server::COMMANDS,
     command::COMMANDS,
+    multi::COMMANDS,
     pubsub::COMMANDS,
 ];

@@ -469,9 +469,9 @@ fn info_clients(ctx: &Ctx, s: &mut String) {
         "maxclients" => srv.config.maxclients,
         "client_recent_max_input_buffer" => max_in,
         "client_recent_max_output_buffer" => max_out,
-        "blocked_clients" => 0,
+        "blocked_clients" => srv.blocking.count,
         "tracking_clients" => 0,
-        "clients_in_timeout_table" => 0,
+        "clients_in_timeout_table" => srv.blocking.timeouts_len(),
     );
 }
 
@@ -1264,6 +1264,27 @@ fn cmd_debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         (b"log", 3) => {
             tracing::warn!("DEBUG LOG: {}", String::from_utf8_lossy(&argv[2]));
             ctx.out.ok();
+        }
+        // uredis only, for tests of propagation until replication and the AOF consume it:
+        // `DEBUG PROPAGATED ON|OFF` starts/stops recording what would be propagated;
+        // `DEBUG PROPAGATED` replies the recorded commands (each "db argv...") and clears them.
+        (b"propagated", 3) => {
+            let on = argv[2].eq_ignore_ascii_case(b"on");
+            ctx.srv.propagation.log = on.then(Vec::new);
+            ctx.out.ok();
+        }
+        (b"propagated", 2) => {
+            let log = ctx.srv.propagation.log.as_mut().map(std::mem::take);
+            let log = log.unwrap_or_default();
+            ctx.out.array(log.len());
+            for (db, cmd) in log {
+                let mut line = db.to_string().into_bytes();
+                for a in cmd {
+                    line.push(b' ');
+                    line.extend_from_slice(&a);
+                }
+                ctx.out.bulk(&line);
+            }
         }
         _ => {
             return Err(Error::err(format_args!(

@@ -17,6 +17,7 @@ use bytes::Bytes;
 use crate::cmd::args::is;
 use crate::cmd::table::{Command, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
+use crate::keyspace::events::class;
 use crate::keyspace::{Db, Ttl, Value, clock};
 use crate::protocol::Reply;
 use crate::server::Server;
@@ -245,6 +246,10 @@ fn set_generic(
     }
     ctx.srv.dbs[ctx.db].set(key, Value::string(val), ttl);
     ctx.dirty(1);
+    ctx.changed(class::STRING, "set", key);
+    if expire.is_some() {
+        ctx.notify(class::GENERIC, "expire", key);
+    }
     if flags & OPT_GET == 0 {
         match reply {
             SetReply::OkNull => ctx.out.ok(),
@@ -299,6 +304,7 @@ fn cmd_getset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn cmd_getdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if get_generic(ctx, &argv[1])? && ctx.db().delete(&argv[1]) {
         ctx.dirty(1);
+        ctx.changed(class::GENERIC, "del", &argv[1]);
     }
     Ok(())
 }
@@ -322,12 +328,15 @@ fn cmd_getex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.out.bulk(bytes);
     let db = &mut ctx.srv.dbs[ctx.db];
     let changed = match at {
-        Some(ms) if flags & (OPT_EXAT | OPT_PXAT) != 0 && ms <= clock::now_ms() => db.delete(key),
-        Some(ms) => db.set_expire(key, ms),
-        None => flags & OPT_PERSIST != 0 && db.persist(key),
+        Some(ms) if flags & (OPT_EXAT | OPT_PXAT) != 0 && ms <= clock::now_ms() => {
+            db.delete(key).then_some("del")
+        }
+        Some(ms) => db.set_expire(key, ms).then_some("expire"),
+        None => (flags & OPT_PERSIST != 0 && db.persist(key)).then_some("persist"),
     };
-    if changed {
+    if let Some(event) = changed {
         ctx.dirty(1);
+        ctx.changed(class::GENERIC, event, key);
     }
     Ok(())
 }
@@ -364,6 +373,9 @@ fn mset_generic(ctx: &mut Ctx, argv: &[Bytes], nx: bool) -> CmdResult {
     for pair in argv[1..].chunks_exact(2) {
         db.set(&pair[0], Value::string(&pair[1]), Ttl::Clear);
     }
+    for pair in argv[1..].chunks_exact(2) {
+        ctx.changed(class::STRING, "set", &pair[0]);
+    }
     ctx.dirty((argv.len() as u64 - 1) / 2);
     if nx {
         ctx.out.int(1);
@@ -399,6 +411,7 @@ fn cmd_append(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         tail.len()
     };
     ctx.dirty(1);
+    ctx.changed(class::STRING, "append", key);
     ctx.out.int(len as i64);
     Ok(())
 }
@@ -480,6 +493,7 @@ fn cmd_setrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         end
     };
     ctx.dirty(1);
+    ctx.changed(class::STRING, "setrange", key);
     ctx.out.int(len as i64);
     Ok(())
 }
@@ -498,6 +512,7 @@ fn incr_decr_generic(ctx: &mut Ctx, key: &[u8], incr: i64) -> CmdResult {
         Ok(Value::Int(result))
     })?;
     ctx.dirty(1);
+    ctx.changed(class::STRING, "incrby", key);
     ctx.out.int(result);
     Ok(())
 }
@@ -547,6 +562,7 @@ fn cmd_incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         Ok(Value::Str(text))
     })?;
     ctx.dirty(1);
+    ctx.changed(class::STRING, "incrbyfloat", &argv[1]);
     Ok(())
 }
 

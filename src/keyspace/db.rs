@@ -25,9 +25,19 @@ static LFU: AtomicU64 = AtomicU64::new(0);
 /// Set when any database logged an expired key; lets the server check once per command.
 static EXPIRED_PENDING: AtomicBool = AtomicBool::new(false);
 
-/// Whether keys were logged as expired since the last call (and clears the mark).
-pub fn take_expired_pending() -> bool {
-    EXPIRED_PENDING.swap(false, Ordering::Relaxed)
+/// Whether new keys are logged (`notify-keyspace-events` has `n`).
+static LOG_NEW: AtomicBool = AtomicBool::new(false);
+
+/// Whether keys were logged as expired or created since the last call (and clears the mark).
+#[inline]
+pub fn take_log_pending() -> bool {
+    // A plain load first: the common case (nothing logged) costs no atomic write.
+    EXPIRED_PENDING.load(Ordering::Relaxed) && EXPIRED_PENDING.swap(false, Ordering::Relaxed)
+}
+
+/// Turns logging of created keys (for `new` events) on or off.
+pub fn set_log_new(on: bool) {
+    LOG_NEW.store(on, Ordering::Relaxed);
 }
 
 /// Redis's `LFU_INIT_VAL`: the counter of a new key, so it is not evicted right away.
@@ -118,6 +128,8 @@ pub struct Db {
     pub no_touch: bool,
     /// Keys deleted by expiry, for `expired` notifications and WATCH (drained by the server).
     pub expired_log: Vec<Vec<u8>>,
+    /// Keys created, for `new` notifications, when enabled (drained by the server).
+    pub new_log: Vec<Vec<u8>>,
     /// Clients (slab slots) blocked on each key, first come first served (`crate::blocking`).
     pub blocking: HashMap<Vec<u8>, VecDeque<usize>>,
     /// Keys with blocked clients that received a list or sorted set, in signalling order.
@@ -241,6 +253,10 @@ impl Db {
         };
         e.expire = new_expire;
         self.sync_expires(key, old_expire, new_expire);
+        if !existed && LOG_NEW.load(Ordering::Relaxed) {
+            self.new_log.push(key.to_vec());
+            EXPIRED_PENDING.store(true, Ordering::Relaxed);
+        }
         existed.then_some(old)
     }
 
@@ -251,7 +267,12 @@ impl Db {
             self.signal_ready(key, &entry.value);
         }
         let new_expire = entry.expire;
-        let old_expire = self.main.insert(key, entry).map(|e| e.expire).unwrap_or(0);
+        let old = self.main.insert(key, entry);
+        if old.is_none() && LOG_NEW.load(Ordering::Relaxed) {
+            self.new_log.push(key.to_vec());
+            EXPIRED_PENDING.store(true, Ordering::Relaxed);
+        }
+        let old_expire = old.map(|e| e.expire).unwrap_or(0);
         self.sync_expires(key, old_expire, new_expire);
     }
 
@@ -308,6 +329,11 @@ impl Db {
         e.expire = 0;
         self.sync_expires(key, old, 0);
         old != 0
+    }
+
+    /// The stored expiry of a key without expiring it (0 = none): `None` if not stored.
+    pub fn expire_at(&self, key: &[u8]) -> Option<i64> {
+        self.main.get(key).map(|e| e.expire)
     }
 
     /// The absolute expiry of a key: `None` if missing, `Some(0)` if it has no TTL.
@@ -369,10 +395,11 @@ impl Db {
     fn scan_for_ready_keys(&mut self) {
         let keys: Vec<Vec<u8>> = self.blocking.keys().cloned().collect();
         for k in keys {
-            if let Some(e) = self.main.get(&k) {
-                if e.value.is_blockable() && !self.ready.contains(&k) {
-                    self.ready.push(k);
-                }
+            if let Some(e) = self.main.get(&k)
+                && e.value.is_blockable()
+                && !self.ready.contains(&k)
+            {
+                self.ready.push(k);
             }
         }
     }

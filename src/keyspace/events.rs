@@ -96,21 +96,33 @@ impl Server {
         }
     }
 
-    /// Turns keys the keyspace deleted by expiry into `expired` events and WATCH
-    /// invalidations. Called after every command and after the active expiry cycle.
-    pub fn drain_expired(&mut self, mut cur: Option<(usize, &mut Reply)>) {
-        if !crate::keyspace::db::take_expired_pending() {
-            return;
+    /// Turns what the keyspace logged into events: keys deleted by expiry become `expired`
+    /// events and WATCH invalidations, created keys `new` events. Called before a command's
+    /// own events (so they come in Redis's order), after every command and after the active
+    /// expiry cycle.
+    #[inline]
+    pub fn drain_expired(&mut self, cur: Option<(usize, &mut Reply)>) {
+        if crate::keyspace::db::take_log_pending() {
+            self.drain_logs(cur);
         }
+    }
+
+    fn drain_logs(&mut self, mut cur: Option<(usize, &mut Reply)>) {
         for db in 0..self.dbs.len() {
-            if self.dbs[db].expired_log.is_empty() {
-                continue;
+            if !self.dbs[db].expired_log.is_empty() {
+                let log = std::mem::take(&mut self.dbs[db].expired_log);
+                for key in &log {
+                    let c = cur.as_mut().map(|(c, o)| (*c, &mut **o));
+                    self.notify(c, class::EXPIRED, "expired", key, db);
+                    self.signal_modified_key(db, key);
+                }
             }
-            let log = std::mem::take(&mut self.dbs[db].expired_log);
-            for key in &log {
-                let c = cur.as_mut().map(|(c, o)| (*c, &mut **o));
-                self.notify(c, class::EXPIRED, "expired", key, db);
-                self.signal_modified_key(db, key);
+            if !self.dbs[db].new_log.is_empty() {
+                let log = std::mem::take(&mut self.dbs[db].new_log);
+                for key in &log {
+                    let c = cur.as_mut().map(|(c, o)| (*c, &mut **o));
+                    self.notify(c, class::NEW, "new", key, db);
+                }
             }
         }
     }

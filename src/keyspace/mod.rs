@@ -6,6 +6,7 @@ pub mod db;
 pub mod dict;
 pub mod events;
 pub mod glob;
+pub mod lazyfree;
 pub mod value;
 
 pub use db::{Db, Ttl};
