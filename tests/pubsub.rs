@@ -151,8 +151,10 @@ fn resp3_push_frames_and_self_delivery() {
             Call(0, &["PING"]),
         ],
     );
-    assert!(got.iter().any(|(_, r)| r
-        == b">3\r\n$7\r\nmessage\r\n$2\r\nme\r\n$9\r\nto myself\r\n:1\r\n"));
+    assert!(
+        got.iter()
+            .any(|(_, r)| r == b">3\r\n$7\r\nmessage\r\n$2\r\nme\r\n$9\r\nto myself\r\n:1\r\n")
+    );
 }
 
 #[test]
@@ -313,14 +315,20 @@ fn configuration_distribution() {
     assert_eq!(numsub(&mut admin, "config"), N as i64 - 1);
     assert_eq!(publish(&mut admin, "config", "v2"), N as i64 - 1);
     for (_, p) in &mut subs {
-        assert_eq!(p.get_message().unwrap().get_payload::<String>().unwrap(), "v2");
+        assert_eq!(
+            p.get_message().unwrap().get_payload::<String>().unwrap(),
+            "v2"
+        );
     }
     // It reconnects and subscribes again, then gets the next publish with everyone else.
     subs.push(subscriber(&client, "config"));
     assert_eq!(numsub(&mut admin, "config"), N as i64);
     assert_eq!(publish(&mut admin, "config", "v3"), N as i64);
     for (_, p) in &mut subs {
-        assert_eq!(p.get_message().unwrap().get_payload::<String>().unwrap(), "v3");
+        assert_eq!(
+            p.get_message().unwrap().get_payload::<String>().unwrap(),
+            "v3"
+        );
     }
 }
 
@@ -383,7 +391,8 @@ fn pubsub_counts_after_churn() {
     }
     let numsub = &["PUBSUB", "NUMSUB", "c0", "c1", "c2", "c3", "c4", "c5"];
     assert!(
-        wait_until(Duration::from_secs(10), || admin.call(numsub) == want.as_bytes()),
+        wait_until(Duration::from_secs(10), || admin.call(numsub)
+            == want.as_bytes()),
         "NUMSUB: {} want {want}",
         show(&admin.call(numsub), 500)
     );
@@ -438,7 +447,11 @@ fn unsubscribe_all_confirms_each_channel() {
     assert!(text.contains(":3\r\n") && text.contains(":2\r\n"), "{text}");
     // Still subscribed (to the pattern): other commands are refused.
     let e = r.call(&["GET", "x"]);
-    assert!(e.starts_with(b"-ERR Can't execute 'get'"), "{}", show(&e, 200));
+    assert!(
+        e.starts_with(b"-ERR Can't execute 'get'"),
+        "{}",
+        show(&e, 200)
+    );
     assert_eq!(
         r.call(&["PUNSUBSCRIBE"]),
         b"*3\r\n$12\r\npunsubscribe\r\n$2\r\np*\r\n:0\r\n"
@@ -536,7 +549,11 @@ fn slow_subscriber_hits_hard_limit() {
         b"*2\r\n$4\r\nfeed\r\n:1\r\n"
     );
     publisher.call(&["PUBLISH", "feed", "STOP"]);
-    assert_eq!(fast.join().unwrap(), MESSAGES, "the reading subscriber got everything");
+    assert_eq!(
+        fast.join().unwrap(),
+        MESSAGES,
+        "the reading subscriber got everything"
+    );
     // The slow one was counted while connected, then dropped: 2 receivers, later 1.
     assert_eq!(receivers[0], b":2\r\n");
     assert_eq!(receivers[MESSAGES - 1], b":1\r\n");
