@@ -372,20 +372,15 @@ fn pubsub_counts_after_churn() {
         .map(|(i, _)| *i)
         .filter(|i| i % 3 != 0)
         .collect();
-    let expect = |m: usize| {
-        let mut v = vec![0i64; m];
-        (0..m).for_each(|k| v[k] = 0);
-        v
-    };
-    let mut chans = expect(6);
-    let mut shards = expect(5);
+    let mut chans = [0i64; 6];
+    let mut shards = [0i64; 5];
     let mut pats = std::collections::BTreeSet::new();
     for &i in &subscribed {
         chans[i % 6] += 1;
         shards[i % 5] += 1;
         pats.insert(i % 4);
     }
-    let mut want = format!("*12\r\n");
+    let mut want = "*12\r\n".to_string();
     for (k, n) in chans.iter().enumerate() {
         want.push_str(&format!("$2\r\nc{k}\r\n:{n}\r\n"));
     }
@@ -396,7 +391,7 @@ fn pubsub_counts_after_churn() {
         "NUMSUB: {} want {want}",
         show(&admin.call(numsub), 500)
     );
-    let mut want_s = format!("*10\r\n");
+    let mut want_s = "*10\r\n".to_string();
     for (k, n) in shards.iter().enumerate() {
         want_s.push_str(&format!("$2\r\ns{k}\r\n:{n}\r\n"));
     }
