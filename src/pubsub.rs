@@ -91,19 +91,6 @@ impl PubSub {
             &mut self.channels
         }
     }
-
-    /// The pub/sub class limits, parsed again only when the configuration text changed.
-    fn limits(&mut self, config: &Config) -> ObufLimits {
-        let text = config.get("client-output-buffer-limit").unwrap_or("");
-        match &self.limits {
-            Some((t, l)) if t == text => *l,
-            _ => {
-                let l = ObufLimits::parse(text);
-                self.limits = Some((text.to_string(), l));
-                l
-            }
-        }
-    }
 }
 
 /// One client's subscriptions.
@@ -253,7 +240,11 @@ struct Deliver<'a, 'r> {
     clients: &'a mut Slab<Client>,
     pending: &'a mut Vec<usize>,
     cur: Option<(usize, &'r mut Reply)>,
-    limit: ObufLimit,
+    config: &'a Config,
+    /// The parsed limits and the text they were parsed from (kept across publishes).
+    cache: Option<(String, ObufLimits)>,
+    /// The pub/sub class limit, once looked up in this delivery.
+    limit: Option<ObufLimit>,
     now_s: i64,
     /// Clients that went over their limit, to close once delivery is over.
     overflow: Vec<usize>,
@@ -279,11 +270,40 @@ impl Deliver<'_, '_> {
             c.pending_write = true;
             self.pending.push(cid);
         }
-        if over_limit(c, &self.limit, self.now_s) {
+        // The limits are only looked up once some client has output beyond the fixed buffer.
+        if obuf_memory(c) == 0 {
+            return;
+        }
+        let limit = self.limit();
+        let Some(c) = self.clients.get_mut(cid) else {
+            return;
+        };
+        if over_limit(c, &limit, self.now_s) {
             // Redis's freeClientAsync: nothing more is written to it; closed after delivery.
             c.flags |= flag::CLOSE_ASAP;
             self.overflow.push(cid);
         }
+    }
+}
+
+impl Deliver<'_, '_> {
+    /// The pub/sub class limit (every receiver is subscribed, hence of that class), parsed
+    /// again only when the configuration text changed.
+    fn limit(&mut self) -> ObufLimit {
+        if let Some(l) = self.limit {
+            return l;
+        }
+        let text = self.config.get("client-output-buffer-limit").unwrap_or("");
+        let l = match &self.cache {
+            Some((t, l)) if t == text => *l,
+            _ => {
+                let l = ObufLimits::parse(text);
+                self.cache = Some((text.to_string(), l));
+                l
+            }
+        };
+        self.limit = Some(l.pubsub);
+        l.pubsub
     }
 }
 
@@ -350,13 +370,15 @@ fn deliver(
     if ps.map(shard).is_empty() && (shard || ps.patterns.is_empty()) {
         return 0;
     }
-    let limit = ps.limits(&srv.config).pubsub;
     let mut frame = std::mem::take(&mut ps.frame);
+    let cache = ps.limits.take();
     let mut d = Deliver {
         clients: &mut srv.clients,
         pending: &mut srv.pending_write,
         cur,
-        limit,
+        config: &srv.config,
+        cache,
+        limit: None,
         now_s: clock::now_ms() / 1000,
         overflow: Vec::new(),
     };
@@ -383,6 +405,7 @@ fn deliver(
         }
     }
     let overflow = std::mem::take(&mut d.overflow);
+    srv.pubsub.limits = d.cache.take();
     srv.pubsub.frame = frame;
     for cid in overflow {
         close_over_limit(srv, cid);
