@@ -253,15 +253,20 @@ struct Deliver<'a, 'r> {
 impl Deliver<'_, '_> {
     /// Appends `frame` (RESP2, starting with `*`) to `cid`'s replies.
     fn to(&mut self, cid: usize, frame: &[u8]) {
-        if let Some((me, out)) = self.cur.as_mut()
-            && *me == cid
-        {
-            put(out, frame);
-            return;
-        }
         let Some(c) = self.clients.get_mut(cid) else {
             return;
         };
+        if let Some((me, out)) = self.cur.as_mut()
+            && *me == cid
+        {
+            // A push survives CLIENT REPLY OFF/SKIP, which cut the running command's replies
+            // back: then it goes to the client's own buffer instead.
+            if !c.has(flag::REPLY_OFF | flag::REPLY_SKIP) {
+                put(out, frame);
+                return;
+            }
+            c.out.resp3 = out.resp3;
+        }
         if c.closing || c.has(flag::CLOSE_ASAP) {
             return;
         }
@@ -435,8 +440,30 @@ fn update_flag(c: &mut Client) {
     }
 }
 
-/// Writes a (un)subscribe confirmation: `[kind, channel or null, count]`.
-fn confirm(out: &mut Reply, kind: &[u8], channel: Option<&[u8]>, count: usize) {
+/// Writes a (un)subscribe confirmation to client `c` (slot `cid`): `[kind, channel or null,
+/// count]`. Confirmations are push messages, which Redis delivers even under CLIENT REPLY
+/// OFF/SKIP: a skip is used up by a command that only replies pushes, and under OFF they go to
+/// the client's own buffer, which is not cut back after the command.
+fn confirm(
+    c: &mut Client,
+    cid: usize,
+    pending: &mut Vec<usize>,
+    out: &mut Reply,
+    kind: &[u8],
+    channel: Option<&[u8]>,
+    count: usize,
+) {
+    c.flags &= !flag::REPLY_SKIP;
+    let out = if c.has(flag::REPLY_OFF) {
+        c.out.resp3 = out.resp3;
+        if !c.pending_write {
+            c.pending_write = true;
+            pending.push(cid);
+        }
+        &mut c.out
+    } else {
+        out
+    };
     out.push(3);
     out.bulk(kind);
     match channel {
@@ -463,7 +490,16 @@ pub fn subscribe(srv: &mut Server, out: &mut Reply, cid: usize, channel: &Bytes,
     }
     update_flag(c);
     let kind: &[u8] = if shard { b"ssubscribe" } else { b"subscribe" };
-    confirm(out, kind, Some(channel), c.subs.reply_count(shard));
+    let count = c.subs.reply_count(shard);
+    confirm(
+        c,
+        cid,
+        &mut srv.pending_write,
+        out,
+        kind,
+        Some(channel),
+        count,
+    );
 }
 
 /// PSUBSCRIBE one pattern, with its confirmation.
@@ -480,7 +516,16 @@ pub fn psubscribe(srv: &mut Server, out: &mut Reply, cid: usize, pattern: &Bytes
             .push(cid);
     }
     update_flag(c);
-    confirm(out, b"psubscribe", Some(pattern), c.subs.reply_count(false));
+    let count = c.subs.reply_count(false);
+    confirm(
+        c,
+        cid,
+        &mut srv.pending_write,
+        out,
+        b"psubscribe",
+        Some(pattern),
+        count,
+    );
 }
 
 /// Removes `cid` from a server-side subscriber list, dropping the list when it empties.
@@ -517,7 +562,16 @@ pub fn unsubscribe(
         } else {
             b"unsubscribe"
         };
-        confirm(out, kind, Some(channel), c.subs.reply_count(shard));
+        let count = c.subs.reply_count(shard);
+        confirm(
+            c,
+            cid,
+            &mut srv.pending_write,
+            out,
+            kind,
+            Some(channel),
+            count,
+        );
     }
 }
 
@@ -532,11 +586,16 @@ pub fn punsubscribe(srv: &mut Server, out: Option<&mut Reply>, cid: usize, patte
     }
     update_flag(c);
     if let Some(out) = out {
+        let count = c.subs.reply_count(false);
+        let kind = b"punsubscribe";
         confirm(
+            c,
+            cid,
+            &mut srv.pending_write,
             out,
-            b"punsubscribe",
+            kind,
             Some(pattern),
-            c.subs.reply_count(false),
+            count,
         );
     }
 }
@@ -559,11 +618,10 @@ pub fn unsubscribe_all(srv: &mut Server, mut out: Option<&mut Reply>, cid: usize
         } else {
             b"unsubscribe"
         };
-        let count = srv
-            .clients
-            .get(cid)
-            .map_or(0, |c| c.subs.reply_count(shard));
-        confirm(out, kind, None, count);
+        if let Some(c) = srv.clients.get_mut(cid) {
+            let count = c.subs.reply_count(shard);
+            confirm(c, cid, &mut srv.pending_write, out, kind, None, count);
+        }
     }
 }
 
@@ -579,11 +637,11 @@ pub fn punsubscribe_all(srv: &mut Server, mut out: Option<&mut Reply>, cid: usiz
     if patterns.is_empty()
         && let Some(out) = out
     {
-        let count = srv
-            .clients
-            .get(cid)
-            .map_or(0, |c| c.subs.reply_count(false));
-        confirm(out, b"punsubscribe", None, count);
+        if let Some(c) = srv.clients.get_mut(cid) {
+            let count = c.subs.reply_count(false);
+            let kind = b"punsubscribe";
+            confirm(c, cid, &mut srv.pending_write, out, kind, None, count);
+        }
     }
 }
 

@@ -157,6 +157,42 @@ fn resp3_push_frames_and_self_delivery() {
     );
 }
 
+/// Confirmations and messages are pushes: Redis delivers them under CLIENT REPLY OFF/SKIP.
+#[test]
+fn pushes_survive_client_reply_off_and_skip() {
+    compat_multi(
+        &[],
+        2,
+        &[
+            Send(0, &["CLIENT", "REPLY", "OFF"]),
+            Send(0, &["SUBSCRIBE", "x"]),
+            Read(0, 1),
+            Call(1, &["PUBLISH", "x", "m"]),
+            Read(0, 1),
+            Send(0, &["UNSUBSCRIBE"]),
+            Read(0, 1),
+            Send(0, &["CLIENT", "REPLY", "ON"]),
+            Read(0, 1),
+            Send(0, &["CLIENT", "REPLY", "SKIP"]),
+            Send(0, &["SUBSCRIBE", "y"]),
+            Read(0, 1),
+            Call(0, &["PING"]),
+            Call(0, &["UNSUBSCRIBE"]),
+            // RESP3: its own message is pushed, PUBLISH's reply is not.
+            Hello3(1),
+            Send(1, &["CLIENT", "REPLY", "OFF"]),
+            Send(1, &["SUBSCRIBE", "z"]),
+            Read(1, 1),
+            Send(1, &["PUBLISH", "z", "self"]),
+            Read(1, 1),
+            Send(1, &["CLIENT", "REPLY", "ON"]),
+            Read(1, 1),
+            Call(1, &["PUBLISH", "z", "again"]),
+            Read(1, 1),
+        ],
+    );
+}
+
 #[test]
 fn sharded_pubsub() {
     compat_multi(
