@@ -612,16 +612,15 @@ pub fn unsubscribe_all(srv: &mut Server, mut out: Option<&mut Reply>, cid: usize
     }
     if channels.is_empty()
         && let Some(out) = out
+        && let Some(c) = srv.clients.get_mut(cid)
     {
         let kind: &[u8] = if shard {
             b"sunsubscribe"
         } else {
             b"unsubscribe"
         };
-        if let Some(c) = srv.clients.get_mut(cid) {
-            let count = c.subs.reply_count(shard);
-            confirm(c, cid, &mut srv.pending_write, out, kind, None, count);
-        }
+        let count = c.subs.reply_count(shard);
+        confirm(c, cid, &mut srv.pending_write, out, kind, None, count);
     }
 }
 
@@ -636,12 +635,11 @@ pub fn punsubscribe_all(srv: &mut Server, mut out: Option<&mut Reply>, cid: usiz
     }
     if patterns.is_empty()
         && let Some(out) = out
+        && let Some(c) = srv.clients.get_mut(cid)
     {
-        if let Some(c) = srv.clients.get_mut(cid) {
-            let count = c.subs.reply_count(false);
-            let kind = b"punsubscribe";
-            confirm(c, cid, &mut srv.pending_write, out, kind, None, count);
-        }
+        let count = c.subs.reply_count(false);
+        let kind = b"punsubscribe";
+        confirm(c, cid, &mut srv.pending_write, out, kind, None, count);
     }
 }
 
