@@ -474,17 +474,19 @@ fn confirm(
 }
 
 /// SUBSCRIBE / SSUBSCRIBE one channel, with its confirmation.
-pub fn subscribe(srv: &mut Server, out: &mut Reply, cid: usize, channel: &Bytes, shard: bool) {
+pub fn subscribe(srv: &mut Server, out: &mut Reply, cid: usize, channel: &[u8], shard: bool) {
     let Some(c) = srv.clients.get_mut(cid) else {
         return;
     };
     if !c.subs.set(shard).contains_key(channel) {
         let seq = c.subs.next_seq;
         c.subs.next_seq += 1;
+        // A copy: the argument is a slice of the read buffer, which it would keep alive.
+        let channel = Bytes::copy_from_slice(channel);
         c.subs.set_mut(shard).insert(channel.clone(), seq);
         srv.pubsub
             .map_mut(shard)
-            .entry(channel.clone())
+            .entry(channel)
             .or_default()
             .push(cid);
     }
@@ -503,17 +505,14 @@ pub fn subscribe(srv: &mut Server, out: &mut Reply, cid: usize, channel: &Bytes,
 }
 
 /// PSUBSCRIBE one pattern, with its confirmation.
-pub fn psubscribe(srv: &mut Server, out: &mut Reply, cid: usize, pattern: &Bytes) {
+pub fn psubscribe(srv: &mut Server, out: &mut Reply, cid: usize, pattern: &[u8]) {
     let Some(c) = srv.clients.get_mut(cid) else {
         return;
     };
-    if !c.subs.patterns.contains(pattern) {
+    if !c.subs.patterns.iter().any(|p| p == pattern) {
+        let pattern = Bytes::copy_from_slice(pattern);
         c.subs.patterns.push(pattern.clone());
-        srv.pubsub
-            .patterns
-            .entry(pattern.clone())
-            .or_default()
-            .push(cid);
+        srv.pubsub.patterns.entry(pattern).or_default().push(cid);
     }
     update_flag(c);
     let count = c.subs.reply_count(false);
