@@ -298,17 +298,23 @@ impl Deliver<'_, '_> {
         if let Some(l) = self.limit {
             return l;
         }
-        let text = self.config.get("client-output-buffer-limit").unwrap_or("");
-        let l = match &self.cache {
-            Some((t, l)) if t == text => *l,
-            _ => {
-                let l = ObufLimits::parse(text);
-                self.cache = Some((text.to_string(), l));
-                l
-            }
-        };
+        let l = cached_limits(self.config, &mut self.cache);
         self.limit = Some(l.pubsub);
         l.pubsub
+    }
+}
+
+/// `client-output-buffer-limit`, parsed again only when its text changed since `cache` was
+/// filled.
+fn cached_limits(config: &Config, cache: &mut Option<(String, ObufLimits)>) -> ObufLimits {
+    let text = config.get("client-output-buffer-limit").unwrap_or("");
+    match cache {
+        Some((t, l)) if t == text => *l,
+        _ => {
+            let l = ObufLimits::parse(text);
+            *cache = Some((text.to_string(), l));
+            l
+        }
     }
 }
 
@@ -416,6 +422,33 @@ fn deliver(
         close_over_limit(srv, cid);
     }
     receivers
+}
+
+/// The send path's check (every reply passes there before it is sent): closes `cid` if its
+/// pending output is over the limit of its class (`pubsub` while subscribed, else `normal`),
+/// like Redis's check as replies are appended. Returns whether it was closed.
+pub fn close_if_over_output_limit(srv: &mut Server, cid: usize) -> bool {
+    let Some(c) = srv.clients.get(cid) else {
+        return false;
+    };
+    if obuf_memory(c) == 0 || c.has(flag::CLOSE_ASAP) {
+        return false;
+    }
+    let limits = cached_limits(&srv.config, &mut srv.pubsub.limits);
+    let Some(c) = srv.clients.get_mut(cid) else {
+        return false;
+    };
+    let limit = if c.has(flag::PUBSUB) {
+        limits.pubsub
+    } else {
+        limits.normal
+    };
+    if !over_limit(c, &limit, clock::now_ms() / 1000) {
+        return false;
+    }
+    c.flags |= flag::CLOSE_ASAP;
+    close_over_limit(srv, cid);
+    true
 }
 
 /// Redis's `closeClientOnOutputBufferLimitReached` (asynchronous variant): logs and closes.

@@ -646,3 +646,23 @@ fn omem_grows_for_unread_messages() {
         "omem grew up to the hard limit, then the client was closed: {max_omem}"
     );
 }
+
+/// The `normal` class too: a reply over the hard limit closes the connection instead of being
+/// sent (as Redis does); one under it is sent.
+#[test]
+fn normal_client_over_hard_limit_gets_no_reply() {
+    let run = |srv: &Server| {
+        let mut r = srv.raw();
+        let big = "x".repeat(200_000);
+        assert_eq!(r.call(&["SET", "big", &big]), b"+OK\r\n");
+        assert_eq!(r.call(&["SET", "mid", &big[..90_000]]), b"+OK\r\n");
+        assert_eq!(r.call(&["GET", "mid"]).len(), 90_000 + 10);
+        r.cmd(&[b"GET", b"big"]);
+        assert_eq!(show(&r.read_until_closed(), 100), "");
+    };
+    let args = ["--client-output-buffer-limit", "normal 100000 0 0"];
+    run(&Server::start(&args));
+    if let Some(redis) = redis_or_skip(&args) {
+        run(&redis);
+    }
+}
