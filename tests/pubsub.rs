@@ -284,6 +284,12 @@ fn keyspace_events_to_self_resp3() {
             Send(0, &["SET", "a", "1"]),
             Read(0, 2),
             Call(0, &["DEL", "a"]),
+            // Inside EXEC the push lands between the transaction's replies, as in Redis.
+            Call(0, &["MULTI"]),
+            Call(0, &["SET", "b", "1"]),
+            Call(0, &["INCR", "b"]),
+            Send(0, &["EXEC"]),
+            Read(0, 2),
         ],
     );
 }
