@@ -103,9 +103,6 @@ pub struct ClientSubs {
     /// Shard channel → subscription sequence number.
     shard_channels: Map<Bytes, u64>,
     next_seq: u64,
-    /// Unix seconds since when the output buffer has been over the soft limit without a break
-    /// (Redis's `obuf_soft_limit_reached_time`), 0 when under it.
-    soft_limit_since: i64,
 }
 
 impl ClientSubs {
@@ -223,14 +220,14 @@ fn over_limit(c: &mut Client, l: &ObufLimit, now_s: i64) -> bool {
     let hard = l.hard != 0 && used >= l.hard;
     let mut soft = l.soft != 0 && used >= l.soft;
     if soft {
-        if c.subs.soft_limit_since == 0 {
-            c.subs.soft_limit_since = now_s;
+        if c.obuf_soft_limit_since == 0 {
+            c.obuf_soft_limit_since = now_s;
             soft = false;
-        } else if now_s - c.subs.soft_limit_since <= l.soft_seconds {
+        } else if now_s - c.obuf_soft_limit_since <= l.soft_seconds {
             soft = false;
         }
     } else {
-        c.subs.soft_limit_since = 0;
+        c.obuf_soft_limit_since = 0;
     }
     hard || soft
 }
@@ -289,9 +286,7 @@ impl Deliver<'_, '_> {
             self.overflow.push(cid);
         }
     }
-}
 
-impl Deliver<'_, '_> {
     /// The pub/sub class limit (every receiver is subscribed, hence of that class), parsed
     /// again only when the configuration text changed.
     fn limit(&mut self) -> ObufLimit {
@@ -682,7 +677,6 @@ pub fn unsubscribe_everything(srv: &mut Server, cid: usize) {
     unsubscribe_all(srv, None, cid, true);
     punsubscribe_all(srv, None, cid);
     if let Some(c) = srv.clients.get_mut(cid) {
-        c.subs.soft_limit_since = 0;
         c.flags &= !flag::PUBSUB;
     }
 }
