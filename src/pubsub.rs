@@ -414,7 +414,7 @@ fn deliver(
     srv.pubsub.limits = d.cache.take();
     srv.pubsub.frame = frame;
     for cid in overflow {
-        close_over_limit(srv, cid);
+        close_over_limit(srv, cid, true);
     }
     receivers
 }
@@ -423,6 +423,26 @@ fn deliver(
 /// pending output is over the limit of its class (`pubsub` while subscribed, else `normal`),
 /// like Redis's check as replies are appended. Returns whether it was closed.
 pub fn close_if_over_output_limit(srv: &mut Server, cid: usize) -> bool {
+    check_output_limit(srv, cid, true)
+}
+
+/// The periodic check (Redis's clientsCron ends with it): a client that stays over its soft
+/// limit is closed even when nothing more is sent to it. Meant to run from the server cron.
+pub fn output_limits_cron(srv: &mut Server) {
+    let over: Vec<usize> = srv
+        .clients
+        .iter()
+        .filter(|(_, c)| !c.closing && obuf_memory(c) > 0)
+        .map(|(cid, _)| cid)
+        .collect();
+    for cid in over {
+        check_output_limit(srv, cid, false);
+    }
+}
+
+/// Redis's `closeClientOnOutputBufferLimitReached`: checks `cid`'s class limit, and if it is
+/// over, logs (as Redis, by `scheduled` variant) and closes it.
+fn check_output_limit(srv: &mut Server, cid: usize, scheduled: bool) -> bool {
     let Some(c) = srv.clients.get(cid) else {
         return false;
     };
@@ -442,20 +462,24 @@ pub fn close_if_over_output_limit(srv: &mut Server, cid: usize) -> bool {
         return false;
     }
     c.flags |= flag::CLOSE_ASAP;
-    close_over_limit(srv, cid);
+    close_over_limit(srv, cid, scheduled);
     true
 }
 
-/// Redis's `closeClientOnOutputBufferLimitReached` (asynchronous variant): logs and closes.
-fn close_over_limit(srv: &mut Server, cid: usize) {
+/// Logs like Redis and closes a client that went over its output-buffer limit.
+fn close_over_limit(srv: &mut Server, cid: usize, scheduled: bool) {
     let Some(c) = srv.clients.get(cid) else {
         return;
     };
     let info = crate::family::connection::client_info_string(cid, c);
-    tracing::warn!(
-        "Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
-        String::from_utf8_lossy(&info)
-    );
+    let info = String::from_utf8_lossy(&info);
+    if scheduled {
+        tracing::warn!(
+            "Client {info} scheduled to be closed ASAP for overcoming of output buffer limits."
+        );
+    } else {
+        tracing::warn!("Client {info} closed for overcoming of output buffer limits.");
+    }
     srv.close_client(cid);
 }
 

@@ -672,3 +672,23 @@ fn normal_client_over_hard_limit_gets_no_reply() {
         run(&redis);
     }
 }
+
+/// Redis also checks the limits in its cron: a subscriber left over the soft limit is closed
+/// even if nothing more is published. Needs `pubsub::output_limits_cron` called from the
+/// server cron (see the pub/sub branch notes).
+#[test]
+#[ignore = "needs crate::pubsub::output_limits_cron(self) in Server::cron"]
+fn soft_limit_enforced_by_cron_without_new_messages() {
+    let srv = Server::start(&["--client-output-buffer-limit", "pubsub 0 256kb 1"]);
+    let mut slow = srv.raw();
+    small_rcvbuf(&slow);
+    slow.call(&["SUBSCRIBE", "feed"]);
+    let mut publisher = srv.raw();
+    let payload = "y".repeat(64 * 1024);
+    for _ in 0..200 {
+        publisher.call(&["PUBLISH", "feed", &payload]);
+    }
+    assert!(wait_until(Duration::from_secs(20), || {
+        publisher.call(&["PUBSUB", "NUMSUB", "feed"]) == b"*2\r\n$4\r\nfeed\r\n:0\r\n"
+    }));
+}
