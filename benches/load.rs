@@ -16,7 +16,12 @@
 //!   UREDIS_BENCH_PIPELINE=16           pipeline depth of the pipelined runs (-P); 1 = none
 //!   UREDIS_BENCH_CLIENTS=50            connections (-c)
 //!   UREDIS_BENCH_KEYSPACE=100000       random key space (-r)
-//!   UREDIS_BENCH_TESTS=set,get,ping_inline,ping_mbulk,incr,mset   tests (-t), one run each
+//!   UREDIS_BENCH_TESTS=set,get,ping_inline,ping_mbulk,incr,mset   tests (-t), one run each;
+//!                                      also the groups `fast` (that default), `data` (the data
+//!                                      type tests of redis-benchmark's default run: lpush, rpush,
+//!                                      lpop, rpop, sadd, hset, spop, zadd, zpopmin, lrange_100,
+//!                                      lrange_300, lrange_500, lrange_600, mset) and `all`
+//!                                      (redis-benchmark's whole default run: both)
 //!   UREDIS_BENCH_ROUNDS=1              repeat every case; the median of the rounds is shown
 //!   REDIS_SERVER, REDIS_BENCHMARK      paths of the reference binaries (default: from PATH)
 //!
@@ -28,6 +33,52 @@ use std::time::Instant;
 
 mod common;
 use common::{Server, env_u64, runs};
+
+/// The default tests: quick, and runnable with strings alone.
+const FAST_TESTS: &[&str] = &["set", "get", "ping_inline", "ping_mbulk", "incr", "mset"];
+
+/// The data-type tests of redis-benchmark's default run (lists, sets, hashes, sorted sets).
+/// `lrange_*` make redis-benchmark first fill the list with LPUSH; the figure shown is the
+/// LRANGE one, the CPU time includes the fill.
+const DATA_TESTS: &[&str] = &[
+    "lpush",
+    "rpush",
+    "lpop",
+    "rpop",
+    "sadd",
+    "hset",
+    "spop",
+    "zadd",
+    "zpopmin",
+    "lrange_100",
+    "lrange_300",
+    "lrange_500",
+    "lrange_600",
+    "mset",
+];
+
+/// Expands `UREDIS_BENCH_TESTS` entries: groups (`fast`, `data`, `all`), `ping` as its two
+/// tests (one test per run), without duplicates.
+fn expand_tests(spec: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in spec.split(',').map(|t| t.trim().to_ascii_lowercase()) {
+        let names: Vec<&str> = match t.as_str() {
+            "" => vec![],
+            "fast" => FAST_TESTS.to_vec(),
+            "data" => DATA_TESTS.to_vec(),
+            "all" => FAST_TESTS.iter().chain(DATA_TESTS).copied().collect(),
+            // `-t ping` would run two tests in one run; keep one test per run.
+            "ping" => vec!["ping_inline", "ping_mbulk"],
+            other => vec![other],
+        };
+        for n in names {
+            if !out.iter().any(|o| o == n) {
+                out.push(n.to_string());
+            }
+        }
+    }
+    out
+}
 
 struct Opts {
     requests: u64,
@@ -49,17 +100,9 @@ impl Opts {
         } else {
             (200_000, 2_000_000)
         };
-        let tests = std::env::var("UREDIS_BENCH_TESTS")
-            .unwrap_or_else(|_| "set,get,ping_inline,ping_mbulk,incr,mset".into())
-            .split(',')
-            .map(|t| t.trim().to_ascii_lowercase())
-            .filter(|t| !t.is_empty())
-            // `-t ping` would run two tests in one run; keep one test per run.
-            .flat_map(|t| match t.as_str() {
-                "ping" => vec!["ping_inline".to_string(), "ping_mbulk".to_string()],
-                _ => vec![t],
-            })
-            .collect();
+        let tests = expand_tests(
+            &std::env::var("UREDIS_BENCH_TESTS").unwrap_or_else(|_| FAST_TESTS.join(",")),
+        );
         Opts {
             requests: env_u64("UREDIS_BENCH_REQUESTS", n1).max(1),
             pipelined_requests: env_u64("UREDIS_BENCH_PIPELINED_REQUESTS", np).max(1),
@@ -110,9 +153,12 @@ fn run_case(
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
     // --csv: a header line `"test","rps",...` then one line per test: `"SET","12345.67",...`.
+    // Some tests run a preparation test first (`-t lrange_100` prints "LPUSH (needed to
+    // benchmark LRANGE)" then "LRANGE_100 (first 100 elements)"): take the row named as asked.
     let rps = stdout
         .lines()
         .filter(|l| l.starts_with('"') && !l.starts_with("\"test\""))
+        .filter(|l| row_is(l, test))
         .find_map(|l| l.split(',').nth(1)?.trim_matches('"').parse::<f64>().ok())
         .ok_or_else(|| {
             format!(
@@ -127,6 +173,13 @@ fn run_case(
         rps,
         cpu_per_req: (after - before) / n as f64,
     })
+}
+
+/// Whether a CSV row of redis-benchmark reports `test` (its name, then the end or a space).
+fn row_is(row: &str, test: &str) -> bool {
+    let name = row.trim_start_matches('"').to_ascii_lowercase();
+    name.strip_prefix(test)
+        .is_some_and(|rest| rest.starts_with('"') || rest.starts_with(' '))
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

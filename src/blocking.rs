@@ -75,27 +75,33 @@ impl Blocking {
     }
 }
 
-/// Parses a blocking timeout in seconds (a double, like Redis's `getTimeoutFromObjectOrReply`)
-/// into an absolute deadline in Unix ms; 0 means forever.
+/// Parses a blocking timeout in seconds (a double, like Redis 7.0's
+/// `getTimeoutFromObjectOrReply`) into an absolute deadline in Unix ms; 0 means forever.
+/// As in Redis 7.0.15, a timeout too large for milliseconds reads as negative, and one whose
+/// deadline would overflow is already past.
 pub fn parse_timeout(arg: &[u8]) -> Result<i64, Error> {
-    let secs = crate::cmd::parse_f64(arg)
-        .map_err(|_| Error::Msg("ERR timeout is not a float or out of range"))?;
-    let ms = secs * 1000.0;
-    if ms > i64::MAX as f64 {
-        return Err(Error::Msg("ERR timeout is out of range"));
-    }
-    let ms = ms.ceil() as i64;
-    if ms < 0 {
-        return Err(Error::Msg("ERR timeout is negative"));
+    const NEGATIVE: Error = Error::Msg("ERR timeout is negative");
+    let ms: i128 = match crate::protocol::parse_i64(arg) {
+        // Whole seconds, exactly (Redis computes in long double, which holds them exactly).
+        Some(secs) => secs as i128 * 1000,
+        None => {
+            let secs = crate::cmd::parse_f64(arg)
+                .map_err(|_| Error::Msg("ERR timeout is not a float or out of range"))?;
+            let ms = (secs * 1000.0).ceil();
+            if ms >= i64::MAX as f64 {
+                return Err(NEGATIVE);
+            }
+            ms as i128
+        }
+    };
+    if ms < 0 || ms > i64::MAX as i128 {
+        return Err(NEGATIVE);
     }
     if ms == 0 {
         return Ok(0);
     }
-    let now = crate::keyspace::clock::now_ms();
-    if ms > i64::MAX - now {
-        return Err(Error::Msg("ERR timeout is out of range"));
-    }
-    Ok(now + ms)
+    let now = crate::keyspace::clock::now_ms() as i128;
+    Ok(i64::try_from(now + ms).unwrap_or(1))
 }
 
 impl Ctx<'_> {
@@ -289,15 +295,12 @@ fn rerun(srv: &mut Server, cid: usize, key: &[u8]) {
 
 /// Restores a client's reply buffer taken for a nested call, keeping anything appended to
 /// it meanwhile after it, and schedules a write.
-fn put_back(srv: &mut Server, cid: usize, mut out: Reply) {
+fn put_back(srv: &mut Server, cid: usize, out: Reply) {
     let Some(c) = srv.clients.get_mut(cid) else {
         return;
     };
-    if !c.out.is_empty() {
-        out.buf.extend_from_slice(&c.out.buf);
-    }
-    c.out = out;
-    if !c.out.is_empty() {
+    c.restore_out(out);
+    if c.has_unsent() {
         srv.mark_pending_write(cid);
     }
 }

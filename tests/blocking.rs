@@ -171,6 +171,6 @@ fn served_pops_propagate_as_non_blocking_commands() {
     let log = s(&b.call(&["DEBUG", "PROPAGATED"]));
     assert_eq!(
         log,
-        "*3\r\n$12\r\n0 RPUSH q x y\r\n$8\r\n0 LPOP q\r\n$8\r\n0 RPOP q\r\n"
+        "*3\r\n$13\r\n0 RPUSH q x y\r\n$8\r\n0 LPOP q\r\n$8\r\n0 RPOP q\r\n"
     );
 }

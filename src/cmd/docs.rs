@@ -183,6 +183,291 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "blmove",
+        summary: "Pop an element from a list, push it to another list and return it; or block until one is available",
+        since: "6.2.0",
+        group: "list",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "source",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "destination",
+                kind: "key",
+                key_spec_index: Some(1),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "wherefrom",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "left",
+                        kind: "pure-token",
+                        token: Some("LEFT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "right",
+                        kind: "pure-token",
+                        token: Some("RIGHT"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "whereto",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "left",
+                        kind: "pure-token",
+                        token: Some("LEFT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "right",
+                        kind: "pure-token",
+                        token: Some("RIGHT"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "timeout",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@slow", "@blocking"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "delete"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RW", "insert"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "blmpop",
+        summary: "Pop elements from a list, or block until one is available",
+        since: "7.0.0",
+        group: "list",
+        complexity: Some(
+            "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "timeout",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "where",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "left",
+                        kind: "pure-token",
+                        token: Some("LEFT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "right",
+                        kind: "pure-token",
+                        token: Some("RIGHT"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("COUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@slow", "@blocking"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "blpop",
+        summary: "Remove and get the first element in a list, or block until one is available",
+        since: "2.0.0",
+        group: "list",
+        complexity: Some("O(N) where N is the number of provided keys."),
+        history: Some(&[(
+            "6.0.0",
+            "`timeout` is interpreted as a double instead of an integer.",
+        )]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "timeout",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@slow", "@blocking"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -2,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "brpop",
+        summary: "Remove and get the last element in a list, or block until one is available",
+        since: "2.0.0",
+        group: "list",
+        complexity: Some("O(N) where N is the number of provided keys."),
+        history: Some(&[(
+            "6.0.0",
+            "`timeout` is interpreted as a double instead of an integer.",
+        )]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "timeout",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@slow", "@blocking"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -2,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "brpoplpush",
+        summary: "Pop an element from a list, push it to another list and return it; or block until one is available",
+        since: "2.2.0",
+        group: "list",
+        complexity: Some("O(1)"),
+        deprecated_since: Some("6.2.0"),
+        replaced_by: Some("`BLMOVE` with the `RIGHT` and `LEFT` arguments"),
+        doc_flags: &["deprecated"],
+        history: Some(&[(
+            "6.0.0",
+            "`timeout` is interpreted as a double instead of an integer.",
+        )]),
+        arguments: Some(&[
+            Arg {
+                name: "source",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "destination",
+                kind: "key",
+                key_spec_index: Some(1),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "timeout",
+                kind: "double",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@slow", "@blocking"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "delete"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RW", "insert"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "client",
         summary: "A container for client connection commands",
         since: "2.4.0",
@@ -1689,6 +1974,583 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "lindex",
+        summary: "Get an element from a list by its index",
+        since: "1.0.0",
+        group: "list",
+        complexity: Some(
+            "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "index",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@list", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "linsert",
+        summary: "Insert an element before or after another element in a list",
+        since: "2.2.0",
+        group: "list",
+        complexity: Some(
+            "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "where",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "before",
+                        kind: "pure-token",
+                        token: Some("BEFORE"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "after",
+                        kind: "pure-token",
+                        token: Some("AFTER"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "pivot",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "element",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "llen",
+        summary: "Get the length of a list",
+        since: "1.0.0",
+        group: "list",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@list", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "lmove",
+        summary: "Pop an element from a list, push it to another list and return it",
+        since: "6.2.0",
+        group: "list",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "source",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "destination",
+                kind: "key",
+                key_spec_index: Some(1),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "wherefrom",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "left",
+                        kind: "pure-token",
+                        token: Some("LEFT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "right",
+                        kind: "pure-token",
+                        token: Some("RIGHT"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "whereto",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "left",
+                        kind: "pure-token",
+                        token: Some("LEFT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "right",
+                        kind: "pure-token",
+                        token: Some("RIGHT"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "delete"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RW", "insert"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "lmpop",
+        summary: "Pop elements from a list",
+        since: "7.0.0",
+        group: "list",
+        complexity: Some(
+            "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "where",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "left",
+                        kind: "pure-token",
+                        token: Some("LEFT"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "right",
+                        kind: "pure-token",
+                        token: Some("RIGHT"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("COUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "lpop",
+        summary: "Remove and get the first elements in a list",
+        since: "1.0.0",
+        group: "list",
+        complexity: Some("O(N) where N is the number of elements returned"),
+        history: Some(&[("6.2.0", "Added the `count` argument.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                since: Some("6.2.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "lpos",
+        summary: "Return the index of matching elements on a list",
+        since: "6.0.6",
+        group: "list",
+        complexity: Some(
+            "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "element",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "rank",
+                kind: "integer",
+                token: Some("RANK"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "num-matches",
+                kind: "integer",
+                token: Some("COUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "len",
+                kind: "integer",
+                token: Some("MAXLEN"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@list", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "lpush",
+        summary: "Prepend one or multiple elements to a list",
+        since: "1.0.0",
+        group: "list",
+        complexity: Some(
+            "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+        ),
+        history: Some(&[("2.4.0", "Accepts multiple `element` arguments.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "element",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "lpushx",
+        summary: "Prepend an element to a list, only if the list exists",
+        since: "2.2.0",
+        group: "list",
+        complexity: Some(
+            "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+        ),
+        history: Some(&[("4.0.0", "Accepts multiple `element` arguments.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "element",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "lrange",
+        summary: "Get a range of elements from a list",
+        since: "1.0.0",
+        group: "list",
+        complexity: Some(
+            "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "start",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "stop",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@list", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "lrem",
+        summary: "Remove elements from a list",
+        since: "1.0.0",
+        group: "list",
+        complexity: Some(
+            "O(N+M) where N is the length of the list and M is the number of elements removed.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "element",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "lset",
+        summary: "Set the value of an element in a list by its index",
+        since: "1.0.0",
+        group: "list",
+        complexity: Some(
+            "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "index",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "element",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "ltrim",
+        summary: "Trim a list to the specified range",
+        since: "1.0.0",
+        group: "list",
+        complexity: Some("O(N) where N is the number of elements to be removed by the operation."),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "start",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "stop",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "mget",
         summary: "Get the values of all the given keys",
         since: "1.0.0",
@@ -2498,6 +3360,161 @@ pub static DOCS: &[Doc] = &[
         group: "connection",
         complexity: Some("O(1)"),
         acl_categories: &["@fast", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "rpop",
+        summary: "Remove and get the last elements in a list",
+        since: "1.0.0",
+        group: "list",
+        complexity: Some("O(N) where N is the number of elements returned"),
+        history: Some(&[("6.2.0", "Added the `count` argument.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                since: Some("6.2.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "rpoplpush",
+        summary: "Remove the last element in a list, prepend it to another list and return it",
+        since: "1.2.0",
+        group: "list",
+        complexity: Some("O(1)"),
+        deprecated_since: Some("6.2.0"),
+        replaced_by: Some("`LMOVE` with the `RIGHT` and `LEFT` arguments"),
+        doc_flags: &["deprecated"],
+        arguments: Some(&[
+            Arg {
+                name: "source",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "destination",
+                kind: "key",
+                key_spec_index: Some(1),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "delete"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RW", "insert"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "rpush",
+        summary: "Append one or multiple elements to a list",
+        since: "1.0.0",
+        group: "list",
+        complexity: Some(
+            "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+        ),
+        history: Some(&[("2.4.0", "Accepts multiple `element` arguments.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "element",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "rpushx",
+        summary: "Append an element to a list, only if the list exists",
+        since: "2.2.0",
+        group: "list",
+        complexity: Some(
+            "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+        ),
+        history: Some(&[("4.0.0", "Accepts multiple `element` arguments.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "element",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@list", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
         ..Doc::EMPTY
     },
     Doc {

@@ -4,6 +4,7 @@
 pub mod command;
 pub mod connection;
 pub mod keys;
+pub mod list;
 pub mod multi;
 pub mod pubsub;
 pub mod server;
@@ -19,5 +20,6 @@ pub static TABLES: &[&[Command]] = &[
     server::COMMANDS,
     command::COMMANDS,
     multi::COMMANDS,
+    list::COMMANDS,
     pubsub::COMMANDS,
 ];

@@ -8,7 +8,9 @@
 
 use std::os::fd::RawFd;
 
-use bytes::BytesMut;
+use std::collections::VecDeque;
+
+use bytes::{Buf, Bytes, BytesMut};
 
 use crate::protocol::Reply;
 
@@ -21,6 +23,8 @@ pub const BIG_ARG: usize = 32 * 1024;
 /// sent; resume when the kernel has taken it. Bounds server memory for clients that pipeline
 /// requests without reading replies (TCP back-pressure does the rest).
 pub const OUT_HIGH_WATER: usize = 4 * 1024 * 1024;
+/// Most iovecs handed to one `sendmsg` (Linux's UIO_MAXIOV).
+const IOV_MAX: usize = 1024;
 
 pub mod flag {
     /// Close once pending replies are written (QUIT, protocol error, CLIENT KILL of self).
@@ -66,6 +70,16 @@ pub struct Client {
     pub out: Reply,
     pub sending: Vec<u8>,
     pub sent: usize,
+    /// Output that goes before `out`: shared chunks appended without copying (big pub/sub
+    /// payloads, see `push_shared`) and the replies written before them. Usually empty.
+    pub chain: VecDeque<Bytes>,
+    /// Bytes in `chain`.
+    pub chain_len: usize,
+    /// The chunks of a `sendmsg` in flight (front partially sent), with their iovecs and
+    /// message header (boxed: the client may move in the slab while the kernel reads them).
+    pub send_chain: VecDeque<Bytes>,
+    iov: Vec<libc::iovec>,
+    msg: Box<libc::msghdr>,
     pub recv_armed: bool,
     pub send_inflight: bool,
     /// Queued in the server's pending-write list.
@@ -110,6 +124,12 @@ impl Client {
             out: Reply::new(),
             sending: Vec::new(),
             sent: 0,
+            chain: VecDeque::new(),
+            chain_len: 0,
+            send_chain: VecDeque::new(),
+            iov: Vec::new(),
+            // SAFETY: msghdr is plain old data; all-zero is a valid empty header.
+            msg: Box::new(unsafe { std::mem::zeroed() }),
             recv_armed: false,
             send_inflight: false,
             pending_write: false,
@@ -135,7 +155,82 @@ impl Client {
 
     /// Bytes of reply waiting: queued plus in flight.
     pub fn pending_output(&self) -> usize {
-        self.out.len() + self.sending.len() - self.sent
+        self.out.len() + self.chain_len + self.sending.len() - self.sent
+            + self.send_chain.iter().map(|b| b.len()).sum::<usize>()
+    }
+
+    /// Appends `chunk` to the output without copying it: what `out` holds so far is frozen
+    /// into the chain first, so order is kept. For payloads shared by many clients (one
+    /// PUBLISH to thousands of subscribers); small replies are cheaper copied into `out`.
+    pub fn push_shared(&mut self, chunk: Bytes) {
+        if !self.out.buf.is_empty() {
+            let head = std::mem::take(&mut self.out.buf);
+            self.chain_len += head.len();
+            self.chain.push_back(Bytes::from(head));
+        }
+        self.chain_len += chunk.len();
+        self.chain.push_back(chunk);
+    }
+
+    /// Puts back the reply buffer `out` that was taken for a batch of commands: its content
+    /// goes before anything appended to the client meanwhile.
+    pub fn restore_out(&mut self, mut out: Reply) {
+        if self.chain.is_empty() {
+            if !self.out.is_empty() {
+                out.buf.extend_from_slice(&self.out.buf);
+            }
+            self.out = out;
+        } else {
+            let batch = std::mem::take(&mut out.buf);
+            self.chain_len += batch.len();
+            self.chain.push_front(Bytes::from(batch));
+            self.out.resp3 = out.resp3;
+        }
+    }
+
+    /// Whether anything waits to be handed to the kernel.
+    pub fn has_unsent(&self) -> bool {
+        !self.out.is_empty() || !self.chain.is_empty()
+    }
+
+    /// Moves the chain and `out` into `send_chain` and fills the iovecs and header of a
+    /// `sendmsg` for it. Returns the header to submit.
+    pub(crate) fn prepare_sendmsg(&mut self) -> *const libc::msghdr {
+        if self.send_chain.is_empty() {
+            self.send_chain = std::mem::take(&mut self.chain);
+            self.chain_len = 0;
+            if !self.out.buf.is_empty() {
+                let tail = std::mem::take(&mut self.out.buf);
+                self.send_chain.push_back(Bytes::from(tail));
+            }
+        }
+        self.iov.clear();
+        for b in self.send_chain.iter().take(IOV_MAX) {
+            self.iov.push(libc::iovec {
+                iov_base: b.as_ptr() as *mut libc::c_void,
+                iov_len: b.len(),
+            });
+        }
+        self.msg.msg_iov = self.iov.as_mut_ptr();
+        self.msg.msg_iovlen = self.iov.len() as _;
+        &*self.msg
+    }
+
+    /// Consumes `n` bytes sent from `send_chain`; true if some remain.
+    pub(crate) fn advance_send_chain(&mut self, mut n: usize) -> bool {
+        while n > 0 {
+            let Some(front) = self.send_chain.front_mut() else {
+                break;
+            };
+            if n >= front.len() {
+                n -= front.len();
+                self.send_chain.pop_front();
+            } else {
+                front.advance(n);
+                n = 0;
+            }
+        }
+        !self.send_chain.is_empty()
     }
 
     /// The query buffer as Redis counts it for `client-query-buffer-limit`: input not yet
@@ -207,5 +302,44 @@ impl Client {
             s.push('N');
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unsent(c: &mut Client) -> Vec<u8> {
+        let mut v: Vec<u8> = c.chain.iter().flat_map(|b| b.iter().copied()).collect();
+        v.extend_from_slice(&c.out.buf);
+        v
+    }
+
+    #[test]
+    fn shared_chunks_keep_output_order() {
+        let mut c = Client::new(1, -1, String::new(), String::new(), 0);
+        c.out.buf.extend_from_slice(b"A");
+        c.push_shared(Bytes::from_static(b"BIG"));
+        c.out.buf.extend_from_slice(b"C");
+        assert_eq!(unsent(&mut c), b"ABIGC");
+        assert_eq!(c.pending_output(), 5);
+        // A batch's replies taken out while shared chunks arrived go first.
+        let batch = Reply {
+            buf: b"r1r2".to_vec(),
+            resp3: true,
+        };
+        c.restore_out(batch);
+        assert_eq!(unsent(&mut c), b"r1r2ABIGC");
+        assert!(c.out.resp3);
+        // Sending: partial progress across chunk boundaries.
+        c.prepare_sendmsg();
+        assert_eq!(c.iov.len(), 4);
+        assert!(c.chain.is_empty() && c.out.buf.is_empty());
+        assert!(c.advance_send_chain(5));
+        assert_eq!(&c.send_chain[0][..], b"BIG");
+        assert!(c.advance_send_chain(2));
+        assert_eq!(&c.send_chain[0][..], b"G");
+        assert_eq!(c.pending_output(), 2);
+        assert!(!c.advance_send_chain(2));
     }
 }

@@ -275,7 +275,7 @@ impl Server {
         let mut spans = std::mem::take(&mut self.spans);
         let mut argv = std::mem::take(&mut self.argv);
         while let Some(c) = self.clients.get_mut(cid) {
-            if c.waiting() || out.len() + c.sending.len() - c.sent > OUT_HIGH_WATER {
+            if c.waiting() || out.len() + c.pending_output() > OUT_HIGH_WATER {
                 break;
             }
             if c.rbuf.is_empty() || c.rbuf.len() < c.need {
@@ -320,17 +320,14 @@ impl Server {
             return;
         };
         // Anything another part of the server appended to this client meanwhile goes after.
-        if !c.out.is_empty() {
-            out.buf.extend_from_slice(&c.out.buf);
-        }
-        c.out = out;
+        c.restore_out(out);
         if self.close_if_query_buffer_over_limit(cid) {
             return;
         }
         let Some(c) = self.clients.get_mut(cid) else {
             return;
         };
-        if !c.out.is_empty() || c.has(flag::CLOSE_AFTER_REPLY) {
+        if c.has_unsent() || c.has(flag::CLOSE_AFTER_REPLY) {
             self.mark_pending_write(cid);
         }
         let c = &self.clients[cid];
@@ -366,7 +363,9 @@ impl Server {
                 continue;
             }
             let c = &mut self.clients[cid];
-            if !c.send_inflight && !c.out.is_empty() {
+            if !c.send_inflight && !c.chain.is_empty() {
+                self.submit_sendmsg(cid);
+            } else if !c.send_inflight && !c.out.is_empty() {
                 std::mem::swap(&mut c.sending, &mut c.out.buf);
                 c.out.buf.clear();
                 c.sent = 0;
@@ -393,6 +392,18 @@ impl Server {
         unsafe { self.ring.send(fd, ptr, n, token(cid, TAG_SEND)) };
     }
 
+    /// Sends the client's chain of shared chunks (and `out` after it) with one `sendmsg`.
+    fn submit_sendmsg(&mut self, cid: usize) {
+        let c = &mut self.clients[cid];
+        let msg = c.prepare_sendmsg();
+        let fd = c.fd;
+        c.send_inflight = true;
+        // SAFETY: the header, its iovecs (heap buffers owned by the client) and the chunks
+        // they point to (`send_chain`, refcounted) are not modified or dropped while
+        // `send_inflight` is set, and the slot is not freed while an operation is in flight.
+        unsafe { self.ring.sendmsg(fd, msg, token(cid, TAG_SEND)) };
+    }
+
     fn on_send(&mut self, cid: usize, res: i32) {
         let Some(c) = self.clients.get_mut(cid) else {
             return;
@@ -415,9 +426,16 @@ impl Server {
             return;
         }
         let n = res as usize;
-        c.sent += n;
         c.net_out += n as u64;
         self.stats.net_output_bytes += n as u64;
+        if !c.send_chain.is_empty() {
+            if c.advance_send_chain(n) {
+                self.submit_sendmsg(cid);
+                return;
+            }
+            return self.after_send_done(cid);
+        }
+        c.sent += n;
         if c.sent < c.sending.len() {
             self.submit_send(cid);
             return;
@@ -428,7 +446,16 @@ impl Server {
             // Don't keep a huge buffer around after one big reply.
             c.sending = Vec::new();
         }
-        if !c.out.is_empty() || c.has(flag::CLOSE_AFTER_REPLY) {
+        self.after_send_done(cid);
+    }
+
+    /// Everything handed to the kernel was sent: queue what came meanwhile, and resume a
+    /// client that stopped executing because its replies piled up.
+    fn after_send_done(&mut self, cid: usize) {
+        let Some(c) = self.clients.get_mut(cid) else {
+            return;
+        };
+        if c.has_unsent() || c.has(flag::CLOSE_AFTER_REPLY) {
             self.mark_pending_write(cid);
         }
         // Resume a client that stopped executing because its replies piled up.

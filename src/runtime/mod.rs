@@ -155,6 +155,19 @@ impl Ring {
         self.push(sqe);
     }
 
+    /// Queues a `sendmsg` of the iovecs `msg` describes (`MSG_NOSIGNAL`).
+    ///
+    /// # Safety
+    /// `msg`, its iovec array and every buffer it points to must stay valid and unmodified
+    /// until the completion for `token` has been reaped.
+    pub unsafe fn sendmsg(&mut self, fd: RawFd, msg: *const libc::msghdr, token: u64) {
+        let sqe = opcode::SendMsg::new(types::Fd(fd), msg)
+            .flags(libc::MSG_NOSIGNAL as u32)
+            .build()
+            .user_data(token);
+        self.push(sqe);
+    }
+
     /// Submits everything queued and waits for at least one completion or the timeout, in one
     /// `io_uring_enter`. Then collects all available completions.
     pub fn submit_and_wait(
