@@ -12,9 +12,10 @@
 //! - `PUBSUB NUMPAT` counts distinct patterns.
 //!
 //! Delivery under load: a message is encoded once per channel (or pattern) as a RESP2 frame;
-//! RESP3 subscribers get the same bytes with the `*` replaced by the push marker `>`. Bytes are
-//! appended to each subscriber's `out` and the subscriber is queued for one send at the end of
-//! the loop iteration (never a system call per message). The running client's own replies are
+//! RESP3 subscribers get the same bytes with the `*` replaced by the push marker `>`. Small
+//! frames are copied into each subscriber's `out`; big ones are shared (one refcounted copy per
+//! protocol, chained into every subscriber's output). The subscriber is queued for one send at
+//! the end of the loop iteration (never a system call per message). The running client's own replies are
 //! in a buffer taken out of its slot (`cur`): a message to itself goes there, so it precedes the
 //! reply of the command that published it, as in Redis.
 
@@ -232,6 +233,41 @@ fn over_limit(c: &mut Client, l: &ObufLimit, now_s: i64) -> bool {
     hard || soft
 }
 
+/// Frames at least this long are not copied into each subscriber's buffer: one copy is shared
+/// by all of them (`Client::push_shared`), so a big message to many subscribers costs its size
+/// once, not once per subscriber.
+const SHARE_MIN: usize = 4096;
+
+/// One encoded message: the RESP2 bytes, and (made on first use, for big frames) the shared
+/// RESP2 and RESP3 copies.
+struct Frame<'f> {
+    resp2: &'f [u8],
+    shared: [Option<Bytes>; 2],
+}
+
+impl<'f> Frame<'f> {
+    fn new(resp2: &'f [u8]) -> Frame<'f> {
+        Frame {
+            resp2,
+            shared: [None, None],
+        }
+    }
+
+    /// The shared copy for a RESP2 or RESP3 receiver.
+    fn shared(&mut self, resp3: bool) -> Bytes {
+        let resp2 = self.resp2;
+        self.shared[resp3 as usize]
+            .get_or_insert_with(|| {
+                let mut v = resp2.to_vec();
+                if resp3 {
+                    v[0] = b'>';
+                }
+                Bytes::from(v)
+            })
+            .clone()
+    }
+}
+
 /// Appends an encoded frame to subscribers and checks their output-buffer limits.
 struct Deliver<'a, 'r> {
     clients: &'a mut Slab<Client>,
@@ -249,7 +285,7 @@ struct Deliver<'a, 'r> {
 
 impl Deliver<'_, '_> {
     /// Appends `frame` (RESP2, starting with `*`) to `cid`'s replies.
-    fn to(&mut self, cid: usize, frame: &[u8]) {
+    fn to(&mut self, cid: usize, frame: &mut Frame) {
         let Some(c) = self.clients.get_mut(cid) else {
             return;
         };
@@ -259,7 +295,7 @@ impl Deliver<'_, '_> {
             // A push survives CLIENT REPLY OFF/SKIP, which cut the running command's replies
             // back: then it goes to the client's own buffer instead.
             if !c.has(flag::REPLY_OFF | flag::REPLY_SKIP) {
-                put(out, frame);
+                put(out, frame.resp2);
                 return;
             }
             c.out.resp3 = out.resp3;
@@ -267,7 +303,11 @@ impl Deliver<'_, '_> {
         if c.closing || c.has(flag::CLOSE_ASAP) {
             return;
         }
-        put(&mut c.out, frame);
+        if frame.resp2.len() >= SHARE_MIN {
+            c.push_shared(frame.shared(c.out.resp3));
+        } else {
+            put(&mut c.out, frame.resp2);
+        }
         if !c.pending_write {
             c.pending_write = true;
             self.pending.push(cid);
@@ -393,8 +433,9 @@ fn deliver(
     if let Some(subs) = ps.map(shard).get(channel) {
         let kind: &[u8] = if shard { b"smessage" } else { b"message" };
         encode(&mut frame, &[kind, channel, message]);
+        let mut f = Frame::new(&frame);
         for &cid in subs {
-            d.to(cid, &frame);
+            d.to(cid, &mut f);
         }
         receivers += subs.len();
     }
@@ -404,8 +445,9 @@ fn deliver(
                 continue;
             }
             encode(&mut frame, &[b"pmessage", pat, channel, message]);
+            let mut f = Frame::new(&frame);
             for &cid in subs {
-                d.to(cid, &frame);
+                d.to(cid, &mut f);
             }
             receivers += subs.len();
         }

@@ -157,6 +157,39 @@ fn resp3_push_frames_and_self_delivery() {
     );
 }
 
+/// Big messages (shared between subscribers rather than copied) interleaved with small ones,
+/// to RESP2 and RESP3 subscribers, on a channel and a pattern.
+#[test]
+fn big_and_small_messages_keep_their_order() {
+    let big = "b".repeat(10_000);
+    let huge = "h".repeat(300_000);
+    let got = compat_multi(
+        &[],
+        3,
+        &[
+            Call(0, &["SUBSCRIBE", "ch"]),
+            Hello3(1),
+            Call(1, &["SUBSCRIBE", "ch"]),
+            Call(1, &["PSUBSCRIBE", "c*"]),
+            Call(2, &["PUBLISH", "ch", "small 1"]),
+            Call(2, &["PUBLISH", "ch", &big]),
+            Call(2, &["PUBLISH", "ch", "small 2"]),
+            Call(2, &["PUBLISH", "ch", &huge]),
+            Call(2, &["PUBLISH", "ch", "small 3"]),
+            Read(0, 5),
+            Read(1, 10),
+            // The publisher itself, in RESP3, gets its big message before PUBLISH's reply.
+            Hello3(2),
+            Call(2, &["SUBSCRIBE", "ch"]),
+            Send(2, &["PUBLISH", "ch", &big]),
+            Read(2, 2),
+            Read(0, 1),
+            Read(1, 2),
+        ],
+    );
+    assert!(got.iter().any(|(_, r)| r.len() > 2 * 300_000));
+}
+
 /// Confirmations and messages are pushes: Redis delivers them under CLIENT REPLY OFF/SKIP.
 #[test]
 fn pushes_survive_client_reply_off_and_skip() {
