@@ -233,22 +233,25 @@ fn over_limit(c: &mut Client, l: &ObufLimit, now_s: i64) -> bool {
     hard || soft
 }
 
-/// Frames at least this long are not copied into each subscriber's buffer: one copy is shared
-/// by all of them (`Client::push_shared`), so a big message to many subscribers costs its size
-/// once, not once per subscriber.
+/// Frames at least this long, going to more than one subscriber, are not copied into each
+/// subscriber's buffer: one copy is shared by all of them (`Client::push_shared`), so a big
+/// message to many subscribers costs its size once. (Measured with benches/pubsub.rs: from
+/// about 4 KiB sharing wins with 100 or more subscribers; with one it costs a little.)
 const SHARE_MIN: usize = 4096;
 
-/// One encoded message: the RESP2 bytes, and (made on first use, for big frames) the shared
+/// One encoded message: the RESP2 bytes, and (made on first use, when shared) the shared
 /// RESP2 and RESP3 copies.
 struct Frame<'f> {
     resp2: &'f [u8],
+    share: bool,
     shared: [Option<Bytes>; 2],
 }
 
 impl<'f> Frame<'f> {
-    fn new(resp2: &'f [u8]) -> Frame<'f> {
+    fn new(resp2: &'f [u8], receivers: usize) -> Frame<'f> {
         Frame {
             resp2,
+            share: resp2.len() >= SHARE_MIN && receivers > 1,
             shared: [None, None],
         }
     }
@@ -303,7 +306,7 @@ impl Deliver<'_, '_> {
         if c.closing || c.has(flag::CLOSE_ASAP) {
             return;
         }
-        if frame.resp2.len() >= SHARE_MIN {
+        if frame.share {
             c.push_shared(frame.shared(c.out.resp3));
         } else {
             put(&mut c.out, frame.resp2);
@@ -433,7 +436,7 @@ fn deliver(
     if let Some(subs) = ps.map(shard).get(channel) {
         let kind: &[u8] = if shard { b"smessage" } else { b"message" };
         encode(&mut frame, &[kind, channel, message]);
-        let mut f = Frame::new(&frame);
+        let mut f = Frame::new(&frame, subs.len());
         for &cid in subs {
             d.to(cid, &mut f);
         }
@@ -445,7 +448,7 @@ fn deliver(
                 continue;
             }
             encode(&mut frame, &[b"pmessage", pat, channel, message]);
-            let mut f = Frame::new(&frame);
+            let mut f = Frame::new(&frame, subs.len());
             for &cid in subs {
                 d.to(cid, &mut f);
             }
