@@ -696,6 +696,21 @@ fn resp3_shapes() {
 
 /// Every command whose data we generate: the commands being implemented across the project.
 const GENERATE: &[&str] = &[
+    "subscribe",
+    "unsubscribe",
+    "psubscribe",
+    "punsubscribe",
+    "publish",
+    "ssubscribe",
+    "sunsubscribe",
+    "spublish",
+    "pubsub",
+    "pubsub|channels",
+    "pubsub|numsub",
+    "pubsub|numpat",
+    "pubsub|shardchannels",
+    "pubsub|shardnumsub",
+    "pubsub|help",
     "ping",
     "echo",
     "quit",

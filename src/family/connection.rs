@@ -25,6 +25,13 @@ fn cmd_ping(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             "ERR wrong number of arguments for 'ping' command",
         ));
     }
+    // A RESP2 client in subscribed mode gets PING's reply as a message-like array.
+    if !ctx.out.resp3 && ctx.srv.clients[ctx.cid].has(flag::PUBSUB) {
+        ctx.out.array(2);
+        ctx.out.bulk(b"pong");
+        ctx.out.bulk(argv.get(1).map_or(&b""[..], |m| m));
+        return Ok(());
+    }
     match argv.get(1) {
         None => ctx.out.simple(b"PONG"),
         Some(m) => ctx.out.bulk(m),
@@ -62,11 +69,13 @@ fn cmd_select(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 /// RESET: back to a fresh connection's state (db 0, RESP2, no name, replies on, no
-/// NO-EVICT/NO-TOUCH) and replies `+RESET`.
+/// NO-EVICT/NO-TOUCH, no subscriptions) and replies `+RESET`.
 fn cmd_reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.db = 0;
     ctx.out.resp3 = false;
     crate::multi::discard(ctx.srv, ctx.cid);
+    // Silently, like Redis's clearClientConnectionState; also leaves subscribed mode.
+    crate::pubsub::unsubscribe_everything(ctx.srv, ctx.cid);
     let c = &mut ctx.srv.clients[ctx.cid];
     c.name = None;
     c.flags &= !(flag::REPLY_OFF | flag::REPLY_SKIP_NEXT | flag::NO_EVICT | flag::NO_TOUCH);
@@ -206,10 +215,28 @@ fn client_type_by_name(name: &[u8]) -> Result<ClientType, Error> {
     }
 }
 
-/// The type of a connected client. Replication and Pub/Sub are not there yet, so every client
-/// is a normal one.
-fn client_type(_c: &Client) -> ClientType {
-    ClientType::Normal
+/// The type of a connected client (Redis's getClientType). Replication is not there yet.
+fn client_type(c: &Client) -> ClientType {
+    if c.has(flag::PUBSUB) {
+        ClientType::PubSub
+    } else {
+        ClientType::Normal
+    }
+}
+
+/// A client's CLIENT LIST line as seen by another client (Redis's catClientInfoString), for
+/// log lines.
+pub(crate) fn client_info_string(slot: usize, c: &Client) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let other = Caller {
+        cid: usize::MAX,
+        resp3: false,
+        pending: 0,
+        out_capacity: 0,
+        argv: &[],
+    };
+    info_line(&mut buf, slot, c, &other);
+    buf
 }
 
 /// What CLIENT LIST reports about the calling client that is not in its slab entry while it runs.
@@ -237,6 +264,12 @@ fn info_line(buf: &mut Vec<u8>, slot: usize, c: &Client, caller: &Caller) {
         let resp = if c.out.resp3 { 3 } else { 2 };
         (resp, c.pending_output(), c.out.buf.capacity(), 0)
     };
+    // Redis keeps the first 16 KiB of replies in the client's fixed buffer (`obl`) and the
+    // rest in a list of blocks (`oll` blocks, `omem` bytes): split the pending bytes alike.
+    let pending = obl;
+    let obl = pending.min(crate::pubsub::REPLY_CHUNK);
+    let omem = pending - obl;
+    let oll = omem.div_ceil(crate::pubsub::REPLY_CHUNK);
     let qbuf = c.rbuf.len();
     let qbuf_free = c.rbuf.capacity() - qbuf;
     let tot_mem = std::mem::size_of::<Client>()
@@ -261,13 +294,16 @@ fn info_line(buf: &mut Vec<u8>, slot: usize, c: &Client, caller: &Caller) {
     }
     let _ = write!(
         buf,
-        " age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={multi} qbuf={qbuf} \
+        " age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={multi} qbuf={qbuf} \
          qbuf-free={qbuf_free} argv-mem={argv_mem} multi-mem=0 rbs={rbs} rbp={rbs} obl={obl} \
-         oll=0 omem=0 tot-mem={tot_mem} events={events} cmd={} user=default redir=-1 resp={resp}",
+         oll={oll} omem={omem} tot-mem={tot_mem} events={events} cmd={} user=default redir=-1 resp={resp}",
         (now_s - c.ctime / 1000).max(0),
         (now_s - c.last_interaction / 1000).max(0),
         c.flag_letters(),
         c.db,
+        c.subs.channels(),
+        c.subs.patterns(),
+        c.subs.shard_channels(),
         c.last_cmd,
     );
 }

@@ -8,6 +8,7 @@ pub mod hash;
 pub mod keys;
 pub mod list;
 pub mod multi;
+pub mod pubsub;
 pub mod server;
 pub mod set;
 pub mod string;
@@ -28,4 +29,5 @@ pub static TABLES: &[&[Command]] = &[
     set::COMMANDS,
     zset::COMMANDS,
     geo::COMMANDS,
+    pubsub::COMMANDS,
 ];

@@ -101,6 +101,9 @@ pub struct Client {
     pub blocked: Option<Box<crate::blocking::Blocked>>,
     /// Channel, pattern and shard-channel subscriptions (`crate::pubsub`).
     pub subs: crate::pubsub::ClientSubs,
+    /// client-output-buffer-limit: Unix seconds since when the output has been over the soft
+    /// limit without a break (Redis's `obuf_soft_limit_reached_time`), 0 when under it.
+    pub obuf_soft_limit_since: i64,
 }
 
 impl Client {
@@ -141,6 +144,7 @@ impl Client {
             watched: Vec::new(),
             blocked: None,
             subs: Default::default(),
+            obuf_soft_limit_since: 0,
         }
     }
 

@@ -357,6 +357,12 @@ impl Server {
             if c.closing {
                 continue;
             }
+            // client-output-buffer-limit: Redis checks it as replies are appended; every reply
+            // passes here before it is sent (pub/sub messages are also checked as delivered).
+            if crate::pubsub::close_if_over_output_limit(self, cid) {
+                continue;
+            }
+            let c = &mut self.clients[cid];
             if !c.send_inflight && !c.chain.is_empty() {
                 self.submit_sendmsg(cid);
             } else if !c.send_inflight && !c.out.is_empty() {
