@@ -219,6 +219,8 @@ impl Server {
                 db.rehash_cron(Duration::from_millis(1));
             }
         }
+        // Clients left over their output-buffer soft limit for too long (Redis's clientsCron).
+        crate::pubsub::output_limits_cron(self);
         // Idle client timeout.
         if self.config.timeout > 0 {
             let limit = self.config.timeout as i64 * 1000;

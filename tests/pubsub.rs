@@ -710,7 +710,6 @@ fn normal_client_over_hard_limit_gets_no_reply() {
 /// even if nothing more is published. Needs `pubsub::output_limits_cron` called from the
 /// server cron (see the pub/sub branch notes).
 #[test]
-#[ignore = "needs crate::pubsub::output_limits_cron(self) in Server::cron"]
 fn soft_limit_enforced_by_cron_without_new_messages() {
     let srv = Server::start(&["--client-output-buffer-limit", "pubsub 0 256kb 1"]);
     let mut slow = srv.raw();

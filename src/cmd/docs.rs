@@ -5084,6 +5084,28 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "psubscribe",
+        summary: "Listen for messages published to channels matching the given patterns",
+        since: "2.0.0",
+        group: "pubsub",
+        complexity: Some(
+            "O(N) where N is the number of patterns the client is already subscribed to.",
+        ),
+        arguments: Some(&[Arg {
+            name: "pattern",
+            kind: "block",
+            flags: &["multiple"],
+            arguments: Some(&[Arg {
+                name: "pattern",
+                kind: "pattern",
+                ..Arg::EMPTY
+            }]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@pubsub", "@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "pttl",
         summary: "Get the time to live for a key in milliseconds",
         since: "2.6.0",
@@ -5108,6 +5130,141 @@ pub static DOCS: &[Doc] = &[
                 limit: 0,
             },
         }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "publish",
+        summary: "Post a message to a channel",
+        since: "2.0.0",
+        group: "pubsub",
+        complexity: Some(
+            "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "channel",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "message",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@pubsub", "@fast"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pubsub",
+        summary: "A container for Pub/Sub commands",
+        since: "2.8.0",
+        group: "pubsub",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pubsub|channels",
+        summary: "List active channels",
+        since: "2.8.0",
+        group: "pubsub",
+        complexity: Some(
+            "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)",
+        ),
+        arguments: Some(&[Arg {
+            name: "pattern",
+            kind: "pattern",
+            flags: &["optional"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@pubsub", "@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pubsub|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "6.2.0",
+        group: "pubsub",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pubsub|numpat",
+        summary: "Get the count of unique patterns pattern subscriptions",
+        since: "2.8.0",
+        group: "pubsub",
+        complexity: Some("O(1)"),
+        acl_categories: &["@pubsub", "@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pubsub|numsub",
+        summary: "Get the count of subscribers for channels",
+        since: "2.8.0",
+        group: "pubsub",
+        complexity: Some(
+            "O(N) for the NUMSUB subcommand, where N is the number of requested channels",
+        ),
+        arguments: Some(&[Arg {
+            name: "channel",
+            kind: "string",
+            flags: &["optional", "multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@pubsub", "@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pubsub|shardchannels",
+        summary: "List active shard channels",
+        since: "7.0.0",
+        group: "pubsub",
+        complexity: Some(
+            "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).",
+        ),
+        arguments: Some(&[Arg {
+            name: "pattern",
+            kind: "pattern",
+            flags: &["optional"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@pubsub", "@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pubsub|shardnumsub",
+        summary: "Get the count of subscribers for shard channels",
+        since: "7.0.0",
+        group: "pubsub",
+        complexity: Some(
+            "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels",
+        ),
+        arguments: Some(&[Arg {
+            name: "shardchannel",
+            kind: "string",
+            flags: &["optional", "multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@pubsub", "@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "punsubscribe",
+        summary: "Stop listening for messages posted to channels matching the given patterns",
+        since: "2.0.0",
+        group: "pubsub",
+        complexity: Some(
+            "O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).",
+        ),
+        arguments: Some(&[Arg {
+            name: "pattern",
+            kind: "pattern",
+            flags: &["optional", "multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@pubsub", "@slow"],
         ..Doc::EMPTY
     },
     Doc {
@@ -6155,6 +6312,39 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "spublish",
+        summary: "Post a message to a shard channel",
+        since: "7.0.0",
+        group: "pubsub",
+        complexity: Some(
+            "O(N) where N is the number of clients subscribed to the receiving shard channel.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "shardchannel",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "message",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@pubsub", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["not_key"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "srandmember",
         summary: "Get one or multiple random members from a set",
         since: "1.0.0",
@@ -6276,6 +6466,31 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "ssubscribe",
+        summary: "Listen for messages published to the given shard channels",
+        since: "7.0.0",
+        group: "pubsub",
+        complexity: Some("O(N) where N is the number of shard channels to subscribe to."),
+        arguments: Some(&[Arg {
+            name: "shardchannel",
+            kind: "string",
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@pubsub", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["not_key"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "strlen",
         summary: "Get the length of the value stored in a key",
         since: "2.2.0",
@@ -6298,6 +6513,21 @@ pub static DOCS: &[Doc] = &[
                 limit: 0,
             },
         }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "subscribe",
+        summary: "Listen for messages published to the given channels",
+        since: "2.0.0",
+        group: "pubsub",
+        complexity: Some("O(N) where N is the number of channels to subscribe to."),
+        arguments: Some(&[Arg {
+            name: "channel",
+            kind: "string",
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@pubsub", "@slow"],
         ..Doc::EMPTY
     },
     Doc {
@@ -6413,6 +6643,33 @@ pub static DOCS: &[Doc] = &[
                 },
             },
         ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "sunsubscribe",
+        summary: "Stop listening for messages posted to the given shard channels",
+        since: "7.0.0",
+        group: "pubsub",
+        complexity: Some(
+            "O(N) where N is the number of clients already subscribed to a shard channel.",
+        ),
+        arguments: Some(&[Arg {
+            name: "shardchannel",
+            kind: "string",
+            flags: &["optional", "multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@pubsub", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["not_key"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
         ..Doc::EMPTY
     },
     Doc {
@@ -6554,6 +6811,21 @@ pub static DOCS: &[Doc] = &[
                 limit: 0,
             },
         }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "unsubscribe",
+        summary: "Stop listening for messages posted to the given channels",
+        since: "2.0.0",
+        group: "pubsub",
+        complexity: Some("O(N) where N is the number of clients already subscribed to a channel."),
+        arguments: Some(&[Arg {
+            name: "channel",
+            kind: "string",
+            flags: &["optional", "multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@pubsub", "@slow"],
         ..Doc::EMPTY
     },
     Doc {

@@ -430,8 +430,14 @@ fn expire_generic(ctx: &mut Ctx, argv: &[Bytes], base: i64, seconds: bool) -> Cm
         "expire"
     };
     ctx.dirty(1);
-    ctx.changed(class::GENERIC, event, key);
-    ctx.out.int(1);
+    // Redis replies before the `expire` event but after the `del` one.
+    if event == "del" {
+        ctx.changed(class::GENERIC, event, key);
+        ctx.out.int(1);
+    } else {
+        ctx.out.int(1);
+        ctx.changed(class::GENERIC, event, key);
+    }
     Ok(())
 }
 

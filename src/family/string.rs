@@ -545,7 +545,7 @@ fn cmd_decrby(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// INCRBYFLOAT key increment: long double arithmetic and `%.17Lf` formatting, exactly as
 /// Redis (see `long_double`); the result is stored as a plain string and keeps the TTL.
 fn cmd_incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let out = &mut *ctx.out;
+    let mut reply = Vec::new();
     write_generic(&mut ctx.srv.dbs[ctx.db], &argv[1], |cur| {
         let value = match cur {
             Some(Value::Int(n)) => LongDouble::from_i64(*n),
@@ -558,11 +558,13 @@ fn cmd_incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             .checked_add(incr)
             .ok_or(Error::Msg("ERR increment would produce NaN or Infinity"))?;
         let text = sum.to_human().into_bytes();
-        out.bulk(&text);
+        reply.clone_from(&text);
         Ok(Value::Str(text))
     })?;
     ctx.dirty(1);
+    // The event goes before the reply, as in Redis.
     ctx.changed(class::STRING, "incrbyfloat", &argv[1]);
+    ctx.out.bulk(&reply);
     Ok(())
 }
 
