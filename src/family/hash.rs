@@ -13,6 +13,7 @@ use bytes::Bytes;
 use crate::cmd::args::is;
 use crate::cmd::table::{Command, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
+use crate::family::keys::{parse_scan_options, scan_cursor};
 use crate::family::string::long_double::LongDouble;
 use crate::keyspace::events::class;
 use crate::keyspace::{Ttl, Value, glob};
@@ -472,41 +473,6 @@ fn cmd_hrandfield(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// Parsed `[MATCH pattern] [COUNT count]` of HSCAN/SSCAN (`scanGenericCommand`).
-pub(crate) struct ScanArgs<'a> {
-    pub cursor: u64,
-    pub count: usize,
-    pub pattern: Option<&'a [u8]>,
-}
-
-/// Parses the cursor at `argv[2]` and the options after it.
-pub(crate) fn parse_scan_args(argv: &[Bytes]) -> Result<ScanArgs<'_>, Error> {
-    let cursor =
-        crate::family::keys::parse_cursor(&argv[2]).ok_or(Error::Msg("ERR invalid cursor"))?;
-    let mut a = ScanArgs {
-        cursor,
-        count: 10,
-        pattern: None,
-    };
-    let mut i = 3;
-    while i < argv.len() {
-        let more = argv.len() - i >= 2;
-        if is(&argv[i], "count") && more {
-            let n = parse_int(&argv[i + 1])?;
-            if n < 1 {
-                return Err(Error::Syntax);
-            }
-            a.count = usize::try_from(n).unwrap_or(usize::MAX);
-        } else if is(&argv[i], "match") && more {
-            a.pattern = Some(&argv[i + 1][..]).filter(|p| *p != b"*");
-        } else {
-            return Err(Error::Syntax);
-        }
-        i += 2;
-    }
-    Ok(a)
-}
-
 /// Writes a SCAN-family reply: the next cursor and the collected items.
 pub(crate) fn reply_scan(out: &mut Reply, cursor: u64, items: &[Vec<u8>]) {
     out.array(2);
@@ -519,14 +485,15 @@ pub(crate) fn reply_scan(out: &mut Reply, cursor: u64, items: &[Vec<u8>]) {
 
 /// HSCAN key cursor [MATCH pattern] [COUNT count]
 fn cmd_hscan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let a = parse_scan_args(argv)?;
+    let cursor = scan_cursor(&argv[2])?;
     let Some(h) = lookup(ctx.srv, ctx.db, &argv[1], true)? else {
         reply_scan(ctx.out, 0, &[]);
         return Ok(());
     };
+    let a = parse_scan_options(&argv[3..], false)?;
     let mut items = Vec::new();
     // Redis counts fields and values against COUNT.
-    let cursor = h.scan(a.cursor, a.count, |k, v| {
+    let cursor = h.scan(cursor, a.count, |k, v| {
         if a.pattern.is_none_or(|p| glob::matches(p, k, false)) {
             items.push(k.to_vec());
             items.push(v.to_vec());

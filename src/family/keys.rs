@@ -121,6 +121,48 @@ pub fn parse_cursor(arg: &[u8]) -> Option<u64> {
     Some(if neg { v.wrapping_neg() } else { v })
 }
 
+/// The options of the SCAN family (`scanGenericCommand`): `[MATCH pattern] [COUNT count]`, and
+/// `[TYPE type]` for SCAN itself. A `*` pattern matches everything and is dropped.
+pub struct ScanArgs<'a> {
+    pub count: usize,
+    pub pattern: Option<&'a [u8]>,
+    pub type_name: Option<&'a [u8]>,
+}
+
+/// Parses the SCAN-family options in `opts`. HSCAN/SSCAN/ZSCAN parse them only once the key is
+/// known to exist, as Redis does (a missing key replies an empty scan whatever the options).
+pub fn parse_scan_options(opts: &[Bytes], allow_type: bool) -> Result<ScanArgs<'_>, Error> {
+    let mut a = ScanArgs {
+        count: 10,
+        pattern: None,
+        type_name: None,
+    };
+    let mut i = 0;
+    while i < opts.len() {
+        let more = opts.len() - i >= 2;
+        if is(&opts[i], "count") && more {
+            let n = parse_int(&opts[i + 1])?;
+            if n < 1 {
+                return Err(Error::Syntax);
+            }
+            a.count = usize::try_from(n).unwrap_or(usize::MAX);
+        } else if is(&opts[i], "match") && more {
+            a.pattern = Some(&opts[i + 1][..]).filter(|p| !match_all(p));
+        } else if allow_type && is(&opts[i], "type") && more {
+            a.type_name = Some(&opts[i + 1][..]);
+        } else {
+            return Err(Error::Syntax);
+        }
+        i += 2;
+    }
+    Ok(a)
+}
+
+/// A SCAN-family cursor argument, or Redis's error.
+pub fn scan_cursor(arg: &[u8]) -> Result<u64, Error> {
+    parse_cursor(arg).ok_or(Error::Msg("ERR invalid cursor"))
+}
+
 /// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 ///
 /// Visits about `count` keys per call (Redis's loop: scan buckets until `count` keys were
@@ -128,28 +170,12 @@ pub fn parse_cursor(arg: &[u8]) -> Option<u64> {
 /// pattern and type. Every key present for the whole iteration is returned at least once, even
 /// while the table grows or shrinks, thanks to the reverse-binary cursor of `Dict::scan`.
 fn cmd_scan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let mut cursor = parse_cursor(&argv[1]).ok_or(Error::Msg("ERR invalid cursor"))?;
-    let mut count: i64 = 10;
-    let mut pattern: Option<&[u8]> = None;
-    let mut type_name: Option<&[u8]> = None;
-    let mut i = 2;
-    while i < argv.len() {
-        let more = argv.len() - i >= 2;
-        if is(&argv[i], "count") && more {
-            count = parse_int(&argv[i + 1])?;
-            if count < 1 {
-                return Err(Error::Syntax);
-            }
-        } else if is(&argv[i], "match") && more {
-            pattern = Some(&argv[i + 1]).filter(|p| !match_all(p)).map(|p| &p[..]);
-        } else if is(&argv[i], "type") && more {
-            type_name = Some(&argv[i + 1]);
-        } else {
-            return Err(Error::Syntax);
-        }
-        i += 2;
-    }
-
+    let mut cursor = scan_cursor(&argv[1])?;
+    let ScanArgs {
+        count,
+        pattern,
+        type_name,
+    } = parse_scan_options(&argv[2..], true)?;
     let db = &ctx.srv.dbs[ctx.db];
     let mut found: Vec<(Vec<u8>, &'static str)> = Vec::new();
     let mut iterations = count.saturating_mul(10);

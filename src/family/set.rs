@@ -18,8 +18,9 @@ use crate::cmd::table::{Command, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
 use crate::family::hash::{
     REPEAT_REPLY_LIMIT, distinct_indexes, finish_removal, lookup_value, parse_random_count,
-    parse_scan_args, remove_items, reply_overflowed, reply_scan,
+    remove_items, reply_overflowed, reply_scan,
 };
+use crate::family::keys::{parse_scan_options, scan_cursor};
 use crate::keyspace::events::class;
 use crate::keyspace::{Ttl, Value, glob};
 use crate::protocol::Reply;
@@ -666,13 +667,14 @@ fn cmd_sdiffstore(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 /// SSCAN key cursor [MATCH pattern] [COUNT count]
 fn cmd_sscan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let a = parse_scan_args(argv)?;
+    let cursor = scan_cursor(&argv[2])?;
     let Some(s) = lookup(ctx.srv, ctx.db, &argv[1], true)? else {
         reply_scan(ctx.out, 0, &[]);
         return Ok(());
     };
+    let a = parse_scan_options(&argv[3..], false)?;
     let mut items = Vec::new();
-    let cursor = s.scan(a.cursor, a.count, |m| {
+    let cursor = s.scan(cursor, a.count, |m| {
         let mut buf = itoa::Buffer::new();
         let b = m.bytes(&mut buf);
         if a.pattern.is_none_or(|p| glob::matches(p, b, false)) {

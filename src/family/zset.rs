@@ -14,6 +14,7 @@ use bytes::Bytes;
 use crate::cmd::args::is;
 use crate::cmd::table::{Command, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
+use crate::family::keys::{ScanArgs, parse_scan_options, scan_cursor};
 use crate::keyspace::events::class;
 use crate::keyspace::{Entry, Ttl, Value};
 use crate::protocol::Reply;
@@ -1604,30 +1605,13 @@ fn cmd_zrandmember(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 /// ZSCAN key cursor [MATCH pattern] [COUNT count]
 fn cmd_zscan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let cursor =
-        crate::family::keys::parse_cursor(&argv[2]).ok_or(Error::Msg("ERR invalid cursor"))?;
+    let cursor = scan_cursor(&argv[2])?;
     let db = ctx.db;
     let Some(z) = zset_at(ctx.srv, db, &argv[1], true)? else {
         ctx.out.raw(b"*2\r\n$1\r\n0\r\n*0\r\n");
         return Ok(());
     };
-    let mut count: i64 = 10;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < argv.len() {
-        let more = argv.len() - i >= 2;
-        if is(&argv[i], "count") && more {
-            count = parse_int(&argv[i + 1])?;
-            if count < 1 {
-                return Err(Error::Syntax);
-            }
-        } else if is(&argv[i], "match") && more {
-            pattern = Some(&argv[i + 1][..]).filter(|p| *p != b"*");
-        } else {
-            return Err(Error::Syntax);
-        }
-        i += 2;
-    }
+    let ScanArgs { count, pattern, .. } = parse_scan_options(&argv[3..], false)?;
     let mut found: Vec<(Vec<u8>, f64)> = Vec::new();
     let mut cursor = cursor;
     let mut iterations = count.saturating_mul(10);
