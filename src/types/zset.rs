@@ -207,31 +207,7 @@ impl SkipList {
 
     /// Inserts a member known to be absent.
     fn insert(&mut self, ele: &[u8], score: f64) {
-        let mut update = [0u32; MAX_LEVEL];
-        let mut rank = [0u32; MAX_LEVEL];
-        let mut x = 0u32;
-        for i in (0..self.level).rev() {
-            rank[i] = if i == self.level - 1 { 0 } else { rank[i + 1] };
-            loop {
-                let f = self.n(x).lvl[i].fwd;
-                if f != NIL && before(self.n(f).score, &self.n(f).ele, score, ele) {
-                    rank[i] += self.n(x).lvl[i].span;
-                    x = f;
-                } else {
-                    break;
-                }
-            }
-            update[i] = x;
-        }
         let level = Self::random_level();
-        if level > self.level {
-            for i in self.level..level {
-                rank[i] = 0;
-                update[i] = 0;
-                self.nodes[0].lvl[i].span = self.len as u32;
-            }
-            self.level = level;
-        }
         let node = Node {
             ele: Ele::new(ele),
             score,
@@ -248,6 +224,41 @@ impl SkipList {
                 (self.nodes.len() - 1) as u32
             }
         };
+        self.link(idx);
+        self.map.insert(ele, idx);
+    }
+
+    /// Links the unlinked node `idx` (member, score and levels set) at its place
+    /// (`zslInsert` without the allocation).
+    fn link(&mut self, idx: u32) {
+        let mut update = [0u32; MAX_LEVEL];
+        let mut rank = [0u32; MAX_LEVEL];
+        let ele = std::mem::take(&mut self.nodes[idx as usize].ele);
+        let score = self.n(idx).score;
+        let mut x = 0u32;
+        for i in (0..self.level).rev() {
+            rank[i] = if i == self.level - 1 { 0 } else { rank[i + 1] };
+            loop {
+                let f = self.n(x).lvl[i].fwd;
+                if f != NIL && before(self.n(f).score, &self.n(f).ele, score, &ele) {
+                    rank[i] += self.n(x).lvl[i].span;
+                    x = f;
+                } else {
+                    break;
+                }
+            }
+            update[i] = x;
+        }
+        self.nodes[idx as usize].ele = ele;
+        let level = self.n(idx).lvl.len();
+        if level > self.level {
+            for i in self.level..level {
+                rank[i] = 0;
+                update[i] = 0;
+                self.nodes[0].lvl[i].span = self.len as u32;
+            }
+            self.level = level;
+        }
         for i in 0..level {
             let u = update[i] as usize;
             let ufwd = self.nodes[u].lvl[i].fwd;
@@ -272,12 +283,11 @@ impl SkipList {
             self.tail = idx;
         }
         self.len += 1;
-        self.map.insert(ele, idx);
     }
 
-    /// Removes the node holding (score, ele); returns whether it was found.
-    fn delete(&mut self, ele: &[u8], score: f64) -> bool {
-        let mut update = [0u32; MAX_LEVEL];
+    /// Finds the predecessors of (score, ele) at every level (`update` of Redis's walks) and
+    /// returns the node holding it, if any.
+    fn find(&self, ele: &[u8], score: f64, update: &mut [u32; MAX_LEVEL]) -> Option<u32> {
         let mut x = 0u32;
         for i in (0..self.level).rev() {
             loop {
@@ -291,14 +301,40 @@ impl SkipList {
             update[i] = x;
         }
         let x = self.n(x).lvl[0].fwd;
-        if x == NIL || self.n(x).score != score || &*self.n(x).ele != ele {
-            return false;
+        (x != NIL && self.n(x).score == score && &*self.n(x).ele == ele).then_some(x)
+    }
+
+    /// Changes the score of a member from `cur` to `new` (Redis's `zslUpdateScore`): in place
+    /// when the order allows, else the node is moved, keeping its member, levels and map entry.
+    fn update_score(&mut self, ele: &[u8], cur: f64, new: f64) {
+        let mut update = [0u32; MAX_LEVEL];
+        let Some(x) = self.find(ele, cur, &mut update) else {
+            return;
+        };
+        let back = self.n(x).backward;
+        let f0 = self.n(x).lvl[0].fwd;
+        if (back == NIL || self.n(back).score < new) && (f0 == NIL || self.n(f0).score > new) {
+            self.nodes[x as usize].score = new;
+            return;
         }
+        self.unlink_links(x, &update);
+        self.nodes[x as usize].score = new;
+        self.link(x);
+    }
+
+    /// Removes the node holding (score, ele); returns whether it was found.
+    fn delete(&mut self, ele: &[u8], score: f64) -> bool {
+        let mut update = [0u32; MAX_LEVEL];
+        let Some(x) = self.find(ele, score, &mut update) else {
+            return false;
+        };
         self.unlink(x, &update);
         true
     }
 
-    fn unlink(&mut self, x: u32, update: &[u32; MAX_LEVEL]) {
+    /// Takes node `x` out of the list's links (`zslDeleteNode`), leaving the node itself and
+    /// the member map alone.
+    fn unlink_links(&mut self, x: u32, update: &[u32; MAX_LEVEL]) {
         for (i, &u) in update.iter().enumerate().take(self.level) {
             let u = u as usize;
             if self.nodes[u].lvl[i].fwd == x {
@@ -321,6 +357,11 @@ impl SkipList {
             self.level -= 1;
         }
         self.len -= 1;
+    }
+
+    /// Removes node `x` (found with `update`): unlinks it, frees it, forgets its member.
+    fn unlink(&mut self, x: u32, update: &[u32; MAX_LEVEL]) {
+        self.unlink_links(x, update);
         let ele = std::mem::take(&mut self.nodes[x as usize].ele);
         self.map.remove(&ele);
         self.nodes[x as usize].lvl = Levels::new(1);
@@ -776,10 +817,7 @@ impl ZSet {
                     v.insert(m, score);
                 }
             }
-            Repr::Skiplist(s) => {
-                s.delete(m, cur);
-                s.insert(m, score);
-            }
+            Repr::Skiplist(s) => s.update_score(m, cur, score),
         }
     }
 
