@@ -238,6 +238,11 @@ impl SkipList {
                 i
             }
             None => {
+                if self.nodes.len() == self.nodes.capacity() {
+                    // Grow by a quarter, not double: the arena is most of a big sorted set's
+                    // memory (a large block grows in place with mremap, so this stays cheap).
+                    self.nodes.reserve_exact(self.nodes.len() / 4 + 8);
+                }
                 self.nodes.push(node);
                 (self.nodes.len() - 1) as u32
             }
