@@ -304,6 +304,8 @@ pub struct Config {
     pub pidfile: String,
     /// `notify-keyspace-events` as class bits (`keyspace::events::class`).
     pub notify_flags: u32,
+    /// `n` was given in `notify-keyspace-events` (its printed form may not show it).
+    notify_new: bool,
     /// Encoding thresholds of the collection types.
     pub hash_max_listpack_entries: usize,
     pub hash_max_listpack_value: usize,
@@ -343,6 +345,7 @@ impl Default for Config {
             daemonize: false,
             pidfile: String::new(),
             notify_flags: 0,
+            notify_new: false,
             hash_max_listpack_entries: 512,
             hash_max_listpack_value: 64,
             list_max_listpack_size: -2,
@@ -554,6 +557,10 @@ impl Config {
     fn apply(&mut self, i: usize, args: &[String], from_file: bool) -> Result<(), String> {
         let param = &PARAMS[i];
         let mut v = normalize(param, args)?;
+        if param.name == "notify-keyspace-events" {
+            // Redis prints `A` without `n` but keeps the flag: remember it beside the text.
+            self.notify_new = args.iter().any(|a| a.contains('n'));
+        }
         if param.name == "dir" {
             let path = Path::new(&v);
             std::env::set_current_dir(path)
@@ -611,6 +618,9 @@ impl Config {
         self.pidfile = self.get("pidfile").unwrap_or("").to_string();
         self.notify_flags =
             crate::keyspace::events::parse_flags(self.get("notify-keyspace-events").unwrap_or(""));
+        if self.notify_new {
+            self.notify_flags |= crate::keyspace::events::class::NEW;
+        }
         crate::keyspace::db::set_log_new(
             self.notify_flags & crate::keyspace::events::class::NEW != 0,
         );
