@@ -13,6 +13,7 @@ pub mod family;
 pub mod keyspace;
 pub mod multi;
 pub mod net;
+pub mod persist;
 pub mod protocol;
 pub mod pubsub;
 pub mod rand;
