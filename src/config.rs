@@ -1,10 +1,18 @@
-//! Configuration: the parameter table (Redis's names, defaults and value syntax), the
-//! redis.conf-style file reader, `--name value` command-line overrides, and the typed view
-//! the server reads on its hot paths.
+//! Configuration: the parameter table (Redis 7.0.15's names, aliases, defaults and value
+//! syntax), the redis.conf-style file reader, `--name value` command-line overrides, and the
+//! typed view the server reads on its hot paths.
 //!
 //! One table drives everything: the config file, the command line, `CONFIG GET` (glob patterns)
 //! and `CONFIG SET`. Values are kept in Redis's canonical text form (memory sizes in bytes,
 //! booleans as yes/no), and typed fields are re-derived after every change.
+//!
+//! Invariants:
+//! - Every parameter of Redis 7.0.15 is in `PARAMS` (hidden ones included), so any redis.conf
+//!   Redis accepts is read here with the same syntax checks and the same error texts.
+//! - No setting is accepted and ignored: each parameter says whether uredis implements what it
+//!   controls (`Support`). A parameter whose feature is missing (`Support::No`) accepts only its
+//!   default value, from a file, the command line or CONFIG SET; any other value is refused with
+//!   "'<name>' is not supported by uredis yet".
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +34,34 @@ pub enum Kind {
     OutputLimit,
     /// `notify-keyspace-events`: flag letters.
     Flags,
+    /// An integer read in base 8 and printed in base 8 (`unixsocketperm`).
+    Octal(i64, i64),
+    /// A memory value, or a percentage `N%` stored as `-N` (`maxmemory-clients`).
+    MemPercent(i64, i64),
+    /// `shutdown-on-sigint` / `shutdown-on-sigterm`: `default`, or any of save, nosave, now,
+    /// force.
+    SigFlags,
+    /// `oom-score-adj-values`: three integers in -2000..=2000.
+    OomValues,
+    /// `latency-tracking-info-percentiles`: doubles in 0..=100, possibly none.
+    Percentiles,
+    /// `replicaof` / `slaveof`: `<host> <port>`, or `no one` (printed as "").
+    ReplicaOf,
+}
+
+/// Whether uredis implements what a parameter controls. This is the one field to change when a
+/// feature arrives (`No` -> `Yes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Support {
+    /// Implemented: every valid value is accepted and acts.
+    Yes,
+    /// The feature does not exist in uredis yet: only the default value is accepted (so a stock
+    /// redis.conf, whose values are the defaults, loads); anything else is refused.
+    No,
+    /// Every valid value is accepted although uredis does not act on it, because it makes no
+    /// difference a client or an operator can observe in uredis. The reason is written beside
+    /// each such parameter.
+    Moot,
 }
 
 pub struct Param {
@@ -33,156 +69,246 @@ pub struct Param {
     pub alias: Option<&'static str>,
     pub kind: Kind,
     pub default: &'static str,
+    /// Whether uredis implements what this parameter controls.
+    pub support: Support,
     /// Cannot be changed by CONFIG SET (takes effect at start-up only).
     pub immutable: bool,
     /// Changeable by CONFIG SET only when `enable-protected-configs` allows it (Redis's
     /// PROTECTED_CONFIG: `dir`, `dbfilename`).
     pub protected: bool,
+    /// Redis's HIDDEN_CONFIG (test hooks): matched by CONFIG GET only when named exactly,
+    /// never by a pattern.
+    pub hidden: bool,
 }
 
-const fn p(name: &'static str, kind: Kind, default: &'static str) -> Param {
+use Support::{Moot, No, Yes};
+
+/// A parameter: `p(<support>, name, kind, default)`, then `.aka()`, `.fixed()`, `.guarded()`,
+/// `.hidden()` as needed.
+const fn p(support: Support, name: &'static str, kind: Kind, default: &'static str) -> Param {
     Param {
         name,
         alias: None,
         kind,
         default,
+        support,
         immutable: false,
         protected: false,
+        hidden: false,
     }
 }
 
-const fn guarded(name: &'static str, kind: Kind, default: &'static str) -> Param {
-    Param {
-        name,
-        alias: None,
-        kind,
-        default,
-        immutable: false,
-        protected: true,
+impl Param {
+    /// Also known by an older name (`slave-read-only`, `hash-max-ziplist-entries`).
+    const fn aka(mut self, alias: &'static str) -> Param {
+        self.alias = Some(alias);
+        self
+    }
+
+    /// Redis's IMMUTABLE_CONFIG: start-up only.
+    const fn fixed(mut self) -> Param {
+        self.immutable = true;
+        self
+    }
+
+    /// Redis's PROTECTED_CONFIG.
+    const fn guarded(mut self) -> Param {
+        self.protected = true;
+        self
+    }
+
+    /// Redis's HIDDEN_CONFIG.
+    const fn hidden(mut self) -> Param {
+        self.hidden = true;
+        self
     }
 }
 
-const fn fixed(name: &'static str, kind: Kind, default: &'static str) -> Param {
-    Param {
-        name,
-        alias: None,
-        kind,
-        default,
-        immutable: true,
-        protected: false,
-    }
-}
-
-const fn aka(name: &'static str, alias: &'static str, kind: Kind, default: &'static str) -> Param {
-    Param {
-        name,
-        alias: Some(alias),
-        kind,
-        default,
-        immutable: false,
-        protected: false,
-    }
-}
-
+const BOOL: Kind = Kind::Bool;
+const STR: Kind = Kind::Str;
+/// An `int` that cannot be negative.
 const INT: Kind = Kind::Int(0, i32::MAX as i64);
+/// Any `int`.
+const ANY_INT: Kind = Kind::Int(i32::MIN as i64, i32::MAX as i64);
+/// A `long` (or `size_t` bounded by LONG_MAX) that cannot be negative.
 const LONG: Kind = Kind::Int(0, i64::MAX);
+const PORT: Kind = Kind::Int(0, 65535);
 const MEM: Kind = Kind::Mem(0, u64::MAX);
-/// A memory value stored in a `long long`.
+/// A memory value stored in a `long long` (or `size_t` bounded by LONG_MAX).
 const LMEM: Kind = Kind::Mem(0, i64::MAX as u64);
+const PROTECTED_ACTION: Kind = Kind::Enum(&["no", "yes", "local"]);
 const LOGLEVELS: &[&str] = &["debug", "verbose", "notice", "warning"];
 
-/// Every parameter uredis accepts, with Redis 7.0's name and default. The README lists which
-/// of them change behaviour today; the others are accepted so a stock redis.conf loads, and
-/// are reported by CONFIG GET exactly as Redis reports them.
+/// Every parameter of Redis 7.0.15 with its name, alias, default and value syntax (config.c's
+/// `static_configs`), and whether uredis implements it. The README lists which ones change
+/// behaviour; the `No` ones are listed by CONFIG GET with Redis's default and refuse any other
+/// value.
 pub static PARAMS: &[Param] = &[
-    // Network and clients
-    fixed("bind", Kind::List, "* -::*"),
-    fixed("port", Kind::Int(0, 65535), "6379"),
-    fixed("unixsocket", Kind::Str, ""),
-    fixed("unixsocketperm", Kind::Int(0, 0o777), "0"),
-    fixed("tcp-backlog", INT, "511"),
-    p("protected-mode", Kind::Bool, "yes"),
-    p("timeout", INT, "0"),
-    p("tcp-keepalive", INT, "300"),
-    p("maxclients", Kind::Int(1, u32::MAX as i64), "10000"),
+    // ---- Network and clients
+    p(Yes, "bind", Kind::List, "* -::*").fixed(),
+    p(Yes, "port", PORT, "6379").fixed(),
+    p(No, "unixsocket", STR, "").fixed(),
+    p(No, "unixsocketperm", Kind::Octal(0, 0o777), "0").fixed(),
+    p(No, "socket-mark-id", Kind::Int(0, u32::MAX as i64), "0").fixed(),
+    p(Yes, "tcp-backlog", INT, "511").fixed(),
+    p(Yes, "protected-mode", BOOL, "yes"),
+    p(Yes, "timeout", INT, "0"),
+    p(Yes, "tcp-keepalive", INT, "300"),
+    p(Yes, "maxclients", Kind::Int(1, u32::MAX as i64), "10000"),
     p(
+        Yes,
         "proto-max-bulk-len",
         Kind::Mem(1024 * 1024, i64::MAX as u64),
         "536870912",
     ),
     p(
+        Yes,
         "client-query-buffer-limit",
         Kind::Mem(1024 * 1024, i64::MAX as u64),
         "1073741824",
     ),
     p(
+        Yes,
         "client-output-buffer-limit",
         Kind::OutputLimit,
         "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
     ),
-    // General
-    fixed("daemonize", Kind::Bool, "no"),
-    fixed(
+    p(No, "tracking-table-max-keys", LONG, "1000000"),
+    // ---- General
+    p(Yes, "daemonize", BOOL, "no").fixed(),
+    p(
+        No,
         "supervised",
         Kind::Enum(&["upstart", "systemd", "auto", "no"]),
         "no",
-    ),
-    fixed("pidfile", Kind::Str, ""),
-    p("loglevel", Kind::Enum(LOGLEVELS), "notice"),
-    fixed("logfile", Kind::Str, ""),
-    fixed("syslog-enabled", Kind::Bool, "no"),
-    fixed("syslog-ident", Kind::Str, "redis"),
-    fixed("databases", Kind::Int(1, i32::MAX as i64), "16"),
-    fixed("always-show-logo", Kind::Bool, "no"),
-    fixed("set-proc-title", Kind::Bool, "yes"),
-    // Accepts 0..INT_MAX like Redis; stored clamped to 1..500 (CONFIG GET shows the clamp).
-    p("hz", INT, "10"),
-    p("dynamic-hz", Kind::Bool, "yes"),
-    p("activerehashing", Kind::Bool, "yes"),
-    p("active-expire-effort", Kind::Int(1, 10), "1"),
-    fixed("io-threads", Kind::Int(1, 128), "1"),
-    fixed("io-threads-do-reads", Kind::Bool, "no"),
-    fixed(
-        "enable-debug-command",
-        Kind::Enum(&["no", "yes", "local"]),
-        "no",
-    ),
-    fixed(
-        "enable-protected-configs",
-        Kind::Enum(&["no", "yes", "local"]),
-        "no",
-    ),
-    fixed(
-        "enable-module-command",
-        Kind::Enum(&["no", "yes", "local"]),
-        "no",
-    ),
-    p("notify-keyspace-events", Kind::Flags, ""),
-    // Persistence (accepted now; used by the persistence work)
-    p("save", Kind::Save, "3600 1 300 100 60 10000"),
-    p("stop-writes-on-bgsave-error", Kind::Bool, "yes"),
-    p("rdbcompression", Kind::Bool, "yes"),
-    fixed("rdbchecksum", Kind::Bool, "yes"),
-    guarded("dbfilename", Kind::Str, "dump.rdb"),
-    guarded("dir", Kind::Str, ""),
-    p("appendonly", Kind::Bool, "no"),
-    fixed("appendfilename", Kind::Str, "appendonly.aof"),
-    fixed("appenddirname", Kind::Str, "appendonlydir"),
+    )
+    .fixed(),
+    p(Yes, "pidfile", STR, "").fixed(),
+    p(Yes, "loglevel", Kind::Enum(LOGLEVELS), "notice"),
+    p(Yes, "logfile", STR, "").fixed(),
+    p(No, "syslog-enabled", BOOL, "no").fixed(),
+    p(No, "syslog-ident", STR, "redis").fixed(),
     p(
+        No,
+        "syslog-facility",
+        Kind::Enum(&[
+            "user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
+        ]),
+        "local0",
+    )
+    .fixed(),
+    p(Yes, "databases", Kind::Int(1, i32::MAX as i64), "16").fixed(),
+    // The ASCII-art logo is decoration of the log; uredis prints none in either case.
+    p(Moot, "always-show-logo", BOOL, "no").fixed(),
+    // uredis never rewrites its process title: 'no' is what it does, and the title is not
+    // something clients or data depend on.
+    p(Moot, "set-proc-title", BOOL, "yes").fixed(),
+    // A custom template asks for a visible title, which uredis does not set.
+    p(
+        No,
+        "proc-title-template",
+        STR,
+        "{title} {listen-addr} {server-mode}",
+    ),
+    // Accepts 0..INT_MAX like Redis; stored clamped to 1..500 (CONFIG GET shows the clamp).
+    p(Yes, "hz", INT, "10"),
+    p(Yes, "dynamic-hz", BOOL, "yes"),
+    p(Yes, "activerehashing", BOOL, "yes"),
+    p(Yes, "active-expire-effort", Kind::Int(1, 10), "1"),
+    p(No, "io-threads", Kind::Int(1, 128), "1").fixed(),
+    p(No, "io-threads-do-reads", BOOL, "no").fixed(),
+    p(Yes, "enable-debug-command", PROTECTED_ACTION, "no").fixed(),
+    p(Yes, "enable-protected-configs", PROTECTED_ACTION, "no").fixed(),
+    p(No, "enable-module-command", PROTECTED_ACTION, "no").fixed(),
+    p(Yes, "notify-keyspace-events", Kind::Flags, ""),
+    // Only what is printed after a crash: no reply or data depends on it.
+    p(Moot, "crash-log-enabled", BOOL, "yes"),
+    p(Moot, "crash-memcheck-enabled", BOOL, "yes"),
+    // Names start-up warnings to silence (ARM64-COW-BUG); uredis runs none of those checks.
+    p(Moot, "ignore-warnings", STR, ""),
+    p(No, "server_cpulist", STR, "").fixed(),
+    p(No, "bio_cpulist", STR, "").fixed(),
+    p(No, "aof_rewrite_cpulist", STR, "").fixed(),
+    p(No, "bgsave_cpulist", STR, "").fixed(),
+    p(
+        No,
+        "oom-score-adj",
+        Kind::Enum(&["no", "yes", "relative", "absolute"]),
+        "no",
+    ),
+    p(No, "oom-score-adj-values", Kind::OomValues, "0 200 800"),
+    p(Yes, "disable-thp", BOOL, "yes").fixed(),
+    // uredis does not use jemalloc: there is no background purge thread to start or stop.
+    p(Moot, "jemalloc-bg-thread", BOOL, "yes"),
+    p(No, "shutdown-on-sigint", Kind::SigFlags, "default"),
+    p(No, "shutdown-on-sigterm", Kind::SigFlags, "default"),
+    p(No, "shutdown-timeout", INT, "10"),
+    p(
+        No,
+        "propagation-error-behavior",
+        Kind::Enum(&["ignore", "panic", "panic-on-replicas"]),
+        "ignore",
+    ),
+    // ---- Snapshots (RDB)
+    p(Yes, "save", Kind::Save, "3600 1 300 100 60 10000"),
+    p(Yes, "stop-writes-on-bgsave-error", BOOL, "yes"),
+    p(Yes, "rdbcompression", BOOL, "yes"),
+    p(Yes, "rdbchecksum", BOOL, "yes").fixed(),
+    p(Yes, "dbfilename", STR, "dump.rdb").guarded(),
+    p(Yes, "dir", STR, "").guarded(),
+    p(Yes, "rdb-save-incremental-fsync", BOOL, "yes"),
+    // Deletes RDB files made only for replication: meaningful with replication alone.
+    p(No, "rdb-del-sync-files", BOOL, "no"),
+    p(
+        No,
+        "sanitize-dump-payload",
+        Kind::Enum(&["no", "yes", "clients"]),
+        "no",
+    ),
+    p(No, "rdb-key-save-delay", ANY_INT, "0").hidden(),
+    p(No, "key-load-delay", ANY_INT, "0").hidden(),
+    p(
+        No,
+        "loading-process-events-interval-bytes",
+        Kind::Int(1024, i32::MAX as i64),
+        "2097152",
+    )
+    .hidden(),
+    // ---- Append-only file
+    p(Yes, "appendonly", BOOL, "no"),
+    p(Yes, "appendfilename", STR, "appendonly.aof").fixed(),
+    p(Yes, "appenddirname", STR, "appendonlydir").fixed(),
+    p(
+        Yes,
         "appendfsync",
         Kind::Enum(&["everysec", "always", "no"]),
         "everysec",
     ),
-    p("no-appendfsync-on-rewrite", Kind::Bool, "no"),
-    p("auto-aof-rewrite-percentage", INT, "100"),
-    p("auto-aof-rewrite-min-size", LMEM, "67108864"),
-    p("aof-load-truncated", Kind::Bool, "yes"),
-    p("aof-use-rdb-preamble", Kind::Bool, "yes"),
-    // Security (accepted now; used by the ACL work)
-    p("requirepass", Kind::Str, ""),
-    // Memory
-    p("maxmemory", MEM, "0"),
+    p(Yes, "no-appendfsync-on-rewrite", BOOL, "no"),
+    p(Yes, "auto-aof-rewrite-percentage", INT, "100"),
+    p(Yes, "auto-aof-rewrite-min-size", LMEM, "67108864"),
+    p(Yes, "aof-load-truncated", BOOL, "yes"),
+    p(Yes, "aof-use-rdb-preamble", BOOL, "yes"),
+    p(Yes, "aof-rewrite-incremental-fsync", BOOL, "yes"),
+    p(No, "aof-timestamp-enabled", BOOL, "no"),
+    p(No, "aof-disable-auto-gc", BOOL, "no"),
+    // ---- Security
+    // AUTH checks it, but no command is refused before AUTH: no protection exists yet.
+    p(No, "requirepass", STR, ""),
+    p(No, "aclfile", STR, "").fixed(),
+    p(No, "acllog-max-len", LONG, "128"),
     p(
+        No,
+        "acl-pubsub-default",
+        Kind::Enum(&["allchannels", "resetchannels"]),
+        "resetchannels",
+    ),
+    // ---- Memory and eviction
+    p(No, "maxmemory", MEM, "0"),
+    // Selects LRU or LFU bookkeeping (OBJECT FREQ, the LFU counters); evicts nothing without
+    // maxmemory, as in Redis.
+    p(
+        Yes,
         "maxmemory-policy",
         Kind::Enum(&[
             "volatile-lru",
@@ -196,71 +322,188 @@ pub static PARAMS: &[Param] = &[
         ]),
         "noeviction",
     ),
-    p("maxmemory-samples", Kind::Int(1, i32::MAX as i64), "5"),
-    p("lazyfree-lazy-eviction", Kind::Bool, "no"),
-    p("lazyfree-lazy-expire", Kind::Bool, "no"),
-    p("lazyfree-lazy-server-del", Kind::Bool, "no"),
-    p("lazyfree-lazy-user-del", Kind::Bool, "no"),
-    p("lazyfree-lazy-user-flush", Kind::Bool, "no"),
-    p("lfu-log-factor", INT, "10"),
-    p("lfu-decay-time", INT, "1"),
-    // Encoding thresholds (used by the data-type work)
-    aka(
-        "hash-max-listpack-entries",
-        "hash-max-ziplist-entries",
-        LONG,
-        "512",
+    p(No, "maxmemory-samples", Kind::Int(1, i32::MAX as i64), "5"),
+    p(No, "maxmemory-eviction-tenacity", Kind::Int(0, 100), "10"),
+    p(
+        No,
+        "maxmemory-clients",
+        Kind::MemPercent(-100, i64::MAX),
+        "0",
     ),
-    aka(
-        "hash-max-listpack-value",
-        "hash-max-ziplist-value",
-        LMEM,
-        "64",
+    p(No, "lazyfree-lazy-eviction", BOOL, "no"),
+    // Expired values are freed inline, whatever their size.
+    p(No, "lazyfree-lazy-expire", BOOL, "no"),
+    // Values overwritten by SET and the like are freed inline.
+    p(No, "lazyfree-lazy-server-del", BOOL, "no"),
+    // DEL already frees values of more than 64 elements on the lazyfree thread, like UNLINK:
+    // the reply and the keyspace are the same either way, only when memory returns differs.
+    p(Moot, "lazyfree-lazy-user-del", BOOL, "no"),
+    p(Yes, "lazyfree-lazy-user-flush", BOOL, "no"),
+    p(Yes, "lfu-log-factor", INT, "10"),
+    p(Yes, "lfu-decay-time", INT, "1"),
+    p(No, "activedefrag", BOOL, "no"),
+    p(
+        No,
+        "active-defrag-ignore-bytes",
+        Kind::Mem(1, i64::MAX as u64),
+        "104857600",
     ),
-    aka(
-        "list-max-listpack-size",
-        "list-max-ziplist-size",
-        Kind::Int(i32::MIN as i64, i32::MAX as i64),
-        "-2",
+    p(
+        No,
+        "active-defrag-threshold-lower",
+        Kind::Int(0, 1000),
+        "10",
     ),
-    p("list-compress-depth", INT, "0"),
-    p("set-max-intset-entries", LONG, "512"),
-    aka(
-        "zset-max-listpack-entries",
-        "zset-max-ziplist-entries",
-        LONG,
-        "128",
+    p(
+        No,
+        "active-defrag-threshold-upper",
+        Kind::Int(0, 1000),
+        "100",
     ),
-    aka(
-        "zset-max-listpack-value",
-        "zset-max-ziplist-value",
-        LMEM,
-        "64",
+    p(No, "active-defrag-cycle-min", Kind::Int(1, 99), "1"),
+    p(No, "active-defrag-cycle-max", Kind::Int(1, 99), "25"),
+    p(
+        No,
+        "active-defrag-max-scan-fields",
+        Kind::Int(1, i64::MAX),
+        "1000",
     ),
-    p("hll-sparse-max-bytes", LMEM, "3000"),
-    p("stream-node-max-bytes", LMEM, "4096"),
-    p("stream-node-max-entries", LONG, "100"),
-    // Diagnostics
-    p("slowlog-log-slower-than", Kind::Int(-1, i64::MAX), "10000"),
-    p("slowlog-max-len", LONG, "128"),
-    p("latency-monitor-threshold", LONG, "0"),
-    p("latency-tracking", Kind::Bool, "yes"),
-    p("busy-reply-threshold", LONG, "5000"),
-    // Replication (accepted now; used by the replication work)
-    p("replica-read-only", Kind::Bool, "yes"),
-    p("replica-serve-stale-data", Kind::Bool, "yes"),
+    // ---- Encodings of the data types
+    p(Yes, "hash-max-listpack-entries", LONG, "512").aka("hash-max-ziplist-entries"),
+    p(Yes, "hash-max-listpack-value", LMEM, "64").aka("hash-max-ziplist-value"),
+    p(Yes, "list-max-listpack-size", ANY_INT, "-2").aka("list-max-ziplist-size"),
+    p(No, "list-compress-depth", INT, "0"),
+    p(Yes, "set-max-intset-entries", LONG, "512"),
+    p(Yes, "zset-max-listpack-entries", LONG, "128").aka("zset-max-ziplist-entries"),
+    p(Yes, "zset-max-listpack-value", LMEM, "64").aka("zset-max-ziplist-value"),
+    p(No, "hll-sparse-max-bytes", LMEM, "3000"),
+    p(No, "stream-node-max-bytes", LMEM, "4096"),
+    p(No, "stream-node-max-entries", LONG, "100"),
+    // ---- Diagnostics and scripting
+    p(
+        No,
+        "slowlog-log-slower-than",
+        Kind::Int(-1, i64::MAX),
+        "10000",
+    ),
+    p(No, "slowlog-max-len", LONG, "128"),
+    p(No, "latency-monitor-threshold", LONG, "0"),
+    p(No, "latency-tracking", BOOL, "yes"),
+    p(
+        No,
+        "latency-tracking-info-percentiles",
+        Kind::Percentiles,
+        "50 99 99.9",
+    ),
+    p(No, "busy-reply-threshold", LONG, "5000").aka("lua-time-limit"),
+    p(No, "watchdog-period", INT, "0").hidden(),
+    p(No, "use-exit-on-panic", BOOL, "no").hidden(),
+    // ---- Replication
+    p(No, "replicaof", Kind::ReplicaOf, "")
+        .aka("slaveof")
+        .fixed(),
+    p(No, "masterauth", STR, ""),
+    p(No, "masteruser", STR, ""),
+    p(No, "replica-serve-stale-data", BOOL, "yes").aka("slave-serve-stale-data"),
+    p(No, "replica-read-only", BOOL, "yes").aka("slave-read-only"),
+    p(No, "replica-ignore-maxmemory", BOOL, "yes").aka("slave-ignore-maxmemory"),
+    p(No, "replica-lazy-flush", BOOL, "no").aka("slave-lazy-flush"),
+    p(No, "replica-priority", INT, "100").aka("slave-priority"),
+    p(No, "replica-announce-ip", STR, "").aka("slave-announce-ip"),
+    p(No, "replica-announce-port", PORT, "0").aka("slave-announce-port"),
+    p(No, "replica-announced", BOOL, "yes"),
+    p(No, "replica-ignore-disk-write-errors", BOOL, "no"),
     // Values below 16kb are raised to 16kb (Redis's CONFIG_REPL_BACKLOG_MIN_SIZE).
     p(
+        No,
         "repl-backlog-size",
         Kind::Mem(1, i64::MAX as u64),
         "1048576",
     ),
-    p("repl-timeout", Kind::Int(1, i32::MAX as i64), "60"),
-    p("repl-diskless-sync", Kind::Bool, "yes"),
-    p("repl-diskless-sync-delay", INT, "5"),
-    p("masterauth", Kind::Str, ""),
-    p("masteruser", Kind::Str, ""),
+    p(No, "repl-backlog-ttl", LONG, "3600"),
+    p(No, "repl-timeout", Kind::Int(1, i32::MAX as i64), "60"),
+    p(
+        No,
+        "repl-ping-replica-period",
+        Kind::Int(1, i32::MAX as i64),
+        "10",
+    )
+    .aka("repl-ping-slave-period"),
+    p(No, "repl-diskless-sync", BOOL, "yes"),
+    p(No, "repl-diskless-sync-delay", INT, "5"),
+    p(No, "repl-diskless-sync-max-replicas", INT, "0"),
+    p(
+        No,
+        "repl-diskless-load",
+        Kind::Enum(&["disabled", "on-empty-db", "swapdb"]),
+        "disabled",
+    ),
+    p(No, "repl-disable-tcp-nodelay", BOOL, "no"),
+    p(No, "min-replicas-to-write", INT, "0").aka("min-slaves-to-write"),
+    p(No, "min-replicas-max-lag", INT, "10").aka("min-slaves-max-lag"),
+    p(No, "bind-source-addr", STR, ""),
+    // ---- Cluster
+    p(No, "cluster-enabled", BOOL, "no").fixed(),
+    p(No, "cluster-config-file", STR, "nodes.conf").fixed(),
+    p(No, "cluster-port", PORT, "0").fixed(),
+    p(No, "cluster-node-timeout", LONG, "15000"),
+    p(No, "cluster-replica-validity-factor", INT, "10").aka("cluster-slave-validity-factor"),
+    p(No, "cluster-migration-barrier", INT, "1"),
+    p(No, "cluster-allow-replica-migration", BOOL, "yes"),
+    p(No, "cluster-require-full-coverage", BOOL, "yes"),
+    p(No, "cluster-replica-no-failover", BOOL, "no").aka("cluster-slave-no-failover"),
+    p(No, "cluster-allow-reads-when-down", BOOL, "no"),
+    p(No, "cluster-allow-pubsubshard-when-down", BOOL, "yes"),
+    p(No, "cluster-link-sendbuf-limit", MEM, "0"),
+    p(No, "cluster-announce-ip", STR, ""),
+    p(No, "cluster-announce-hostname", STR, ""),
+    p(No, "cluster-announce-port", PORT, "0"),
+    p(No, "cluster-announce-bus-port", PORT, "0"),
+    p(No, "cluster-announce-tls-port", PORT, "0"),
+    p(
+        No,
+        "cluster-preferred-endpoint-type",
+        Kind::Enum(&["ip", "hostname", "unknown-endpoint"]),
+        "ip",
+    ),
+    // ---- TLS
+    p(No, "tls-port", PORT, "0"),
+    p(No, "tls-cert-file", STR, ""),
+    p(No, "tls-key-file", STR, ""),
+    p(No, "tls-key-file-pass", STR, ""),
+    p(No, "tls-client-cert-file", STR, ""),
+    p(No, "tls-client-key-file", STR, ""),
+    p(No, "tls-client-key-file-pass", STR, ""),
+    p(No, "tls-dh-params-file", STR, ""),
+    p(No, "tls-ca-cert-file", STR, ""),
+    p(No, "tls-ca-cert-dir", STR, ""),
+    p(
+        No,
+        "tls-auth-clients",
+        Kind::Enum(&["no", "yes", "optional"]),
+        "yes",
+    ),
+    p(No, "tls-replication", BOOL, "no"),
+    p(No, "tls-cluster", BOOL, "no"),
+    p(No, "tls-protocols", STR, ""),
+    p(No, "tls-ciphers", STR, ""),
+    p(No, "tls-ciphersuites", STR, ""),
+    p(No, "tls-prefer-server-ciphers", BOOL, "no"),
+    p(No, "tls-session-caching", BOOL, "yes"),
+    p(No, "tls-session-cache-size", INT, "20480"),
+    p(No, "tls-session-cache-timeout", INT, "300"),
 ];
+
+/// Directives Redis 7.0 still reads from a file and ignores (config.c's `deprecated_configs`),
+/// each with exactly one argument. They did nothing in Redis either.
+const DEPRECATED: &[&str] = &[
+    "list-max-ziplist-entries",
+    "list-max-ziplist-value",
+    "lua-replicate-commands",
+];
+
+/// Directives of a Redis 7.0 file that are not parameters and that uredis does not implement.
+const UNSUPPORTED_DIRECTIVES: &[&str] = &["rename-command", "user", "loadmodule", "sentinel"];
 
 /// Applies a new `loglevel` to the running logger; installed by the binary (which owns the
 /// logger), called after CONFIG SET changes `loglevel`.
@@ -299,6 +542,12 @@ pub struct Config {
     pub client_query_buffer_limit: usize,
     pub activerehashing: bool,
     pub active_expire_effort: u32,
+    /// `dynamic-hz`: the cron runs faster with many clients (`effective_hz`).
+    pub dynamic_hz: bool,
+    /// `protected-mode`: only loopback clients are accepted (no password can be set yet).
+    pub protected_mode: bool,
+    /// `disable-thp`: transparent huge pages are turned off for the process at start-up.
+    pub disable_thp: bool,
     pub requirepass: String,
     pub daemonize: bool,
     pub pidfile: String,
@@ -341,6 +590,9 @@ impl Default for Config {
             client_query_buffer_limit: 1 << 30,
             activerehashing: true,
             active_expire_effort: 1,
+            dynamic_hz: true,
+            protected_mode: true,
+            disable_thp: true,
             requirepass: String::new(),
             daemonize: false,
             pidfile: String::new(),
@@ -388,6 +640,35 @@ pub fn parse_memory(s: &str) -> Option<u64> {
         return Some(0);
     }
     num.parse::<u64>().ok()?.checked_mul(mul)
+}
+
+/// The words of a multi-argument value: each argument split at spaces (Redis splits a single
+/// argument such as `--save "60 1"`), empty ones dropped.
+fn split_words(args: &[String]) -> Vec<&str> {
+    args.iter()
+        .flat_map(|a| a.split_ascii_whitespace())
+        .collect()
+}
+
+/// C's `strtoll(s, &end, radix)` required to consume all of `s` (`*end == '\0'`): leading
+/// white space and a sign are allowed, an empty string is 0, out-of-range values saturate.
+fn strtoll_full(s: &str, radix: u32) -> Option<i64> {
+    let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty() {
+        // No conversion: the end pointer stays at the start, which is the end only for "".
+        return s.is_empty().then_some(0);
+    }
+    let mut v: i128 = 0;
+    for c in digits.chars() {
+        v = (v * radix as i128 + c.to_digit(radix)? as i128).min(i64::MAX as i128 + 1);
+    }
+    let v = if neg { -v } else { v };
+    Some(v.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
 }
 
 /// Validates `args` for a parameter and returns its canonical text, or Redis's reason.
@@ -492,6 +773,132 @@ fn normalize(param: &Param, args: &[String]) -> Result<String, String> {
             // Merge into the current value, class by class, in Redis's canonical order.
             Ok(items.join(" "))
         }
+        Kind::Octal(min, max) => {
+            let v = strtoll_full(one()?, 8)
+                .ok_or_else(|| "argument couldn't be parsed as an octal number".to_string())?;
+            if v < min || v > max {
+                return Err(format!(
+                    "argument must be between {min:o} and {max:o} inclusive"
+                ));
+            }
+            Ok(format!("{v:o}"))
+        }
+        Kind::MemPercent(min, max) => {
+            let s = one()?;
+            let v = match parse_memory(s) {
+                Some(m) => i64::try_from(m).ok(),
+                None => s
+                    .strip_suffix('%')
+                    .filter(|n| !n.is_empty())
+                    .and_then(|n| crate::protocol::parse_i64(n.as_bytes()))
+                    .filter(|&n| n >= 0)
+                    .map(|n| -n),
+            }
+            .ok_or_else(|| "argument must be a memory or percent value".to_string())?;
+            if v < 0 && v < min {
+                return Err(format!(
+                    "percentage argument must be less or equal to {}",
+                    -min
+                ));
+            }
+            if v > max {
+                return Err(format!(
+                    "argument must be between {min} and {max} inclusive"
+                ));
+            }
+            Ok(if v < 0 {
+                format!("{}%", -v)
+            } else {
+                v.to_string()
+            })
+        }
+        Kind::SigFlags => {
+            const NAMES: [&str; 4] = ["save", "nosave", "now", "force"];
+            let words = split_words(args);
+            let mut set = [false; 4];
+            for w in &words {
+                if w.eq_ignore_ascii_case("default") {
+                    continue;
+                }
+                let Some(i) = NAMES.iter().position(|n| w.eq_ignore_ascii_case(n)) else {
+                    return Err(
+                        "argument(s) must be one of the following: default, save, nosave, now, force"
+                            .into(),
+                    );
+                };
+                set[i] = true;
+            }
+            if words.is_empty() {
+                return Err(
+                    "argument(s) must be one of the following: default, save, nosave, now, force"
+                        .into(),
+                );
+            }
+            if set[0] && set[1] {
+                return Err("shutdown options SAVE and NOSAVE can't be used simultaneously".into());
+            }
+            let chosen: Vec<&str> = NAMES
+                .iter()
+                .zip(set)
+                .filter_map(|(n, on)| on.then_some(*n))
+                .collect();
+            Ok(if chosen.is_empty() {
+                "default".into()
+            } else {
+                chosen.join(" ")
+            })
+        }
+        Kind::OomValues => {
+            let words = split_words(args);
+            if words.len() != 3 {
+                return Err("wrong number of arguments".into());
+            }
+            let mut out = Vec::with_capacity(3);
+            for w in words {
+                let v = strtoll_full(w, 10)
+                    .filter(|v| (-2000..=2000).contains(v))
+                    .ok_or_else(|| {
+                        "Invalid oom-score-adj-values, elements must be between -2000 and 2000."
+                            .to_string()
+                    })?;
+                out.push(v.to_string());
+            }
+            Ok(out.join(" "))
+        }
+        Kind::Percentiles => {
+            let mut out = Vec::new();
+            for w in split_words(args) {
+                let v: f64 = w
+                    .parse()
+                    .ok()
+                    .filter(|v: &f64| {
+                        !v.is_nan() && !w.starts_with(|c: char| c.is_ascii_whitespace())
+                    })
+                    .ok_or_else(|| {
+                        "Invalid latency-tracking-info-percentiles parameters".to_string()
+                    })?;
+                if !(0.0..=100.0).contains(&v) {
+                    return Err("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]".into());
+                }
+                // Redis prints "%f" with the trailing zeros (and a bare '.') removed.
+                let text = format!("{v:.6}");
+                out.push(text.trim_end_matches('0').trim_end_matches('.').to_string());
+            }
+            Ok(out.join(" "))
+        }
+        Kind::ReplicaOf => {
+            let words = split_words(args);
+            let [host, port] = words.as_slice() else {
+                return Err("wrong number of arguments".into());
+            };
+            if host.eq_ignore_ascii_case("no") && port.eq_ignore_ascii_case("one") {
+                return Ok(String::new());
+            }
+            let port = strtoll_full(port, 10)
+                .filter(|p| (0..=65535).contains(p))
+                .ok_or_else(|| "Invalid master port".to_string())?;
+            Ok(format!("{host} {port}"))
+        }
         Kind::Flags => {
             // Stored the way Redis prints it back (keyspaceEventsFlagsToString): the type
             // classes in a fixed order, or `A` when all of them are set, then K, E, m.
@@ -521,11 +928,28 @@ impl Config {
         index(name).map(|i| self.values[i].as_str())
     }
 
+    /// The cron frequency in effect with `clients` connected (INFO `hz`): `hz`, doubled while
+    /// there are more than 200 clients per tick when `dynamic-hz` is on, up to 500 (Redis's
+    /// serverCron with MAX_CLIENTS_PER_CLOCK_TICK and CONFIG_MAX_HZ).
+    pub fn effective_hz(&self, clients: usize) -> u32 {
+        let mut hz = self.hz.max(1);
+        if self.dynamic_hz {
+            while clients / hz as usize > 200 {
+                hz *= 2;
+                if hz > 500 {
+                    hz = 500;
+                    break;
+                }
+            }
+        }
+        hz
+    }
+
     /// Parameters (canonical name, value) whose name or alias matches a glob pattern, each
     /// at most once, for CONFIG GET.
     pub fn matching(&self, pattern: &[u8]) -> Vec<(&'static str, &str)> {
         let mut out = Vec::new();
-        for (i, p) in PARAMS.iter().enumerate() {
+        for (i, p) in PARAMS.iter().enumerate().filter(|(_, p)| !p.hidden) {
             if glob::matches(pattern, p.name.as_bytes(), true) {
                 out.push((p.name, self.values[i].as_str()));
             }
@@ -546,17 +970,32 @@ impl Config {
             return Err("can't set immutable config".into());
         }
         let args = match param.kind {
-            Kind::Save | Kind::List | Kind::OutputLimit => {
-                value.split_ascii_whitespace().map(String::from).collect()
-            }
+            Kind::Save
+            | Kind::List
+            | Kind::OutputLimit
+            | Kind::SigFlags
+            | Kind::OomValues
+            | Kind::Percentiles
+            | Kind::ReplicaOf => value.split_ascii_whitespace().map(String::from).collect(),
             _ => vec![value.to_string()],
         };
-        self.apply(i, &args, false)
+        self.apply(i, name, &args, false)
     }
 
-    fn apply(&mut self, i: usize, args: &[String], from_file: bool) -> Result<(), String> {
+    /// Validates and stores a value. `typed` is the name as given (an alias stays the alias in
+    /// messages).
+    fn apply(
+        &mut self,
+        i: usize,
+        typed: &str,
+        args: &[String],
+        from_file: bool,
+    ) -> Result<(), String> {
         let param = &PARAMS[i];
         let mut v = normalize(param, args)?;
+        if param.support == Support::No && v != param.default {
+            return Err(unsupported(param, typed));
+        }
         if param.name == "notify-keyspace-events" {
             // Redis prints `A` without `n` but keeps the flag: remember it beside the text.
             self.notify_new = args.iter().any(|a| a.contains('n'));
@@ -613,6 +1052,9 @@ impl Config {
         self.client_query_buffer_limit = num(self, "client-query-buffer-limit") as usize;
         self.activerehashing = self.get("activerehashing") == Some("yes");
         self.active_expire_effort = num(self, "active-expire-effort").clamp(1, 10) as u32;
+        self.dynamic_hz = self.get("dynamic-hz") == Some("yes");
+        self.protected_mode = self.get("protected-mode") == Some("yes");
+        self.disable_thp = self.get("disable-thp") == Some("yes");
         self.requirepass = self.get("requirepass").unwrap_or("").to_string();
         self.daemonize = self.get("daemonize") == Some("yes");
         self.pidfile = self.get("pidfile").unwrap_or("").to_string();
@@ -720,12 +1162,37 @@ impl Config {
                 continue;
             }
             let Some(i) = index(name) else {
+                if args.len() == 1 && DEPRECATED.iter().any(|d| d.eq_ignore_ascii_case(name)) {
+                    continue;
+                }
+                if let Some(d) = UNSUPPORTED_DIRECTIVES
+                    .iter()
+                    .find(|d| d.eq_ignore_ascii_case(name))
+                {
+                    return Err(fail(&format!("'{d}' is not supported by uredis yet")));
+                }
+                if name.contains('.') {
+                    return Err(fail("Module configuration is not supported by uredis yet"));
+                }
                 return Err(fail("Bad directive or wrong number of arguments"));
             };
-            self.apply(i, args, true).map_err(|reason| fail(&reason))?;
+            self.apply(i, name, args, true)
+                .map_err(|reason| fail(&reason))?;
         }
         Ok(())
     }
+}
+
+/// Why a value of a parameter whose feature uredis lacks is refused.
+fn unsupported(param: &Param, typed: &str) -> String {
+    let name = match param.alias {
+        Some(a) if a.eq_ignore_ascii_case(typed) => a,
+        _ => param.name,
+    };
+    format!(
+        "'{name}' is not supported by uredis yet (only its default value '{}' is accepted)",
+        param.default
+    )
 }
 
 /// Replaces the classes named in `new` inside `old`, keeping Redis's order and units.

@@ -121,7 +121,7 @@ impl Server {
     }
 
     fn cron_period(&self) -> Duration {
-        Duration::from_micros(1_000_000 / self.config.hz.max(1) as u64)
+        Duration::from_micros(1_000_000 / self.config.effective_hz(self.clients.len()) as u64)
     }
 
     /// Runs until SHUTDOWN or a termination signal.

@@ -438,7 +438,7 @@ fn info_server(ctx: &Ctx, s: &mut String) {
         "server_time_usec" => unix_now().as_micros(),
         "uptime_in_seconds" => uptime,
         "uptime_in_days" => uptime / 86400,
-        "hz" => srv.config.hz,
+        "hz" => srv.config.effective_hz(srv.clients.len()),
         "configured_hz" => srv.config.hz,
         "lru_clock" => crate::keyspace::clock::lru_clock(),
         "executable" => executable(),
@@ -1074,6 +1074,11 @@ fn rewrite_config_text(cfg: &Config, path: &std::path::Path) -> std::io::Result<
             ("notify-keyspace-events", _) => {
                 let line = format!("{name} {}", quote_repr(value));
                 st.rewrite_line(name, line, !value.is_empty());
+            }
+            (_, config::Kind::ReplicaOf) if value.is_empty() => {
+                // No master: every replicaof line of the old file goes (Redis's
+                // rewriteConfigReplicaOfOption).
+                st.rewritten.insert(name.to_string());
             }
             (_, config::Kind::Save) => {
                 let nums: Vec<&str> = value.split_ascii_whitespace().collect();

@@ -27,6 +27,42 @@ pub const TAG_SEND: u8 = 3;
 /// Largest single receive we ask for (the buffer grows geometrically up to it).
 const MAX_RECV: usize = 64 * 1024 * 1024;
 
+/// Redis 7.0's reply to a non-loopback client in protected mode, byte for byte.
+const PROTECTED_MODE_DENIED: &[u8] =
+    b"-DENIED Redis is running in protected mode because protected \
+mode is enabled and no password is set for the default user. \
+In this mode connections are only accepted from the loopback interface. \
+If you want to connect from external computers to Redis you \
+may adopt one of the following solutions: \
+1) Just disable protected mode sending the command \
+'CONFIG SET protected-mode no' from the loopback interface \
+by connecting to Redis from the same host the server is \
+running, however MAKE SURE Redis is not publicly accessible \
+from internet if you do so. Use CONFIG REWRITE to make this \
+change permanent. \
+2) Alternatively you can just disable the protected mode by \
+editing the Redis configuration file, and setting the protected \
+mode option to 'no', and then restarting the server. \
+3) If you started the server manually just for testing, restart \
+it with the '--protected-mode no' option. \
+4) Setup a an authentication password for the default user. \
+NOTE: You only need to do one of the above things in order for \
+the server to start accepting connections from the outside.\r\n";
+
+/// Sends `msg` to a just-accepted client (best effort, without blocking) and closes it.
+fn refuse(fd: RawFd, msg: &[u8]) {
+    // SAFETY: best-effort synchronous write to a socket we own, then close it.
+    unsafe {
+        libc::send(
+            fd,
+            msg.as_ptr().cast(),
+            msg.len(),
+            libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+        );
+        libc::close(fd);
+    }
+}
+
 /// Opens the listening sockets named by `bind` on `port`. `-addr` means "skip if unavailable";
 /// `*` is every IPv4 address, `::*` every IPv6 one.
 pub fn listen(bind: &[String], port: u16, backlog: i32) -> std::io::Result<Vec<(RawFd, String)>> {
@@ -121,21 +157,24 @@ impl Server {
         let fd = c.result;
         if self.clients.len() >= self.config.maxclients {
             self.stats.rejected_connections += 1;
-            let msg = b"-ERR max number of clients reached\r\n";
-            // SAFETY: best-effort synchronous write to a socket we own, then close it.
-            unsafe {
-                libc::send(
-                    fd,
-                    msg.as_ptr().cast(),
-                    msg.len(),
-                    libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
-                );
-                libc::close(fd);
-            }
+            refuse(fd, b"-ERR max number of clients reached\r\n");
             return;
         }
         // SAFETY: fd was just accepted and is owned by nobody else; into_raw_fd gives it back.
         let stream = unsafe { TcpStream::from_raw_fd(fd) };
+        // Protected mode: no password can be set yet, so with `protected-mode yes` only the
+        // loopback addresses may connect (Redis's clientAcceptHandler and islocalClient, which
+        // compare the printed address with exactly these two).
+        if self.config.protected_mode
+            && !stream.peer_addr().is_ok_and(|a| {
+                let ip = a.ip().to_string();
+                ip == "127.0.0.1" || ip == "::1"
+            })
+        {
+            self.stats.rejected_connections += 1;
+            refuse(stream.into_raw_fd(), PROTECTED_MODE_DENIED);
+            return;
+        }
         let _ = stream.set_nodelay(true);
         let addr = stream
             .peer_addr()
