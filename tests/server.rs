@@ -389,13 +389,8 @@ fn config_get_patterns_match_redis_as_sets() {
         };
         let mine = get(&mut ca);
         let real = get(&mut cb);
-        // Ours may lack parameters for features not built yet; what it has must agree.
         assert!(!mine.is_empty(), "{pat}");
-        assert!(
-            mine.is_subset(&real),
-            "{pat}: {:?}",
-            mine.difference(&real).collect::<Vec<_>>()
-        );
+        assert_eq!(mine, real, "{pat}");
     }
     // Keep the raw connections used so both servers saw the same clients.
     a.call(&["PING"]);
@@ -411,20 +406,22 @@ fn config_set_matches_redis() {
         &["CONFIG", "GET", "hz"],
         &["CONFIG", "SET", "hz", "1000"],
         &["CONFIG", "GET", "hz"],
+        // maxmemory is refused unless 0 (no eviction yet: tests/config.rs); memory units and
+        // leading zeros are read as Redis reads them.
         &[
             "CONFIG",
             "SET",
             "maxmemory",
-            "1mb",
+            "0mb",
             "maxmemory-policy",
             "allkeys-lru",
         ],
         &["CONFIG", "GET", "maxmemory"],
         &["CONFIG", "GET", "maxmemory-policy"],
-        &["CONFIG", "SET", "maxmemory", "1K"],
-        &["CONFIG", "GET", "maxmemory"],
-        &["CONFIG", "SET", "maxmemory", "010"],
-        &["CONFIG", "GET", "maxmemory"],
+        &["CONFIG", "SET", "proto-max-bulk-len", "1024K"],
+        &["CONFIG", "GET", "proto-max-bulk-len"],
+        &["CONFIG", "SET", "proto-max-bulk-len", "01048576"],
+        &["CONFIG", "GET", "proto-max-bulk-len"],
         &["CONFIG", "SET", "maxmemory", "0"],
         &["CONFIG", "SET", "save", "0100 1 +200 2"],
         &["CONFIG", "GET", "save"],
@@ -442,7 +439,7 @@ fn config_set_matches_redis() {
             "pubsub 64mb 16mb 30",
         ],
         &["CONFIG", "GET", "client-output-buffer-limit"],
-        &["CONFIG", "SET", "repl-backlog-size", "1"],
+        &["CONFIG", "SET", "repl-backlog-size", "1mb"],
         &["CONFIG", "GET", "repl-backlog-size"],
         &[
             "CONFIG",
@@ -524,10 +521,12 @@ fn config_set_takes_effect() {
     assert_eq!(r.call(&["CONFIG", "SET", "hz", "250"]), b"+OK\r\n");
     let s = parse_info(&info(&mut r, &["server"]));
     assert_eq!(num(&s, "hz"), 250);
-    assert_eq!(r.call(&["CONFIG", "SET", "maxmemory", "2gb"]), b"+OK\r\n");
+    assert_eq!(
+        r.call(&["CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"]),
+        b"+OK\r\n"
+    );
     let s = parse_info(&info(&mut r, &["memory"]));
-    assert_eq!(num(&s, "maxmemory"), 2 << 30);
-    assert_eq!(field(&s, "maxmemory_human"), "2.00G");
+    assert_eq!(field(&s, "maxmemory_policy"), "allkeys-lfu");
 
     // maxclients is enforced on the next accept.
     assert_eq!(r.call(&["CONFIG", "SET", "maxclients", "1"]), b"+OK\r\n");

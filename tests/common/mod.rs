@@ -106,10 +106,7 @@ impl Server {
 
     /// A raw socket with a read timeout.
     pub fn raw(&self) -> Raw {
-        let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        s.set_nodelay(true).unwrap();
-        Raw { s, buf: Vec::new() }
+        Raw::connect(("127.0.0.1", self.port))
     }
 
     pub fn pid(&self) -> u32 {
@@ -132,6 +129,14 @@ pub struct Raw {
 }
 
 impl Raw {
+    /// A raw socket to `addr` with a read timeout.
+    pub fn connect(addr: impl std::net::ToSocketAddrs) -> Raw {
+        let s = TcpStream::connect(addr).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.set_nodelay(true).unwrap();
+        Raw { s, buf: Vec::new() }
+    }
+
     pub fn send(&mut self, bytes: &[u8]) {
         self.s.write_all(bytes).expect("write");
     }
