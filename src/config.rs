@@ -1285,6 +1285,190 @@ mod tests {
         assert!(err.contains("Bad directive or wrong number of arguments"));
     }
 
+    /// The arguments a config line would give for `value`.
+    fn args_of(p: &Param, value: &str) -> Vec<String> {
+        match p.kind {
+            // No master is written `no one` and printed as "".
+            Kind::ReplicaOf if value.is_empty() => vec!["no".into(), "one".into()],
+            Kind::Save
+            | Kind::List
+            | Kind::OutputLimit
+            | Kind::SigFlags
+            | Kind::OomValues
+            | Kind::Percentiles
+            | Kind::ReplicaOf => value.split_ascii_whitespace().map(String::from).collect(),
+            _ => vec![value.to_string()],
+        }
+    }
+
+    /// A valid value different from the default.
+    fn other_value(p: &Param) -> String {
+        let d = p.default;
+        match p.kind {
+            Kind::Bool => if d == "yes" { "no" } else { "yes" }.into(),
+            Kind::Int(_, max) | Kind::MemPercent(_, max) => {
+                let v: i64 = d.parse().unwrap();
+                if v < max { v + 1 } else { v - 1 }.to_string()
+            }
+            Kind::Mem(_, max) => {
+                let v: u64 = d.parse().unwrap();
+                if v < max { v + 1 } else { v - 1 }.to_string()
+            }
+            Kind::Octal(..) => "1".into(),
+            Kind::Enum(names) => names.iter().find(|n| **n != d).unwrap().to_string(),
+            Kind::Str => "x".into(),
+            Kind::Save => "1 1".into(),
+            Kind::List => "127.0.0.1".into(),
+            Kind::OutputLimit => "normal 1 1 1".into(),
+            Kind::Flags => "K$".into(),
+            Kind::SigFlags => "now".into(),
+            Kind::OomValues => "1 2 3".into(),
+            Kind::Percentiles => "1".into(),
+            Kind::ReplicaOf => "localhost 6379".into(),
+        }
+    }
+
+    #[test]
+    fn table_names_are_unique_and_defaults_canonical() {
+        let mut seen = std::collections::HashSet::new();
+        for p in PARAMS {
+            for n in std::iter::once(p.name).chain(p.alias) {
+                assert!(seen.insert(n), "{n} twice");
+                assert_eq!(n, n.to_ascii_lowercase());
+            }
+            for d in DEPRECATED.iter().chain(UNSUPPORTED_DIRECTIVES) {
+                assert!(!seen.contains(d), "{d}");
+            }
+            // The default is stored as given, so "value == default" is a plain comparison.
+            if p.name != "dir" {
+                assert_eq!(
+                    normalize(p, &args_of(p, p.default)).as_deref(),
+                    Ok(p.default),
+                    "{}",
+                    p.name
+                );
+            }
+        }
+        // Redis 7.0.15 (built with TLS) lists 192 names for CONFIG GET *, aliases included.
+        let listed = PARAMS
+            .iter()
+            .filter(|p| !p.hidden)
+            .map(|p| 1 + p.alias.is_some() as usize)
+            .sum::<usize>();
+        assert_eq!(listed, 192);
+    }
+
+    /// Every parameter accepts its default; one whose feature is missing refuses anything
+    /// else, under its name or its alias, from a file and through CONFIG SET alike.
+    #[test]
+    fn unsupported_parameters_accept_only_their_default() {
+        for (i, p) in PARAMS.iter().enumerate() {
+            if p.name == "dir" {
+                continue;
+            }
+            let mut cfg = Config::default();
+            cfg.apply(i, p.name, &args_of(p, p.default), true)
+                .unwrap_or_else(|e| panic!("{} {:?}: {e}", p.name, p.default));
+            let other = other_value(p);
+            for name in std::iter::once(p.name).chain(p.alias) {
+                let r = cfg.apply(i, name, &args_of(p, &other), true);
+                match p.support {
+                    Support::No => {
+                        let e = r.expect_err(p.name);
+                        assert!(
+                            e.starts_with(&format!("'{name}' is not supported by uredis yet")),
+                            "{e}"
+                        );
+                        assert_eq!(cfg.get(p.name), Some(p.default));
+                    }
+                    Support::Yes | Support::Moot => {
+                        r.unwrap_or_else(|e| panic!("{name} {other:?}: {e}"));
+                    }
+                }
+            }
+            if p.support == Support::No && !p.immutable {
+                let e = cfg.set(p.name, &other).unwrap_err();
+                assert!(e.contains("not supported by uredis yet"), "{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn file_reader_matches_redis_directives() {
+        // Deprecated directives Redis ignores, with one argument only.
+        let mut cfg = Config::default();
+        cfg.apply_text(
+            "list-max-ziplist-entries 5
+lua-replicate-commands yes
+",
+        )
+        .unwrap();
+        let err = cfg.apply_text("list-max-ziplist-value 1 2").unwrap_err();
+        assert!(err.contains("Bad directive"), "{err}");
+        let err = cfg.apply_text("\n\nrename-command KEYS \"\"").unwrap_err();
+        assert!(err.contains("at line 3\n"), "{err}");
+        assert!(
+            err.contains("'rename-command' is not supported by uredis yet"),
+            "{err}"
+        );
+        let err = cfg.apply_text("slaveof 10.0.0.1 6379").unwrap_err();
+        assert!(
+            err.ends_with(
+                "'slaveof' is not supported by uredis yet (only its default value '' is accepted)"
+            ),
+            "{err}"
+        );
+        cfg.apply_text("slaveof no one\nreplicaof NO ONE").unwrap();
+        let err = cfg.apply_text("slaveof 10.0.0.1 x").unwrap_err();
+        assert!(err.ends_with("\nInvalid master port"), "{err}");
+    }
+
+    #[test]
+    fn special_values_print_as_redis_prints_them() {
+        let p = |name: &str, v: &str| {
+            let param = &PARAMS[index(name).unwrap()];
+            normalize(param, &args_of(param, v))
+        };
+        assert_eq!(p("unixsocketperm", "0700").as_deref(), Ok("700"));
+        assert_eq!(p("unixsocketperm", "").as_deref(), Ok("0"));
+        assert!(p("unixsocketperm", "9").is_err());
+        assert_eq!(p("maxmemory-clients", "5%").as_deref(), Ok("5%"));
+        assert_eq!(p("maxmemory-clients", "1kb").as_deref(), Ok("1024"));
+        assert_eq!(
+            p("maxmemory-clients", "101%").unwrap_err(),
+            "percentage argument must be less or equal to 100"
+        );
+        assert_eq!(
+            p("shutdown-on-sigint", "force save").as_deref(),
+            Ok("save force")
+        );
+        assert_eq!(p("shutdown-on-sigint", "default now").as_deref(), Ok("now"));
+        assert_eq!(
+            p("oom-score-adj-values", "+1 -2 3").as_deref(),
+            Ok("1 -2 3")
+        );
+        assert_eq!(
+            p("latency-tracking-info-percentiles", "50.5 99.990 100").as_deref(),
+            Ok("50.5 99.99 100")
+        );
+        assert_eq!(
+            p("latency-tracking-info-percentiles", "").as_deref(),
+            Ok("")
+        );
+        assert_eq!(p("replicaof", "host 0007").as_deref(), Ok("host 7"));
+    }
+
+    #[test]
+    fn dynamic_hz_doubles_per_200_clients() {
+        let mut cfg = Config::default();
+        cfg.set("hz", "1").unwrap();
+        assert_eq!(cfg.effective_hz(200), 1);
+        assert_eq!(cfg.effective_hz(201), 2);
+        assert_eq!(cfg.effective_hz(1_000_000), 500);
+        cfg.set("dynamic-hz", "no").unwrap();
+        assert_eq!(cfg.effective_hz(1_000_000), 1);
+    }
+
     #[test]
     fn set_validates() {
         let mut cfg = Config::default();
