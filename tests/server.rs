@@ -801,7 +801,7 @@ fn connect(p: &Proc) -> redis::Connection {
         .unwrap()
 }
 
-const BASE_CONF: &str = "# My redis config\n# with comments\n\nsave 900 1\nsave 300 10\n  # indented comment\nhash-max-ziplist-entries 100\nmaxmemory 100mb\nloglevel notice\n\n\ntimeout 0\nappendonly no\n";
+const BASE_CONF: &str = "# My redis config\n# with comments\n\nsave 900 1\nsave 300 10\n  # indented comment\nhash-max-ziplist-entries 100\nproto-max-bulk-len 100mb\nloglevel notice\n\n\ntimeout 0\nappendonly no\n";
 
 /// Starts `bin` from a copy of BASE_CONF, runs the same CONFIG SETs and CONFIG REWRITE, and
 /// returns the rewritten file with the port and dir lines normalised.
@@ -817,7 +817,7 @@ fn rewrite_with(bin: &str, tag: &str) -> Option<String> {
             "SET",
             "hz",
             "20",
-            "maxmemory",
+            "proto-max-bulk-len",
             "1gb",
             "save",
             "60 5",
@@ -831,7 +831,9 @@ fn rewrite_with(bin: &str, tag: &str) -> Option<String> {
             "allkeys-lru",
             "timeout",
             "0",
-            "requirepass",
+            // A string with characters that need quoting (requirepass is refused until
+            // authentication exists).
+            "ignore-warnings",
             "a \"quoted\"\tpass",
         ])
         .query(&mut c)
@@ -862,10 +864,10 @@ fn config_rewrite_matches_redis() {
     // Comments and layout kept, options rewritten in place, extra save lines dropped.
     assert_eq!(
         head,
-        "# My redis config\n# with comments\n\nsave 60 5\n\n# indented comment\nhash-max-listpack-entries 100\nmaxmemory 1gb\nloglevel notice\n\ntimeout 0\nappendonly no\n\n"
+        "# My redis config\n# with comments\n\nsave 60 5\n\n# indented comment\nhash-max-listpack-entries 100\nproto-max-bulk-len 1gb\nloglevel notice\n\ntimeout 0\nappendonly no\n\n"
     );
     assert!(
-        tail.contains("requirepass \"a \\\"quoted\\\"\\tpass\"\n"),
+        tail.contains("ignore-warnings \"a \\\"quoted\\\"\\tpass\"\n"),
         "{tail}"
     );
     let Some(theirs) = rewrite_with("redis-server", "redis") else {
