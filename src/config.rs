@@ -177,7 +177,7 @@ pub static PARAMS: &[Param] = &[
     // ---- General
     p(Yes, "daemonize", BOOL, "no").fixed(),
     p(
-        No,
+        Yes,
         "supervised",
         Kind::Enum(&["upstart", "systemd", "auto", "no"]),
         "no",
@@ -548,6 +548,8 @@ pub struct Config {
     pub protected_mode: bool,
     /// `disable-thp`: transparent huge pages are turned off for the process at start-up.
     pub disable_thp: bool,
+    /// The supervisor found at start-up for `supervised` (`systemd`, `upstart`), if any.
+    pub supervised_by: Option<&'static str>,
     pub requirepass: String,
     pub daemonize: bool,
     pub pidfile: String,
@@ -593,6 +595,7 @@ impl Default for Config {
             dynamic_hz: true,
             protected_mode: true,
             disable_thp: true,
+            supervised_by: None,
             requirepass: String::new(),
             daemonize: false,
             pidfile: String::new(),

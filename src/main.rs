@@ -82,6 +82,70 @@ fn init_logging(cfg: &Config) -> Result<(), String> {
     Ok(())
 }
 
+/// Sends one sd_notify message to systemd over the datagram socket named by `NOTIFY_SOCKET`
+/// (a path, or an abstract name written with a leading `@`). False when there is no socket
+/// or the message could not be sent.
+fn notify_systemd(msg: &str) -> bool {
+    use std::os::linux::net::SocketAddrExt;
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::net::{SocketAddr, UnixDatagram};
+    let Some(path) = std::env::var_os("NOTIFY_SOCKET") else {
+        return false;
+    };
+    let addr = match path.as_bytes().strip_prefix(b"@") {
+        Some(name) => SocketAddr::from_abstract_name(name),
+        None => SocketAddr::from_pathname(&path),
+    };
+    addr.and_then(|a| UnixDatagram::unbound()?.send_to_addr(msg.as_bytes(), &a))
+        .is_ok()
+}
+
+/// `supervised` (Redis's redisIsSupervised): `systemd` reports progress with sd_notify,
+/// `upstart` stops itself (SIGSTOP) to signal readiness, `auto` picks whichever the
+/// environment names. Returns the supervisor in effect (INFO `process_supervised`) and a line
+/// for the log, written once logging is set up.
+fn supervise(cfg: &Config) -> (Option<&'static str>, Option<String>) {
+    let mut mode = cfg.get("supervised").unwrap_or("no");
+    if mode == "auto" {
+        if std::env::var_os("UPSTART_JOB").is_some() {
+            mode = "upstart";
+        } else if std::env::var_os("NOTIFY_SOCKET").is_some() {
+            mode = "systemd";
+        }
+    }
+    match mode {
+        "upstart" => {
+            if std::env::var_os("UPSTART_JOB").is_none() {
+                return (
+                    None,
+                    Some("upstart supervision requested, but UPSTART_JOB not found!".into()),
+                );
+            }
+            // SAFETY: raise has no preconditions; the process stops until upstart resumes it.
+            unsafe { libc::raise(libc::SIGSTOP) };
+            // SAFETY: no other thread exists yet to read the environment concurrently.
+            unsafe { std::env::remove_var("UPSTART_JOB") };
+            (
+                Some("upstart"),
+                Some("supervised by upstart, will stop to signal readiness.".into()),
+            )
+        }
+        "systemd" => {
+            if !notify_systemd("STATUS=Redis is loading...\n") {
+                return (
+                    None,
+                    Some("systemd supervision error: NOTIFY_SOCKET not found!".into()),
+                );
+            }
+            (
+                Some("systemd"),
+                Some("Supervised by systemd. Please make sure you set appropriate values for TimeoutStartSec and TimeoutStopSec in your service unit.".into()),
+            )
+        }
+        _ => (None, None),
+    }
+}
+
 /// `disable-thp yes`: when the kernel gives transparent huge pages to every mapping
 /// (`[always]`), turn them off for this process, as Redis does (a huge page makes the
 /// copy-on-write of a forked snapshot copy 2MB for one written byte).
@@ -121,7 +185,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if cfg.daemonize {
+    // Like Redis: a supervised server stays in the foreground whatever `daemonize` says.
+    let (supervised, supervision_log) = supervise(&cfg);
+    cfg.supervised_by = supervised;
+    if cfg.daemonize && supervised.is_none() {
         // Like redis-server: detach before anything else starts (the ring must be created by
         // the process that uses it). Keep the working directory: `dir` was applied already.
         // SAFETY: no threads exist yet, so forking here is sound.
@@ -136,6 +203,11 @@ fn main() -> ExitCode {
     if let Err(e) = init_logging(&cfg) {
         eprintln!("{e}");
         return ExitCode::FAILURE;
+    }
+    match (supervised, supervision_log) {
+        (_, None) => {}
+        (Some(_), Some(msg)) => tracing::info!("{msg}"),
+        (None, Some(msg)) => tracing::warn!("{msg}"),
     }
     disable_thp(&cfg);
     uredis::family::server::adjust_open_files_limit(&mut cfg);
@@ -187,7 +259,15 @@ fn main() -> ExitCode {
             .join(", ")
     );
     tracing::info!("Ready to accept connections tcp");
-    match server.run() {
+    if supervised == Some("systemd") {
+        notify_systemd("STATUS=Ready to accept connections\n");
+        notify_systemd("READY=1\n");
+    }
+    let result = server.run();
+    if supervised == Some("systemd") {
+        notify_systemd("STOPPING=1\n");
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("event loop failed: {e}");

@@ -543,3 +543,76 @@ fn dynamic_hz_follows_the_number_of_clients() {
         );
     }
 }
+
+/// Starts `bin` supervised by a fake systemd (a datagram socket in NOTIFY_SOCKET), with
+/// `daemonize yes` (ignored when supervised, as in Redis); returns the messages received up
+/// to READY=1 and the running server.
+fn start_supervised(bin: &str) -> Option<(Vec<String>, Server, std::os::unix::net::UnixDatagram)> {
+    let dir = temp_dir("notify");
+    let sock_path = dir.join("notify.sock");
+    let sock = std::os::unix::net::UnixDatagram::bind(&sock_path).expect("bind notify socket");
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let port = free_port();
+    let child = Command::new(bin)
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--dir",
+            &dir.display().to_string(),
+            "--supervised",
+            "systemd",
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            &dir.join("server.pid").display().to_string(),
+        ])
+        .env("NOTIFY_SOCKET", &sock_path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let srv = Server { child, port, dir };
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while got.last().map(String::as_str) != Some("READY=1\n") {
+        let n = sock.recv(&mut buf).ok()?;
+        got.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
+    Some((got, srv, sock))
+}
+
+#[test]
+fn supervised_by_systemd_like_redis() {
+    let (got, mut ours, sock) = start_supervised(UREDIS).expect("uredis-server notifies systemd");
+    assert_eq!(
+        got,
+        [
+            "STATUS=Redis is loading...\n",
+            "STATUS=Ready to accept connections\n",
+            "READY=1\n"
+        ]
+    );
+    // Still the process systemd started (not daemonized), and INFO says who supervises it.
+    assert!(matches!(ours.child.try_wait(), Ok(None)));
+    let mut r = ours.raw();
+    let info = String::from_utf8_lossy(&r.call(&["INFO", "server"])).into_owned();
+    assert!(info.contains("process_supervised:systemd\r\n"), "{info}");
+    r.send(b"SHUTDOWN NOSAVE\r\n");
+    let mut buf = [0u8; 4096];
+    let n = sock.recv(&mut buf).expect("STOPPING=1");
+    assert_eq!(&buf[..n], b"STOPPING=1\n");
+    if let Some(redis) = redis_or_skip(&[]) {
+        drop(redis);
+        if let Some((theirs, redis, _sock)) = start_supervised("redis-server") {
+            assert_eq!(got, theirs);
+            let mut r = redis.raw();
+            let info = String::from_utf8_lossy(&r.call(&["INFO", "server"])).into_owned();
+            assert!(info.contains("process_supervised:systemd\r\n"), "{info}");
+        }
+    }
+}

@@ -432,7 +432,7 @@ fn info_server(ctx: &Ctx, s: &mut String) {
         "atomicvar_api" => "c11-builtin",
         "gcc_version" => "0.0.0",
         "process_id" => std::process::id(),
-        "process_supervised" => "no",
+        "process_supervised" => srv.config.supervised_by.unwrap_or("no"),
         "run_id" => srv.run_id,
         "tcp_port" => srv.port,
         "server_time_usec" => unix_now().as_micros(),
