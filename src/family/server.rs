@@ -1080,6 +1080,11 @@ fn rewrite_config_text(cfg: &Config, path: &std::path::Path) -> std::io::Result<
                 // rewriteConfigReplicaOfOption).
                 st.rewritten.insert(name.to_string());
             }
+            (_, config::Kind::Percentiles) => {
+                // Always written, "" for none, so a reload never falls back to the defaults.
+                let v = if value.is_empty() { "\"\"" } else { value };
+                st.rewrite_line(name, format!("{name} {v}"), true);
+            }
             (_, config::Kind::Save) => {
                 let nums: Vec<&str> = value.split_ascii_whitespace().collect();
                 if nums.is_empty() {
