@@ -227,7 +227,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let pidfile = match (cfg.pidfile.as_str(), cfg.daemonize) {
+    // Redis writes a pid file when one is named, or when it went to the background.
+    let pidfile = match (cfg.pidfile.as_str(), cfg.daemonize && supervised.is_none()) {
         ("", true) => "/var/run/redis.pid".to_string(),
         (p, _) => p.to_string(),
     };
