@@ -4,7 +4,11 @@
 //!   DUMP/RESTORE payload). Pure functions over the keyspace: no I/O policy, no server state.
 //!   Replication reuses it for full resynchronisation.
 //!
+//! - `child`: forked children (BGSAVE, BGREWRITEAOF, full sync): fork, report pipe, reaping,
+//!   fork statistics; and the temp-file + fsync + rename helper.
+//!
 //! Later parts (each owns its file): `snapshot` (SAVE, BGSAVE by fork, save points, start-up
 //! load), `aof` (the multi-part append-only file fed by `cmd::propagate`).
 
+pub mod child;
 pub mod rdb;
