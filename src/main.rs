@@ -174,6 +174,11 @@ fn main() -> ExitCode {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    tracing::info!("Server initialized");
+    if let Err(e) = uredis::persist::snapshot::load_at_startup(&mut server) {
+        eprintln!("uredis-server: {e}");
+        return ExitCode::FAILURE;
+    }
     tracing::info!("Ready to accept connections tcp");
     match server.run() {
         Ok(()) => ExitCode::SUCCESS,

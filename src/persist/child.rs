@@ -398,7 +398,7 @@ impl Children {
             .expect("finish() called with an active child");
         // SAFETY: closing the pipe read end we own.
         unsafe { libc::close(a.pipe) };
-        ChildDone {
+        let done = ChildDone {
             kind: a.kind,
             pid: a.pid,
             status,
@@ -409,7 +409,15 @@ impl Children {
             },
             cow_size: self.stats.current_cow_peak,
             duration: a.started.elapsed(),
-        }
+        };
+        // Redis's resetChildState: the current_* figures describe a running child only.
+        let st = &mut self.stats;
+        st.current_cow_peak = 0;
+        st.current_cow_size = 0;
+        st.current_cow_updated = None;
+        st.current_save_keys_processed = 0;
+        st.current_save_keys_total = 0;
+        done
     }
 }
 
