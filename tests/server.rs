@@ -721,40 +721,7 @@ fn shutdown_nosave_exits_without_reply() {
     assert!(wait_exit(&mut srv).success());
 }
 
-#[test]
-fn shutdown_plain_exits_even_with_save_points() {
-    let dir = std::env::temp_dir().join(format!("uredis-shutdown-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let log = dir.join("uredis.log");
-    let log_s = log.display().to_string();
-    let mut srv = Server::start(&["--save", "900 1", "--logfile", &log_s]);
-    let mut r = srv.raw();
-    r.cmd(&[b"SHUTDOWN"]);
-    assert!(r.is_closed());
-    assert!(wait_exit(&mut srv).success());
-    let text = std::fs::read_to_string(&log).unwrap();
-    assert!(
-        text.contains("RDB persistence is not implemented yet"),
-        "{text}"
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-#[test]
-fn shutdown_save_fails_without_persistence() {
-    let mut srv = Server::start(&[]);
-    let mut r = srv.raw();
-    assert_eq!(
-        r.call(&["SHUTDOWN", "SAVE"]),
-        b"-ERR Errors trying to SHUTDOWN. Check logs.\r\n"
-    );
-    assert_eq!(r.call(&["PING"]), b"+PONG\r\n");
-    assert!(srv.child.try_wait().unwrap().is_none());
-    // FORCE goes ahead anyway, as Redis does when the save fails.
-    r.cmd(&[b"SHUTDOWN", b"SAVE", b"NOW", b"FORCE"]);
-    assert!(r.is_closed());
-    assert!(wait_exit(&mut srv).success());
-}
+// SHUTDOWN with save points, SAVE and FORCE: tests/persist.rs.
 
 /// A server started from a config file (the harness only passes directives).
 struct Proc {

@@ -301,7 +301,10 @@ pub fn load_file(file: &Path, dbs: &mut [Db]) -> Result<Option<rdb::LoadSummary>
         format!(
             "Internal error in RDB reading offset {} of {} -> {}",
             e.offset,
-            file.display(),
+            std::env::current_dir()
+                .map(|d| d.join(file))
+                .unwrap_or_else(|_| file.to_path_buf())
+                .display(),
             e.message
         )
     })?;
