@@ -105,6 +105,8 @@ pub struct Children {
 
 const MSG_PROGRESS: u64 = 1;
 const MSG_FINAL: u64 = 2;
+/// CoW sample only (the work does not count keys).
+const MSG_COW: u64 = 3;
 /// One pipe record: type, keys processed, CoW bytes, bytes written. 32 bytes, well under
 /// PIPE_BUF, so every write is atomic.
 const MSG_LEN: usize = 32;
@@ -133,6 +135,18 @@ impl ChildReporter {
             self.sample(false);
         }
         self.send(MSG_PROGRESS, keys_processed, 0);
+    }
+
+    /// Reports the CoW size without a key count, at most once a second (for work that
+    /// measures its progress in bytes, like the RDB writer).
+    pub fn tick(&mut self) {
+        if self
+            .last_sample
+            .is_none_or(|t| t.elapsed() >= Duration::from_secs(1))
+        {
+            self.sample(false);
+            self.send(MSG_COW, 0, 0);
+        }
     }
 
     fn sample(&mut self, final_: bool) {

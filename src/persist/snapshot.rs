@@ -14,6 +14,7 @@
 //! Every value read from the configuration is read at the time it is used, so CONFIG SET of
 //! `save`, `dbfilename`, `rdbcompression`, `stop-writes-on-bgsave-error` applies at once.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -125,28 +126,63 @@ fn strerror(e: &std::io::Error) -> String {
 /// Writes the image of `dbs` to `filename` through `temp-<pid>.rdb` (Redis's `rdbSave`
 /// without the bookkeeping). Errors carry Redis's log message. Plain blocking syscalls: safe
 /// in a forked child.
-pub fn write_file(dbs: &[Db], opts: &rdb::WriteOptions, filename: &Path) -> Result<u64, String> {
+///
+/// `tick` is called after every MiB written (a child reports its CoW size from it).
+pub fn write_file(
+    dbs: &[Db],
+    opts: &rdb::WriteOptions,
+    filename: &Path,
+    tick: &mut dyn FnMut(),
+) -> Result<u64, String> {
     let tmp = PathBuf::from(format!("temp-{}.rdb", std::process::id()));
-    crate::persist::child::write_atomically(&tmp, filename, |w| rdb::write(dbs, opts, w)).map_err(
-        |e| match e {
-            AtomicWriteError::Open(e) => format!(
-                "Failed opening the temp RDB file {} (in server root dir {}) for saving: {}",
-                tmp.display(),
-                cwd(),
-                strerror(&e)
-            ),
-            AtomicWriteError::Write(e) => {
-                format!("Write error saving DB on disk: {}", strerror(&e))
-            }
-            AtomicWriteError::Rename(e) => format!(
-                "Error moving temp DB file {} on the final destination {} (in server root dir {}): {}",
-                tmp.display(),
-                filename.display(),
-                cwd(),
-                strerror(&e)
-            ),
-        },
-    )
+    let fill = |w: &mut dyn Write| {
+        let mut w = Ticking {
+            inner: w,
+            since: 0,
+            tick,
+        };
+        rdb::write(dbs, opts, &mut w)
+    };
+    crate::persist::child::write_atomically(&tmp, filename, fill).map_err(|e| match e {
+        AtomicWriteError::Open(e) => format!(
+            "Failed opening the temp RDB file {} (in server root dir {}) for saving: {}",
+            tmp.display(),
+            cwd(),
+            strerror(&e)
+        ),
+        AtomicWriteError::Write(e) => {
+            format!("Write error saving DB on disk: {}", strerror(&e))
+        }
+        AtomicWriteError::Rename(e) => format!(
+            "Error moving temp DB file {} on the final destination {} (in server root dir {}): {}",
+            tmp.display(),
+            filename.display(),
+            cwd(),
+            strerror(&e)
+        ),
+    })
+}
+
+/// Calls `tick` after every MiB passed to `inner`.
+struct Ticking<'a> {
+    inner: &'a mut dyn Write,
+    since: usize,
+    tick: &'a mut dyn FnMut(),
+}
+
+impl Write for Ticking<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.since += n;
+        if self.since >= 1 << 20 {
+            self.since = 0;
+            (self.tick)();
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// A blocking save (Redis's `rdbSave`): on success the dirty counter restarts and
@@ -154,7 +190,7 @@ pub fn write_file(dbs: &[Db], opts: &rdb::WriteOptions, filename: &Path) -> Resu
 pub fn rdb_save(srv: &mut Server) -> bool {
     let opts = write_options(srv);
     let file = rdb_filename(srv);
-    match write_file(&srv.dbs, &opts, &file) {
+    match write_file(&srv.dbs, &opts, &file, &mut || {}) {
         Ok(_) => {
             tracing::info!("DB saved on disk");
             srv.dirty = 0;
@@ -183,14 +219,14 @@ pub fn bgsave(srv: &mut Server) -> Result<i32, ()> {
     let keys: u64 = srv.dbs.iter().map(|d| d.len() as u64).sum();
     let listeners: Vec<i32> = srv.listeners.iter().map(|(fd, _)| *fd).collect();
     let dbs = &srv.dbs;
-    let forked = srv.children.fork(ChildKind::Rdb, keys, |_rep| {
+    let forked = srv.children.fork(ChildKind::Rdb, keys, |rep| {
         // Like Redis's child: free the port for a restarted parent while we run.
         for fd in listeners {
             // SAFETY: closing this (child) process's copy of a listening socket; the
             // parent's copy is unaffected.
             unsafe { libc::close(fd) };
         }
-        let n = write_file(dbs, &opts, &file)?;
+        let n = write_file(dbs, &opts, &file, &mut || rep.tick())?;
         tracing::info!("DB saved on disk");
         Ok(n)
     });
