@@ -641,6 +641,11 @@ fn lastsave_moves_and_save_replies() {
         0
     );
     check_rdb(&dir.path("dump.rdb"));
+    // dbfilename applies at once.
+    let _: () = q(&mut con, &["CONFIG", "SET", "dbfilename", "other.rdb"]);
+    let _: String = q(&mut con, &["SAVE"]);
+    assert!(dir.path("other.rdb").exists());
+    check_rdb(&dir.path("other.rdb"));
 }
 
 #[test]
@@ -944,12 +949,22 @@ fn uredis_dump_loads_in_redis() {
     let redis = try_start("redis-server", &rdir.0, &[]).expect("redis-server loads our dump");
     let mut rc = redis.conn();
     assert_same_view(&ours, &view(&mut rc, &[0, 3]));
-    // And the uncompressed form too.
-    let mut srv = start(&dir.0, &["--rdbcompression", "no"]);
+    // And the uncompressed form too (CONFIG SET rdbcompression applies at once).
+    let compressed = std::fs::metadata(dir.path("dump.rdb")).unwrap().len();
+    let mut srv = start(&dir.0, &[]);
     let mut con = srv.conn();
+    let _: () = q(&mut con, &["CONFIG", "SET", "rdbcompression", "no"]);
     let _: String = q(&mut con, &["SAVE"]);
     assert!(shutdown(&mut srv, &["NOSAVE"]).success());
     check_rdb(&dir.path("dump.rdb"));
+    let plain = std::fs::metadata(dir.path("dump.rdb")).unwrap().len();
+    assert!(
+        plain > compressed,
+        "rdbcompression no: {plain} vs {compressed}"
+    );
+    let redis = try_start("redis-server", &dir.0, &[]).expect("redis-server loads it");
+    let mut rc = redis.conn();
+    assert_same_view(&ours, &view(&mut rc, &[0, 3]));
 }
 
 #[test]
