@@ -607,7 +607,7 @@ fn save_points_trigger_a_bgsave() {
 #[test]
 fn lastsave_moves_and_save_replies() {
     let dir = Dir::new("lastsave");
-    let srv = start(&dir.0, &[]);
+    let srv = start(&dir.0, &["--enable-protected-configs", "yes"]);
     let mut con = srv.conn();
     let first: i64 = q(&mut con, &["LASTSAVE"]);
     let now = std::time::SystemTime::now()
