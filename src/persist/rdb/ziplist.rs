@@ -126,8 +126,8 @@ pub fn parse(zl: &[u8]) -> Result<Vec<Ent<'_>>, &'static str> {
     Ok(out)
 }
 
-/// Builds a ziplist (tests only: Redis 7.0 never writes one, but reads them from old files).
-#[cfg(test)]
+/// Builds a ziplist, for tests and tools (Redis 7.0 never writes one but reads them from old
+/// files).
 pub fn build(items: &[Ent]) -> Vec<u8> {
     let mut body = Vec::new();
     let mut prev_size = 0usize;

@@ -55,7 +55,7 @@ pub fn parse(zm: &[u8]) -> Result<Vec<(&[u8], &[u8])>, &'static str> {
     Ok(out)
 }
 
-#[cfg(test)]
+/// Builds a zipmap, for tests and tools (written by Redis 2.4 and older only).
 pub fn build(pairs: &[(&[u8], &[u8])]) -> Vec<u8> {
     let mut zm = vec![pairs.len().min(254) as u8];
     let put = |zm: &mut Vec<u8>, n: usize| {
