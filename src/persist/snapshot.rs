@@ -110,6 +110,28 @@ pub fn write_options(srv: &Server) -> rdb::WriteOptions {
         compression: srv.config.get("rdbcompression") != Some("no"),
         checksum: srv.config.get("rdbchecksum") != Some("no"),
         aux: aux_fields(),
+        save_lru: srv
+            .config
+            .get("maxmemory-policy")
+            .is_some_and(|p| p.ends_with("-lru")),
+        list_max_listpack_size: srv.config.list_max_listpack_size,
+    }
+}
+
+/// How files are loaded: expired keys skipped (we are a master), encodings converted at
+/// the configured thresholds.
+pub fn load_options(srv: &Server) -> rdb::LoadOptions {
+    let c = &srv.config;
+    rdb::LoadOptions {
+        skip_expired: true,
+        now_ms: clock::update(),
+        skip_checksum: c.get("rdbchecksum") == Some("no"),
+        hash_max_listpack_entries: c.hash_max_listpack_entries,
+        hash_max_listpack_value: c.hash_max_listpack_value,
+        set_max_intset_entries: c.set_max_intset_entries,
+        zset_max_listpack_entries: c.zset_max_listpack_entries,
+        zset_max_listpack_value: c.zset_max_listpack_value,
+        list_max_listpack_size: c.list_max_listpack_size,
     }
 }
 
@@ -318,7 +340,11 @@ pub const MISCONF_ERROR: &str = "MISCONF Redis is configured to save RDB snapsho
 
 /// Loads `file` into `dbs` (fresh databases), logging as Redis's `rdbLoad`. `Ok(None)` when
 /// the file does not exist.
-pub fn load_file(file: &Path, dbs: &mut [Db]) -> Result<Option<rdb::LoadSummary>, String> {
+pub fn load_file(
+    file: &Path,
+    dbs: &mut [Db],
+    opts: &rdb::LoadOptions,
+) -> Result<Option<rdb::LoadSummary>, String> {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -329,11 +355,7 @@ pub fn load_file(file: &Path, dbs: &mut [Db]) -> Result<Option<rdb::LoadSummary>
             ));
         }
     };
-    let opts = rdb::LoadOptions {
-        skip_expired: true,
-        now_ms: clock::update(),
-    };
-    let summary = rdb::load(&bytes, dbs, &opts).map_err(|e| {
+    let summary = rdb::load(&bytes, dbs, opts).map_err(|e| {
         format!(
             "Internal error in RDB reading offset {} of {} -> {}",
             e.offset,
@@ -360,11 +382,33 @@ pub fn load_file(file: &Path, dbs: &mut [Db]) -> Result<Option<rdb::LoadSummary>
             _ => {}
         }
     }
-    tracing::info!(
-        "Done loading RDB, keys loaded: {}, keys expired: {}.",
-        summary.keys_loaded,
-        summary.keys_expired
-    );
+    if !summary.functions.is_empty() {
+        // Dropping them would lose data the user stored: refuse, naming the cause.
+        return Err(format!(
+            "The RDB file {} contains {} function librar{} (FUNCTION LOAD); uredis does not support functions yet",
+            file.display(),
+            summary.functions.len(),
+            if summary.functions.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            }
+        ));
+    }
+    if summary.empty_keys_skipped > 0 {
+        tracing::warn!(
+            "Done loading RDB, keys loaded: {}, keys expired: {}, empty keys skipped: {}.",
+            summary.keys_loaded,
+            summary.keys_expired,
+            summary.empty_keys_skipped
+        );
+    } else {
+        tracing::info!(
+            "Done loading RDB, keys loaded: {}, keys expired: {}.",
+            summary.keys_loaded,
+            summary.keys_expired
+        );
+    }
     Ok(Some(summary))
 }
 
@@ -373,7 +417,8 @@ pub fn load_file(file: &Path, dbs: &mut [Db]) -> Result<Option<rdb::LoadSummary>
 pub fn load_at_startup(srv: &mut Server) -> Result<(), String> {
     let start = Instant::now();
     let file = rdb_filename(srv);
-    match load_file(&file, &mut srv.dbs) {
+    let opts = load_options(srv);
+    match load_file(&file, &mut srv.dbs, &opts) {
         Ok(Some(summary)) => {
             srv.rdb.last_load_keys_loaded = summary.keys_loaded;
             srv.rdb.last_load_keys_expired = summary.keys_expired;
@@ -400,7 +445,7 @@ pub fn debug_reload(srv: &mut Server, save: bool) -> Result<(), &'static str> {
     }
     let mut fresh: Vec<Db> = (0..srv.dbs.len()).map(Db::new).collect();
     let file = rdb_filename(srv);
-    let loaded = load_file(&file, &mut fresh);
+    let loaded = load_file(&file, &mut fresh, &load_options(srv));
     match loaded {
         Ok(Some(summary)) => {
             for db in 0..srv.dbs.len() {
