@@ -265,7 +265,7 @@ mod tests {
         };
         for round in 0..300 {
             let n = 3 + (rnd() % 700) as usize;
-            let alphabet = 1 + (rnd() % 256) as u64;
+            let alphabet = 1 + rnd() % 256;
             let s: Vec<u8> = (0..n).map(|_| (rnd() % alphabet) as u8).collect();
             for budget in [1, n / 2, n.saturating_sub(4).max(1), n, n + 40] {
                 if let Some(c) = compress(&s, budget) {
