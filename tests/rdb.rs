@@ -789,7 +789,7 @@ fn fuzz_loader_never_panics() {
     let mut r = Rng(0x9e37_79b9_7f4a_7c15);
     let mut loaded = 0;
     for seed in &seeds {
-        for _ in 0..1500 {
+        for _ in 0..4000 {
             let m = mutate(&mut r, seed, 8);
             let res = std::panic::catch_unwind(|| rdb::load(&m, &mut new_dbs(), &opts).is_ok());
             match res {
@@ -803,7 +803,7 @@ fn fuzz_loader_never_panics() {
     for v in &values {
         let p = rdb::dump_value(v, true);
         let body = &p[..p.len() - 10];
-        for _ in 0..400 {
+        for _ in 0..1000 {
             let mut m = mutate(&mut r, body, 0);
             m.extend_from_slice(&10u16.to_le_bytes());
             let crc = rdb::crc64(0, &m);
@@ -821,4 +821,33 @@ fn fuzz_loader_never_panics() {
         loaded > 0 && restored > 0,
         "loaded {loaded}, restored {restored}"
     );
+}
+
+#[test]
+fn lru_and_lfu_opcodes_from_redis_load() {
+    for policy in ["allkeys-lru", "allkeys-lfu"] {
+        let Some(redis) = redis_or_skip(&["--maxmemory-policy", policy]) else {
+            return;
+        };
+        let mut c = redis.conn();
+        q(&mut c, &[b"SET", b"a", b"1"]);
+        q(&mut c, &[b"RPUSH", b"b", b"x", b"y"]);
+        q(&mut c, &[b"SAVE"]);
+        let file = std::fs::read(redis.dir.join("dump.rdb")).expect("dump.rdb");
+        let opcode = if policy == "allkeys-lru" {
+            kind::OPCODE_IDLE
+        } else {
+            kind::OPCODE_FREQ
+        };
+        // The opcode (with a one-byte idle time or counter) precedes the key's type byte.
+        assert!(
+            file.windows(5)
+                .any(|w| w[0] == opcode && w[2..] == [kind::STRING, 1, b'a']),
+            "{policy}: no opcode before key 'a'"
+        );
+        let mut dbs = new_dbs();
+        let sum = rdb::load(&file, &mut dbs, &LoadOptions::default()).expect("loads");
+        assert_eq!(sum.keys_loaded, 2, "{policy}");
+        check_redis_has(&mut c, 0, &contents(&dbs[0]));
+    }
 }

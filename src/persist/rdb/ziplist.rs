@@ -58,10 +58,9 @@ pub fn parse(zl: &[u8]) -> Result<Vec<Ent<'_>>, &'static str> {
         let ent = match e >> 6 {
             0 => {
                 let n = (e & 0x3f) as usize;
-                Ent::Str(get(p + 1, n).map(|s| {
-                    p += 1 + n;
-                    s
-                })?)
+                let s = get(p + 1, n)?;
+                p += 1 + n;
+                Ent::Str(s)
             }
             1 => {
                 let d = get(p + 1, 1)?;
