@@ -648,13 +648,14 @@ fn debug_subcommands_match_redis() {
             &["DEBUG", "SLEEP"],
             &["DEBUG", "SLEEP", "1", "2"],
             &["DEBUG"],
+            &["DEBUG", "RELOAD", "BOGUS"],
         ],
     );
     let srv = Server::start(&["--enable-debug-command", "yes"]);
     let help = String::from_utf8(srv.raw().call(&["DEBUG", "HELP"])).unwrap();
     assert!(
         help.starts_with(
-            "*11\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+            "*19\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
         )
     );
     assert!(
@@ -662,6 +663,7 @@ fn debug_subcommands_match_redis() {
             "+SLEEP <seconds>\r\n+    Stop the server for <seconds>. Decimals allowed.\r\n"
         )
     );
+    assert!(help.contains("+RELOAD [option ...]\r\n"));
     assert!(help.ends_with("+HELP\r\n+    Prints this help.\r\n"));
 }
 
