@@ -227,11 +227,11 @@ pub fn rdb_save(srv: &mut Server) -> bool {
     }
 }
 
-/// Starts a background save (Redis's `rdbSaveBackground`). Fails when a child already runs
-/// or fork fails (then `rdb_last_bgsave_status` becomes `err`).
-pub fn bgsave(srv: &mut Server) -> Result<i32, ()> {
+/// Starts a background save (Redis's `rdbSaveBackground`), returning the child's pid. Fails
+/// (None) when a child already runs or fork fails (then `rdb_last_bgsave_status` becomes `err`).
+pub fn bgsave(srv: &mut Server) -> Option<i32> {
     if srv.children.has_active() {
-        return Err(());
+        return None;
     }
     srv.rdb.saves += 1;
     srv.rdb.dirty_before_bgsave = srv.dirty;
@@ -256,12 +256,12 @@ pub fn bgsave(srv: &mut Server) -> Result<i32, ()> {
         Ok(pid) => {
             tracing::info!("Background saving started by pid {pid}");
             srv.rdb.save_time_start = unix_now();
-            Ok(pid)
+            Some(pid)
         }
         Err(e) => {
             srv.rdb.lastbgsave_ok = false;
             tracing::warn!("Can't save in background: fork: {}", strerror(&e));
-            Err(())
+            None
         }
     }
 }
@@ -322,7 +322,7 @@ pub fn cron(srv: &mut Server) {
             return;
         }
     }
-    if srv.rdb.bgsave_scheduled && retry_ok && bgsave(srv).is_ok() {
+    if srv.rdb.bgsave_scheduled && retry_ok && bgsave(srv).is_some() {
         srv.rdb.bgsave_scheduled = false;
     }
 }
