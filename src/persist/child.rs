@@ -369,9 +369,9 @@ impl Children {
                 "waitpid() returned an error: {}",
                 io::Error::last_os_error()
             );
-            return Some(self.finish(ChildStatus::Failed(-1)));
+            return self.finish(ChildStatus::Failed(-1));
         }
-        Some(self.finish(decode_status(status)))
+        self.finish(decode_status(status))
     }
 
     /// Stops the running child with SIGUSR1 and reaps it (blocking until it is gone), as
@@ -387,7 +387,7 @@ impl Children {
             {}
         }
         self.drain_pipe();
-        Some(self.finish(decode_status(status)))
+        self.finish(decode_status(status))
     }
 
     /// Blocks until the running child exits and returns it (used at shutdown).
@@ -401,15 +401,12 @@ impl Children {
             {}
         }
         self.drain_pipe();
-        Some(self.finish(decode_status(status)))
+        self.finish(decode_status(status))
     }
 
-    fn finish(&mut self, status: ChildStatus) -> ChildDone {
+    fn finish(&mut self, status: ChildStatus) -> Option<ChildDone> {
         self.drain_pipe();
-        let a = self
-            .active
-            .take()
-            .expect("finish() called with an active child");
+        let a = self.active.take()?;
         // SAFETY: closing the pipe read end we own.
         unsafe { libc::close(a.pipe) };
         let done = ChildDone {
@@ -431,7 +428,7 @@ impl Children {
         st.current_cow_updated = None;
         st.current_save_keys_processed = 0;
         st.current_save_keys_total = 0;
-        done
+        Some(done)
     }
 }
 

@@ -239,13 +239,15 @@ pub fn bgsave(srv: &mut Server) -> Option<i32> {
     let opts = write_options(srv);
     let file = rdb_filename(srv);
     let keys: u64 = srv.dbs.iter().map(|d| d.len() as u64).sum();
-    let listeners: Vec<i32> = srv.listeners.iter().map(|(fd, _)| *fd).collect();
+    // Like Redis's child, close our copies of the listening sockets so a restarted parent can
+    // bind the port. (Client sockets are left alone, as in Redis: a slot's fd may already be
+    // closed and its number reused, e.g. by the report pipe.)
+    let sockets: Vec<i32> = srv.listeners.iter().map(|(fd, _)| *fd).collect();
     let dbs = &srv.dbs;
     let forked = srv.children.fork(ChildKind::Rdb, keys, |rep| {
-        // Like Redis's child: free the port for a restarted parent while we run.
-        for fd in listeners {
-            // SAFETY: closing this (child) process's copy of a listening socket; the
-            // parent's copy is unaffected.
+        for fd in sockets {
+            // SAFETY: closing this (child) process's copy of a socket; the parent's copy is
+            // unaffected (no shutdown(), only this process's descriptor goes).
             unsafe { libc::close(fd) };
         }
         let n = write_file(dbs, &opts, &file, &mut || rep.tick())?;
