@@ -851,3 +851,50 @@ fn lru_and_lfu_opcodes_from_redis_load() {
         check_redis_has(&mut c, 0, &contents(&dbs[0]));
     }
 }
+
+#[test]
+fn list_payloads_match_redis_under_other_settings() {
+    for extra in [
+        &["--list-compress-depth", "1"][..],
+        &[
+            "--list-compress-depth",
+            "2",
+            "--list-max-listpack-size",
+            "7",
+        ],
+        &["--list-max-listpack-size", "-1", "--rdbcompression", "no"],
+        &["--list-max-listpack-size", "-5"],
+    ] {
+        let Some(redis) = redis_or_skip(extra) else {
+            return;
+        };
+        let ours = Server::start(extra);
+        let mut rc = redis.conn();
+        let mut uc = ours.conn();
+        let mut script = vec![a(&["RPUSH", "short", "a", "b"])];
+        for n in [1usize, 10, 100, 3000] {
+            let mut cmd = a(&["RPUSH", &format!("l{n}")]);
+            for i in 0..n {
+                cmd.push(format!("item:{i}:{}", "z".repeat(i % 40)).into_bytes());
+            }
+            script.push(cmd);
+        }
+        script.push(a(&["SET", "s", &"x".repeat(100)]));
+        run_script(&mut rc, &script);
+        run_script(&mut uc, &script);
+        for key in script_keys(&script) {
+            let pr = bytes(q(&mut rc, &[b"DUMP", &key]));
+            let pu = bytes(q(&mut uc, &[b"DUMP", &key]));
+            assert!(
+                pr == pu,
+                "{extra:?} {}: DUMP differs (redis {} bytes, uredis {} bytes)",
+                show(&key),
+                pr.len(),
+                pu.len()
+            );
+            let copy = [b"copy:".as_slice(), &key].concat();
+            q(&mut uc, &[b"RESTORE", &copy, b"0", &pr]);
+            assert_eq!(describe(&mut uc, &copy), describe(&mut rc, &key));
+        }
+    }
+}

@@ -309,6 +309,16 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
             }
             kind::OPCODE_FUNCTION2 => {
                 let code = rd.string("a function library")?.into_owned();
+                if !opts.keep_functions {
+                    let first = code.split(|&c| c == b'\n').next().unwrap_or_default();
+                    return Err(RdbError {
+                        offset: op_at,
+                        message: format!(
+                            "the RDB file contains a function library (FUNCTION2 '{}'), and functions are not supported",
+                            String::from_utf8_lossy(first)
+                        ),
+                    });
+                }
                 sum.functions.push(code);
                 continue;
             }

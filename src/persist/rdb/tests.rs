@@ -420,8 +420,14 @@ fn unsupported_types_name_the_key() {
     // Functions are handed to the caller.
     let mut b = vec![kind::OPCODE_FUNCTION2];
     put_str(&mut b, b"#!lua name=lib\n");
-    let sum = load(&legacy_image(10, &b), &mut dbs(1), &LoadOptions::default()).expect("ok");
-    assert_eq!(sum.functions.len(), 1);
+    let e = load(&legacy_image(10, &b), &mut dbs(1), &LoadOptions::default()).expect_err("fn");
+    assert!(e.message.contains("FUNCTION2 '#!lua name=lib'"), "{e}");
+    let keep = LoadOptions {
+        keep_functions: true,
+        ..LoadOptions::default()
+    };
+    let sum = load(&legacy_image(10, &b), &mut dbs(1), &keep).expect("ok");
+    assert_eq!(sum.functions, vec![b"#!lua name=lib\n".to_vec()]);
 }
 
 #[test]
