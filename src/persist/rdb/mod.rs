@@ -196,8 +196,9 @@ impl std::fmt::Display for RdbError {
 
 impl std::error::Error for RdbError {}
 
-/// Writes a complete RDB image of `dbs` to `out` (through a buffer of its own: pass the raw
-/// file).
+/// Writes a complete RDB image of `dbs` (database number = position in the slice) to `out`,
+/// through a buffer of its own: pass the raw file. Keys already expired by the cached clock
+/// are left out, as `Db::iter` hides them.
 pub fn write(dbs: &[Db], opts: &WriteOptions, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     write::write(dbs, opts, out)
 }

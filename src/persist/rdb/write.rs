@@ -371,12 +371,13 @@ pub(super) fn write(dbs: &[Db], opts: &WriteOptions, out: &mut dyn io::Write) ->
         save_string(&mut o, v.as_bytes(), opts.compression)?;
     }
     let lfu = db::lfu();
-    for d in dbs {
+    // Database numbers are positions in `dbs`, as Redis's `server.db[j]`.
+    for (dbid, d) in dbs.iter().enumerate() {
         if d.is_empty() {
             continue;
         }
         o.put(&[kind::OPCODE_SELECTDB])?;
-        save_len(&mut o, d.id as u64)?;
+        save_len(&mut o, dbid as u64)?;
         o.put(&[kind::OPCODE_RESIZEDB])?;
         save_len(&mut o, d.len() as u64)?;
         save_len(&mut o, d.expires_len() as u64)?;
