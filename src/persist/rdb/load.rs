@@ -331,7 +331,7 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
             _ => {}
         }
         let key_at = rd.pos;
-        let key = rd.string("a key")?.into_owned();
+        let key = rd.string("a key")?;
         let val = load_object(&mut rd, t, opts).map_err(|mut e| {
             e.message = format!("{}: key '{}'", e.message, show(&key));
             e
@@ -346,12 +346,6 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
             continue;
         }
         let d = &mut dbs[dbi];
-        if d.expire_at(&key).is_some() {
-            return Err(RdbError {
-                offset: key_at,
-                message: format!("RDB has duplicated key '{}' in DB {dbi}", show(&key)),
-            });
-        }
         // 0 means "no expiry" in an entry: a stored 0 (1970) is kept as already past.
         let expire = match exp {
             Some(0) => -1,
@@ -359,14 +353,20 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
             None => 0,
         };
         let lru = lru_for(freq, idle, lru_clock);
-        d.put_entry(
-            &key,
-            Entry {
-                value: val,
-                expire,
-                lru,
-            },
-        );
+        let before = d.len();
+        let entry = Entry {
+            value: val,
+            expire,
+            lru,
+        };
+        d.put_entry(&key, entry);
+        // One lookup per key: a key already there was replaced, and the load fails anyway.
+        if d.len() == before {
+            return Err(RdbError {
+                offset: key_at,
+                message: format!("RDB has duplicated key '{}' in DB {dbi}", show(&key)),
+            });
+        }
         sum.keys_loaded += 1;
     }
     let body_end = rd.pos;
