@@ -259,6 +259,11 @@ fn main() -> ExitCode {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    tracing::info!("Server initialized");
+    if let Err(e) = uredis::persist::snapshot::load_at_startup(&mut server) {
+        eprintln!("uredis-server: {e}");
+        return ExitCode::FAILURE;
+    }
     tracing::info!("Ready to accept connections tcp");
     if supervised == Some("systemd") {
         notify_systemd("STATUS=Ready to accept connections\n");

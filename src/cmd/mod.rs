@@ -233,6 +233,16 @@ const MULTI_CONTROL: &[&str] = &["exec", "discard", "multi", "watch", "quit", "r
 /// or run: subscribed-mode restrictions, then MULTI restrictions.
 fn precheck(srv: &Server, cid: usize, cmd: &Command, resp3: bool) -> Result<(), Vec<u8>> {
     let c = &srv.clients[cid];
+    if c.has(client_flag::MULTI) && cmd.has(flags::NO_MULTI) && cmd.name != "watch" {
+        return Err(b"ERR Command not allowed inside a transaction".to_vec());
+    }
+    // A failed BGSAVE with stop-writes-on-bgsave-error: writes (and PING, as Redis) are
+    // refused; EXEC counts as a write when it queued one.
+    if crate::persist::snapshot::writes_denied(srv)
+        && (cmd.has(flags::WRITE) || cmd.name == "ping" || (cmd.name == "exec" && queues_write(c)))
+    {
+        return Err(crate::persist::snapshot::MISCONF_ERROR.as_bytes().to_vec());
+    }
     if c.flags & (client_flag::PUBSUB | client_flag::MULTI) == 0 {
         return Ok(());
     }
@@ -243,10 +253,14 @@ fn precheck(srv: &Server, cid: usize, cmd: &Command, resp3: bool) -> Result<(), 
         )
         .into_bytes());
     }
-    if c.has(client_flag::MULTI) && cmd.has(flags::NO_MULTI) && cmd.name != "watch" {
-        return Err(b"ERR Command not allowed inside a transaction".to_vec());
-    }
     Ok(())
+}
+
+/// Whether a client's MULTI queue holds a write command.
+fn queues_write(c: &crate::net::client::Client) -> bool {
+    c.multi
+        .iter()
+        .any(|argv| lookup_argv(argv).is_some_and(|k| k.has(flags::WRITE)))
 }
 
 /// Replies to a command rejected before running. Inside MULTI the transaction is flagged
