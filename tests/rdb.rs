@@ -838,10 +838,19 @@ fn fuzz_loader_never_panics() {
         skip_checksum: true,
         ..LoadOptions::default()
     };
-    let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+    // More with `RDB_FUZZ_ITERS=n` (and another seed with `RDB_FUZZ_SEED=n`).
+    let iters: usize = std::env::var("RDB_FUZZ_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4000);
+    let seed0: u64 = std::env::var("RDB_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x9e37_79b9_7f4a_7c15);
+    let mut r = Rng(seed0 | 1);
     let mut loaded = 0;
     for seed in &seeds {
-        for _ in 0..4000 {
+        for _ in 0..iters {
             let m = mutate(&mut r, seed, 8);
             let res = std::panic::catch_unwind(|| rdb::load(&m, &mut new_dbs(), &opts).is_ok());
             match res {
@@ -855,7 +864,7 @@ fn fuzz_loader_never_panics() {
     for v in &values {
         let p = rdb::dump_value(v, true);
         let body = &p[..p.len() - 10];
-        for _ in 0..1000 {
+        for _ in 0..iters / 4 {
             let mut m = mutate(&mut r, body, 0);
             m.extend_from_slice(&10u16.to_le_bytes());
             let crc = rdb::crc64(0, &m);
