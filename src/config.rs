@@ -240,8 +240,8 @@ pub static PARAMS: &[Param] = &[
     p(Yes, "disable-thp", BOOL, "yes").fixed(),
     // uredis does not use jemalloc: there is no background purge thread to start or stop.
     p(Moot, "jemalloc-bg-thread", BOOL, "yes"),
-    p(No, "shutdown-on-sigint", Kind::SigFlags, "default"),
-    p(No, "shutdown-on-sigterm", Kind::SigFlags, "default"),
+    p(Yes, "shutdown-on-sigint", Kind::SigFlags, "default"),
+    p(Yes, "shutdown-on-sigterm", Kind::SigFlags, "default"),
     p(No, "shutdown-timeout", INT, "10"),
     p(
         No,
@@ -259,8 +259,10 @@ pub static PARAMS: &[Param] = &[
     p(Yes, "rdb-save-incremental-fsync", BOOL, "yes"),
     // Deletes RDB files made only for replication: meaningful with replication alone.
     p(No, "rdb-del-sync-files", BOOL, "no"),
+    // uredis validates every RDB and DUMP payload deeply whatever this says (as `yes`): a
+    // payload Redis would accept unchecked with `no` is still checked, never trusted.
     p(
-        No,
+        Moot,
         "sanitize-dump-payload",
         Kind::Enum(&["no", "yes", "clients"]),
         "no",
@@ -372,7 +374,9 @@ pub static PARAMS: &[Param] = &[
     p(Yes, "hash-max-listpack-entries", LONG, "512").aka("hash-max-ziplist-entries"),
     p(Yes, "hash-max-listpack-value", LMEM, "64").aka("hash-max-ziplist-value"),
     p(Yes, "list-max-listpack-size", ANY_INT, "-2").aka("list-max-ziplist-size"),
-    p(No, "list-compress-depth", INT, "0"),
+    // Honoured where it is observable: RDB files and DUMP payloads carry LZF-compressed
+    // quicklist nodes exactly as Redis writes them. Lists are not compressed in memory.
+    p(Yes, "list-compress-depth", INT, "0"),
     p(Yes, "set-max-intset-entries", LONG, "512"),
     p(Yes, "zset-max-listpack-entries", LONG, "128").aka("zset-max-ziplist-entries"),
     p(Yes, "zset-max-listpack-value", LMEM, "64").aka("zset-max-ziplist-value"),

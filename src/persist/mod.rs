@@ -1,6 +1,6 @@
 //! Persistence: RDB snapshots and the append-only file, in Redis 7.0's formats.
 //!
-//! - `rdb`: the RDB format itself (writer for version 10, loader for versions 6 to 11, the
+//! - `rdb`: the RDB format itself (writer for version 10, loader for versions 1 to 11, the
 //!   DUMP/RESTORE payload). Pure functions over the keyspace: no I/O policy, no server state.
 //!   Replication reuses it for full resynchronisation.
 //!

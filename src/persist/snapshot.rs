@@ -105,40 +105,29 @@ pub fn aux_fields() -> Vec<(String, String)> {
     ]
 }
 
+/// How files are written: DUMP's value options (one source, `family::dump`) plus the file's
+/// own settings (checksum, aux fields, IDLE opcodes under an LRU policy).
 pub fn write_options(srv: &Server) -> rdb::WriteOptions {
     rdb::WriteOptions {
-        compression: srv.config.get("rdbcompression") != Some("no"),
         checksum: srv.config.get("rdbchecksum") != Some("no"),
         aux: aux_fields(),
         save_lru: srv
             .config
             .get("maxmemory-policy")
             .is_some_and(|p| p.ends_with("-lru")),
-        list_max_listpack_size: srv.config.list_max_listpack_size,
-        // (Added in the aof branch when merging the codec's new field.)
-        list_compress_depth: srv
-            .config
-            .get("list-compress-depth")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0),
+        ..crate::family::dump::write_options(srv)
     }
 }
 
 /// How files are loaded: expired keys skipped (we are a master), encodings converted at
-/// the configured thresholds.
+/// the configured thresholds (the same as RESTORE's, `family::dump`).
 pub fn load_options(srv: &Server) -> rdb::LoadOptions {
-    let c = &srv.config;
     rdb::LoadOptions {
         skip_expired: true,
         now_ms: clock::update(),
-        skip_checksum: c.get("rdbchecksum") == Some("no"),
-        hash_max_listpack_entries: c.hash_max_listpack_entries,
-        hash_max_listpack_value: c.hash_max_listpack_value,
-        set_max_intset_entries: c.set_max_intset_entries,
-        zset_max_listpack_entries: c.zset_max_listpack_entries,
-        zset_max_listpack_value: c.zset_max_listpack_value,
-        list_max_listpack_size: c.list_max_listpack_size,
+        skip_checksum: srv.config.get("rdbchecksum") == Some("no"),
         keep_functions: false,
+        ..crate::family::dump::load_options(srv)
     }
 }
 
