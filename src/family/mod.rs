@@ -1,6 +1,7 @@
 //! Command families, one file per group of Redis commands. Each file documents its commands,
 //! implements them as `cmd_<name>` handlers, and ends with its registration table `COMMANDS`.
 
+pub mod acl;
 pub mod command;
 pub mod connection;
 pub mod geo;
@@ -30,4 +31,5 @@ pub static TABLES: &[&[Command]] = &[
     zset::COMMANDS,
     geo::COMMANDS,
     pubsub::COMMANDS,
+    acl::COMMANDS,
 ];

@@ -851,6 +851,12 @@ fn cmd_config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         let _ = apply_config_changes(ctx, &attempted);
         return Err(config_set_failed(name, &reason));
     }
+    if let Some(i) = config::index("requirepass")
+        && chosen.contains(&i)
+    {
+        // Like Redis's updateRequirePass: the default user's passwords follow the setting.
+        crate::acl::requirepass_changed(ctx.srv);
+    }
     ctx.out.ok();
     Ok(())
 }
