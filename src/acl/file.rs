@@ -164,7 +164,10 @@ fn strerror(e: &std::io::Error) -> String {
 
 fn trim<'a>(s: &'a [u8], set: &[u8]) -> &'a [u8] {
     let start = s.iter().position(|b| !set.contains(b)).unwrap_or(s.len());
-    let end = s.iter().rposition(|b| !set.contains(b)).map_or(start, |e| e + 1);
+    let end = s
+        .iter()
+        .rposition(|b| !set.contains(b))
+        .map_or(start, |e| e + 1);
     &s[start..end]
 }
 

@@ -343,7 +343,11 @@ fn selector_check(
         && let Some(&(_, pattern, first_only)) =
             CHANNEL_COMMANDS.iter().find(|(n, _, _)| *n == cmd.name)
     {
-        let end = if first_only { 2.min(argv.len()) } else { argv.len() };
+        let end = if first_only {
+            2.min(argv.len())
+        } else {
+            argv.len()
+        };
         for (pos, ch) in argv.iter().enumerate().take(end).skip(1) {
             if !channel_allowed(&s.channels, ch, pattern) {
                 return Err(Denied::Channel(pos));
@@ -636,9 +640,10 @@ fn kill_pubsub_clients_if_needed(srv: &mut Server, slot: usize, new: &User, me: 
         .flat_map(|s| s.channels.iter().cloned())
         .collect();
     let original = &srv.acl.users[slot];
-    let superset = original.selectors.iter().all(|s| {
-        s.flags & ALLCHANNELS == 0 && s.channels.iter().all(|c| upcoming.contains(c))
-    });
+    let superset = original
+        .selectors
+        .iter()
+        .all(|s| s.flags & ALLCHANNELS == 0 && s.channels.iter().all(|c| upcoming.contains(c)));
     if superset {
         return;
     }

@@ -618,7 +618,12 @@ pub fn describe_commands(s: &Selector) -> Vec<u8> {
         }
     }
     rules.pop();
-    debug_assert_eq!(fake.allowed, s.allowed, "{}", String::from_utf8_lossy(&rules));
+    debug_assert_eq!(
+        fake.allowed,
+        s.allowed,
+        "{}",
+        String::from_utf8_lossy(&rules)
+    );
     rules
 }
 
@@ -707,7 +712,10 @@ mod tests {
             describe(&["reset", "on", ">p", "~k*", "%R~r", "&ch", "+@read", "-get"]),
             "on sanitize-payload #148de9c5a7a44d19e56cd9ae1a554bf67847afb0c58f6e12fa29ac7ddfca9940 ~k* %R~r resetchannels &ch -@all +@read -get"
         );
-        assert_eq!(describe(&["+select|0"]), "off resetchannels -@all +select|0");
+        assert_eq!(
+            describe(&["+select|0"]),
+            "off resetchannels -@all +select|0"
+        );
         assert_eq!(
             describe(&["+@all", "-config|set"]),
             "off resetchannels +@all -config|set"

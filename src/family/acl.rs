@@ -75,11 +75,7 @@ fn reply_selector(ctx: &mut Ctx, s: &rules::Selector) {
     if s.flags & rules::sflag::ALLCHANNELS != 0 {
         out.bulk(b"&*");
     } else {
-        let chans: Vec<Vec<u8>> = s
-            .channels
-            .iter()
-            .map(|c| [&b"&"[..], c].concat())
-            .collect();
+        let chans: Vec<Vec<u8>> = s.channels.iter().map(|c| [&b"&"[..], c].concat()).collect();
         out.bulk(&chans.join(&b' '));
     }
 }
