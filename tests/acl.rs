@@ -179,6 +179,13 @@ fn rules_and_their_errors_like_redis() {
         (0, &["ACL", "SAVE"]),
         (0, &["ACL", "SETUSER", "default", "resetchannels"]),
         (0, &["ACL", "GETUSER", "default"]),
+        // acl-pubsub-default decides what new users and `reset` start with.
+        (0, &["CONFIG", "SET", "acl-pubsub-default", "allchannels"]),
+        (0, &["ACL", "SETUSER", "p", "(+get)"]),
+        (0, &["ACL", "GETUSER", "p"]),
+        (0, &["ACL", "SETUSER", "q", "&x", "reset"]),
+        (0, &["ACL", "LIST"]),
+        (0, &["CONFIG", "GET", "acl-pubsub-default"]),
     ];
     replay(&[], 1, steps);
 }
@@ -420,6 +427,10 @@ fn acl_log_like_redis() {
         }
         assert_eq!(mine, log_summary(&mut b[0]));
     }
+    // acllog-max-len trims the log when the next entry is added.
+    a[0].call(&["CONFIG", "SET", "acllog-max-len", "2"]);
+    a[1].call(&["GET", "another"]);
+    assert!(s(&a[0].call(&["ACL", "LOG"])).starts_with("*2\r\n"));
     assert_eq!(a[0].call(&["ACL", "LOG", "RESET"]), b"+OK\r\n");
     assert_eq!(a[0].call(&["ACL", "LOG"]), b"*0\r\n");
 }
@@ -750,4 +761,55 @@ fn protected_mode_lets_outside_clients_in_once_default_has_a_password() {
     );
     assert_eq!(outside.call(&["AUTH", "pw"]), b"+OK\r\n");
     assert_eq!(outside.call(&["PING"]), b"+PONG\r\n");
+}
+
+#[test]
+fn config_rewrite_writes_users_and_they_load_back() {
+    let dir = std::env::temp_dir().join(format!("uredis-aclrewrite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let conf = dir.join("redis.conf");
+    std::fs::write(&conf, "user old on nopass ~* +@all\nsave \"\"\n").unwrap();
+    let bin = env!("CARGO_BIN_EXE_uredis-server");
+    let start = || {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(bin)
+            .arg(&conf)
+            .args(["--port", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        assert!(wait_until(Duration::from_secs(10), || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        }));
+        (child, Raw::connect(("127.0.0.1", port)))
+    };
+    let (mut child, mut c) = start();
+    c.call(&["ACL", "DELUSER", "old"]);
+    c.call(&["ACL", "SETUSER", "new", "on", ">pw", "~k*", "+get"]);
+    assert_eq!(c.call(&["CONFIG", "REWRITE"]), b"+OK\r\n");
+    let text = std::fs::read_to_string(&conf).unwrap();
+    assert!(!text.contains("user old"), "{text}");
+    assert!(
+        text.contains("user new on #30c952fab122c3f9759f02a6d95c3758b246b4fee239957b2d4fee46e26170c4 ~k* resetchannels -@all +get\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("user default on nopass ~* &* +@all\n"),
+        "{text}"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let (mut child, mut c) = start();
+    assert_eq!(
+        s(&c.call(&["ACL", "USERS"])),
+        "*2\r\n$7\r\ndefault\r\n$3\r\nnew\r\n"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
 }

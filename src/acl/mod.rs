@@ -382,13 +382,6 @@ pub fn check(user: &User, cmd: &'static Command, argv: &[Bytes]) -> Result<(), D
     Err(worst)
 }
 
-/// Whether `user` may use `channel` (a pattern when `pattern`), for (P)SUBSCRIBE checks.
-fn user_channel_ok(u: &User, channel: &[u8], pattern: bool) -> bool {
-    u.selectors.iter().any(|s| {
-        s.flags & rules::sflag::ALLCHANNELS != 0 || channel_allowed(&s.channels, channel, pattern)
-    })
-}
-
 /// The dispatcher's check before a command is queued or run, for a client flagged
 /// `ACL_CHECK` that is authenticated: logs a denial and returns its `-NOPERM` text.
 pub fn check_command(
@@ -670,9 +663,4 @@ fn kill_pubsub_clients_if_needed(srv: &mut Server, slot: usize, new: &User, me: 
             srv.close_client(cid);
         }
     }
-}
-
-/// Whether `user` may subscribe to / publish on a channel (used by the tests of the rules).
-pub fn channel_ok(user: &User, channel: &[u8], pattern: bool) -> bool {
-    user_channel_ok(user, channel, pattern)
 }
