@@ -813,3 +813,75 @@ fn config_rewrite_writes_users_and_they_load_back() {
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn key_permissions_follow_key_specs_like_redis() {
+    let steps: &[(usize, &[&str])] = &[
+        (
+            0,
+            &[
+                "ACL", "SETUSER", "u", "on", "nopass", "+@all", "%R~r*", "%W~w*", "~rw*",
+            ],
+        ),
+        (0, &["RPUSH", "r1", "a"]),
+        (0, &["ZADD", "rz", "1", "a"]),
+        (1, &["AUTH", "u", "x"]),
+        // SET without GET only writes; with GET it also reads.
+        (1, &["SET", "w1", "v"]),
+        (1, &["SET", "w1", "v", "GET"]),
+        (1, &["SET", "rw1", "v", "GET"]),
+        (1, &["GETDEL", "w1"]),
+        (1, &["RENAME", "r1", "w2"]),
+        (1, &["LMOVE", "r1", "w3", "LEFT", "LEFT"]),
+        (1, &["LMOVE", "rw2", "r4", "LEFT", "LEFT"]),
+        (1, &["ZUNIONSTORE", "w4", "2", "rz", "r9"]),
+        (1, &["ZUNIONSTORE", "w4", "2", "rz", "w9"]),
+        (1, &["ZUNIONSTORE", "r4", "1", "rz"]),
+        (1, &["ZUNION", "2", "rz", "rw"]),
+        (1, &["SINTERCARD", "2", "r1", "x1"]),
+        (1, &["LMPOP", "2", "rw1", "r1", "LEFT"]),
+        (1, &["BLMPOP", "0.01", "1", "w1", "LEFT"]),
+        (1, &["GEOADD", "wg", "0", "0", "m"]),
+        (1, &["GEORADIUS", "rg", "0", "0", "1", "km"]),
+        (1, &["GEORADIUS", "rg", "0", "0", "1", "km", "STORE", "r5"]),
+        (1, &["GEORADIUS", "rg", "0", "0", "1", "km", "STORE", "w5"]),
+        (
+            1,
+            &[
+                "GEOSEARCHSTORE",
+                "w6",
+                "rg",
+                "FROMLONLAT",
+                "0",
+                "0",
+                "BYRADIUS",
+                "1",
+                "km",
+            ],
+        ),
+        (1, &["COPY", "rw1", "rw2"]),
+        (1, &["OBJECT", "ENCODING", "w1"]),
+        (1, &["TTL", "w1"]),
+        (1, &["EXISTS", "w1"]),
+        (1, &["TOUCH", "w1"]),
+        (1, &["DEL", "r1"]),
+        (1, &["MGET", "rw1", "r1", "w1"]),
+        (1, &["MSET", "w1", "a", "rw1", "b"]),
+        (1, &["DBSIZE"]),
+        (1, &["FLUSHALL"]),
+        (1, &["MULTI"]),
+        (1, &["GET", "r1"]),
+        (1, &["GET", "w1"]),
+        (1, &["EXEC"]),
+        (0, &["ACL", "DRYRUN", "u", "set", "w1", "v", "GET"]),
+        (
+            0,
+            &["ACL", "DRYRUN", "u", "lmove", "r1", "w3", "left", "left"],
+        ),
+        (
+            0,
+            &["ACL", "DRYRUN", "u", "zunionstore", "w4", "2", "rz", "x"],
+        ),
+    ];
+    replay(&[], 2, steps);
+}
