@@ -155,9 +155,11 @@ impl Client {
             obuf_soft_limit_since: 0,
             user: crate::acl::DEFAULT,
             user_name: Bytes::from_static(b"default"),
-            authenticated: false,
-            // Until `acl::set_default_auth` has looked at it.
-            flags: flag::ACL_CHECK,
+            // Allowed everything until `acl::set_default_auth` looks at it: connections get it
+            // when accepted; internal clients (loading an AOF, a master) keep it, like Redis's
+            // clients without a user.
+            authenticated: true,
+            flags: 0,
         }
     }
 
