@@ -69,6 +69,8 @@ pub struct CmdInfo {
     pub cats: u32,
     pub parent: Option<usize>,
     pub subs: Vec<usize>,
+    /// Redis's `doesCommandHaveKeys`, computed once.
+    pub has_keys: bool,
 }
 
 /// Every command and subcommand with an id (its index in `list`): top-level commands in table
@@ -104,6 +106,7 @@ pub fn commands() -> &'static Commands {
                 cats: category_bits(cmd),
                 parent: None,
                 subs: Vec::new(),
+                has_keys: crate::family::command::has_keys(cmd),
             });
             for sub in cmd.subcommands {
                 let sid = list.len();
@@ -113,6 +116,7 @@ pub fn commands() -> &'static Commands {
                     cats: category_bits(sub),
                     parent: Some(id),
                     subs: Vec::new(),
+                    has_keys: crate::family::command::has_keys(sub),
                 });
             }
         }
@@ -316,8 +320,9 @@ fn selector_check(
     keys: &mut Option<crate::family::command::KeyRefs>,
 ) -> Result<(), Denied> {
     use crate::cmd::flags::NO_AUTH;
+    let info = commands().list.get(id);
     if s.flags & rules::sflag::ALLCOMMANDS == 0 && !cmd.has(NO_AUTH) && !s.bit_checked(id) {
-        let idx = if commands().list.get(id).is_some_and(|c| c.parent.is_some()) {
+        let idx = if info.is_some_and(|c| c.parent.is_some()) {
             2
         } else {
             1
@@ -331,7 +336,7 @@ fn selector_check(
             return Err(Denied::Command);
         }
     }
-    if s.flags & rules::sflag::ALLKEYS == 0 && crate::family::command::has_keys(cmd) {
+    if s.flags & rules::sflag::ALLKEYS == 0 && info.is_some_and(|c| c.has_keys) {
         let keys = keys.get_or_insert_with(|| crate::family::command::find_keys(cmd, argv));
         for &(pos, flags) in keys.iter() {
             if !key_allowed(s, &argv[pos], key_perm(flags)) {
@@ -435,7 +440,9 @@ pub fn check_exec(
     .into_bytes())
 }
 
-fn log_denial(srv: &mut Server, cid: usize, denied: Denied, cmd: &Command, argv: &[Bytes]) {
+fn log_denial(srv: &mut Server, cid: usize, denied: Denied, cmd: &'static Command, argv: &[Bytes]) {
+    // The entry's client info names the denied command, as Redis's does.
+    srv.clients[cid].last_cmd = cmd.name;
     let (reason, object) = match denied {
         Denied::Command => (Reason::Command, cmd.name.as_bytes().to_vec()),
         Denied::Key(i) => (Reason::Key, argv[i].to_vec()),

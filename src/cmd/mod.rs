@@ -304,8 +304,6 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
             return;
         }
     };
-    // Set before the checks, so an ACL LOG entry's client info names the command, as in Redis.
-    srv.clients[cid].last_cmd = cmd.name;
     if srv.exec_depth > 0 {
         // Queued commands were checked when queued; only permissions are checked again, as
         // they may have changed since.
