@@ -23,6 +23,9 @@
 //!                                      lrange_300, lrange_500, lrange_600, mset) and `all`
 //!                                      (redis-benchmark's whole default run: both)
 //!   UREDIS_BENCH_ROUNDS=1              repeat every case; the median of the rounds is shown
+//!   UREDIS_BENCH_ACL_USER=1            run as an ACL user whose every command is checked
+//!                                      (`+@all -@dangerous ~key:* ~counter:* ~mylist ...`)
+//!                                      instead of the unrestricted default user
 //!   REDIS_SERVER, REDIS_BENCHMARK      paths of the reference binaries (default: from PATH)
 //!
 //! The machine is shared and the client runs on the same cores as the server, so absolute
@@ -90,6 +93,7 @@ struct Opts {
     rounds: usize,
     redis_server: String,
     redis_benchmark: String,
+    acl_user: bool,
 }
 
 impl Opts {
@@ -114,6 +118,8 @@ impl Opts {
             redis_server: std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".into()),
             redis_benchmark: std::env::var("REDIS_BENCHMARK")
                 .unwrap_or_else(|_| "redis-benchmark".into()),
+            acl_user: std::env::var("UREDIS_BENCH_ACL_USER")
+                .is_ok_and(|v| v != "0" && !v.is_empty()),
         }
     }
 }
@@ -123,6 +129,44 @@ impl Opts {
 struct Sample {
     rps: f64,
     cpu_per_req: f64,
+}
+
+/// The user of `UREDIS_BENCH_ACL_USER` (name and password), and its rules: every command
+/// redis-benchmark sends is allowed, but not through the unrestricted fast path, so each one
+/// is checked against the command bits and the key patterns.
+const ACL_USER: &str = "bench";
+const ACL_RULES: &[&str] = &[
+    "on",
+    ">bench",
+    "+@all",
+    "-@dangerous",
+    "+config",
+    "~key:*",
+    "~counter:*",
+    "~mylist",
+    "~myset",
+    "~myhash",
+    "~myzset",
+    "~myset:*",
+    "&*",
+];
+
+/// Creates the `UREDIS_BENCH_ACL_USER` user on a server with redis-cli.
+fn create_acl_user(srv: &Server) -> Result<(), String> {
+    let out = Command::new("redis-cli")
+        .args(["-p", &srv.port.to_string(), "ACL", "SETUSER", ACL_USER])
+        .args(ACL_RULES)
+        .output()
+        .map_err(|e| format!("cannot run redis-cli: {e}"))?;
+    if String::from_utf8_lossy(&out.stdout).trim() == "OK" {
+        Ok(())
+    } else {
+        Err(format!(
+            "ACL SETUSER on {}: {}",
+            srv.name,
+            String::from_utf8_lossy(&out.stdout)
+        ))
+    }
 }
 
 fn run_case(
@@ -135,7 +179,11 @@ fn run_case(
     let before = srv
         .cpu_us()
         .ok_or("cannot read the server's /proc/PID/stat")?;
-    let out = Command::new(&opts.redis_benchmark)
+    let mut bench = Command::new(&opts.redis_benchmark);
+    if opts.acl_user {
+        bench.args(["--user", ACL_USER, "-a", ACL_USER]);
+    }
+    let out = bench
         .args(["-h", "127.0.0.1", "-p", &srv.port.to_string()])
         .args(["-c", &opts.clients.to_string()])
         .args(["-n", &n.to_string()])
@@ -214,6 +262,15 @@ fn main() {
         }
     };
 
+    if opts.acl_user {
+        for srv in &servers {
+            if let Err(e) = create_acl_user(srv) {
+                eprintln!("load: {e}");
+                std::process::exit(1);
+            }
+        }
+        println!("load: as ACL user `{ACL_USER}` ({})", ACL_RULES.join(" "));
+    }
     let mut cases: Vec<(String, u64, u64)> = Vec::new();
     let mut depths = vec![1];
     if opts.pipeline > 1 {

@@ -295,12 +295,12 @@ pub static PARAMS: &[Param] = &[
     p(No, "aof-timestamp-enabled", BOOL, "no"),
     p(No, "aof-disable-auto-gc", BOOL, "no"),
     // ---- Security
-    // AUTH checks it, but no command is refused before AUTH: no protection exists yet.
-    p(No, "requirepass", STR, ""),
-    p(No, "aclfile", STR, "").fixed(),
-    p(No, "acllog-max-len", LONG, "128"),
+    // The default user's password (`crate::acl`).
+    p(Yes, "requirepass", STR, ""),
+    p(Yes, "aclfile", STR, "").fixed(),
+    p(Yes, "acllog-max-len", LONG, "128"),
     p(
-        No,
+        Yes,
         "acl-pubsub-default",
         Kind::Enum(&["allchannels", "resetchannels"]),
         "resetchannels",
@@ -507,7 +507,7 @@ const DEPRECATED: &[&str] = &[
 ];
 
 /// Directives of a Redis 7.0 file that are not parameters and that uredis does not implement.
-const UNSUPPORTED_DIRECTIVES: &[&str] = &["rename-command", "user", "loadmodule", "sentinel"];
+const UNSUPPORTED_DIRECTIVES: &[&str] = &["rename-command", "loadmodule", "sentinel"];
 
 /// Applies a new `loglevel` to the running logger; installed by the binary (which owns the
 /// logger), called after CONFIG SET changes `loglevel`.
@@ -548,13 +548,17 @@ pub struct Config {
     pub active_expire_effort: u32,
     /// `dynamic-hz`: the cron runs faster with many clients (`effective_hz`).
     pub dynamic_hz: bool,
-    /// `protected-mode`: only loopback clients are accepted (no password can be set yet).
+    /// `protected-mode`: while the default user has no password, only loopback clients are
+    /// accepted.
     pub protected_mode: bool,
     /// `disable-thp`: transparent huge pages are turned off for the process at start-up.
     pub disable_thp: bool,
     /// The supervisor found at start-up for `supervised` (`systemd`, `upstart`), if any.
     pub supervised_by: Option<&'static str>,
     pub requirepass: String,
+    /// The `user` lines of the configuration, validated: the name, then its rules (selectors
+    /// merged), loaded into the ACL at start-up (`acl::file::load_at_startup`).
+    pub acl_users: Vec<Vec<Vec<u8>>>,
     pub daemonize: bool,
     pub pidfile: String,
     /// `notify-keyspace-events` as class bits (`keyspace::events::class`).
@@ -601,6 +605,7 @@ impl Default for Config {
             disable_thp: true,
             supervised_by: None,
             requirepass: String::new(),
+            acl_users: Vec::new(),
             daemonize: false,
             pidfile: String::new(),
             notify_flags: 0,
@@ -1063,6 +1068,7 @@ impl Config {
         self.protected_mode = self.get("protected-mode") == Some("yes");
         self.disable_thp = self.get("disable-thp") == Some("yes");
         self.requirepass = self.get("requirepass").unwrap_or("").to_string();
+        crate::acl::set_pubsub_default(self.get("acl-pubsub-default") == Some("allchannels"));
         self.daemonize = self.get("daemonize") == Some("yes");
         self.pidfile = self.get("pidfile").unwrap_or("").to_string();
         self.notify_flags =
@@ -1166,6 +1172,12 @@ impl Config {
                 let inner = std::fs::read_to_string(path)
                     .map_err(|e| fail(&format!("Can't open included file: {e}")))?;
                 self.apply_text(&inner)?;
+                continue;
+            }
+            if name.eq_ignore_ascii_case("user") && !args.is_empty() {
+                let user = crate::acl::file::parse_config_user(&words, &self.acl_users)
+                    .map_err(|reason| fail(&reason))?;
+                self.acl_users.push(user);
                 continue;
             }
             let Some(i) = index(name) else {

@@ -5,6 +5,7 @@
 //! -> one send per read batch. `runtime` is the io_uring engine underneath `net`; `server` owns
 //! all state and runs the loop.
 
+pub mod acl;
 pub mod alloc;
 pub mod blocking;
 pub mod cmd;

@@ -242,6 +242,11 @@ fn main() -> ExitCode {
     let mut server = Server::new(cfg, ring);
     server.listeners = listeners;
     server.port = port;
+    if let Err(e) = uredis::acl::file::load_at_startup(&mut server) {
+        tracing::warn!("{e}");
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
     tracing::info!(
         "uredis {} (Redis {} compatible), pid={}, port={}, {}",
         uredis::VERSION,

@@ -112,6 +112,16 @@ impl ClientSubs {
         self.channels.len() + self.patterns.len() + self.shard_channels.len()
     }
 
+    /// The subscribed channels, patterns and shard channels (ACL checks when a user's channel
+    /// permissions change).
+    pub fn names(&self) -> (Vec<&Bytes>, Vec<&Bytes>, Vec<&Bytes>) {
+        (
+            self.channels.keys().collect(),
+            self.patterns.iter().collect(),
+            self.shard_channels.keys().collect(),
+        )
+    }
+
     /// Channels subscribed (CLIENT LIST `sub=`).
     pub fn channels(&self) -> usize {
         self.channels.len()

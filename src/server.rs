@@ -82,6 +82,8 @@ pub struct Server {
     pub propagation: crate::cmd::propagate::Propagation,
     /// Nesting of EXEC: commands run inside a transaction do not block.
     pub exec_depth: u32,
+    /// Users, client authentication, the ACL log (`crate::acl`).
+    pub acl: crate::acl::Acl,
     /// Clients with replies to send at the end of this iteration.
     pub(crate) pending_write: Vec<usize>,
     /// Scratch buffers reused for every request (no allocation per command).
@@ -104,6 +106,7 @@ impl Server {
                 .collect()
         };
         let run_id = hex40();
+        let acl = crate::acl::Acl::new(&config.requirepass);
         let replid = hex40();
         Server {
             config,
@@ -128,6 +131,7 @@ impl Server {
             pubsub: Default::default(),
             propagation: Default::default(),
             exec_depth: 0,
+            acl,
             pending_write: Vec::with_capacity(1024),
             argv: Vec::with_capacity(16),
             spans: Vec::with_capacity(16),

@@ -696,6 +696,21 @@ fn resp3_shapes() {
 
 /// Every command whose data we generate: the commands being implemented across the project.
 const GENERATE: &[&str] = &[
+    "auth",
+    "acl",
+    "acl|cat",
+    "acl|deluser",
+    "acl|dryrun",
+    "acl|genpass",
+    "acl|getuser",
+    "acl|help",
+    "acl|list",
+    "acl|load",
+    "acl|log",
+    "acl|save",
+    "acl|setuser",
+    "acl|users",
+    "acl|whoami",
     "subscribe",
     "unsubscribe",
     "psubscribe",

@@ -149,6 +149,218 @@ pub fn get(name: &str) -> Option<&'static Doc> {
 // ---- GENERATED: everything below is written by `regenerate_docs` in tests/command.rs ----
 pub static DOCS: &[Doc] = &[
     Doc {
+        name: "acl",
+        summary: "A container for Access List Control commands ",
+        since: "6.0.0",
+        group: "server",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "acl|cat",
+        summary: "List the ACL categories or the commands inside a category",
+        since: "6.0.0",
+        group: "server",
+        complexity: Some("O(1) since the categories and commands are a fixed set."),
+        arguments: Some(&[Arg {
+            name: "categoryname",
+            kind: "string",
+            flags: &["optional"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "acl|deluser",
+        summary: "Remove the specified ACL users and the associated rules",
+        since: "6.0.0",
+        group: "server",
+        complexity: Some("O(1) amortized time considering the typical user."),
+        arguments: Some(&[Arg {
+            name: "username",
+            kind: "string",
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "acl|dryrun",
+        summary: "Returns whether the user can execute the given command without executing the command.",
+        since: "7.0.0",
+        group: "server",
+        complexity: Some("O(1)."),
+        arguments: Some(&[
+            Arg {
+                name: "username",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "command",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "arg",
+                kind: "string",
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "acl|genpass",
+        summary: "Generate a pseudorandom secure password to use for ACL users",
+        since: "6.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "bits",
+            kind: "integer",
+            flags: &["optional"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "acl|getuser",
+        summary: "Get the rules for a specific ACL user",
+        since: "6.0.0",
+        group: "server",
+        complexity: Some(
+            "O(N). Where N is the number of password, command and pattern rules that the user has.",
+        ),
+        history: Some(&[
+            ("6.2.0", "Added Pub/Sub channel patterns."),
+            (
+                "7.0.0",
+                "Added selectors and changed the format of key and channel patterns from a list to their rule representation.",
+            ),
+        ]),
+        arguments: Some(&[Arg {
+            name: "username",
+            kind: "string",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "acl|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "6.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "acl|list",
+        summary: "List the current ACL rules in ACL config file format",
+        since: "6.0.0",
+        group: "server",
+        complexity: Some("O(N). Where N is the number of configured users."),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "acl|load",
+        summary: "Reload the ACLs from the configured ACL file",
+        since: "6.0.0",
+        group: "server",
+        complexity: Some("O(N). Where N is the number of configured users."),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "acl|log",
+        summary: "List latest events denied because of ACLs in place",
+        since: "6.0.0",
+        group: "server",
+        complexity: Some("O(N) with N being the number of entries shown."),
+        arguments: Some(&[Arg {
+            name: "operation",
+            kind: "oneof",
+            flags: &["optional"],
+            arguments: Some(&[
+                Arg {
+                    name: "count",
+                    kind: "integer",
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "reset",
+                    kind: "pure-token",
+                    token: Some("RESET"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "acl|save",
+        summary: "Save the current ACL rules in the configured ACL file",
+        since: "6.0.0",
+        group: "server",
+        complexity: Some("O(N). Where N is the number of configured users."),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "acl|setuser",
+        summary: "Modify or create the rules for a specific ACL user",
+        since: "6.0.0",
+        group: "server",
+        complexity: Some("O(N). Where N is the number of rules provided."),
+        history: Some(&[
+            ("6.2.0", "Added Pub/Sub channel patterns."),
+            ("7.0.0", "Added selectors and key based permissions."),
+        ]),
+        arguments: Some(&[
+            Arg {
+                name: "username",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "rule",
+                kind: "string",
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "acl|users",
+        summary: "List the username of all the configured ACL rules",
+        since: "6.0.0",
+        group: "server",
+        complexity: Some("O(N). Where N is the number of configured users."),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "acl|whoami",
+        summary: "Return the name of the user associated to the current connection",
+        since: "6.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "append",
         summary: "Append a value to a key",
         since: "2.0.0",
@@ -180,6 +392,30 @@ pub static DOCS: &[Doc] = &[
                 limit: 0,
             },
         }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "auth",
+        summary: "Authenticate to the server",
+        since: "1.0.0",
+        group: "connection",
+        complexity: Some("O(N) where N is the number of passwords defined for the user"),
+        history: Some(&[("6.0.0", "Added ACL style (username and password).")]),
+        arguments: Some(&[
+            Arg {
+                name: "username",
+                kind: "string",
+                since: Some("6.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "password",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@fast", "@connection"],
         ..Doc::EMPTY
     },
     Doc {

@@ -230,28 +230,51 @@ const PUBSUB_ALLOWED: &[&str] = &[
 const MULTI_CONTROL: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
 
 /// The checks Redis's `processCommand` makes once the command is known, before it is queued
-/// or run: subscribed-mode restrictions, then MULTI restrictions.
-fn precheck(srv: &Server, cid: usize, cmd: &Command, resp3: bool) -> Result<(), Vec<u8>> {
+/// or run, in its order: authentication, MULTI restrictions, ACL permissions, subscribed-mode
+/// restrictions. Clients with none of the flags involved (the common case) pay one test.
+fn precheck(
+    srv: &mut Server,
+    cid: usize,
+    cmd: &'static Command,
+    argv: &[Bytes],
+    resp3: bool,
+) -> Result<(), Vec<u8>> {
     let c = &srv.clients[cid];
+    if c.flags & (client_flag::PUBSUB | client_flag::MULTI | client_flag::ACL_CHECK) == 0 {
+        return misconf_check(srv, cid, cmd);
+    }
+    let acl = c.has(client_flag::ACL_CHECK);
+    if acl && srv.acl.auth_required(c) && !cmd.has(flags::NO_AUTH) {
+        return Err(b"NOAUTH Authentication required.".to_vec());
+    }
     if c.has(client_flag::MULTI) && cmd.has(flags::NO_MULTI) && cmd.name != "watch" {
         return Err(b"ERR Command not allowed inside a transaction".to_vec());
     }
-    // A failed BGSAVE with stop-writes-on-bgsave-error: writes (and PING, as Redis) are
-    // refused; EXEC counts as a write when it queued one.
-    if crate::persist::snapshot::writes_denied(srv)
-        && (cmd.has(flags::WRITE) || cmd.name == "ping" || (cmd.name == "exec" && queues_write(c)))
-    {
-        return Err(crate::persist::snapshot::MISCONF_ERROR.as_bytes().to_vec());
+    if acl {
+        crate::acl::check_command(srv, cid, cmd, argv)?;
     }
-    if c.flags & (client_flag::PUBSUB | client_flag::MULTI) == 0 {
-        return Ok(());
-    }
+    misconf_check(srv, cid, cmd)?;
+    let c = &srv.clients[cid];
     if c.has(client_flag::PUBSUB) && !resp3 && !PUBSUB_ALLOWED.contains(&cmd.container_name()) {
         return Err(format!(
             "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
             cmd.name
         )
         .into_bytes());
+    }
+    Ok(())
+}
+
+/// A failed BGSAVE with stop-writes-on-bgsave-error: writes (and PING, as Redis) are refused;
+/// EXEC counts as a write when it queued one. Redis makes this check after the ACL check and
+/// before the subscribed-mode one.
+fn misconf_check(srv: &Server, cid: usize, cmd: &Command) -> Result<(), Vec<u8>> {
+    if crate::persist::snapshot::writes_denied(srv)
+        && (cmd.has(flags::WRITE)
+            || cmd.name == "ping"
+            || (cmd.name == "exec" && queues_write(&srv.clients[cid])))
+    {
+        return Err(crate::persist::snapshot::MISCONF_ERROR.as_bytes().to_vec());
     }
     Ok(())
 }
@@ -304,8 +327,20 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
         }
     };
     if srv.exec_depth > 0 {
-        // Queued commands were checked when queued.
-    } else if let Err(e) = precheck(srv, cid, cmd, out.resp3) {
+        // Queued commands were checked when queued; only permissions are checked again, as
+        // they may have changed since.
+        if srv.clients[cid].has(client_flag::ACL_CHECK)
+            && let Err(e) = crate::acl::check_exec(srv, cid, cmd, argv)
+        {
+            reply_error(srv, out, &e);
+            if let Some(c) = srv.clients.get_mut(cid) {
+                c.after_command(out, mark);
+            }
+            return;
+        }
+    } else if srv.clients[cid].has(client_flag::BLOCKED) {
+        // A blocked client's command is run again: it passed the checks when it was sent.
+    } else if let Err(e) = precheck(srv, cid, cmd, argv, out.resp3) {
         srv.stats.command(cmd.name).rejected += 1;
         reject(srv, out, cid, &e, is_exec);
         if let Some(c) = srv.clients.get_mut(cid) {

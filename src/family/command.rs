@@ -16,7 +16,7 @@ use crate::keyspace::glob;
 use crate::protocol::Reply;
 
 /// Keys found in a command line: argument index (in the inner command's argv) and key flags.
-type KeyRefs = Vec<(usize, &'static [&'static str])>;
+pub(crate) type KeyRefs = Vec<(usize, &'static [&'static str])>;
 
 /// COMMAND: the info of every command.
 fn cmd_command(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
@@ -240,7 +240,7 @@ fn lookup_command_line(argv: &[Bytes]) -> Option<&'static Command> {
 
 /// Redis's `doesCommandHaveKeys`: a key spec that is not `not_key` (or, lacking docs, legacy
 /// key positions).
-fn has_keys(cmd: &Command) -> bool {
+pub(crate) fn has_keys(cmd: &Command) -> bool {
     match docs::get(cmd.name) {
         Some(d) => d.key_specs.iter().any(|s| !s.has_flag("not_key")),
         None => cmd.keys.first > 0,
@@ -250,7 +250,7 @@ fn has_keys(cmd: &Command) -> bool {
 /// The keys of a command line (argv[0] is the command name) with their flags, as Redis's
 /// `getKeysFromCommandWithSpecs` finds them: from the key specs, unless a spec's flags depend on
 /// the arguments (`variable_flags`), in which case the command's own rule decides.
-fn find_keys(cmd: &Command, argv: &[Bytes]) -> KeyRefs {
+pub(crate) fn find_keys(cmd: &Command, argv: &[Bytes]) -> KeyRefs {
     let Some(doc) = docs::get(cmd.name) else {
         return cmd
             .key_positions(argv.len())
@@ -368,7 +368,7 @@ fn keys_from_specs(specs: &'static [KeySpec], argv: &[Bytes]) -> Option<KeyRefs>
 
 /// The ACL categories COMMAND INFO reports for `cmd`: from the docs data, or (for a command the
 /// data does not cover) the ones Redis implies from the flags.
-fn categories(cmd: &Command) -> Vec<&'static str> {
+pub(crate) fn categories(cmd: &Command) -> Vec<&'static str> {
     if let Some(d) = docs::get(cmd.name) {
         return d.acl_categories.to_vec();
     }

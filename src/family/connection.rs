@@ -79,21 +79,9 @@ fn cmd_reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     let c = &mut ctx.srv.clients[ctx.cid];
     c.name = None;
     c.flags &= !(flag::REPLY_OFF | flag::REPLY_SKIP_NEXT | flag::NO_EVICT | flag::NO_TOUCH);
+    crate::acl::set_default_auth(ctx.srv, ctx.cid);
     ctx.out.simple(b"RESET");
     Ok(())
-}
-
-/// Checks a user's credentials. ACLs come later: the only user is `default`, whose password is
-/// `requirepass` (none, by default, so any password is accepted).
-fn authenticate(ctx: &Ctx, user: &[u8], pass: &[u8]) -> CmdResult {
-    let required = ctx.srv.config.requirepass.as_bytes();
-    if user == b"default" && (required.is_empty() || required == pass) {
-        Ok(())
-    } else {
-        Err(Error::Msg(
-            "WRONGPASS invalid username-password pair or user is disabled.",
-        ))
-    }
 }
 
 /// HELLO [protover [AUTH username password] [SETNAME clientname]]
@@ -113,7 +101,12 @@ fn cmd_hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         let more = argv.len() - 1 - j;
         let opt = &argv[j];
         if is(opt, "auth") && more >= 2 {
-            authenticate(ctx, &argv[j + 1], &argv[j + 2])?;
+            let (user, pass) = (&argv[j + 1], &argv[j + 2]);
+            if crate::acl::authenticate(ctx.srv, ctx.cid, user, pass, &argv[0]).is_err() {
+                return Err(Error::Msg(
+                    "WRONGPASS invalid username-password pair or user is disabled.",
+                ));
+            }
             j += 3;
         } else if is(opt, "setname") && more >= 1 {
             set_name(&mut ctx.srv.clients[ctx.cid], &argv[j + 1])?;
@@ -124,6 +117,11 @@ fn cmd_hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 String::from_utf8_lossy(opt)
             )));
         }
+    }
+    if !ctx.srv.clients[ctx.cid].authenticated {
+        return Err(Error::Msg(
+            "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
+        ));
     }
     if ver != 0 {
         ctx.out.resp3 = ver == 3;
@@ -296,7 +294,7 @@ fn info_line(buf: &mut Vec<u8>, slot: usize, c: &Client, caller: &Caller) {
         buf,
         " age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={multi} qbuf={qbuf} \
          qbuf-free={qbuf_free} argv-mem={argv_mem} multi-mem=0 rbs={rbs} rbp={rbs} obl={obl} \
-         oll={oll} omem={omem} tot-mem={tot_mem} events={events} cmd={} user=default redir=-1 resp={resp}",
+         oll={oll} omem={omem} tot-mem={tot_mem} events={events} cmd={} user={} redir=-1 resp={resp}",
         (now_s - c.ctime / 1000).max(0),
         (now_s - c.last_interaction / 1000).max(0),
         c.flag_letters(),
@@ -305,6 +303,7 @@ fn info_line(buf: &mut Vec<u8>, slot: usize, c: &Client, caller: &Caller) {
         c.subs.patterns(),
         c.subs.shard_channels(),
         c.last_cmd,
+        String::from_utf8_lossy(&c.user_name),
     );
 }
 
@@ -398,6 +397,7 @@ fn cmd_client_kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut laddr: Option<&[u8]> = None;
     let mut ty = None;
     let mut id = None;
+    let mut user = None;
     let mut skipme = true;
     if old_form {
         addr = Some(&argv[2]);
@@ -421,12 +421,14 @@ fn cmd_client_kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             } else if is(opt, "laddr") {
                 laddr = Some(val);
             } else if is(opt, "user") {
-                // The only user until ACLs arrive; every client is authenticated as it.
-                if val.as_ref() != b"default" {
-                    return Err(Error::err(format_args!(
-                        "No such user '{}'",
-                        String::from_utf8_lossy(val)
-                    )));
+                match ctx.srv.acl.by_name(val) {
+                    Some(slot) => user = Some(slot),
+                    None => {
+                        return Err(Error::err(format_args!(
+                            "No such user '{}'",
+                            String::from_utf8_lossy(val)
+                        )));
+                    }
                 }
             } else if is(opt, "skipme") {
                 if is(val, "yes") {
@@ -453,6 +455,7 @@ fn cmd_client_kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 && laddr.is_none_or(|a| c.laddr.as_bytes() == a)
                 && ty.is_none_or(|t| client_type(c) == t)
                 && id.is_none_or(|id| c.id == id)
+                && user.is_none_or(|u| c.user == u)
                 && !(skipme && slot == me)
         })
         .map(|(slot, _)| slot)

@@ -1,6 +1,7 @@
 //! Command families, one file per group of Redis commands. Each file documents its commands,
 //! implements them as `cmd_<name>` handlers, and ends with its registration table `COMMANDS`.
 
+pub mod acl;
 pub mod command;
 pub mod connection;
 pub mod dump;
@@ -32,4 +33,5 @@ pub static TABLES: &[&[Command]] = &[
     geo::COMMANDS,
     pubsub::COMMANDS,
     dump::COMMANDS,
+    acl::COMMANDS,
 ];

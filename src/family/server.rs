@@ -863,6 +863,12 @@ fn cmd_config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         let _ = apply_config_changes(ctx, &attempted);
         return Err(config_set_failed(name, &reason));
     }
+    if let Some(i) = config::index("requirepass")
+        && chosen.contains(&i)
+    {
+        // Like Redis's updateRequirePass: the default user's passwords follow the setting.
+        crate::acl::requirepass_changed(ctx.srv);
+    }
     ctx.out.ok();
     Ok(())
 }
@@ -961,7 +967,9 @@ impl RewriteState {
                 crate::protocol::Arg::Owned(v) => String::from_utf8_lossy(v).to_ascii_lowercase(),
             });
             let known = name.as_deref().and_then(config::index);
-            let Some(name) = name.filter(|n| parsed && (known.is_some() || n == "include")) else {
+            let Some(name) =
+                name.filter(|n| parsed && (known.is_some() || n == "include" || n == "user"))
+            else {
                 // Unparsable, or an option that no longer exists: kept, as a comment.
                 st.lines.push(format!("# ??? {line}"));
                 continue;
@@ -1060,7 +1068,11 @@ fn quote_repr(s: &str) -> String {
 
 /// The new configuration file text for `cfg`, keeping the structure and comments of the old
 /// file at `path`.
-fn rewrite_config_text(cfg: &Config, path: &std::path::Path) -> std::io::Result<String> {
+fn rewrite_config_text(
+    cfg: &Config,
+    acl: &crate::acl::Acl,
+    path: &std::path::Path,
+) -> std::io::Result<String> {
     let mut st = RewriteState::read(path)?;
     for p in PARAMS {
         let name = p.name;
@@ -1133,6 +1145,20 @@ fn rewrite_config_text(cfg: &Config, path: &std::path::Path) -> std::io::Result<
             }
         }
     }
+    // Users (Redis's rewriteConfigUserOption): written here unless an ACL file holds them;
+    // either way the old `user` lines go.
+    if cfg.get("aclfile").is_none_or(|f| f.is_empty()) {
+        for &slot in acl.names.values() {
+            let u = &acl.users[slot];
+            let line = format!(
+                "user {} {}",
+                String::from_utf8_lossy(&u.name),
+                String::from_utf8_lossy(&u.describe())
+            );
+            st.rewrite_line("user", line, true);
+        }
+    }
+    st.rewritten.insert("user".to_string());
     Ok(st.content())
 }
 
@@ -1188,8 +1214,8 @@ fn cmd_config_rewrite(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
             "ERR The server is running without a config file",
         ));
     };
-    let result =
-        rewrite_config_text(&ctx.srv.config, &path).and_then(|t| overwrite_file(&path, &t));
+    let result = rewrite_config_text(&ctx.srv.config, &ctx.srv.acl, &path)
+        .and_then(|t| overwrite_file(&path, &t));
     match result {
         Ok(()) => {
             tracing::info!("CONFIG REWRITE executed with success.");

@@ -47,6 +47,9 @@ pub mod flag {
     pub const BLOCKED: u32 = 1 << 10;
     /// Subscribed to at least one channel, pattern or shard channel (RESP2 subscribed mode).
     pub const PUBSUB: u32 = 1 << 11;
+    /// The dispatcher must check this client's authentication or permissions before each
+    /// command (`crate::acl`); clear for authenticated clients of an unrestricted user.
+    pub const ACL_CHECK: u32 = 1 << 12;
 }
 
 pub struct Client {
@@ -104,6 +107,12 @@ pub struct Client {
     /// client-output-buffer-limit: Unix seconds since when the output has been over the soft
     /// limit without a break (Redis's `obuf_soft_limit_reached_time`), 0 when under it.
     pub obuf_soft_limit_since: i64,
+    /// The ACL user's slot in `Acl::users` and its name (CLIENT LIST `user=`).
+    pub user: usize,
+    pub user_name: Bytes,
+    /// Authenticated (Redis's `c->authenticated`): by AUTH/HELLO, or at connection when the
+    /// default user needs no password.
+    pub authenticated: bool,
 }
 
 impl Client {
@@ -117,7 +126,6 @@ impl Client {
             lib_name: Vec::new(),
             lib_ver: Vec::new(),
             db: 0,
-            flags: 0,
             rbuf: BytesMut::with_capacity(READ_CHUNK),
             need: 0,
             parsed: 0,
@@ -145,6 +153,13 @@ impl Client {
             blocked: None,
             subs: Default::default(),
             obuf_soft_limit_since: 0,
+            user: crate::acl::DEFAULT,
+            user_name: Bytes::from_static(b"default"),
+            // Allowed everything until `acl::set_default_auth` looks at it: connections get it
+            // when accepted; internal clients (loading an AOF, a master) keep it, like Redis's
+            // clients without a user.
+            authenticated: true,
+            flags: 0,
         }
     }
 

@@ -162,11 +162,11 @@ impl Server {
         }
         // SAFETY: fd was just accepted and is owned by nobody else; into_raw_fd gives it back.
         let stream = unsafe { TcpStream::from_raw_fd(fd) };
-        // Protected mode: without a password for the default user, only the loopback
+        // Protected mode: while the default user needs no password, only the loopback
         // addresses may connect (Redis's clientAcceptHandler and islocalClient, which compare
         // the printed address with exactly these two).
         if self.config.protected_mode
-            && self.config.requirepass.is_empty()
+            && self.acl.default_nopass()
             && !stream.peer_addr().is_ok_and(|a| {
                 let ip = a.ip().to_string();
                 ip == "127.0.0.1" || ip == "::1"
@@ -204,6 +204,7 @@ impl Server {
         let cid = self
             .clients
             .insert(Client::new(id, fd, addr, laddr, clock::now_ms()));
+        crate::acl::set_default_auth(self, cid);
         self.arm_recv(cid);
     }
 
