@@ -174,6 +174,15 @@ fn main() -> ExitCode {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    // Like Redis's loadDataFromDisk + aofOpenIfNeededOnServerStart.
+    if let Err(e) = uredis::persist::aof::load::load_on_start(&mut server)
+        .and_then(|()| uredis::persist::aof::open_on_start(&mut server))
+    {
+        tracing::error!("{e}");
+        eprintln!("uredis-server: {e}");
+        return ExitCode::FAILURE;
+    }
+    server.after_load();
     tracing::info!("Ready to accept connections tcp");
     match server.run() {
         Ok(()) => ExitCode::SUCCESS,

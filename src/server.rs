@@ -66,6 +66,8 @@ pub struct Server {
     pub pubsub: crate::pubsub::PubSub,
     /// What the running command propagates (`cmd::propagate`).
     pub propagation: crate::cmd::propagate::Propagation,
+    /// The append-only file (`persist::aof`).
+    pub aof: crate::persist::aof::Aof,
     /// Nesting of EXEC: commands run inside a transaction do not block.
     pub exec_depth: u32,
     /// Clients with replies to send at the end of this iteration.
@@ -111,6 +113,7 @@ impl Server {
             blocking: Default::default(),
             pubsub: Default::default(),
             propagation: Default::default(),
+            aof: Default::default(),
             exec_depth: 0,
             pending_write: Vec::with_capacity(1024),
             argv: Vec::with_capacity(16),
@@ -118,6 +121,13 @@ impl Server {
             completions: Vec::with_capacity(4096),
             next_cron: Instant::now(),
         }
+    }
+
+    /// Start-up loading replayed commands as a client: forget what that counted (commands,
+    /// dirty) so INFO starts from zero, as Redis's loader (which bypasses `call`) does.
+    pub fn after_load(&mut self) {
+        self.stats = Stats::default();
+        self.dirty = 0;
     }
 
     fn cron_period(&self) -> Duration {
@@ -170,6 +180,9 @@ impl Server {
                 self.finish_shutdown();
                 return Ok(());
             }
+            // Like Redis's beforeSleep: the AOF is written before replies are sent (with
+            // `appendfsync always`, replies wait for the fsync's completion).
+            crate::persist::aof::flush(self);
             self.flush_pending();
         }
     }
@@ -219,6 +232,7 @@ impl Server {
                 db.rehash_cron(Duration::from_millis(1));
             }
         }
+        crate::persist::aof::cron(self);
         // Clients left over their output-buffer soft limit for too long (Redis's clientsCron).
         crate::pubsub::output_limits_cron(self);
         // Idle client timeout.

@@ -300,6 +300,20 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
         }
         return;
     }
+    if srv.aof.deny_writes
+        && srv.exec_depth == 0
+        && (cmd.has(flags::WRITE) || cmd.name == "ping")
+    {
+        // Redis's writeCommandsDeniedByDiskError: the AOF can't be written.
+        let e = srv.aof.write_error_text();
+        srv.stats.command(cmd.name).rejected += 1;
+        reject(srv, out, cid, e.as_bytes(), is_exec);
+        if let Some(c) = srv.clients.get_mut(cid) {
+            c.last_cmd = cmd.name;
+            c.after_command(out, mark);
+        }
+        return;
+    }
     let c = &mut srv.clients[cid];
     if c.has(client_flag::MULTI) && srv.exec_depth == 0 && !MULTI_CONTROL.contains(&cmd.name) {
         c.multi.push(argv.to_vec());
@@ -362,7 +376,7 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
         c.after_command(out, mark);
     }
     if top {
-        srv.propagation.flush();
+        propagate::flush(srv);
         if srv.blocking.count > 0 {
             crate::blocking::handle_ready_keys(srv);
         }

@@ -575,20 +575,8 @@ fn info_persistence(ctx: &Ctx, s: &mut String) {
         "rdb_last_cow_size" => 0,
         "rdb_last_load_keys_expired" => 0,
         "rdb_last_load_keys_loaded" => 0,
-        // No append-only file is written yet, whatever `appendonly` says.
-        "aof_enabled" => 0,
-        "aof_rewrite_in_progress" => 0,
-        "aof_rewrite_scheduled" => 0,
-        "aof_last_rewrite_time_sec" => -1,
-        "aof_current_rewrite_time_sec" => -1,
-        "aof_last_bgrewrite_status" => "ok",
-        "aof_rewrites" => 0,
-        "aof_rewrites_consecutive_failures" => 0,
-        "aof_last_write_status" => "ok",
-        "aof_last_cow_size" => 0,
-        "module_fork_in_progress" => 0,
-        "module_fork_last_cow_size" => 0,
     );
+    crate::persist::aof::info_fields(srv, s);
 }
 
 fn info_stats(ctx: &Ctx, s: &mut String) {
@@ -880,6 +868,7 @@ fn canonical_name(typed: &str) -> String {
 /// functions). Most are read live from `srv.config`: hz, timeout, tcp-keepalive,
 /// proto-max-bulk-len, client-query-buffer-limit, activerehashing, active-expire-effort.
 fn apply_config_changes(ctx: &mut Ctx, old: &Config) -> Result<(), (&'static str, String)> {
+    crate::persist::aof::config_changed(ctx.srv, old).map_err(|e| ("appendonly", e))?;
     let cfg = &mut ctx.srv.config;
     if cfg.loglevel != old.loglevel {
         config::apply_loglevel(&cfg.loglevel);

@@ -102,6 +102,7 @@ impl Server {
             TAG_ACCEPT => self.on_accept(slot, c),
             TAG_RECV => self.on_recv(slot, c.result),
             TAG_SEND => self.on_send(slot, c.result),
+            crate::persist::aof::TAG_AOF => crate::persist::aof::on_completion(self, c),
             _ => tracing::error!("completion with unknown tag {tag}"),
         }
     }
@@ -338,11 +339,13 @@ impl Server {
 
     /// Notes that `cid` has replies to send at the end of this loop iteration.
     pub fn mark_pending_write(&mut self, cid: usize) {
-        if let Some(c) = self.clients.get_mut(cid)
-            && !c.pending_write
-        {
-            c.pending_write = true;
-            self.pending_write.push(cid);
+        let mark = self.aof.hold_mark();
+        if let Some(c) = self.clients.get_mut(cid) {
+            c.aof_wait = c.aof_wait.max(mark);
+            if !c.pending_write {
+                c.pending_write = true;
+                self.pending_write.push(cid);
+            }
         }
     }
 
@@ -355,6 +358,14 @@ impl Server {
             };
             c.pending_write = false;
             if c.closing {
+                continue;
+            }
+            // appendfsync always: replies wait until what they acknowledge is on disk.
+            if !self.aof.releasable(c.aof_wait) {
+                if !c.aof_held {
+                    c.aof_held = true;
+                    self.aof.hold(cid);
+                }
                 continue;
             }
             // client-output-buffer-limit: Redis checks it as replies are appended; every reply

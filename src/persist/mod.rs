@@ -7,4 +7,5 @@
 //! Later parts (each owns its file): `snapshot` (SAVE, BGSAVE by fork, save points, start-up
 //! load), `aof` (the multi-part append-only file fed by `cmd::propagate`).
 
+pub mod aof;
 pub mod rdb;

@@ -1,0 +1,896 @@
+//! The append-only file, as Redis 7.0's multi-part AOF (`aof.c`): a directory (`appenddirname`)
+//! holding a manifest, one base file (an RDB image by default, or commands) and incr files of
+//! commands in RESP, appended to as commands run.
+//!
+//! What is appended is exactly what `cmd::propagate` emits (one stream, also meant for
+//! replication): `feed` encodes each emitted command, with a SELECT when the database changes.
+//!
+//! Writing never blocks the loop. Records accumulate in a buffer during a loop iteration;
+//! before the loop sleeps, `flush` hands the buffer to the kernel as one io_uring write, linked
+//! (`IOSQE_IO_LINK`) to an `fdatasync` with `appendfsync always` (or once a second with
+//! `everysec`). One such chain is in flight at a time; whatever arrives meanwhile becomes the
+//! next chain (group commit). With `always`, a client's replies are held (`hold_mark` /
+//! `releasable`) until every record appended before them is on disk, while the loop keeps
+//! reading and executing other clients.
+//!
+//! Invariants:
+//! - `queue` holds unwritten records per file, oldest first; its last segment's fd is `fd`
+//!   (the file new records go to). A file whose segment is drained and that is no longer
+//!   current is fsynced and closed through the ring ("retired").
+//! - Offsets: `appended` counts every byte ever fed; `durable` is the end of what is known to
+//!   be on disk (advanced only with `always`, where replies wait on it).
+//! - During a rewrite the parent appends to a new incr file opened when the rewrite starts
+//!   (7.0: no rewrite buffer); the manifest is switched atomically when the child finishes.
+
+pub mod load;
+pub mod manifest;
+pub mod rewrite;
+
+use std::collections::VecDeque;
+use std::os::fd::RawFd;
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+
+use crate::keyspace::clock;
+use crate::runtime::{Completion, token, untoken};
+use crate::server::Server;
+use manifest::Manifest;
+
+/// Completion tag of AOF file operations.
+pub const TAG_AOF: u8 = 16;
+const OP_WRITE: usize = 0;
+const OP_FSYNC: usize = 1;
+const OP_RETIRE: usize = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Off,
+    On,
+    /// Switched on at run time: appending to a temporary incr file until the first rewrite
+    /// completes (Redis's AOF_WAIT_REWRITE).
+    WaitRewrite,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fsync {
+    Always,
+    EverySec,
+    No,
+}
+
+impl Fsync {
+    fn parse(s: &str) -> Fsync {
+        match s {
+            "always" => Fsync::Always,
+            "no" => Fsync::No,
+            _ => Fsync::EverySec,
+        }
+    }
+}
+
+struct Segment {
+    fd: RawFd,
+    data: Vec<u8>,
+}
+
+/// The write (+ fsync) in flight.
+struct Chain {
+    fd: RawFd,
+    data: Vec<u8>,
+    written: usize,
+    want_sync: bool,
+    synced: bool,
+    /// Operations of this chain whose completion has not arrived.
+    ops: u32,
+    error: Option<i32>,
+    fsync_error: Option<i32>,
+    /// Logical offset of the end of `data`.
+    end: u64,
+}
+
+pub struct Aof {
+    pub state: State,
+    pub fsync: Fsync,
+    /// The incr file records go to (-1 when off).
+    fd: RawFd,
+    queue: VecDeque<Segment>,
+    chain: Option<Chain>,
+    spare: Vec<u8>,
+    /// The database the last appended command ran in (-1: next command emits SELECT).
+    pub selected_db: i64,
+    appended: u64,
+    taken: u64,
+    durable: u64,
+    /// Clients whose replies wait for `durable` (with `appendfsync always`).
+    held: Vec<usize>,
+    pub manifest: Manifest,
+    pub dirname: PathBuf,
+    pub filename: String,
+    /// Bytes in base + incr files (INFO `aof_current_size`).
+    pub current_size: u64,
+    /// Size after the last rewrite (or of the base at start-up): `aof_base_size`.
+    pub base_size: u64,
+    pub last_incr_size: u64,
+    pub last_incr_fsync_offset: u64,
+    last_fsync_s: i64,
+    pub last_write_ok: bool,
+    pub last_write_errno: i32,
+    pub fsync_errno: Option<i32>,
+    retry_at_ms: i64,
+    /// Set while writes must be refused with MISCONF.
+    pub deny_writes: bool,
+    pub rewrite_scheduled: bool,
+    /// Unix seconds the running rewrite started, -1 if none.
+    pub rewrite_time_start: i64,
+    pub rewrite_time_last: i64,
+    pub rewrites: u64,
+    pub consecutive_failures: u64,
+    pub last_bgrewrite_ok: bool,
+    pub last_cow_size: u64,
+    pub delayed_fsync: u64,
+    /// Pid of the rewrite child, while one runs.
+    pub child_pid: Option<i32>,
+    /// Fds closed once their fsync completes, and fsyncs in flight for them.
+    retiring: usize,
+}
+
+impl Default for Aof {
+    fn default() -> Self {
+        Aof {
+            state: State::Off,
+            fsync: Fsync::EverySec,
+            fd: -1,
+            queue: VecDeque::from([Segment {
+                fd: -1,
+                data: Vec::new(),
+            }]),
+            chain: None,
+            spare: Vec::new(),
+            selected_db: -1,
+            appended: 0,
+            taken: 0,
+            durable: 0,
+            held: Vec::new(),
+            manifest: Manifest::default(),
+            dirname: PathBuf::from("appendonlydir"),
+            filename: "appendonly.aof".into(),
+            current_size: 0,
+            base_size: 0,
+            last_incr_size: 0,
+            last_incr_fsync_offset: 0,
+            last_fsync_s: 0,
+            last_write_ok: true,
+            last_write_errno: 0,
+            fsync_errno: None,
+            retry_at_ms: 0,
+            deny_writes: false,
+            rewrite_scheduled: false,
+            rewrite_time_start: -1,
+            rewrite_time_last: -1,
+            rewrites: 0,
+            consecutive_failures: 0,
+            last_bgrewrite_ok: true,
+            last_cow_size: 0,
+            delayed_fsync: 0,
+            child_pid: None,
+            retiring: 0,
+        }
+    }
+}
+
+fn strerror(errno: i32) -> String {
+    let s = std::io::Error::from_raw_os_error(errno).to_string();
+    // "No space left on device (os error 28)" -> Redis's strerror text.
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+fn now_s() -> i64 {
+    clock::now_ms() / 1000
+}
+
+/// Appends `argv` in RESP (Redis's `catAppendOnlyGenericCommand`).
+pub fn encode_command(buf: &mut Vec<u8>, argv: &[Bytes]) {
+    let mut b = itoa::Buffer::new();
+    buf.push(b'*');
+    buf.extend_from_slice(b.format(argv.len()).as_bytes());
+    buf.extend_from_slice(b"\r\n");
+    for a in argv {
+        buf.push(b'$');
+        buf.extend_from_slice(b.format(a.len()).as_bytes());
+        buf.extend_from_slice(b"\r\n");
+        buf.extend_from_slice(a);
+        buf.extend_from_slice(b"\r\n");
+    }
+}
+
+/// Opens a file of the AOF directory for appending.
+fn open_append(path: &Path, truncate: bool) -> std::io::Result<RawFd> {
+    use std::os::fd::IntoRawFd;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true);
+    if truncate {
+        o.truncate(true);
+    } else {
+        o.append(true);
+    }
+    // O_APPEND also for a truncated file: the ring writes at "current position" (-1).
+    use std::os::unix::fs::OpenOptionsExt;
+    o.custom_flags(libc::O_APPEND | libc::O_CLOEXEC);
+    o.mode(0o644);
+    Ok(o.open(path)?.into_raw_fd())
+}
+
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+impl Aof {
+    /// Takes the settings from the configuration (at start-up and after CONFIG SET).
+    pub fn configure(&mut self, cfg: &crate::config::Config) {
+        self.fsync = Fsync::parse(cfg.get("appendfsync").unwrap_or("everysec"));
+        self.dirname = PathBuf::from(cfg.get("appenddirname").unwrap_or("appendonlydir"));
+        self.filename = cfg
+            .get("appendfilename")
+            .unwrap_or("appendonly.aof")
+            .to_string();
+        if self.fsync != Fsync::Always {
+            // Nothing waits for an fsync any more.
+            self.durable = self.appended;
+        }
+    }
+
+    /// Whether emitted commands are appended.
+    #[inline]
+    pub fn feeding(&self) -> bool {
+        self.state != State::Off
+    }
+
+    /// Appends one emitted command (Redis's `feedAppendOnlyFile`).
+    pub fn feed(&mut self, db: usize, argv: &[Bytes]) {
+        let Some(seg) = self.queue.back_mut() else {
+            return;
+        };
+        let before = seg.data.len();
+        if db as i64 != self.selected_db {
+            let mut b = itoa::Buffer::new();
+            let s = b.format(db);
+            seg.data.extend_from_slice(b"*2\r\n$6\r\nSELECT\r\n$");
+            seg.data
+                .extend_from_slice(itoa::Buffer::new().format(s.len()).as_bytes());
+            seg.data.extend_from_slice(b"\r\n");
+            seg.data.extend_from_slice(s.as_bytes());
+            seg.data.extend_from_slice(b"\r\n");
+            self.selected_db = db as i64;
+        }
+        encode_command(&mut seg.data, argv);
+        self.appended += (seg.data.len() - before) as u64;
+    }
+
+    /// The offset a reply produced now must wait for before it may be sent (0: no wait).
+    #[inline]
+    pub fn hold_mark(&self) -> u64 {
+        if self.fsync == Fsync::Always && self.state != State::Off {
+            self.appended
+        } else {
+            0
+        }
+    }
+
+    /// Whether a reply marked `mark` may be sent now.
+    #[inline]
+    pub fn releasable(&self, mark: u64) -> bool {
+        mark <= self.durable
+    }
+
+    /// Holds client `cid`'s replies until the AOF catches up.
+    pub fn hold(&mut self, cid: usize) {
+        self.held.push(cid);
+    }
+
+    /// Bytes waiting in memory (INFO `aof_buffer_length`).
+    pub fn buffered(&self) -> usize {
+        self.queue.iter().map(|s| s.data.len()).sum::<usize>()
+            + self.chain.as_ref().map_or(0, |c| c.data.len() - c.written)
+    }
+
+    /// MISCONF text when writes are refused because of a write error.
+    pub fn write_error_text(&self) -> String {
+        format!(
+            "MISCONF Errors writing to the AOF file: {}",
+            strerror(self.fsync_errno.unwrap_or(self.last_write_errno))
+        )
+    }
+
+    fn update_deny(&mut self) {
+        self.deny_writes = self.state != State::Off
+            && (!self.last_write_ok || self.fsync_errno.is_some());
+    }
+
+    /// Makes `fd` the file new records go to (flushing the previous one's records first).
+    fn switch_fd(&mut self, fd: RawFd) {
+        self.fd = fd;
+        self.queue.push_back(Segment {
+            fd,
+            data: Vec::new(),
+        });
+        // Redis's `aof_selected_db = -1`: a new file starts with a SELECT.
+        self.selected_db = -1;
+        self.last_incr_size = 0;
+        self.last_incr_fsync_offset = 0;
+    }
+
+    fn retire(&mut self, ring: &mut crate::runtime::Ring, fd: RawFd) {
+        if fd < 0 {
+            return;
+        }
+        self.retiring += 1;
+        ring.fdatasync(fd, token(((fd as usize) << 2) | OP_RETIRE, TAG_AOF));
+    }
+
+    /// Whether nothing is buffered or in flight.
+    pub fn idle(&self) -> bool {
+        self.chain.is_none() && self.retiring == 0 && self.queue.iter().all(|s| s.data.is_empty())
+    }
+}
+
+/// Hands buffered records to the kernel, if no write is in flight (Redis's
+/// `flushAppendOnlyFile`, called before the loop sleeps and from the cron).
+pub fn flush(srv: &mut Server) {
+    let aof = &mut srv.aof;
+    if aof.chain.is_some() {
+        return;
+    }
+    if !aof.last_write_ok && clock::now_ms() < aof.retry_at_ms {
+        return;
+    }
+    loop {
+        let Some(front) = aof.queue.front_mut() else {
+            return;
+        };
+        if front.data.is_empty() {
+            if aof.queue.len() > 1 {
+                let seg = aof.queue.pop_front().map(|s| s.fd).unwrap_or(-1);
+                aof.retire(&mut srv.ring, seg);
+                continue;
+            }
+            // Nothing to write: an fsync still owed (everysec after a quiet second, or a
+            // switch to always)?
+            let owed = aof.fd >= 0 && aof.last_incr_fsync_offset != aof.last_incr_size;
+            let due = match aof.fsync {
+                Fsync::Always => owed,
+                Fsync::EverySec => owed && now_s() > aof.last_fsync_s,
+                Fsync::No => false,
+            };
+            if due {
+                let fd = aof.fd;
+                aof.last_fsync_s = now_s();
+                aof.chain = Some(Chain {
+                    fd,
+                    data: Vec::new(),
+                    written: 0,
+                    want_sync: true,
+                    synced: false,
+                    ops: 1,
+                    error: None,
+                    fsync_error: None,
+                    end: aof.taken,
+                });
+                srv.ring.fdatasync(fd, token(OP_FSYNC, TAG_AOF));
+            }
+            return;
+        }
+        let fd = front.fd;
+        let data = std::mem::replace(&mut front.data, std::mem::take(&mut aof.spare));
+        let want_sync = match aof.fsync {
+            Fsync::Always => true,
+            Fsync::EverySec => {
+                let due = now_s() > aof.last_fsync_s;
+                if due {
+                    aof.last_fsync_s = now_s();
+                }
+                due
+            }
+            Fsync::No => false,
+        };
+        let no_fsync_on_rewrite = aof.child_pid.is_some()
+            && srv.config.get("no-appendfsync-on-rewrite") == Some("yes");
+        let want_sync = want_sync && !no_fsync_on_rewrite;
+        aof.taken += data.len() as u64;
+        let end = aof.taken;
+        aof.chain = Some(Chain {
+            fd,
+            data,
+            written: 0,
+            want_sync,
+            synced: false,
+            ops: 0,
+            error: None,
+            fsync_error: None,
+            end,
+        });
+        submit_chain(srv);
+        return;
+    }
+}
+
+/// Queues the rest of the chain's data, and its fsync if wanted.
+fn submit_chain(srv: &mut Server) {
+    let Some(c) = srv.aof.chain.as_mut() else {
+        return;
+    };
+    let rest = &c.data[c.written..];
+    if !rest.is_empty() {
+        let len = rest.len().min(1 << 30) as u32;
+        c.ops += 1;
+        // SAFETY: `c.data` is owned by the chain, which is neither modified nor dropped until
+        // every operation of the chain has completed (`ops` reaches 0 in `on_completion`).
+        unsafe {
+            srv.ring
+                .write_file(c.fd, rest.as_ptr(), len, token(OP_WRITE, TAG_AOF), c.want_sync)
+        };
+    }
+    if c.want_sync {
+        c.ops += 1;
+        srv.ring.fdatasync(c.fd, token(OP_FSYNC, TAG_AOF));
+    }
+}
+
+/// Handles the completion of an AOF file operation.
+pub fn on_completion(srv: &mut Server, comp: Completion) {
+    let (slot, _) = untoken(comp.token);
+    let op = slot & 3;
+    let res = comp.result;
+    if op == OP_RETIRE {
+        let fd = (slot >> 2) as RawFd;
+        srv.aof.retiring = srv.aof.retiring.saturating_sub(1);
+        if res < 0 {
+            tracing::warn!("Fail to fsync the AOF file: {}", strerror(-res));
+        }
+        // SAFETY: the fd was retired: nothing else uses it and no operation on it is pending.
+        unsafe { libc::close(fd) };
+        return;
+    }
+    let aof = &mut srv.aof;
+    let Some(c) = aof.chain.as_mut() else {
+        return;
+    };
+    c.ops = c.ops.saturating_sub(1);
+    match op {
+        OP_WRITE => {
+            if res == -libc::EINTR || res == -libc::EAGAIN {
+                // Retried below.
+            } else if res < 0 {
+                c.error = Some(-res);
+            } else if res == 0 && c.written < c.data.len() {
+                c.error = Some(libc::ENOSPC);
+            } else {
+                c.written += res as usize;
+            }
+        }
+        _ => {
+            if res == -libc::ECANCELED {
+                // The write before it failed or was short: the fsync is re-queued.
+            } else if res < 0 {
+                c.fsync_error = Some(-res);
+            } else if c.written == c.data.len() {
+                c.synced = true;
+            }
+        }
+    }
+    if c.ops > 0 {
+        return;
+    }
+    chain_done(srv);
+}
+
+/// Every operation of the chain completed: finish it, or continue it.
+fn chain_done(srv: &mut Server) {
+    let aof = &mut srv.aof;
+    let Some(c) = aof.chain.as_mut() else {
+        return;
+    };
+    if let Some(errno) = c.error {
+        let always = aof.fsync == Fsync::Always;
+        tracing::warn!("Error writing to the AOF file: {}", strerror(errno));
+        if always {
+            tracing::warn!(
+                "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting..."
+            );
+            std::process::exit(1);
+        }
+        aof.last_write_ok = false;
+        aof.last_write_errno = errno;
+        aof.retry_at_ms = clock::now_ms() + 100;
+        // Keep what was not written; it goes first next time.
+        let Some(c) = aof.chain.take() else {
+            return;
+        };
+        let rest = c.data[c.written..].to_vec();
+        aof.current_size += c.written as u64;
+        if c.fd == aof.fd {
+            aof.last_incr_size += c.written as u64;
+        }
+        aof.taken -= rest.len() as u64;
+        match aof.queue.front_mut() {
+            Some(seg) if seg.fd == c.fd => {
+                let mut data = rest;
+                data.extend_from_slice(&seg.data);
+                seg.data = data;
+            }
+            _ => aof.queue.push_front(Segment {
+                fd: c.fd,
+                data: rest,
+            }),
+        }
+        aof.update_deny();
+        return;
+    }
+    if let Some(errno) = c.fsync_error {
+        if aof.fsync == Fsync::Always {
+            tracing::warn!(
+                "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {}. Exiting...",
+                strerror(errno)
+            );
+            std::process::exit(1);
+        }
+        tracing::warn!("Fail to fsync the AOF file: {}", strerror(errno));
+        aof.fsync_errno = Some(errno);
+        c.want_sync = false;
+    }
+    if c.written < c.data.len() || (c.want_sync && !c.synced) {
+        // A short write (the linked fsync was cancelled): go on with the rest.
+        submit_chain(srv);
+        return;
+    }
+    let Some(mut c) = aof.chain.take() else {
+        return;
+    };
+    let n = c.data.len() as u64;
+    aof.current_size += n;
+    if c.fd == aof.fd {
+        aof.last_incr_size += n;
+    }
+    if !aof.last_write_ok {
+        tracing::warn!("AOF write error looks solved, Redis can write again.");
+        aof.last_write_ok = true;
+    }
+    if c.synced {
+        if c.fsync_error.is_none() {
+            aof.fsync_errno = None;
+        }
+        if c.fd == aof.fd {
+            aof.last_incr_fsync_offset = aof.last_incr_size;
+        }
+        aof.durable = aof.durable.max(c.end);
+    }
+    aof.update_deny();
+    c.data.clear();
+    if c.data.capacity() <= 1 << 20 {
+        aof.spare = c.data;
+    }
+    release_held(srv);
+}
+
+/// Sends the replies of held clients that the AOF has caught up with.
+fn release_held(srv: &mut Server) {
+    if srv.aof.held.is_empty() {
+        return;
+    }
+    let held = std::mem::take(&mut srv.aof.held);
+    let mut keep = Vec::new();
+    for cid in held {
+        let Some(c) = srv.clients.get_mut(cid) else {
+            continue;
+        };
+        if !c.aof_held {
+            continue;
+        }
+        if srv.aof.releasable(c.aof_wait) {
+            c.aof_held = false;
+            srv.mark_pending_write(cid);
+        } else {
+            keep.push(cid);
+        }
+    }
+    keep.append(&mut srv.aof.held);
+    srv.aof.held = keep;
+}
+
+/// Lets every held reply go (the AOF was switched off, or `appendfsync` changed).
+fn release_all(srv: &mut Server) {
+    srv.aof.durable = srv.aof.appended;
+    release_held(srv);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start-up, CONFIG SET appendonly, rewrites
+// ---------------------------------------------------------------------------------------------
+
+/// Opens the AOF when `appendonly yes` at start-up, after loading (Redis's
+/// `aofOpenIfNeededOnServerStart`): a base file is written if there is none and no incr
+/// file, the last incr file is opened (or created) and the manifest persisted.
+pub fn open_on_start(srv: &mut Server) -> Result<(), String> {
+    if srv.config.get("appendonly") != Some("yes") {
+        return Ok(());
+    }
+    srv.aof.configure(&srv.config);
+    let dir = srv.aof.dirname.clone();
+    let filename = srv.aof.filename.clone();
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        return Err(format!(
+            "Can't open or create append-only dir {}: {e}",
+            dir.display()
+        ));
+    }
+    let had_incr = !srv.aof.manifest.incr.is_empty();
+    if srv.aof.manifest.base.is_none() && !had_incr {
+        let preamble = srv.config.get("aof-use-rdb-preamble") == Some("yes");
+        let base = srv.aof.manifest.new_base(&filename, preamble);
+        rewrite::write_base_file(
+            &srv.dbs,
+            preamble,
+            srv.config.get("rdbcompression") == Some("yes"),
+            &srv.replid,
+            &dir.join(&base),
+        )
+        .map_err(|e| format!("Can't write the AOF base file {base}: {e}"))?;
+        tracing::info!("Creating AOF base file {base} on server start");
+        srv.aof.base_size = file_size(&dir.join(&base));
+        srv.aof.current_size = srv.aof.base_size;
+    }
+    let name = srv.aof.manifest.last_incr(&filename);
+    let path = dir.join(&name);
+    let fd = open_append(&path, false)
+        .map_err(|e| format!("Can't open the append-only file {name}: {e}"))?;
+    srv.aof
+        .manifest
+        .persist(&dir, &filename)
+        .map_err(|e| format!("Can't persist the AOF manifest: {e}"))?;
+    srv.aof.switch_fd(fd);
+    srv.aof.last_incr_size = file_size(&path);
+    srv.aof.last_incr_fsync_offset = srv.aof.last_incr_size;
+    srv.aof.state = State::On;
+    srv.propagation.aof = true;
+    if had_incr {
+        tracing::info!("Opening AOF incr file {name} on server start");
+    } else {
+        tracing::info!("Creating AOF incr file {name} on server start");
+    }
+    Ok(())
+}
+
+/// Applies CONFIG SET changes: `appendonly` (start/stop), `appendfsync`.
+pub fn config_changed(srv: &mut Server, old: &crate::config::Config) -> Result<(), String> {
+    let was_always = srv.aof.fsync == Fsync::Always;
+    srv.aof.configure(&srv.config);
+    if was_always && srv.aof.fsync != Fsync::Always {
+        release_all(srv);
+    }
+    let on = srv.config.get("appendonly") == Some("yes");
+    let was = old.get("appendonly") == Some("yes");
+    if on && !was && srv.aof.state == State::Off {
+        start(srv).map_err(|_| "Unable to turn on AOF. Check server logs.".to_string())?;
+    } else if !on && was && srv.aof.state != State::Off {
+        stop(srv);
+    }
+    Ok(())
+}
+
+/// `appendonly no` at run time (Redis's `stopAppendOnly`).
+pub fn stop(srv: &mut Server) {
+    kill_child(srv);
+    srv.aof.state = State::Off;
+    srv.propagation.aof = false;
+    srv.aof.rewrite_scheduled = false;
+    // What is buffered is still written; the file is fsynced and closed once drained.
+    srv.aof.switch_fd(-1);
+    srv.aof.last_incr_size = 0;
+    srv.aof.last_incr_fsync_offset = 0;
+    srv.aof.update_deny();
+    release_all(srv);
+    flush(srv);
+}
+
+/// `appendonly yes` at run time (Redis's `startAppendOnly`): append to a temporary incr file
+/// and rewrite; the AOF is on once the rewrite is done.
+pub fn start(srv: &mut Server) -> Result<(), ()> {
+    srv.aof.state = State::WaitRewrite;
+    srv.propagation.aof = true;
+    if other_child_active(srv) {
+        srv.aof.rewrite_scheduled = true;
+        tracing::warn!(
+            "AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible."
+        );
+    } else if srv.exec_depth > 0 {
+        srv.aof.rewrite_scheduled = true;
+        tracing::warn!(
+            "AOF was enabled during a transaction. An AOF background was scheduled to start when possible."
+        );
+    } else {
+        kill_child(srv);
+        if start_rewrite(srv).is_err() {
+            srv.aof.state = State::Off;
+            srv.propagation.aof = false;
+            tracing::warn!(
+                "Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error."
+            );
+            return Err(());
+        }
+    }
+    srv.aof.last_fsync_s = now_s();
+    if !srv.aof.last_write_ok || srv.aof.fsync_errno.is_some() {
+        tracing::warn!("AOF reopen, just ignore the last error.");
+        srv.aof.last_write_ok = true;
+        srv.aof.fsync_errno = None;
+    }
+    srv.aof.update_deny();
+    Ok(())
+}
+
+/// Opens the file the parent appends to while a rewrite runs (Redis's
+/// `openNewIncrAofForAppend`).
+fn open_new_incr(srv: &mut Server) -> Result<(), ()> {
+    let aof = &mut srv.aof;
+    if aof.state == State::Off {
+        return Ok(());
+    }
+    let dir = aof.dirname.clone();
+    let (name, temp_am) = if aof.state == State::WaitRewrite {
+        (manifest::temp_incr_name(&aof.filename), None)
+    } else {
+        let mut am = aof.manifest.clone();
+        let n = am.new_incr(&aof.filename);
+        (n, Some(am))
+    };
+    let fd = match open_append(&dir.join(&name), true) {
+        Ok(fd) => fd,
+        Err(e) => {
+            tracing::warn!("Can't open the append-only file {name}: {e}");
+            return Err(());
+        }
+    };
+    if let Some(am) = &temp_am
+        && am.persist(&dir, &aof.filename).is_err()
+    {
+        // SAFETY: closing the fd we just opened, unused.
+        unsafe { libc::close(fd) };
+        return Err(());
+    }
+    tracing::info!("Creating AOF incr file {name} on background rewrite");
+    aof.switch_fd(fd);
+    if let Some(am) = temp_am {
+        aof.manifest = am;
+    }
+    Ok(())
+}
+
+fn other_child_active(srv: &Server) -> bool {
+    let _ = srv;
+    false
+}
+
+fn kill_child(srv: &mut Server) {
+    let _ = srv;
+}
+
+/// Starts a background rewrite (Redis's `rewriteAppendOnlyFileBackground`).
+pub fn start_rewrite(srv: &mut Server) -> Result<(), ()> {
+    if srv.aof.child_pid.is_some() || other_child_active(srv) {
+        return Err(());
+    }
+    let dir = srv.aof.dirname.clone();
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        tracing::warn!(
+            "Can't open or create append-only dir {}: {e}",
+            dir.display()
+        );
+        srv.aof.last_bgrewrite_ok = false;
+        return Err(());
+    }
+    if open_new_incr(srv).is_err() {
+        srv.aof.last_bgrewrite_ok = false;
+        return Err(());
+    }
+    srv.aof.rewrites += 1;
+    Err(())
+}
+
+/// INFO persistence `aof_*` fields, in Redis's order (`module_fork_*` included).
+pub fn info_fields(srv: &Server, s: &mut String) {
+    let aof = &srv.aof;
+    let now = now_s();
+    let mut f = |k: &str, v: String| {
+        s.push_str(k);
+        s.push(':');
+        s.push_str(&v);
+        s.push_str("\r\n");
+    };
+    let ok = |b: bool| if b { "ok" } else { "err" }.to_string();
+    f("aof_enabled", u8::from(aof.state != State::Off).to_string());
+    f(
+        "aof_rewrite_in_progress",
+        u8::from(aof.child_pid.is_some()).to_string(),
+    );
+    f(
+        "aof_rewrite_scheduled",
+        u8::from(aof.rewrite_scheduled).to_string(),
+    );
+    f("aof_last_rewrite_time_sec", aof.rewrite_time_last.to_string());
+    f(
+        "aof_current_rewrite_time_sec",
+        if aof.rewrite_time_start == -1 {
+            -1
+        } else {
+            now - aof.rewrite_time_start
+        }
+        .to_string(),
+    );
+    f("aof_last_bgrewrite_status", ok(aof.last_bgrewrite_ok));
+    f("aof_rewrites", aof.rewrites.to_string());
+    f(
+        "aof_rewrites_consecutive_failures",
+        aof.consecutive_failures.to_string(),
+    );
+    f(
+        "aof_last_write_status",
+        ok(aof.last_write_ok && aof.fsync_errno.is_none()),
+    );
+    f("aof_last_cow_size", aof.last_cow_size.to_string());
+    f("module_fork_in_progress", "0".into());
+    f("module_fork_last_cow_size", "0".into());
+    if aof.state != State::Off {
+        f("aof_current_size", aof.current_size.to_string());
+        f("aof_base_size", aof.base_size.to_string());
+        f(
+            "aof_pending_rewrite",
+            u8::from(aof.rewrite_scheduled).to_string(),
+        );
+        f("aof_buffer_length", aof.buffered().to_string());
+        let bio = aof
+            .chain
+            .as_ref()
+            .is_some_and(|c| c.want_sync && !c.synced && aof.fsync == Fsync::EverySec);
+        f("aof_pending_bio_fsync", u8::from(bio).to_string());
+        f("aof_delayed_fsync", aof.delayed_fsync.to_string());
+    }
+}
+
+/// Periodic AOF work (from the cron): retry after a write error, the everysec fsync, a
+/// scheduled or automatic rewrite.
+pub fn cron(srv: &mut Server) {
+    if srv.aof.state == State::Off {
+        flush(srv);
+        return;
+    }
+    flush(srv);
+    if srv.aof.child_pid.is_none() && !other_child_active(srv) {
+        if srv.aof.rewrite_scheduled {
+            let _ = start_rewrite(srv);
+        } else if srv.aof.state == State::On {
+            let perc: u64 = srv
+                .config
+                .get("auto-aof-rewrite-percentage")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(100);
+            let min: u64 = srv
+                .config
+                .get("auto-aof-rewrite-min-size")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(64 << 20);
+            let base = srv.aof.base_size.max(1);
+            if perc > 0 && srv.aof.current_size > min {
+                let growth = (srv.aof.current_size * 100 / base).saturating_sub(100);
+                if growth >= perc {
+                    tracing::info!(
+                        "Starting automatic rewriting of AOF on {growth}% growth"
+                    );
+                    let _ = start_rewrite(srv);
+                }
+            }
+        }
+    }
+}
