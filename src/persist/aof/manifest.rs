@@ -354,8 +354,8 @@ mod tests {
         assert_eq!(
             am.format(),
             "file appendonly.aof.2.base.aof seq 2 type b\n\
-             file appendonly.aof.1.base.rdb seq 1 type h\n\
              file appendonly.aof.1.incr.aof seq 1 type h\n\
+             file appendonly.aof.1.base.rdb seq 1 type h\n\
              file appendonly.aof.2.incr.aof seq 2 type i\n"
         );
     }
