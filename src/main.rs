@@ -174,10 +174,15 @@ fn main() -> ExitCode {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    // Like Redis's loadDataFromDisk + aofOpenIfNeededOnServerStart.
-    if let Err(e) = uredis::persist::aof::load::load_on_start(&mut server)
-        .and_then(|()| uredis::persist::aof::open_on_start(&mut server))
-    {
+    tracing::info!("Server initialized");
+    // Like Redis's loadDataFromDisk (the AOF when appendonly yes, else the RDB) and
+    // aofOpenIfNeededOnServerStart.
+    let loaded = if server.config.get("appendonly") == Some("yes") {
+        uredis::persist::aof::load::load_on_start(&mut server)
+    } else {
+        uredis::persist::snapshot::load_at_startup(&mut server)
+    };
+    if let Err(e) = loaded.and_then(|()| uredis::persist::aof::open_on_start(&mut server)) {
         tracing::error!("{e}");
         eprintln!("uredis-server: {e}");
         return ExitCode::FAILURE;

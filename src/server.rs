@@ -13,7 +13,7 @@
 //! command, and nothing is locked.
 
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -28,14 +28,24 @@ use crate::stats::Stats;
 
 /// Set by SIGTERM/SIGINT; the loop notices it within one cron tick.
 pub static SIGNAL_SHUTDOWN: AtomicBool = AtomicBool::new(false);
+/// The signal that set `SIGNAL_SHUTDOWN`.
+static SIGNAL_RECEIVED: AtomicI32 = AtomicI32::new(0);
 
+/// A shutdown that passed `prepare_for_shutdown` (the final save is done, or not wanted):
+/// the loop closes everything and exits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shutdown {
-    /// Exit without saving (SHUTDOWN NOSAVE, or no save points configured).
-    NoSave,
-    /// Save the dataset, then exit (SHUTDOWN SAVE FORCE, or save points configured). RDB
-    /// persistence does not exist yet, so this exits with a warning that nothing was saved.
-    Save,
+    Ready,
+}
+
+/// SHUTDOWN's modifiers (Redis's `SHUTDOWN_*` flags), also derived from
+/// `shutdown-on-sigterm` / `shutdown-on-sigint` for signals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShutdownFlags {
+    pub save: bool,
+    pub nosave: bool,
+    pub now: bool,
+    pub force: bool,
 }
 
 pub struct Server {
@@ -62,6 +72,10 @@ pub struct Server {
     pub cronloops: u64,
     /// Blocked clients and their timeouts (`crate::blocking`).
     pub blocking: crate::blocking::Blocking,
+    /// The forked child (BGSAVE, BGREWRITEAOF), at most one (`crate::persist::child`).
+    pub children: crate::persist::child::Children,
+    /// RDB snapshot bookkeeping (`crate::persist::snapshot`).
+    pub rdb: crate::persist::snapshot::RdbState,
     /// Channel and pattern subscriptions (`crate::pubsub`).
     pub pubsub: crate::pubsub::PubSub,
     /// What the running command propagates (`cmd::propagate`).
@@ -111,6 +125,8 @@ impl Server {
             port: 0,
             cronloops: 0,
             blocking: Default::default(),
+            children: Default::default(),
+            rdb: Default::default(),
             pubsub: Default::default(),
             propagation: Default::default(),
             aof: Default::default(),
@@ -168,13 +184,8 @@ impl Server {
                 self.cron();
                 self.next_cron = Instant::now() + self.cron_period();
             }
-            if SIGNAL_SHUTDOWN.load(Ordering::Relaxed) && self.shutdown.is_none() {
-                tracing::warn!("Received shutdown signal, scheduling shutdown...");
-                self.shutdown = Some(if self.config.get("save").is_some_and(|s| !s.is_empty()) {
-                    Shutdown::Save
-                } else {
-                    Shutdown::NoSave
-                });
+            if self.shutdown.is_none() && SIGNAL_SHUTDOWN.swap(false, Ordering::Relaxed) {
+                self.signal_shutdown();
             }
             if self.shutdown.is_some() {
                 self.finish_shutdown();
@@ -187,15 +198,82 @@ impl Server {
         }
     }
 
-    fn finish_shutdown(&mut self) {
-        tracing::warn!("User requested shutdown...");
-        if self.shutdown == Some(Shutdown::Save) {
+    /// SIGTERM/SIGINT (Redis's `sigShutdownHandler` + the `shutdown_asap` part of
+    /// `serverCron`): shut down as `shutdown-on-sigterm`/`-sigint` say (by default: save if
+    /// save points exist); if the final save fails the server keeps running.
+    fn signal_shutdown(&mut self) {
+        let sig = SIGNAL_RECEIVED.load(Ordering::Relaxed);
+        let (name, param) = if sig == libc::SIGINT {
+            ("SIGINT", "shutdown-on-sigint")
+        } else {
+            ("SIGTERM", "shutdown-on-sigterm")
+        };
+        tracing::warn!("Received {name} scheduling shutdown...");
+        let mut flags = ShutdownFlags::default();
+        for word in self
+            .config
+            .get(param)
+            .unwrap_or("default")
+            .split_ascii_whitespace()
+        {
+            match word {
+                "save" => flags.save = true,
+                "nosave" => flags.nosave = true,
+                "now" => flags.now = true,
+                "force" => flags.force = true,
+                _ => {}
+            }
+        }
+        if self.prepare_for_shutdown(flags) {
+            self.shutdown = Some(Shutdown::Ready);
+        } else {
             tracing::warn!(
-                "Not saving the final RDB snapshot before exiting: RDB persistence is not \
-                 implemented yet (save points are configured: \"{}\"). The dataset is lost.",
-                self.config.get("save").unwrap_or("")
+                "{name} received but errors trying to shut down the server, check the logs for more information"
             );
         }
+    }
+
+    /// The persistence part of Redis's `prepareForShutdown` / `finishShutdown`: stop a
+    /// running child, and save the final snapshot when save points exist (unless NOSAVE) or
+    /// SAVE was given. Returns false (and the server keeps running) when that save fails
+    /// without FORCE.
+    pub fn prepare_for_shutdown(&mut self, flags: ShutdownFlags) -> bool {
+        use crate::persist::child::ChildKind;
+        use crate::persist::snapshot;
+        tracing::warn!("User requested shutdown...");
+        match self.children.active_kind() {
+            Some(ChildKind::Rdb) => {
+                tracing::warn!("There is a child saving an .rdb. Killing it!");
+                snapshot::kill_bgsave(self);
+            }
+            Some(ChildKind::Aof) => {
+                tracing::warn!("There is a child rewriting the AOF. Killing it!");
+                crate::persist::aof::kill_child(self);
+            }
+            Some(_) => {
+                self.children.kill();
+            }
+            None => {}
+        }
+        crate::persist::aof::flush_on_shutdown(self);
+        if (snapshot::has_save_points(self) && !flags.nosave) || flags.save {
+            tracing::info!("Saving the final RDB snapshot before exiting.");
+            if !snapshot::rdb_save(self) {
+                if flags.force {
+                    tracing::warn!("Error trying to save the DB. Exit anyway.");
+                } else {
+                    tracing::warn!("Error trying to save the DB, can't exit.");
+                    tracing::warn!(
+                        "Errors trying to shut down the server. Check the logs for more information."
+                    );
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    fn finish_shutdown(&mut self) {
         for (_, c) in self.clients.iter() {
             // SAFETY-free: plain close of sockets we own; the process exits right after.
             unsafe { libc::close(c.fd) };
@@ -204,6 +282,7 @@ impl Server {
             unsafe { libc::close(*fd) };
         }
         if !self.config.pidfile.is_empty() {
+            tracing::info!("Removing the pid file.");
             let _ = std::fs::remove_file(&self.config.pidfile);
         }
         tracing::warn!("uredis is now ready to exit, bye bye...");
@@ -249,6 +328,23 @@ impl Server {
                 self.close_client(cid);
             }
         }
+        // Reap a finished child (Redis's checkChildrenDone), then save points.
+        if let Some(done) = self.children.poll() {
+            use crate::persist::child::ChildKind;
+            match done.kind {
+                ChildKind::Rdb => crate::persist::snapshot::bgsave_done(self, &done),
+                ChildKind::Aof => crate::persist::aof::rewrite_done(self, &done),
+                ChildKind::Replication => {
+                    tracing::warn!(
+                        "child {} ({:?}) finished: {:?}",
+                        done.pid,
+                        done.kind,
+                        done.status
+                    )
+                }
+            }
+        }
+        crate::persist::snapshot::cron(self);
         crate::alloc::update_peak();
         let cmds = self.stats.total_commands;
         self.stats.ops_meter.sample(cmds, now);
@@ -268,7 +364,8 @@ impl Server {
     }
 }
 
-extern "C" fn on_signal(_: libc::c_int) {
+extern "C" fn on_signal(sig: libc::c_int) {
+    SIGNAL_RECEIVED.store(sig, Ordering::Relaxed);
     SIGNAL_SHUTDOWN.store(true, Ordering::Relaxed);
 }
 

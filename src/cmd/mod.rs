@@ -233,6 +233,22 @@ const MULTI_CONTROL: &[&str] = &["exec", "discard", "multi", "watch", "quit", "r
 /// or run: subscribed-mode restrictions, then MULTI restrictions.
 fn precheck(srv: &Server, cid: usize, cmd: &Command, resp3: bool) -> Result<(), Vec<u8>> {
     let c = &srv.clients[cid];
+    if c.has(client_flag::MULTI) && cmd.has(flags::NO_MULTI) && cmd.name != "watch" {
+        return Err(b"ERR Command not allowed inside a transaction".to_vec());
+    }
+    // A failed BGSAVE with stop-writes-on-bgsave-error: writes (and PING, as Redis) are
+    // refused; EXEC counts as a write when it queued one.
+    if crate::persist::snapshot::writes_denied(srv)
+        && (cmd.has(flags::WRITE) || cmd.name == "ping" || (cmd.name == "exec" && queues_write(c)))
+    {
+        return Err(crate::persist::snapshot::MISCONF_ERROR.as_bytes().to_vec());
+    }
+    // The AOF part of writeCommandsDeniedByDiskError: a write or fsync error.
+    if srv.aof.deny_writes
+        && (cmd.has(flags::WRITE) || cmd.name == "ping" || (cmd.name == "exec" && queues_write(c)))
+    {
+        return Err(srv.aof.write_error_text().into_bytes());
+    }
     if c.flags & (client_flag::PUBSUB | client_flag::MULTI) == 0 {
         return Ok(());
     }
@@ -243,10 +259,14 @@ fn precheck(srv: &Server, cid: usize, cmd: &Command, resp3: bool) -> Result<(), 
         )
         .into_bytes());
     }
-    if c.has(client_flag::MULTI) && cmd.has(flags::NO_MULTI) && cmd.name != "watch" {
-        return Err(b"ERR Command not allowed inside a transaction".to_vec());
-    }
     Ok(())
+}
+
+/// Whether a client's MULTI queue holds a write command.
+fn queues_write(c: &crate::net::client::Client) -> bool {
+    c.multi
+        .iter()
+        .any(|argv| lookup_argv(argv).is_some_and(|k| k.has(flags::WRITE)))
 }
 
 /// Replies to a command rejected before running. Inside MULTI the transaction is flagged
@@ -294,20 +314,6 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     } else if let Err(e) = precheck(srv, cid, cmd, out.resp3) {
         srv.stats.command(cmd.name).rejected += 1;
         reject(srv, out, cid, &e, is_exec);
-        if let Some(c) = srv.clients.get_mut(cid) {
-            c.last_cmd = cmd.name;
-            c.after_command(out, mark);
-        }
-        return;
-    }
-    if srv.aof.deny_writes
-        && srv.exec_depth == 0
-        && (cmd.has(flags::WRITE) || cmd.name == "ping")
-    {
-        // Redis's writeCommandsDeniedByDiskError: the AOF can't be written.
-        let e = srv.aof.write_error_text();
-        srv.stats.command(cmd.name).rejected += 1;
-        reject(srv, out, cid, e.as_bytes(), is_exec);
         if let Some(c) = srv.clients.get_mut(cid) {
             c.last_cmd = cmd.name;
             c.after_command(out, mark);

@@ -723,6 +723,12 @@ fn cmd_flushall(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let n: usize = ctx.srv.dbs.iter_mut().map(|d| flush_db(d, lazy)).sum();
     ctx.dirty(n as u64);
+    // As Redis 7.0's flushAllDataAndResetRDB: stop a BGSAVE of the old data and, with save
+    // points, save the empty dataset at once (a failure is only logged).
+    crate::persist::snapshot::kill_bgsave(ctx.srv);
+    if crate::persist::snapshot::has_save_points(ctx.srv) {
+        crate::persist::snapshot::rdb_save(ctx.srv);
+    }
     ctx.out.ok();
     Ok(())
 }

@@ -16,8 +16,10 @@ use bytes::Bytes;
 use crate::cmd::table::{Command, NO_KEYS, flags::*};
 use crate::cmd::{CmdResult, Ctx, Error};
 use crate::config::{self, Config, PARAMS};
+use crate::persist::child::ChildKind;
+use crate::persist::snapshot;
 use crate::protocol::Reply;
-use crate::server::Shutdown;
+use crate::server::{Shutdown, ShutdownFlags};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the commands below
@@ -555,26 +557,36 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
 
 fn info_persistence(ctx: &Ctx, s: &mut String) {
     let srv = &*ctx.srv;
+    let fork = &srv.children.stats;
+    let rdb = &srv.rdb;
+    let bgsave_running = srv.children.active_kind() == Some(ChildKind::Rdb);
+    let fork_perc = if fork.current_save_keys_total > 0 {
+        fork.current_save_keys_processed as f64 * 100.0 / fork.current_save_keys_total as f64
+    } else {
+        0.0
+    };
+    let now_s = unix_now().as_secs() as i64;
     s.push_str("# Persistence\r\n");
     fields!(s,
+        // Loading happens before the server accepts clients: never seen as in progress.
         "loading" => 0,
         "async_loading" => 0,
-        "current_cow_peak" => 0,
-        "current_cow_size" => 0,
-        "current_cow_size_age" => 0,
-        "current_fork_perc" => "0.00",
-        "current_save_keys_processed" => 0,
-        "current_save_keys_total" => 0,
+        "current_cow_peak" => fork.current_cow_peak,
+        "current_cow_size" => fork.current_cow_size,
+        "current_cow_size_age" => fork.current_cow_updated.map_or(0, |t| t.elapsed().as_secs()),
+        "current_fork_perc" => format!("{fork_perc:.2}"),
+        "current_save_keys_processed" => fork.current_save_keys_processed,
+        "current_save_keys_total" => fork.current_save_keys_total,
         "rdb_changes_since_last_save" => srv.dirty,
-        "rdb_bgsave_in_progress" => 0,
-        "rdb_last_save_time" => srv.start_unix_ms / 1000,
-        "rdb_last_bgsave_status" => "ok",
-        "rdb_last_bgsave_time_sec" => -1,
-        "rdb_current_bgsave_time_sec" => -1,
-        "rdb_saves" => 0,
-        "rdb_last_cow_size" => 0,
-        "rdb_last_load_keys_expired" => 0,
-        "rdb_last_load_keys_loaded" => 0,
+        "rdb_bgsave_in_progress" => bgsave_running as u8,
+        "rdb_last_save_time" => rdb.lastsave,
+        "rdb_last_bgsave_status" => if rdb.lastbgsave_ok { "ok" } else { "err" },
+        "rdb_last_bgsave_time_sec" => rdb.save_time_last,
+        "rdb_current_bgsave_time_sec" => if bgsave_running { now_s - rdb.save_time_start } else { -1 },
+        "rdb_saves" => rdb.saves,
+        "rdb_last_cow_size" => rdb.last_cow_size,
+        "rdb_last_load_keys_expired" => rdb.last_load_keys_expired,
+        "rdb_last_load_keys_loaded" => rdb.last_load_keys_loaded,
     );
     crate::persist::aof::info_fields(srv, s);
 }
@@ -612,8 +624,8 @@ fn info_stats(ctx: &Ctx, s: &mut String) {
         "pubsub_channels" => srv.pubsub.channel_count(),
         "pubsub_patterns" => srv.pubsub.pattern_count(),
         "pubsubshard_channels" => srv.pubsub.shard_channel_count(),
-        "latest_fork_usec" => 0,
-        "total_forks" => 0,
+        "latest_fork_usec" => srv.children.stats.latest_fork_usec,
+        "total_forks" => srv.children.stats.total_forks,
         "migrate_cached_sockets" => 0,
         "slave_expires_tracked_keys" => 0,
         "active_defrag_hits" => 0,
@@ -1135,7 +1147,7 @@ fn overwrite_file(path: &std::path::Path, content: &str) -> std::io::Result<()> 
 }
 
 /// C's `strerror` text for an I/O error (Redis puts it in its replies).
-fn strerror(e: &std::io::Error) -> String {
+pub(crate) fn strerror(e: &std::io::Error) -> String {
     match e.raw_os_error() {
         // SAFETY: strerror returns a pointer to a NUL-terminated static (or thread-local)
         // string, copied out at once.
@@ -1174,6 +1186,9 @@ fn cmd_config_rewrite(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 /// CONFIG RESETSTAT: zeroes INFO stats, commandstats and errorstats.
 fn cmd_config_resetstat(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.srv.stats.reset();
+    ctx.srv.children.stats.latest_fork_usec = 0;
+    ctx.srv.children.stats.total_forks = 0;
+    ctx.srv.rdb.saves = 0;
     for db in &mut ctx.srv.dbs {
         db.expired_keys = 0;
     }
@@ -1216,6 +1231,14 @@ fn cmd_time(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 const DEBUG_HELP: &[&str] = &[
     "LOG <message>",
     "    Write <message> to the server log.",
+    "RELOAD [option ...]",
+    "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+    "    * NOSAVE: the database will be loaded from an existing RDB file.",
+    "    Examples:",
+    "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+    "      the database.",
+    "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+    "      existing RDB file.",
     "SET-ACTIVE-EXPIRE <0|1>",
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -1224,7 +1247,7 @@ const DEBUG_HELP: &[&str] = &[
     "    Stop the server for <seconds>. Decimals allowed.",
 ];
 
-/// DEBUG SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | LOG message | HELP
+/// DEBUG SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | LOG message | RELOAD [NOSAVE] | HELP
 ///
 /// Allowed only as `enable-debug-command` says (`no` by default, like Redis).
 fn cmd_debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -1244,6 +1267,26 @@ fn cmd_debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 std::thread::sleep(Duration::from_micros(usec as u64));
             }
             crate::keyspace::clock::update();
+            ctx.out.ok();
+        }
+        (b"reload", _) => {
+            let mut save = true;
+            for opt in &argv[2..] {
+                match opt.to_ascii_lowercase().as_slice() {
+                    b"nosave" => save = false,
+                    b"merge" | b"noflush" => {
+                        return Err(Error::Msg(
+                            "ERR DEBUG RELOAD MERGE and NOFLUSH are not supported by uredis; use DEBUG RELOAD [NOSAVE].",
+                        ));
+                    }
+                    _ => {
+                        return Err(Error::Msg(
+                            "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
+                        ));
+                    }
+                }
+            }
+            snapshot::debug_reload(ctx.srv, save).map_err(Error::Msg)?;
             ctx.out.ok();
         }
         (b"set-active-expire", 3) => {
@@ -1287,51 +1330,110 @@ fn cmd_debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 /// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
 ///
-/// On success nothing is replied: the server closes every connection and exits. RDB
-/// persistence does not exist yet, so SAVE fails (unless FORCE) with Redis's error, and a
-/// plain SHUTDOWN with save points configured exits after logging that nothing was saved.
+/// On success nothing is replied: the server closes every connection and exits. The final
+/// save (with save points unless NOSAVE, or with SAVE) runs here, synchronously, as in Redis;
+/// if it fails without FORCE the shutdown is cancelled with Redis's error.
 fn cmd_shutdown(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let (mut nosave, mut save, mut force, mut abort) = (false, false, false, false);
-    let mut now = false;
+    let mut flags = ShutdownFlags::default();
+    let mut abort = false;
     for a in &argv[1..] {
         match a.to_ascii_lowercase().as_slice() {
-            b"nosave" => nosave = true,
-            b"save" => save = true,
-            b"now" => now = true,
-            b"force" => force = true,
+            b"nosave" => flags.nosave = true,
+            b"save" => flags.save = true,
+            b"now" => flags.now = true,
+            b"force" => flags.force = true,
             b"abort" => abort = true,
             _ => return Err(Error::Syntax),
         }
     }
-    if (abort && (nosave || save || now || force)) || (nosave && save) {
+    if (abort && flags != ShutdownFlags::default()) || (flags.nosave && flags.save) {
         return Err(Error::Syntax);
     }
     if abort {
         // A shutdown never waits (no replicas to catch up), so none is ever in progress.
         return Err(Error::Msg("ERR No shutdown in progress."));
     }
-    let save_points = ctx.srv.config.get("save").is_some_and(|s| !s.is_empty());
-    if save && !force {
-        // The loop logs the rest of a successful shutdown (src/server.rs finish_shutdown).
-        tracing::warn!("User requested shutdown...");
-        tracing::warn!("Saving the final RDB snapshot before exiting.");
-        tracing::warn!(
-            "Error trying to save the DB, can't exit: RDB persistence is not implemented yet."
-        );
-        tracing::warn!(
-            "Errors trying to shut down the server. Check the logs for more information."
-        );
+    if !ctx.srv.prepare_for_shutdown(flags) {
         return Err(Error::Msg("ERR Errors trying to SHUTDOWN. Check logs."));
     }
-    ctx.srv.shutdown = Some(if !nosave && (save || save_points) {
-        Shutdown::Save
-    } else {
-        Shutdown::NoSave
-    });
+    ctx.srv.shutdown = Some(Shutdown::Ready);
     // Nothing after SHUTDOWN runs: stop executing this client's pipeline.
     if let Some(c) = ctx.srv.clients.get_mut(ctx.cid) {
         c.flags |= crate::net::client::flag::CLOSE_ASAP;
     }
+    Ok(())
+}
+
+/// SAVE: a blocking save in the server process.
+fn cmd_save(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    if ctx.srv.children.active_kind() == Some(ChildKind::Rdb) {
+        return Err(Error::Msg("ERR Background save already in progress"));
+    }
+    ctx.srv.rdb.saves += 1;
+    if snapshot::rdb_save(ctx.srv) {
+        ctx.out.ok();
+        Ok(())
+    } else {
+        Err(Error::Msg("ERR"))
+    }
+}
+
+/// BGSAVE [SCHEDULE]: a forked child writes the snapshot while the server keeps serving.
+fn cmd_bgsave(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let schedule = match argv.len() {
+        1 => false,
+        2 if argv[1].eq_ignore_ascii_case(b"schedule") => true,
+        _ => return Err(Error::Syntax),
+    };
+    let in_exec = ctx.srv.exec_depth > 0;
+    if ctx.srv.children.active_kind() == Some(ChildKind::Rdb) {
+        Err(Error::Msg("ERR Background save already in progress"))
+    } else if ctx.srv.children.has_active() || in_exec {
+        if schedule || in_exec {
+            ctx.srv.rdb.bgsave_scheduled = true;
+            ctx.out.simple(b"Background saving scheduled");
+            Ok(())
+        } else {
+            Err(Error::Msg(
+                "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+            ))
+        }
+    } else if snapshot::bgsave(ctx.srv).is_ok() {
+        ctx.out.simple(b"Background saving started");
+        Ok(())
+    } else {
+        Err(Error::Msg("ERR"))
+    }
+}
+
+/// BGREWRITEAOF: rewrite the append-only file in a forked child (Redis's
+/// `bgrewriteaofCommand`); scheduled when another child (BGSAVE) runs or inside EXEC.
+fn cmd_bgrewriteaof(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let srv = &mut *ctx.srv;
+    if srv.children.active_kind() == Some(ChildKind::Aof) {
+        Err(Error::Msg(
+            "ERR Background append only file rewriting already in progress",
+        ))
+    } else if srv.children.has_active() || srv.exec_depth > 0 {
+        srv.aof.rewrite_scheduled = true;
+        // A manual request may run at once, whatever the earlier failures.
+        srv.aof.consecutive_failures = 0;
+        ctx.out
+            .simple(b"Background append only file rewriting scheduled");
+        Ok(())
+    } else if crate::persist::aof::start_rewrite(srv).is_ok() {
+        ctx.out.simple(b"Background append only file rewriting started");
+        Ok(())
+    } else {
+        Err(Error::Msg(
+            "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+        ))
+    }
+}
+
+/// LASTSAVE: Unix time of the last successful save.
+fn cmd_lastsave(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.out.int(ctx.srv.rdb.lastsave);
     Ok(())
 }
 
@@ -1377,6 +1479,28 @@ pub static COMMANDS: &[Command] = &[
         ADMIN | NOSCRIPT | LOADING | STALE,
         NO_KEYS,
         cmd_debug,
+    ),
+    Command::new(
+        "save",
+        1,
+        NO_ASYNC_LOADING | ADMIN | NOSCRIPT | NO_MULTI,
+        NO_KEYS,
+        cmd_save,
+    ),
+    Command::new(
+        "bgsave",
+        -1,
+        NO_ASYNC_LOADING | ADMIN | NOSCRIPT,
+        NO_KEYS,
+        cmd_bgsave,
+    ),
+    Command::new("lastsave", 1, LOADING | STALE | FAST, NO_KEYS, cmd_lastsave),
+    Command::new(
+        "bgrewriteaof",
+        1,
+        NO_ASYNC_LOADING | ADMIN | NOSCRIPT,
+        NO_KEYS,
+        cmd_bgrewriteaof,
     ),
     Command::new(
         "shutdown",

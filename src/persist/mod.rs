@@ -4,8 +4,15 @@
 //!   DUMP/RESTORE payload). Pure functions over the keyspace: no I/O policy, no server state.
 //!   Replication reuses it for full resynchronisation.
 //!
-//! Later parts (each owns its file): `snapshot` (SAVE, BGSAVE by fork, save points, start-up
-//! load), `aof` (the multi-part append-only file fed by `cmd::propagate`).
+//! - `child`: forked children (BGSAVE, BGREWRITEAOF, full sync): fork, report pipe, reaping,
+//!   fork statistics; and the temp-file + fsync + rename helper.
+//!
+//! - `snapshot`: SAVE, BGSAVE (by `child`), save points, start-up load, DEBUG RELOAD, the
+//!   MISCONF condition.
+//!
+//! - `aof`: the multi-part append-only file fed by `cmd::propagate` (writer, loader, rewrite).
 
 pub mod aof;
+pub mod child;
 pub mod rdb;
+pub mod snapshot;

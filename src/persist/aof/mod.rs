@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 use bytes::Bytes;
 
 use crate::keyspace::clock;
+use crate::persist::child::{ChildDone, ChildKind, ChildStatus};
 use crate::runtime::{Completion, token, untoken};
 use crate::server::Server;
 use manifest::Manifest;
@@ -606,6 +607,51 @@ fn release_all(srv: &mut Server) {
     release_held(srv);
 }
 
+/// Before exiting: waits for the write in flight, then writes and fsyncs what is buffered with
+/// plain blocking calls (Redis's `flushAppendOnlyFile(1)` + fsync in `prepareForShutdown`).
+pub fn flush_on_shutdown(srv: &mut Server) {
+    if srv.aof.state == State::Off && srv.aof.idle() {
+        return;
+    }
+    let mut comps = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while (srv.aof.chain.is_some() || srv.aof.retiring > 0) && std::time::Instant::now() < deadline {
+        comps.clear();
+        if srv
+            .ring
+            .submit_and_wait(Some(std::time::Duration::from_millis(100)), &mut comps)
+            .is_err()
+        {
+            break;
+        }
+        for c in &comps {
+            if untoken(c.token).1 == TAG_AOF {
+                on_completion(srv, *c);
+            }
+        }
+    }
+    tracing::info!("Calling fsync() on the AOF file.");
+    for seg in srv.aof.queue.drain(..) {
+        if seg.fd < 0 {
+            continue;
+        }
+        use std::io::Write;
+        use std::os::fd::FromRawFd;
+        // SAFETY: the fd is ours and no ring operation on it is pending any more; the File is
+        // turned back into a raw fd below so it is not closed twice.
+        let mut f = unsafe { std::fs::File::from_raw_fd(seg.fd) };
+        if let Err(e) = f.write_all(&seg.data).and_then(|()| f.sync_data()) {
+            tracing::warn!("Error writing to the AOF file: {e}");
+        }
+        use std::os::fd::IntoRawFd;
+        let _ = f.into_raw_fd();
+    }
+    srv.aof.queue.push_back(Segment {
+        fd: srv.aof.fd,
+        data: Vec::new(),
+    });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Start-up, CONFIG SET appendonly, rewrites
 // ---------------------------------------------------------------------------------------------
@@ -768,18 +814,34 @@ fn open_new_incr(srv: &mut Server) -> Result<(), ()> {
     Ok(())
 }
 
+/// Whether a child other than an AOF rewrite runs (a BGSAVE).
 fn other_child_active(srv: &Server) -> bool {
-    let _ = srv;
-    false
+    srv.children.has_active() && srv.children.active_kind() != Some(ChildKind::Aof)
 }
 
-fn kill_child(srv: &mut Server) {
-    let _ = srv;
+/// The temp file a rewrite child writes, in the working directory.
+fn temp_rewrite_name(pid: i32) -> String {
+    format!("temp-rewriteaof-bg-{pid}.aof")
 }
 
-/// Starts a background rewrite (Redis's `rewriteAppendOnlyFileBackground`).
+/// Stops a running rewrite child (Redis's `killAppendOnlyChild`).
+pub fn kill_child(srv: &mut Server) {
+    if srv.children.active_kind() != Some(ChildKind::Aof) {
+        return;
+    }
+    if let Some(pid) = srv.children.active_pid() {
+        tracing::info!("Killing running AOF rewrite child: {pid}");
+        srv.children.kill();
+        let _ = std::fs::remove_file(temp_rewrite_name(pid));
+    }
+    srv.aof.child_pid = None;
+    srv.aof.rewrite_time_start = -1;
+}
+
+/// Starts a background rewrite (Redis's `rewriteAppendOnlyFileBackground`): the parent
+/// switches to a new incr file, a forked child writes the new base into a temp file.
 pub fn start_rewrite(srv: &mut Server) -> Result<(), ()> {
-    if srv.aof.child_pid.is_some() || other_child_active(srv) {
+    if srv.children.has_active() {
         return Err(());
     }
     let dir = srv.aof.dirname.clone();
@@ -796,7 +858,157 @@ pub fn start_rewrite(srv: &mut Server) -> Result<(), ()> {
         return Err(());
     }
     srv.aof.rewrites += 1;
-    Err(())
+    let preamble = srv.config.get("aof-use-rdb-preamble") == Some("yes");
+    let compression = srv.config.get("rdbcompression") != Some("no");
+    let replid = srv.replid.clone();
+    let keys: u64 = srv.dbs.iter().map(|d| d.len() as u64).sum();
+    let dbs = &srv.dbs;
+    let forked = srv.children.fork(ChildKind::Aof, keys, move |_rep| {
+        let tmp = PathBuf::from(temp_rewrite_name(std::process::id() as i32));
+        let r = (|| -> std::io::Result<u64> {
+            let f = std::fs::File::create(&tmp)?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+            rewrite::write_base(dbs, preamble, compression, &replid, &mut w)?;
+            let f = w.into_inner().map_err(|e| e.into_error())?;
+            f.sync_all()?;
+            Ok(f.metadata()?.len())
+        })();
+        match r {
+            Ok(n) => {
+                tracing::info!(
+                    "Successfully created the temporary AOF base file {}",
+                    tmp.display()
+                );
+                Ok(n)
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(format!("Write error writing append only file on disk: {e}"))
+            }
+        }
+    });
+    match forked {
+        Ok(pid) => {
+            tracing::info!("Background append only file rewriting started by pid {pid}");
+            srv.aof.rewrite_scheduled = false;
+            srv.aof.rewrite_time_start = now_s();
+            srv.aof.child_pid = Some(pid);
+            Ok(())
+        }
+        Err(e) => {
+            srv.aof.last_bgrewrite_ok = false;
+            tracing::warn!("Can't rewrite append only file in background: fork: {e}");
+            Err(())
+        }
+    }
+}
+
+/// The rewrite child ended (Redis's `backgroundRewriteDoneHandler`): on success the new base
+/// (and, when AOF was being switched on, the temp incr file) are renamed into place, the
+/// rewritten files become history and are deleted, and the manifest is switched atomically.
+pub fn rewrite_done(srv: &mut Server, done: &ChildDone) {
+    let tmp = temp_rewrite_name(done.pid);
+    match done.status {
+        ChildStatus::Ok => {
+            tracing::info!("Background AOF rewrite terminated with success");
+            if install_rewrite(srv, &tmp, done).is_err() {
+                srv.aof.last_bgrewrite_ok = false;
+                srv.aof.consecutive_failures += 1;
+            }
+        }
+        ChildStatus::Failed(_) => {
+            srv.aof.last_bgrewrite_ok = false;
+            srv.aof.consecutive_failures += 1;
+            tracing::warn!("Background AOF rewrite terminated with error");
+        }
+        ChildStatus::Signaled(sig) => {
+            srv.aof.last_bgrewrite_ok = false;
+            srv.aof.consecutive_failures += 1;
+            tracing::warn!("Background AOF rewrite terminated by signal {sig}");
+        }
+        ChildStatus::Killed => {
+            tracing::warn!("Background AOF rewrite terminated by signal {}", libc::SIGUSR1);
+        }
+    }
+    let _ = std::fs::remove_file(&tmp);
+    if srv.aof.state == State::WaitRewrite {
+        // The rewrite failed: what was appended meanwhile is useless without its base.
+        // Start over with a fresh temp incr file at the next attempt.
+        let temp = srv.aof.dirname.join(manifest::temp_incr_name(&srv.aof.filename));
+        tracing::info!(
+            "Removing the temp incr aof file {} in the background",
+            manifest::temp_incr_name(&srv.aof.filename)
+        );
+        let _ = std::fs::remove_file(temp);
+        srv.aof.rewrite_scheduled = true;
+    }
+    srv.aof.rewrite_time_last = now_s() - srv.aof.rewrite_time_start;
+    srv.aof.rewrite_time_start = -1;
+    srv.aof.child_pid = None;
+}
+
+fn install_rewrite(srv: &mut Server, tmp: &str, done: &ChildDone) -> Result<(), ()> {
+    let dir = srv.aof.dirname.clone();
+    let filename = srv.aof.filename.clone();
+    let preamble = srv.config.get("aof-use-rdb-preamble") == Some("yes");
+    let mut am = srv.aof.manifest.clone();
+    let base = am.new_base(&filename, preamble);
+    let base_path = dir.join(&base);
+    if let Err(e) = std::fs::rename(tmp, &base_path) {
+        tracing::warn!(
+            "Error trying to rename the temporary AOF base file {tmp} into {}: {e}",
+            base_path.display()
+        );
+        return Err(());
+    }
+    tracing::info!("Successfully renamed the temporary AOF base file {tmp} into {base}");
+    let mut new_incr_path = None;
+    if srv.aof.state == State::WaitRewrite {
+        let temp_name = manifest::temp_incr_name(&filename);
+        let incr = am.new_incr(&filename);
+        let path = dir.join(&incr);
+        if let Err(e) = std::fs::rename(dir.join(&temp_name), &path) {
+            tracing::warn!(
+                "Error trying to rename the temporary AOF incr file {} into {}: {e}",
+                dir.join(&temp_name).display(),
+                path.display()
+            );
+            let _ = std::fs::remove_file(&base_path);
+            return Err(());
+        }
+        tracing::info!("Successfully renamed the temporary AOF incr file {temp_name} into {incr}");
+        new_incr_path = Some(path);
+    }
+    am.mark_rewritten_incr_as_history(srv.aof.fd >= 0);
+    if am.persist(&dir, &filename).is_err() {
+        let _ = std::fs::remove_file(&base_path);
+        if let Some(p) = new_incr_path {
+            let _ = std::fs::remove_file(p);
+        }
+        return Err(());
+    }
+    srv.aof.manifest = am;
+    if srv.aof.state != State::Off {
+        srv.aof.current_size = file_size(&base_path) + srv.aof.last_incr_size;
+        srv.aof.base_size = srv.aof.current_size;
+    }
+    // Delete the history files (Redis's aofDelHistoryFiles).
+    let history = std::mem::take(&mut srv.aof.manifest.history);
+    if !history.is_empty() {
+        for h in &history {
+            tracing::info!("Removing the history file {} in the background", h.name);
+            let _ = std::fs::remove_file(dir.join(&h.name));
+        }
+        let _ = srv.aof.manifest.persist(&dir, &filename);
+    }
+    srv.aof.last_bgrewrite_ok = true;
+    srv.aof.consecutive_failures = 0;
+    srv.aof.last_cow_size = done.cow_size;
+    tracing::info!("Background AOF rewrite finished successfully");
+    if srv.aof.state == State::WaitRewrite {
+        srv.aof.state = State::On;
+    }
+    Ok(())
 }
 
 /// INFO persistence `aof_*` fields, in Redis's order (`module_fork_*` included).
