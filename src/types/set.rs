@@ -82,6 +82,30 @@ impl Set {
         matches!(self, Set::Packed(p) if p.is_ints())
     }
 
+    /// An intset as Redis's blob holds it: (integer width, count, little-endian contents in
+    /// ascending order); `None` for other encodings. For the RDB writer.
+    pub fn intset_parts(&self) -> Option<(usize, usize, &[u8])> {
+        match self {
+            Set::Packed(p) if p.is_ints() => Some((p.w(), p.len as usize, &p.buf)),
+            _ => None,
+        }
+    }
+
+    /// An intset from a blob's parts, kept at its width as Redis keeps a loaded intset. The
+    /// caller has checked them (width 2, 4 or 8, `count * width` bytes, strictly ascending).
+    pub fn from_intset(width: usize, count: usize, data: &[u8]) -> Set {
+        let kind = match width {
+            2 => Kind::Int2,
+            4 => Kind::Int4,
+            _ => Kind::Int8,
+        };
+        Set::Packed(Packed {
+            buf: data.into(),
+            len: count as u32,
+            kind,
+        })
+    }
+
     /// The `OBJECT ENCODING` name.
     pub fn encoding(&self) -> &'static str {
         if self.is_intset() {

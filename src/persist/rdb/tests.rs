@@ -1,0 +1,460 @@
+//! Round trips of every type and encoding through DUMP payloads and whole images, images in
+//! the older encodings built by hand, and malformed input.
+
+use super::write::save_len;
+use super::*;
+use crate::keyspace::{Db, Entry, Ttl, Value};
+use crate::types::{Hash, List, Set, ZSet, hash, zset};
+
+const HL: hash::Limits = hash::Limits {
+    entries: 128,
+    value: 64,
+};
+const ZL: zset::Limits = zset::Limits {
+    entries: 128,
+    value: 64,
+};
+
+pub(crate) fn sample_values() -> Vec<(&'static str, Value)> {
+    let mut v = vec![
+        ("int", Value::Int(12345)),
+        ("bigint", Value::Int(i64::MIN)),
+        ("embstr", Value::Str(b"hello world".to_vec())),
+        ("raw", Value::Raw(b"appended".to_vec())),
+        ("long", Value::Str(b"abcdefghij".repeat(50))),
+        ("incompressible", Value::Str((0..=255u8).collect())),
+    ];
+    let mut small = List::new();
+    for s in ["a", "1", "-5", "300", "70000", "hello"] {
+        small.push(s.as_bytes(), false, -2);
+    }
+    v.push(("list-small", Value::List(Box::new(small))));
+    let mut big = List::new();
+    for i in 0..5000 {
+        big.push(format!("element-{i}").as_bytes(), false, -2);
+    }
+    big.push(&vec![b'z'; 10_000], false, -2);
+    v.push(("list-big", Value::List(Box::new(big))));
+    let mut h = Hash::new();
+    h.set(b"f1", b"v1", HL);
+    h.set(b"n", b"42", HL);
+    v.push(("hash-listpack", Value::Hash(Box::new(h))));
+    let mut h = Hash::new();
+    for i in 0..300 {
+        h.set(
+            format!("field{i}").as_bytes(),
+            format!("{i}").as_bytes(),
+            HL,
+        );
+    }
+    v.push(("hash-table", Value::Hash(Box::new(h))));
+    let mut s = Set::new();
+    for n in [1i64, -7, 100_000, 3] {
+        s.add(n.to_string().as_bytes(), 512);
+    }
+    v.push(("set-intset", Value::Set(Box::new(s))));
+    let mut s = Set::new();
+    s.add(b"x", 512);
+    s.add(b"12", 512);
+    v.push(("set-small-strings", Value::Set(Box::new(s))));
+    let mut s = Set::new();
+    for i in 0..1000 {
+        s.add(format!("m{i}").as_bytes(), 512);
+    }
+    v.push(("set-table", Value::Set(Box::new(s))));
+    let mut z = ZSet::new_listpack();
+    z.insert_checked(b"a", 1.5, ZL);
+    z.insert_checked(b"b", 2.0, ZL);
+    z.insert_checked(b"c", -0.1, ZL);
+    z.insert_checked(b"inf", f64::INFINITY, ZL);
+    v.push(("zset-listpack", Value::ZSet(Box::new(z))));
+    let mut z = ZSet::new_listpack();
+    for i in 0..500 {
+        z.insert_checked(format!("m{i}").as_bytes(), i as f64 / 3.0, ZL);
+    }
+    v.push(("zset-skiplist", Value::ZSet(Box::new(z))));
+    v
+}
+
+/// A loaded string is `embstr` or `raw` by length only, as in Redis: compare strings by bytes.
+fn norm(v: &Value) -> Value {
+    match v {
+        Value::Raw(s) => Value::Str(s.clone()),
+        v => v.clone(),
+    }
+}
+
+#[test]
+fn dump_restore_round_trips_every_encoding() {
+    for (name, v) in sample_values() {
+        for comp in [false, true] {
+            let p = dump_value(&v, comp);
+            let back = restore_value(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(back, norm(&v), "{name}");
+            if name != "raw" {
+                assert_eq!(back.encoding(), v.encoding(), "{name}");
+            }
+            // Re-dumping gives the same bytes (hash tables have their own order).
+            if !matches!(name, "hash-table" | "set-table") {
+                assert!(dump_value(&back, comp) == p, "{name}: re-dump differs");
+            }
+        }
+    }
+}
+
+#[test]
+fn string_encodings_are_redis_bytes() {
+    // What Redis 7.0.15 answers to DUMP for these values.
+    let p = dump_value(&Value::Str(vec![b'a'; 48]), true);
+    assert_eq!(
+        p,
+        b"\x00\xc3\t0\x01aa\xe0#\x00\x01aa\n\x004\xc5\xf2\xcfHl\xd1\x8c".to_vec()
+    );
+    let mut l = List::new();
+    for s in ["1", "2", "3", "hello", "-5", "300", "70000"] {
+        l.push(s.as_bytes(), false, -2);
+    }
+    let p = dump_value(&Value::List(Box::new(l)), true);
+    assert_eq!(p, b"\x12\x01\x02\x1f\x1f\x00\x00\x00\x07\x00\x01\x01\x02\x01\x03\x01\x85hello\x06\xdf\xfb\x02\xc1,\x02\xf2p\x11\x01\x04\xff\n\x00\xael\xe9\xa6\x01/\xaf\xbf".to_vec());
+    let mut z = ZSet::new_listpack();
+    z.insert_checked(b"a", 1.5, ZL);
+    z.insert_checked(b"b", 2.0, ZL);
+    let p = dump_value(&Value::ZSet(Box::new(z)), true);
+    assert_eq!(p, b"\x11\x14\x14\x00\x00\x00\x04\x00\x81a\x02\x831.5\x04\x81b\x02\x02\x01\xff\n\x00\xfa\x02\xb4%\xaf\x18\x87c".to_vec());
+}
+
+#[test]
+fn bad_payloads_are_refused() {
+    let p = dump_value(&Value::Str(b"hello".to_vec()), false);
+    assert!(restore_value(&p[..9]).is_err());
+    let mut bad = p.clone();
+    bad[2] ^= 1;
+    assert_eq!(
+        restore_value(&bad).map_err(|e| e.message).err().as_deref(),
+        Some("DUMP payload version or checksum are wrong")
+    );
+    // A newer RDB version.
+    let mut newer = p[..p.len() - 10].to_vec();
+    newer.extend_from_slice(&11u16.to_le_bytes());
+    let crc = crc64(0, &newer);
+    newer.extend_from_slice(&crc.to_le_bytes());
+    assert!(!verify_payload(&newer));
+    // Valid footer, garbage body.
+    let mut body = vec![kind::HASH_LISTPACK, 5, 1, 2, 3, 4, 5];
+    body.extend_from_slice(&10u16.to_le_bytes());
+    let crc = crc64(0, &body);
+    body.extend_from_slice(&crc.to_le_bytes());
+    assert!(verify_payload(&body));
+    assert!(restore_value(&body).is_err());
+}
+
+fn dbs(n: usize) -> Vec<Db> {
+    (0..n).map(Db::new).collect()
+}
+
+fn image(d: &[Db], opts: &WriteOptions) -> Vec<u8> {
+    let mut out = Vec::new();
+    write(d, opts, &mut out).expect("write to a Vec");
+    out
+}
+
+#[test]
+fn whole_image_round_trips() {
+    let mut src = dbs(16);
+    for (i, (name, v)) in sample_values().into_iter().enumerate() {
+        let db = &mut src[i % 3 * 5];
+        let ttl = if i % 2 == 0 {
+            Ttl::At(4_000_000_000_000 + i as i64)
+        } else {
+            Ttl::Clear
+        };
+        db.set(name.as_bytes(), v, ttl);
+    }
+    let opts = WriteOptions {
+        aux: vec![
+            ("redis-ver".into(), "7.0.15".into()),
+            ("redis-bits".into(), "64".into()),
+        ],
+        ..WriteOptions::default()
+    };
+    let img = image(&src, &opts);
+    assert!(img.starts_with(b"REDIS0010\xfa\x09redis-ver\x067.0.15\xfa\x0aredis-bits\xc0\x40"));
+    let mut dst = dbs(16);
+    let sum = load(&img, &mut dst, &LoadOptions::default()).expect("loads");
+    assert_eq!(sum.version, 10);
+    assert_eq!(sum.keys_loaded, sample_values().len() as u64);
+    assert_eq!(sum.consumed, img.len());
+    assert_eq!(sum.aux[1], (b"redis-bits".to_vec(), b"64".to_vec()));
+    for (a, b) in src.iter().zip(dst.iter()) {
+        assert_eq!(a.len(), b.len());
+        assert_eq!(a.expires_len(), b.expires_len());
+        for (k, e) in a.iter() {
+            let got = b.iter().find(|(k2, _)| *k2 == k).map(|(_, e)| e);
+            let got: &Entry = got.expect("key present");
+            assert_eq!(got.value, norm(&e.value));
+            if !matches!(e.value, Value::Raw(_)) {
+                assert_eq!(got.value.encoding(), e.value.encoding());
+            }
+            assert_eq!(got.expire, e.expire);
+        }
+    }
+    // The checksum is checked; a zero checksum is not.
+    let mut bad = img.clone();
+    let n = bad.len();
+    bad[n - 1] ^= 0x40;
+    let e = load(&bad, &mut dbs(16), &LoadOptions::default()).expect_err("bad crc");
+    assert!(e.message.contains("wrong RDB checksum"), "{e}");
+    let plain = image(
+        &src,
+        &WriteOptions {
+            checksum: false,
+            compression: false,
+            ..WriteOptions::default()
+        },
+    );
+    assert_eq!(plain[plain.len() - 8..], [0; 8]);
+    load(&plain, &mut dbs(16), &LoadOptions::default()).expect("loads unchecked");
+    // Expired keys are skipped by a master's load.
+    let sum = load(
+        &img,
+        &mut dbs(16),
+        &LoadOptions {
+            skip_expired: true,
+            now_ms: 5_000_000_000_000,
+            ..LoadOptions::default()
+        },
+    )
+    .expect("loads");
+    assert!(sum.keys_expired > 0);
+    assert_eq!(
+        sum.keys_loaded + sum.keys_expired,
+        sample_values().len() as u64
+    );
+}
+
+#[test]
+fn truncated_images_error_without_panic() {
+    let mut src = dbs(1);
+    for (name, v) in sample_values().into_iter().take(9) {
+        src[0].set(name.as_bytes(), v, Ttl::Clear);
+    }
+    let img = image(&src, &WriteOptions::default());
+    for cut in (0..img.len()).step_by(31) {
+        assert!(load(&img[..cut], &mut dbs(1), &LoadOptions::default()).is_err());
+    }
+}
+
+/// A hand-built image: magic for `ver`, then `body`, EOF and a zero checksum.
+fn legacy_image(ver: u16, body: &[u8]) -> Vec<u8> {
+    let mut img = format!("REDIS{ver:04}").into_bytes();
+    img.extend_from_slice(body);
+    img.push(kind::OPCODE_EOF);
+    if ver >= 5 {
+        img.extend_from_slice(&[0; 8]);
+    }
+    img
+}
+
+fn put_str(b: &mut Vec<u8>, s: &[u8]) {
+    save_len(b, s.len() as u64).expect("vec");
+    b.extend_from_slice(s);
+}
+
+fn load_one(img: &[u8]) -> Result<Value, RdbError> {
+    let mut d = dbs(1);
+    load(img, &mut d, &LoadOptions::default())?;
+    let v = d[0].iter().next().map(|(_, e)| e.value.clone());
+    Ok(v.expect("one key"))
+}
+
+#[test]
+fn old_encodings_load() {
+    use ziplist::build as zl;
+    // LIST_ZIPLIST
+    let mut b = vec![kind::LIST_ZIPLIST];
+    put_str(&mut b, b"l");
+    put_str(&mut b, &zl(&[Ent::Str(b"a"), Ent::Int(7), Ent::Int(-300)]));
+    let v = load_one(&legacy_image(7, &b)).expect("list ziplist");
+    let Value::List(l) = v else { panic!("list") };
+    assert_eq!(l.iter().collect::<Vec<_>>(), vec![&b"a"[..], b"7", b"-300"]);
+    // LIST_QUICKLIST of two ziplists.
+    let mut b = vec![kind::LIST_QUICKLIST];
+    put_str(&mut b, b"q");
+    b.push(2);
+    put_str(&mut b, &zl(&[Ent::Str(b"x"), Ent::Str(b"y")]));
+    put_str(&mut b, &zl(&[Ent::Int(1)]));
+    let Value::List(l) = load_one(&legacy_image(8, &b)).expect("quicklist") else {
+        panic!("list")
+    };
+    assert_eq!(l.iter().collect::<Vec<_>>(), vec![&b"x"[..], b"y", b"1"]);
+    // LIST (linked list), SET (plain), ZSET (string doubles), HASH (plain) with EXPIRETIME (s).
+    let mut b = vec![kind::OPCODE_EXPIRETIME];
+    b.extend_from_slice(&2_000_000_000i32.to_le_bytes());
+    b.push(kind::LIST);
+    put_str(&mut b, b"ll");
+    b.push(2);
+    put_str(&mut b, b"one");
+    b.extend_from_slice(&[0xc0, 2]); // int-encoded "2"
+    let mut d = dbs(1);
+    load(&legacy_image(6, &b), &mut d, &LoadOptions::default()).expect("linked list");
+    assert_eq!(d[0].expire_at(b"ll"), Some(2_000_000_000_000));
+    let mut b = vec![kind::ZSET];
+    put_str(&mut b, b"z");
+    b.push(3);
+    put_str(&mut b, b"a");
+    b.extend_from_slice(b"\x031.5");
+    put_str(&mut b, b"b");
+    b.push(254); // +inf
+    put_str(&mut b, b"c");
+    b.push(255); // -inf
+    let Value::ZSet(z) = load_one(&legacy_image(6, &b)).expect("zset") else {
+        panic!("zset")
+    };
+    let got: Vec<(Vec<u8>, f64)> = z.iter().map(|(m, s)| (m.to_vec(), s)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (b"c".to_vec(), f64::NEG_INFINITY),
+            (b"a".to_vec(), 1.5),
+            (b"b".to_vec(), f64::INFINITY)
+        ]
+    );
+    assert_eq!(z.encoding(), "listpack");
+    // HASH_ZIPMAP
+    let mut b = vec![kind::HASH_ZIPMAP];
+    put_str(&mut b, b"h");
+    put_str(&mut b, &zipmap::build(&[(b"f", b"v"), (b"n", b"1")]));
+    let Value::Hash(h) = load_one(&legacy_image(6, &b)).expect("zipmap") else {
+        panic!("hash")
+    };
+    assert_eq!(h.get(b"n"), Some(&b"1"[..]));
+    assert_eq!(h.encoding(), "listpack");
+    // HASH_ZIPLIST, ZSET_ZIPLIST
+    let mut b = vec![kind::HASH_ZIPLIST];
+    put_str(&mut b, b"h");
+    put_str(&mut b, &zl(&[Ent::Str(b"f"), Ent::Int(5)]));
+    let Value::Hash(h) = load_one(&legacy_image(9, &b)).expect("hash ziplist") else {
+        panic!("hash")
+    };
+    assert_eq!(h.get(b"f"), Some(&b"5"[..]));
+    let mut b = vec![kind::ZSET_ZIPLIST];
+    put_str(&mut b, b"z");
+    put_str(
+        &mut b,
+        &zl(&[
+            Ent::Str(b"a"),
+            Ent::Int(1),
+            Ent::Str(b"b"),
+            Ent::Str(b"2.5"),
+        ]),
+    );
+    let Value::ZSet(z) = load_one(&legacy_image(9, &b)).expect("zset ziplist") else {
+        panic!("zset")
+    };
+    assert_eq!(z.score(b"b"), Some(2.5));
+    // SET_LISTPACK (Redis 7.2, version 11).
+    let mut lp = listpack::Writer::new();
+    lp.append(b"1");
+    lp.append(b"2");
+    let mut b = vec![kind::SET_LISTPACK];
+    put_str(&mut b, b"s");
+    put_str(&mut b, &lp.finish());
+    let Value::Set(s) = load_one(&legacy_image(11, &b)).expect("set listpack") else {
+        panic!("set")
+    };
+    assert_eq!(s.encoding(), "intset");
+    assert_eq!(s.len(), 2);
+}
+
+#[test]
+fn conversions_at_load_follow_the_limits() {
+    let mut h = Hash::new();
+    for i in 0..10 {
+        h.set(format!("f{i}").as_bytes(), b"v", HL);
+    }
+    let p = dump_value(&Value::Hash(Box::new(h)), false);
+    let opts = LoadOptions {
+        hash_max_listpack_entries: 5,
+        ..LoadOptions::default()
+    };
+    let v = restore_value_with(&p, &opts).expect("restores");
+    assert_eq!(v.encoding(), "hashtable");
+    let mut s = Set::new();
+    for i in 0..10 {
+        s.add(i.to_string().as_bytes(), 512);
+    }
+    let p = dump_value(&Value::Set(Box::new(s)), false);
+    let opts = LoadOptions {
+        set_max_intset_entries: 5,
+        ..LoadOptions::default()
+    };
+    assert_eq!(
+        restore_value_with(&p, &opts).expect("ok").encoding(),
+        "hashtable"
+    );
+}
+
+#[test]
+fn unsupported_types_name_the_key() {
+    let mut b = vec![kind::STREAM_LISTPACKS_2];
+    put_str(&mut b, b"mystream");
+    b.extend_from_slice(&[0, 0, 0]);
+    let e = load_one(&legacy_image(10, &b)).expect_err("stream");
+    assert!(
+        e.message
+            .contains("streams are not supported yet: key 'mystream'"),
+        "{e}"
+    );
+    let mut b = vec![kind::MODULE_2];
+    put_str(&mut b, b"mod");
+    b.push(0x10);
+    let e = load_one(&legacy_image(10, &b)).expect_err("module");
+    assert!(
+        e.message.contains("module data") && e.message.contains("'mod'"),
+        "{e}"
+    );
+    let mut b = vec![kind::OPCODE_MODULE_AUX];
+    b.push(0x10);
+    let e = load_one(&legacy_image(10, &b)).expect_err("module aux");
+    assert!(e.message.contains("AUX module data"), "{e}");
+    // Functions are handed to the caller.
+    let mut b = vec![kind::OPCODE_FUNCTION2];
+    put_str(&mut b, b"#!lua name=lib\n");
+    let sum = load(&legacy_image(10, &b), &mut dbs(1), &LoadOptions::default()).expect("ok");
+    assert_eq!(sum.functions.len(), 1);
+}
+
+#[test]
+fn hostile_lengths_do_not_allocate() {
+    // A string claiming 4 GB, an LZF string claiming a huge expansion, a list of 2^60 items.
+    for body in [
+        vec![kind::STRING, 1, b'k', 0x80, 0xff, 0xff, 0xff, 0xff],
+        vec![
+            kind::STRING,
+            1,
+            b'k',
+            0xc3,
+            2,
+            0x81,
+            0,
+            0,
+            0,
+            0x10,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+        ],
+        vec![kind::LIST, 1, b'k', 0x81, 0x10, 0, 0, 0, 0, 0, 0, 0, 1],
+        vec![kind::SET_INTSET, 1, b'k', 5, 2, 0, 0, 0, 2, 0, 0, 0],
+    ] {
+        let img = legacy_image(10, &body);
+        assert!(load(&img, &mut dbs(1), &LoadOptions::default()).is_err());
+    }
+    // Empty collections are skipped, as Redis does.
+    let img = legacy_image(10, &[kind::LIST, 1, b'k', 0]);
+    let sum = load(&img, &mut dbs(1), &LoadOptions::default()).expect("ok");
+    assert_eq!((sum.keys_loaded, sum.empty_keys_skipped), (0, 1));
+}
