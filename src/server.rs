@@ -139,11 +139,11 @@ impl Server {
         }
     }
 
-    /// Start-up loading replayed commands as a client: forget what that counted (commands,
-    /// dirty) so INFO starts from zero, as Redis's loader (which bypasses `call`) does.
+    /// Start-up loading replayed commands as a client: forget the command statistics that
+    /// counted, as Redis's loader (which bypasses `call`) does. The dirty counter keeps the
+    /// replayed changes, as in Redis.
     pub fn after_load(&mut self) {
         self.stats = Stats::default();
-        self.dirty = 0;
     }
 
     fn cron_period(&self) -> Duration {

@@ -109,6 +109,11 @@ pub fn write_options(srv: &Server) -> rdb::WriteOptions {
         compression: srv.config.get("rdbcompression") != Some("no"),
         checksum: srv.config.get("rdbchecksum") != Some("no"),
         aux: aux_fields(),
+        save_lru: srv
+            .config
+            .get("maxmemory-policy")
+            .is_some_and(|p| p.ends_with("-lru")),
+        list_max_listpack_size: srv.config.list_max_listpack_size,
     }
 }
 
@@ -293,9 +298,12 @@ pub fn load_file(file: &Path, dbs: &mut [Db]) -> Result<Option<rdb::LoadSummary>
             ));
         }
     };
+    // (Merged with the RDB codec in the aof branch: thresholds left at the codec's defaults
+    // until the snapshot work passes the configured ones.)
     let opts = rdb::LoadOptions {
         skip_expired: true,
         now_ms: clock::update(),
+        ..Default::default()
     };
     let summary = rdb::load(&bytes, dbs, &opts).map_err(|e| {
         format!(

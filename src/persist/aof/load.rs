@@ -140,22 +140,51 @@ pub fn load_file(srv: &mut Server, dir: &Path, name: &str, is_base: bool) -> Out
     }
     let mut at = 0;
     if data.starts_with(b"REDIS") {
-        tracing::info!("Reading RDB base file on AOF loading...");
+        // A base RDB, or a pre-7.0 single file with an RDB preamble and a command tail.
+        let old_style = name == srv.aof.filename;
+        if old_style {
+            tracing::info!("Reading RDB preamble from AOF file...");
+        } else {
+            tracing::info!("Reading RDB base file on AOF loading...");
+        }
+        let cfg = &srv.config;
         let opts = crate::persist::rdb::LoadOptions {
             skip_expired: true,
             now_ms: crate::keyspace::clock::now_ms(),
+            skip_checksum: cfg.get("rdbchecksum") == Some("no"),
+            hash_max_listpack_entries: cfg.hash_max_listpack_entries,
+            hash_max_listpack_value: cfg.hash_max_listpack_value,
+            set_max_intset_entries: cfg.set_max_intset_entries,
+            zset_max_listpack_entries: cfg.zset_max_listpack_entries,
+            zset_max_listpack_value: cfg.zset_max_listpack_value,
+            list_max_listpack_size: cfg.list_max_listpack_size,
         };
         match crate::persist::rdb::load(&data, &mut srv.dbs, &opts) {
-            Ok(_) => {}
+            Ok(summary) => {
+                if !summary.functions.is_empty() {
+                    tracing::warn!(
+                        "The RDB base file {name} holds functions, which this server does not support, AOF loading aborted"
+                    );
+                    return Outcome::Failed;
+                }
+                at = summary.consumed;
+                if old_style {
+                    tracing::info!("Reading the remaining AOF tail...");
+                }
+            }
             Err(e) => {
-                tracing::warn!(
-                    "Error reading the RDB base file {name}, AOF loading aborted: {e}"
-                );
+                if old_style {
+                    tracing::warn!(
+                        "Error reading the RDB preamble of the AOF file {name}, AOF loading aborted: {e}"
+                    );
+                } else {
+                    tracing::warn!(
+                        "Error reading the RDB base file {name}, AOF loading aborted: {e}"
+                    );
+                }
                 return Outcome::Failed;
             }
         }
-        // A base RDB is the whole file (7.0 writes nothing after it).
-        at = data.len();
     }
     let _ = is_base;
     replay(srv, &path, name, data, at)

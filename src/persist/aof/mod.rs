@@ -43,6 +43,7 @@ pub const TAG_AOF: u8 = 16;
 const OP_WRITE: usize = 0;
 const OP_FSYNC: usize = 1;
 const OP_RETIRE: usize = 2;
+const OP_BGSYNC: usize = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -134,6 +135,8 @@ pub struct Aof {
     pub child_pid: Option<i32>,
     /// Fds closed once their fsync completes, and fsyncs in flight for them.
     retiring: usize,
+    /// The everysec fsync in flight (Redis's bio fsync job): fd, and the incr size it covers.
+    bg_fsync: Option<(RawFd, u64)>,
 }
 
 impl Default for Aof {
@@ -176,6 +179,7 @@ impl Default for Aof {
             delayed_fsync: 0,
             child_pid: None,
             retiring: 0,
+            bg_fsync: None,
         }
     }
 }
@@ -295,7 +299,6 @@ impl Aof {
     /// Bytes waiting in memory (INFO `aof_buffer_length`).
     pub fn buffered(&self) -> usize {
         self.queue.iter().map(|s| s.data.len()).sum::<usize>()
-            + self.chain.as_ref().map_or(0, |c| c.data.len() - c.written)
     }
 
     /// MISCONF text when writes are refused because of a write error.
@@ -334,13 +337,22 @@ impl Aof {
 
     /// Whether nothing is buffered or in flight.
     pub fn idle(&self) -> bool {
-        self.chain.is_none() && self.retiring == 0 && self.queue.iter().all(|s| s.data.is_empty())
+        self.chain.is_none()
+            && self.retiring == 0
+            && self.bg_fsync.is_none()
+            && self.queue.iter().all(|s| s.data.is_empty())
     }
 }
 
-/// Hands buffered records to the kernel, if no write is in flight (Redis's
-/// `flushAppendOnlyFile`, called before the loop sleeps and from the cron).
+/// Hands buffered records to the kernel, if no write is in flight, and starts the everysec
+/// fsync when due (Redis's `flushAppendOnlyFile`, called before the loop sleeps and from the
+/// cron).
 pub fn flush(srv: &mut Server) {
+    flush_writes(srv);
+    everysec_fsync(srv);
+}
+
+fn flush_writes(srv: &mut Server) {
     let aof = &mut srv.aof;
     if aof.chain.is_some() {
         return;
@@ -354,19 +366,17 @@ pub fn flush(srv: &mut Server) {
         };
         if front.data.is_empty() {
             if aof.queue.len() > 1 {
+                if aof.bg_fsync.is_some() {
+                    // Retire (fsync + close) once the everysec fsync is done with the fd.
+                    return;
+                }
                 let seg = aof.queue.pop_front().map(|s| s.fd).unwrap_or(-1);
                 aof.retire(&mut srv.ring, seg);
                 continue;
             }
-            // Nothing to write: an fsync still owed (everysec after a quiet second, or a
-            // switch to always)?
+            // Nothing to write: an fsync still owed after a switch to always?
             let owed = aof.fd >= 0 && aof.last_incr_fsync_offset != aof.last_incr_size;
-            let due = match aof.fsync {
-                Fsync::Always => owed,
-                Fsync::EverySec => owed && now_s() > aof.last_fsync_s,
-                Fsync::No => false,
-            };
-            if due {
+            if owed && aof.fsync == Fsync::Always {
                 let fd = aof.fd;
                 aof.last_fsync_s = now_s();
                 aof.chain = Some(Chain {
@@ -386,20 +396,9 @@ pub fn flush(srv: &mut Server) {
         }
         let fd = front.fd;
         let data = std::mem::replace(&mut front.data, std::mem::take(&mut aof.spare));
-        let want_sync = match aof.fsync {
-            Fsync::Always => true,
-            Fsync::EverySec => {
-                let due = now_s() > aof.last_fsync_s;
-                if due {
-                    aof.last_fsync_s = now_s();
-                }
-                due
-            }
-            Fsync::No => false,
-        };
         let no_fsync_on_rewrite = aof.child_pid.is_some()
             && srv.config.get("no-appendfsync-on-rewrite") == Some("yes");
-        let want_sync = want_sync && !no_fsync_on_rewrite;
+        let want_sync = aof.fsync == Fsync::Always && !no_fsync_on_rewrite;
         aof.taken += data.len() as u64;
         let end = aof.taken;
         aof.chain = Some(Chain {
@@ -416,6 +415,28 @@ pub fn flush(srv: &mut Server) {
         submit_chain(srv);
         return;
     }
+}
+
+/// `appendfsync everysec`: an fdatasync of what was written, at most once a second, in flight
+/// beside the writes (they go on meanwhile, as with Redis's background fsync thread).
+fn everysec_fsync(srv: &mut Server) {
+    let aof = &mut srv.aof;
+    if aof.fsync != Fsync::EverySec
+        || aof.bg_fsync.is_some()
+        || aof.fd < 0
+        || aof.last_incr_fsync_offset == aof.last_incr_size
+        || now_s() <= aof.last_fsync_s
+    {
+        return;
+    }
+    if aof.child_pid.is_some() && srv.config.get("no-appendfsync-on-rewrite") == Some("yes") {
+        return;
+    }
+    let fd = aof.fd;
+    aof.bg_fsync = Some((fd, aof.last_incr_size));
+    aof.last_fsync_s = now_s();
+    srv.ring
+        .fdatasync(fd, token(((fd as usize) << 2) | OP_BGSYNC, TAG_AOF));
 }
 
 /// Queues the rest of the chain's data, and its fsync if wanted.
@@ -445,6 +466,22 @@ pub fn on_completion(srv: &mut Server, comp: Completion) {
     let (slot, _) = untoken(comp.token);
     let op = slot & 3;
     let res = comp.result;
+    if op == OP_BGSYNC {
+        let aof = &mut srv.aof;
+        if let Some((fd, covered)) = aof.bg_fsync.take() {
+            if res < 0 {
+                tracing::warn!("Fail to fsync the AOF file: {}", strerror(-res));
+                aof.fsync_errno = Some(-res);
+            } else {
+                aof.fsync_errno = None;
+                if fd == aof.fd {
+                    aof.last_incr_fsync_offset = covered;
+                }
+            }
+            aof.update_deny();
+        }
+        return;
+    }
     if op == OP_RETIRE {
         let fd = (slot >> 2) as RawFd;
         srv.aof.retiring = srv.aof.retiring.saturating_sub(1);
@@ -615,7 +652,9 @@ pub fn flush_on_shutdown(srv: &mut Server) {
     }
     let mut comps = Vec::new();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while (srv.aof.chain.is_some() || srv.aof.retiring > 0) && std::time::Instant::now() < deadline {
+    while (srv.aof.chain.is_some() || srv.aof.retiring > 0 || srv.aof.bg_fsync.is_some())
+        && std::time::Instant::now() < deadline
+    {
         comps.clear();
         if srv
             .ring
@@ -676,13 +715,8 @@ pub fn open_on_start(srv: &mut Server) -> Result<(), String> {
     if srv.aof.manifest.base.is_none() && !had_incr {
         let preamble = srv.config.get("aof-use-rdb-preamble") == Some("yes");
         let base = srv.aof.manifest.new_base(&filename, preamble);
-        rewrite::write_base_file(
-            &srv.dbs,
-            preamble,
-            srv.config.get("rdbcompression") == Some("yes"),
-            &srv.replid,
-            &dir.join(&base),
-        )
+        let opts = rewrite::rdb_options(&srv.config);
+        rewrite::write_base_file(&srv.dbs, preamble, &opts, &dir.join(&base))
         .map_err(|e| format!("Can't write the AOF base file {base}: {e}"))?;
         tracing::info!("Creating AOF base file {base} on server start");
         srv.aof.base_size = file_size(&dir.join(&base));
@@ -859,8 +893,7 @@ pub fn start_rewrite(srv: &mut Server) -> Result<(), ()> {
     }
     srv.aof.rewrites += 1;
     let preamble = srv.config.get("aof-use-rdb-preamble") == Some("yes");
-    let compression = srv.config.get("rdbcompression") != Some("no");
-    let replid = srv.replid.clone();
+    let opts = rewrite::rdb_options(&srv.config);
     let keys: u64 = srv.dbs.iter().map(|d| d.len() as u64).sum();
     let dbs = &srv.dbs;
     let forked = srv.children.fork(ChildKind::Aof, keys, move |_rep| {
@@ -868,7 +901,7 @@ pub fn start_rewrite(srv: &mut Server) -> Result<(), ()> {
         let r = (|| -> std::io::Result<u64> {
             let f = std::fs::File::create(&tmp)?;
             let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
-            rewrite::write_base(dbs, preamble, compression, &replid, &mut w)?;
+            rewrite::write_base(dbs, preamble, &opts, &mut w)?;
             let f = w.into_inner().map_err(|e| e.into_error())?;
             f.sync_all()?;
             Ok(f.metadata()?.len())
@@ -1062,10 +1095,7 @@ pub fn info_fields(srv: &Server, s: &mut String) {
             u8::from(aof.rewrite_scheduled).to_string(),
         );
         f("aof_buffer_length", aof.buffered().to_string());
-        let bio = aof
-            .chain
-            .as_ref()
-            .is_some_and(|c| c.want_sync && !c.synced && aof.fsync == Fsync::EverySec);
+        let bio = aof.bg_fsync.is_some();
         f("aof_pending_bio_fsync", u8::from(bio).to_string());
         f("aof_delayed_fsync", aof.delayed_fsync.to_string());
     }

@@ -131,39 +131,40 @@ pub fn write_commands(dbs: &[Db], w: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// The aux fields Redis writes in an RDB (`rdbSaveInfoAuxFields`), with `aof-base 1`.
-pub fn rdb_aux(repl_id: &str) -> Vec<(String, String)> {
-    let used = crate::alloc::used_memory();
-    vec![
-        ("redis-ver".into(), crate::REDIS_COMPAT_VERSION.into()),
-        ("redis-bits".into(), "64".into()),
-        (
-            "ctime".into(),
-            (crate::keyspace::clock::now_ms() / 1000).to_string(),
-        ),
-        ("used-mem".into(), used.to_string()),
-        ("repl-stream-db".into(), "0".into()),
-        ("repl-id".into(), repl_id.into()),
-        ("repl-offset".into(), "0".into()),
-        ("aof-base".into(), "1".into()),
-    ]
+/// The aux fields of a base RDB: the snapshot's, with `aof-base 1` (Redis's
+/// `rdbSaveInfoAuxFields` with RDBFLAGS_AOF_PREAMBLE and no replication info).
+pub fn rdb_aux() -> Vec<(String, String)> {
+    let mut aux = crate::persist::snapshot::aux_fields();
+    for (k, v) in &mut aux {
+        if k == "aof-base" {
+            *v = "1".into();
+        }
+    }
+    aux
 }
 
-/// Writes a base file image: RDB with `preamble`, else commands.
+/// How the base RDB is written, from the configuration.
+pub fn rdb_options(cfg: &crate::config::Config) -> crate::persist::rdb::WriteOptions {
+    crate::persist::rdb::WriteOptions {
+        compression: cfg.get("rdbcompression") != Some("no"),
+        checksum: cfg.get("rdbchecksum") != Some("no"),
+        aux: rdb_aux(),
+        save_lru: cfg
+            .get("maxmemory-policy")
+            .is_some_and(|p| p.ends_with("-lru")),
+        list_max_listpack_size: cfg.list_max_listpack_size,
+    }
+}
+
+/// Writes a base file image: RDB with `preamble` (`opts` says how), else commands.
 pub fn write_base(
     dbs: &[Db],
     preamble: bool,
-    compression: bool,
-    repl_id: &str,
+    opts: &crate::persist::rdb::WriteOptions,
     w: &mut dyn Write,
 ) -> io::Result<()> {
     if preamble {
-        let opts = crate::persist::rdb::WriteOptions {
-            compression,
-            checksum: true,
-            aux: rdb_aux(repl_id),
-        };
-        crate::persist::rdb::write(dbs, &opts, w)
+        crate::persist::rdb::write(dbs, opts, w)
     } else {
         write_commands(dbs, w)
     }
@@ -174,15 +175,14 @@ pub fn write_base(
 pub fn write_base_file(
     dbs: &[Db],
     preamble: bool,
-    compression: bool,
-    repl_id: &str,
+    opts: &crate::persist::rdb::WriteOptions,
     path: &Path,
 ) -> io::Result<()> {
     let tmp = std::path::PathBuf::from(format!("temp-rewriteaof-{}.aof", std::process::id()));
     let result = (|| {
         let f = std::fs::File::create(&tmp)?;
         let mut w = io::BufWriter::with_capacity(1 << 16, f);
-        write_base(dbs, preamble, compression, repl_id, &mut w)?;
+        write_base(dbs, preamble, opts, &mut w)?;
         let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
