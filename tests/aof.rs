@@ -56,8 +56,7 @@ fn q<T: redis::FromRedisValue>(c: &mut redis::Connection, args: &[&str]) -> T {
     for a in &args[1..] {
         cmd.arg(*a);
     }
-    cmd.query(c)
-        .unwrap_or_else(|e| panic!("{args:?}: {e}"))
+    cmd.query(c).unwrap_or_else(|e| panic!("{args:?}: {e}"))
 }
 
 fn info_field(c: &mut redis::Connection, field: &str) -> String {
@@ -289,10 +288,10 @@ fn restart_keeps_data_and_info_fields() {
         let _: Result<(), _> = redis::cmd("SHUTDOWN").query::<()>(&mut c);
     }
     let srv = uredis(&dir, &[]);
-    let mut c = srv.conn();
     // Like Redis, replayed commands are not counted, their changes are (unsaved changes).
-    let stats: String = q(&mut c, &["INFO", "stats"]);
+    let stats = String::from_utf8_lossy(&srv.raw().call(&["INFO", "stats"])).into_owned();
     assert!(stats.contains("total_commands_processed:0\r\n"), "{stats}");
+    let mut c = srv.conn();
     assert_ne!(info_field(&mut c, "rdb_changes_since_last_save"), "0");
     assert_eq!(dump(&mut c), want);
     check_aof(&dir.aof());
@@ -403,7 +402,8 @@ fn tear(dir: &Dir) -> u64 {
         .append(true)
         .open(&path)
         .unwrap();
-    f.write_all(b"*3\r\n$3\r\nSET\r\n$4\r\ntorn\r\n$5\r\nva").unwrap();
+    f.write_all(b"*3\r\n$3\r\nSET\r\n$4\r\ntorn\r\n$5\r\nva")
+        .unwrap();
     len
 }
 
@@ -436,7 +436,9 @@ fn torn_last_record() {
     assert!(!out.status.success());
     let log = String::from_utf8_lossy(&out.stdout);
     assert!(
-        log.contains("Unexpected end of file reading the append only file appendonly.aof.1.incr.aof"),
+        log.contains(
+            "Unexpected end of file reading the append only file appendonly.aof.1.incr.aof"
+        ),
         "{log}"
     );
     // yes (the default): truncated at the last whole record, loaded, appended to.
@@ -454,7 +456,10 @@ fn torn_last_record() {
 
 /// Writes INCR/SET in a loop, recording what was acknowledged, until told to stop or the
 /// connection breaks (the server was killed).
-fn writer(port: u16, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> (i64, Vec<(u64, Instant)>) {
+fn writer(
+    port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> (i64, Vec<(u64, Instant)>) {
     let client = redis::Client::open(format!("redis://127.0.0.1:{port}/")).unwrap();
     let mut c = client.get_connection().unwrap();
     let mut incr = 0;
@@ -466,10 +471,8 @@ fn writer(port: u16, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> (i6
             Ok(n) => incr = n,
             Err(_) => break,
         }
-        let r: redis::RedisResult<()> = redis::cmd("SET")
-            .arg(format!("k:{i}"))
-            .arg(i)
-            .query(&mut c);
+        let r: redis::RedisResult<()> =
+            redis::cmd("SET").arg(format!("k:{i}")).arg(i).query(&mut c);
         if r.is_err() {
             break;
         }
@@ -518,7 +521,10 @@ fn kill9_with_appendfsync_always_loses_no_acknowledged_write() {
     let srv = uredis(&dir, &[]);
     let mut c = srv.conn();
     let counter: i64 = q(&mut c, &["GET", "counter"]);
-    assert!(counter >= max_incr, "counter {counter} < acknowledged {max_incr}");
+    assert!(
+        counter >= max_incr,
+        "counter {counter} < acknowledged {max_incr}"
+    );
     // Every acknowledged SET is there (keys are shared by the writers: k:i for each i seen).
     for (i, _) in &acked {
         let v: Option<String> = q(&mut c, &["GET", &format!("k:{i}")]);
@@ -539,7 +545,11 @@ fn kill9_with_appendfsync_everysec_loses_at_most_about_two_seconds() {
     assert!(!old.is_empty());
     for i in old {
         let v: Option<String> = q(&mut c, &["GET", &format!("k:{i}")]);
-        assert_eq!(v, Some(i.to_string()), "k:{i} acknowledged > 3 s before the kill, lost");
+        assert_eq!(
+            v,
+            Some(i.to_string()),
+            "k:{i} acknowledged > 3 s before the kill, lost"
+        );
     }
 }
 
@@ -637,8 +647,14 @@ fn commands(text: &[u8]) -> Vec<String> {
             let args: Vec<String> = (0..n)
                 .map(|k| {
                     let a = lines[j + 2 + 2 * k];
-                    let now_ish = a.len() == 13 && a.starts_with('1') && a.bytes().all(|b| b.is_ascii_digit());
-                    if now_ish { "<ms>".into() } else { a.to_string() }
+                    let now_ish = a.len() == 13
+                        && a.starts_with('1')
+                        && a.bytes().all(|b| b.is_ascii_digit());
+                    if now_ish {
+                        "<ms>".into()
+                    } else {
+                        a.to_string()
+                    }
                 })
                 .collect();
             out.push(args.join(" "));

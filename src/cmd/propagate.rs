@@ -53,8 +53,10 @@ impl Propagation {
     pub(crate) fn record_expired(&mut self, db: usize, key: &[u8], lazyfree: bool) {
         if self.active() {
             let del: &'static [u8] = if lazyfree { b"UNLINK" } else { b"DEL" };
-            self.pending
-                .push((db, vec![Bytes::from_static(del), Bytes::copy_from_slice(key)]));
+            self.pending.push((
+                db,
+                vec![Bytes::from_static(del), Bytes::copy_from_slice(key)],
+            ));
         }
     }
 
@@ -62,7 +64,6 @@ impl Propagation {
     pub(crate) fn clear_rewrite(&mut self) {
         self.rewrite = None;
     }
-
 }
 
 /// Emits what the top-level command recorded: one command alone, several wrapped in

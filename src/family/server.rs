@@ -1422,7 +1422,8 @@ fn cmd_bgrewriteaof(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
             .simple(b"Background append only file rewriting scheduled");
         Ok(())
     } else if crate::persist::aof::start_rewrite(srv).is_ok() {
-        ctx.out.simple(b"Background append only file rewriting started");
+        ctx.out
+            .simple(b"Background append only file rewriting started");
         Ok(())
     } else {
         Err(Error::Msg(

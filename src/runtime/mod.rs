@@ -174,7 +174,14 @@ impl Ring {
     ///
     /// # Safety
     /// `buf..buf+len` must stay valid and unmodified until the completion is reaped.
-    pub unsafe fn write_file(&mut self, fd: RawFd, buf: *const u8, len: u32, token: u64, link: bool) {
+    pub unsafe fn write_file(
+        &mut self,
+        fd: RawFd,
+        buf: *const u8,
+        len: u32,
+        token: u64,
+        link: bool,
+    ) {
         let mut sqe = opcode::Write::new(types::Fd(fd), buf, len)
             .offset(u64::MAX)
             .build()

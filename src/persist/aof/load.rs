@@ -8,7 +8,7 @@
 //! a format error, or an unknown command is always fatal. Nothing here panics on a hostile
 //! file: lengths are checked against what remains before anything is allocated.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bytes::Bytes;
 
@@ -129,9 +129,7 @@ pub fn load_file(srv: &mut Server, dir: &Path, name: &str, is_base: bool) -> Out
             return Outcome::NotExist;
         }
         Err(e) => {
-            tracing::warn!(
-                "Fatal error: can't open the append log file {name} for reading: {e}"
-            );
+            tracing::warn!("Fatal error: can't open the append log file {name} for reading: {e}");
             return Outcome::Failed;
         }
     };
@@ -191,7 +189,7 @@ pub fn load_file(srv: &mut Server, dir: &Path, name: &str, is_base: bool) -> Out
 }
 
 /// Replays the commands of `data` from `at`.
-fn replay(srv: &mut Server, path: &PathBuf, name: &str, data: Bytes, mut at: usize) -> Outcome {
+fn replay(srv: &mut Server, path: &Path, name: &str, data: Bytes, mut at: usize) -> Outcome {
     let truncated_ok = srv.config.get("aof-load-truncated") == Some("yes");
     let cid = srv.clients.insert(Client::new(
         u64::MAX,
@@ -269,9 +267,7 @@ fn truncated(path: &Path, name: &str, valid_up_to: usize, allowed: bool) -> Outc
             .and_then(|f| f.set_len(valid_up_to as u64));
         match r {
             Ok(()) => {
-                tracing::warn!(
-                    "AOF {name} loaded anyway because aof-load-truncated is enabled"
-                );
+                tracing::warn!("AOF {name} loaded anyway because aof-load-truncated is enabled");
                 return Outcome::Truncated;
             }
             Err(e) => tracing::warn!("Error truncating the AOF file {name}: {e}"),
@@ -323,13 +319,15 @@ fn upgrade_if_needed(srv: &mut Server) -> Result<(), String> {
             dir.display()
         )
     })?;
-    let mut am = Manifest::default();
-    am.base = Some(super::manifest::AofInfo {
-        name: filename.clone(),
-        seq: 1,
-        kind: super::manifest::FileType::Base,
-    });
-    am.curr_base_seq = 1;
+    let am = Manifest {
+        base: Some(super::manifest::AofInfo {
+            name: filename.clone(),
+            seq: 1,
+            kind: super::manifest::FileType::Base,
+        }),
+        curr_base_seq: 1,
+        ..Default::default()
+    };
     am.persist(&dir, &filename)
         .map_err(|e| format!("Can't persist the AOF manifest: {e}"))?;
     std::fs::rename(&filename, dir.join(&filename)).map_err(|e| {
@@ -462,13 +460,18 @@ mod tests {
 
     #[test]
     fn commands_annotations_and_torn_tails() {
-        let good = b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n#TS:1\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n";
+        let good =
+            b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n#TS:1\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n";
         assert_eq!(parse_all(good), ["SELECT 0", "SET k v", "EOF"]);
         // Every cut inside the second command is a short read at its start.
         let second = 23 + 7;
         for cut in second + 1..good.len() {
             let r = parse_all(&good[..cut]);
-            assert_eq!(r.last().map(String::as_str), Some("SHORT@23"), "{cut} {r:?}");
+            assert_eq!(
+                r.last().map(String::as_str),
+                Some("SHORT@23"),
+                "{cut} {r:?}"
+            );
         }
         assert_eq!(parse_all(b"GET x\r\n"), ["FORMAT@0"]);
         assert_eq!(parse_all(b"*1\r\nxx\r\n"), ["FORMAT@0"]);

@@ -345,7 +345,10 @@ mod tests {
     #[test]
     fn rewrite_bookkeeping() {
         let mut am = Manifest::default();
-        assert_eq!(am.new_base("appendonly.aof", true), "appendonly.aof.1.base.rdb");
+        assert_eq!(
+            am.new_base("appendonly.aof", true),
+            "appendonly.aof.1.base.rdb"
+        );
         assert_eq!(am.last_incr("appendonly.aof"), "appendonly.aof.1.incr.aof");
         am.new_incr("appendonly.aof");
         let base = am.new_base("appendonly.aof", false);
@@ -365,7 +368,10 @@ mod tests {
         let cases: &[(&[u8], &str)] = &[
             (b"", "Found an empty AOF manifest"),
             (b"file a seq 1\n", "Invalid AOF manifest file format"),
-            (b"file a/b seq 1 type b\n", "File can't be a path, just a filename"),
+            (
+                b"file a/b seq 1 type b\n",
+                "File can't be a path, just a filename",
+            ),
             (
                 b"file a seq 1 type b\nfile b seq 2 type b\n",
                 "Found duplicate base file information",
@@ -375,7 +381,10 @@ mod tests {
                 "Found a non-monotonic sequence number",
             ),
             (b"file a seq 1 type x\n", "Unknown AOF file type"),
-            (b"file a seq 1 type i", "The AOF manifest file contains too long line"),
+            (
+                b"file a seq 1 type i",
+                "The AOF manifest file contains too long line",
+            ),
         ];
         for (text, reason) in cases {
             let e = Manifest::parse(text).unwrap_err();

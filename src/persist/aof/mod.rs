@@ -45,6 +45,10 @@ const OP_FSYNC: usize = 1;
 const OP_RETIRE: usize = 2;
 const OP_BGSYNC: usize = 3;
 
+/// An AOF operation failed; the reason was logged (Redis's C_ERR).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failed;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
     Off,
@@ -310,8 +314,8 @@ impl Aof {
     }
 
     fn update_deny(&mut self) {
-        self.deny_writes = self.state != State::Off
-            && (!self.last_write_ok || self.fsync_errno.is_some());
+        self.deny_writes =
+            self.state != State::Off && (!self.last_write_ok || self.fsync_errno.is_some());
     }
 
     /// Makes `fd` the file new records go to (flushing the previous one's records first).
@@ -396,8 +400,8 @@ fn flush_writes(srv: &mut Server) {
         }
         let fd = front.fd;
         let data = std::mem::replace(&mut front.data, std::mem::take(&mut aof.spare));
-        let no_fsync_on_rewrite = aof.child_pid.is_some()
-            && srv.config.get("no-appendfsync-on-rewrite") == Some("yes");
+        let no_fsync_on_rewrite =
+            aof.child_pid.is_some() && srv.config.get("no-appendfsync-on-rewrite") == Some("yes");
         let want_sync = aof.fsync == Fsync::Always && !no_fsync_on_rewrite;
         aof.taken += data.len() as u64;
         let end = aof.taken;
@@ -451,8 +455,13 @@ fn submit_chain(srv: &mut Server) {
         // SAFETY: `c.data` is owned by the chain, which is neither modified nor dropped until
         // every operation of the chain has completed (`ops` reaches 0 in `on_completion`).
         unsafe {
-            srv.ring
-                .write_file(c.fd, rest.as_ptr(), len, token(OP_WRITE, TAG_AOF), c.want_sync)
+            srv.ring.write_file(
+                c.fd,
+                rest.as_ptr(),
+                len,
+                token(OP_WRITE, TAG_AOF),
+                c.want_sync,
+            )
         };
     }
     if c.want_sync {
@@ -717,7 +726,7 @@ pub fn open_on_start(srv: &mut Server) -> Result<(), String> {
         let base = srv.aof.manifest.new_base(&filename, preamble);
         let opts = rewrite::rdb_options(&srv.config);
         rewrite::write_base_file(&srv.dbs, preamble, &opts, &dir.join(&base))
-        .map_err(|e| format!("Can't write the AOF base file {base}: {e}"))?;
+            .map_err(|e| format!("Can't write the AOF base file {base}: {e}"))?;
         tracing::info!("Creating AOF base file {base} on server start");
         srv.aof.base_size = file_size(&dir.join(&base));
         srv.aof.current_size = srv.aof.base_size;
@@ -777,7 +786,7 @@ pub fn stop(srv: &mut Server) {
 
 /// `appendonly yes` at run time (Redis's `startAppendOnly`): append to a temporary incr file
 /// and rewrite; the AOF is on once the rewrite is done.
-pub fn start(srv: &mut Server) -> Result<(), ()> {
+pub fn start(srv: &mut Server) -> Result<(), Failed> {
     srv.aof.state = State::WaitRewrite;
     srv.propagation.aof = true;
     if other_child_active(srv) {
@@ -798,7 +807,7 @@ pub fn start(srv: &mut Server) -> Result<(), ()> {
             tracing::warn!(
                 "Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error."
             );
-            return Err(());
+            return Err(Failed);
         }
     }
     srv.aof.last_fsync_s = now_s();
@@ -813,7 +822,7 @@ pub fn start(srv: &mut Server) -> Result<(), ()> {
 
 /// Opens the file the parent appends to while a rewrite runs (Redis's
 /// `openNewIncrAofForAppend`).
-fn open_new_incr(srv: &mut Server) -> Result<(), ()> {
+fn open_new_incr(srv: &mut Server) -> Result<(), Failed> {
     let aof = &mut srv.aof;
     if aof.state == State::Off {
         return Ok(());
@@ -830,7 +839,7 @@ fn open_new_incr(srv: &mut Server) -> Result<(), ()> {
         Ok(fd) => fd,
         Err(e) => {
             tracing::warn!("Can't open the append-only file {name}: {e}");
-            return Err(());
+            return Err(Failed);
         }
     };
     if let Some(am) = &temp_am
@@ -838,7 +847,7 @@ fn open_new_incr(srv: &mut Server) -> Result<(), ()> {
     {
         // SAFETY: closing the fd we just opened, unused.
         unsafe { libc::close(fd) };
-        return Err(());
+        return Err(Failed);
     }
     tracing::info!("Creating AOF incr file {name} on background rewrite");
     aof.switch_fd(fd);
@@ -874,9 +883,9 @@ pub fn kill_child(srv: &mut Server) {
 
 /// Starts a background rewrite (Redis's `rewriteAppendOnlyFileBackground`): the parent
 /// switches to a new incr file, a forked child writes the new base into a temp file.
-pub fn start_rewrite(srv: &mut Server) -> Result<(), ()> {
+pub fn start_rewrite(srv: &mut Server) -> Result<(), Failed> {
     if srv.children.has_active() {
-        return Err(());
+        return Err(Failed);
     }
     let dir = srv.aof.dirname.clone();
     if let Err(e) = std::fs::create_dir_all(&dir) {
@@ -885,11 +894,11 @@ pub fn start_rewrite(srv: &mut Server) -> Result<(), ()> {
             dir.display()
         );
         srv.aof.last_bgrewrite_ok = false;
-        return Err(());
+        return Err(Failed);
     }
     if open_new_incr(srv).is_err() {
         srv.aof.last_bgrewrite_ok = false;
-        return Err(());
+        return Err(Failed);
     }
     srv.aof.rewrites += 1;
     let preamble = srv.config.get("aof-use-rdb-preamble") == Some("yes");
@@ -931,7 +940,7 @@ pub fn start_rewrite(srv: &mut Server) -> Result<(), ()> {
         Err(e) => {
             srv.aof.last_bgrewrite_ok = false;
             tracing::warn!("Can't rewrite append only file in background: fork: {e}");
-            Err(())
+            Err(Failed)
         }
     }
 }
@@ -960,14 +969,20 @@ pub fn rewrite_done(srv: &mut Server, done: &ChildDone) {
             tracing::warn!("Background AOF rewrite terminated by signal {sig}");
         }
         ChildStatus::Killed => {
-            tracing::warn!("Background AOF rewrite terminated by signal {}", libc::SIGUSR1);
+            tracing::warn!(
+                "Background AOF rewrite terminated by signal {}",
+                libc::SIGUSR1
+            );
         }
     }
     let _ = std::fs::remove_file(&tmp);
     if srv.aof.state == State::WaitRewrite {
         // The rewrite failed: what was appended meanwhile is useless without its base.
         // Start over with a fresh temp incr file at the next attempt.
-        let temp = srv.aof.dirname.join(manifest::temp_incr_name(&srv.aof.filename));
+        let temp = srv
+            .aof
+            .dirname
+            .join(manifest::temp_incr_name(&srv.aof.filename));
         tracing::info!(
             "Removing the temp incr aof file {} in the background",
             manifest::temp_incr_name(&srv.aof.filename)
@@ -980,7 +995,7 @@ pub fn rewrite_done(srv: &mut Server, done: &ChildDone) {
     srv.aof.child_pid = None;
 }
 
-fn install_rewrite(srv: &mut Server, tmp: &str, done: &ChildDone) -> Result<(), ()> {
+fn install_rewrite(srv: &mut Server, tmp: &str, done: &ChildDone) -> Result<(), Failed> {
     let dir = srv.aof.dirname.clone();
     let filename = srv.aof.filename.clone();
     let preamble = srv.config.get("aof-use-rdb-preamble") == Some("yes");
@@ -992,7 +1007,7 @@ fn install_rewrite(srv: &mut Server, tmp: &str, done: &ChildDone) -> Result<(), 
             "Error trying to rename the temporary AOF base file {tmp} into {}: {e}",
             base_path.display()
         );
-        return Err(());
+        return Err(Failed);
     }
     tracing::info!("Successfully renamed the temporary AOF base file {tmp} into {base}");
     let mut new_incr_path = None;
@@ -1007,7 +1022,7 @@ fn install_rewrite(srv: &mut Server, tmp: &str, done: &ChildDone) -> Result<(), 
                 path.display()
             );
             let _ = std::fs::remove_file(&base_path);
-            return Err(());
+            return Err(Failed);
         }
         tracing::info!("Successfully renamed the temporary AOF incr file {temp_name} into {incr}");
         new_incr_path = Some(path);
@@ -1018,7 +1033,7 @@ fn install_rewrite(srv: &mut Server, tmp: &str, done: &ChildDone) -> Result<(), 
         if let Some(p) = new_incr_path {
             let _ = std::fs::remove_file(p);
         }
-        return Err(());
+        return Err(Failed);
     }
     srv.aof.manifest = am;
     if srv.aof.state != State::Off {
@@ -1064,7 +1079,10 @@ pub fn info_fields(srv: &Server, s: &mut String) {
         "aof_rewrite_scheduled",
         u8::from(aof.rewrite_scheduled).to_string(),
     );
-    f("aof_last_rewrite_time_sec", aof.rewrite_time_last.to_string());
+    f(
+        "aof_last_rewrite_time_sec",
+        aof.rewrite_time_last.to_string(),
+    );
     f(
         "aof_current_rewrite_time_sec",
         if aof.rewrite_time_start == -1 {
@@ -1127,9 +1145,7 @@ pub fn cron(srv: &mut Server) {
             if perc > 0 && srv.aof.current_size > min {
                 let growth = (srv.aof.current_size * 100 / base).saturating_sub(100);
                 if growth >= perc {
-                    tracing::info!(
-                        "Starting automatic rewriting of AOF on {growth}% growth"
-                    );
+                    tracing::info!("Starting automatic rewriting of AOF on {growth}% growth");
                     let _ = start_rewrite(srv);
                 }
             }
