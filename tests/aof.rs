@@ -699,3 +699,36 @@ fn active_expiry_propagates_del() {
     // Each active-expiry deletion alone, not wrapped.
     assert!(!log.contains("MULTI"), "{log}");
 }
+
+#[test]
+fn auto_rewrite_on_growth() {
+    let dir = Dir::new("auto");
+    let srv = uredis(
+        &dir,
+        &[
+            "--aof-use-rdb-preamble",
+            "no",
+            "--auto-aof-rewrite-percentage",
+            "100",
+            "--auto-aof-rewrite-min-size",
+            "4096",
+        ],
+    );
+    let mut c = srv.conn();
+    let mut raw = srv.raw();
+    // 200 INCRs of one key: ~8 KB appended, far more than twice the (empty) base.
+    let mut batch = Vec::new();
+    for _ in 0..200 {
+        batch.extend_from_slice(b"INCR n\r\n");
+    }
+    raw.send(&batch);
+    raw.replies(200);
+    assert!(wait_until(Duration::from_secs(20), || info_field(
+        &mut c,
+        "aof_rewrites"
+    ) == "1"
+        && info_field(&mut c, "aof_rewrite_in_progress") == "0"));
+    let size: u64 = info_field(&mut c, "aof_current_size").parse().unwrap();
+    assert!(size < 4096, "{size}");
+    assert_eq!(info_field(&mut c, "aof_base_size"), size.to_string());
+}

@@ -183,6 +183,33 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "bgrewriteaof",
+        summary: "Asynchronously rewrite the append-only file",
+        since: "1.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "bgsave",
+        summary: "Asynchronously save the dataset to disk",
+        since: "1.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        history: Some(&[("3.2.2", "Added the `SCHEDULE` option.")]),
+        arguments: Some(&[Arg {
+            name: "schedule",
+            kind: "pure-token",
+            token: Some("SCHEDULE"),
+            since: Some("3.2.2"),
+            flags: &["optional"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "blmove",
         summary: "Pop an element from a list, push it to another list and return it; or block until one is available",
         since: "6.2.0",
@@ -3940,6 +3967,16 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "lastsave",
+        summary: "Get the UNIX time stamp of the last successful save to disk",
+        since: "1.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@admin", "@fast", "@dangerous"],
+        tips: &["nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "lcs",
         summary: "Find longest common substring",
         since: "7.0.0",
@@ -5578,6 +5615,15 @@ pub static DOCS: &[Doc] = &[
                 limit: 0,
             },
         }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "save",
+        summary: "Synchronously save the dataset to disk",
+        since: "1.0.0",
+        group: "server",
+        complexity: Some("O(N) where N is the total number of keys in all databases"),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
         ..Doc::EMPTY
     },
     Doc {

@@ -547,7 +547,7 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
         "mem_clients_slaves" => 0,
         "mem_clients_normal" => clients_mem,
         "mem_cluster_links" => 0,
-        "mem_aof_buffer" => 0,
+        "mem_aof_buffer" => ctx.srv.aof.buffered(),
         "mem_allocator" => "libc",
         "active_defrag_running" => 0,
         "lazyfree_pending_objects" => 0,

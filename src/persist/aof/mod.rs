@@ -141,6 +141,10 @@ pub struct Aof {
     retiring: usize,
     /// The everysec fsync in flight (Redis's bio fsync job): fd, and the incr size it covers.
     bg_fsync: Option<(RawFd, u64)>,
+    /// Back-off after repeated rewrite failures (Redis's `aofRewriteLimited`): minutes of the
+    /// current delay and the Unix second the next automatic attempt may start.
+    limit_delay_min: i64,
+    limit_next_s: i64,
 }
 
 impl Default for Aof {
@@ -184,6 +188,8 @@ impl Default for Aof {
             child_pid: None,
             retiring: 0,
             bg_fsync: None,
+            limit_delay_min: 0,
+            limit_next_s: 0,
         }
     }
 }
@@ -612,6 +618,9 @@ fn chain_done(srv: &mut Server) {
         if c.fd == aof.fd {
             aof.last_incr_fsync_offset = aof.last_incr_size;
         }
+    }
+    if c.synced || !c.want_sync {
+        // On disk, or no fsync wanted (no-appendfsync-on-rewrite): held replies may go.
         aof.durable = aof.durable.max(c.end);
     }
     aof.update_deny();
@@ -1119,6 +1128,35 @@ pub fn info_fields(srv: &Server, s: &mut String) {
     }
 }
 
+/// Whether automatic or scheduled rewrites wait after 3 consecutive failures: 1 minute, then
+/// 2, 4 ... up to an hour (Redis's `aofRewriteLimited`). BGREWRITEAOF is not limited.
+fn rewrite_limited(aof: &mut Aof) -> bool {
+    if aof.consecutive_failures < 3 {
+        aof.limit_delay_min = 0;
+        aof.limit_next_s = 0;
+        return false;
+    }
+    let now = now_s();
+    if aof.limit_next_s != 0 {
+        if now < aof.limit_next_s {
+            return true;
+        }
+        aof.limit_next_s = 0;
+        return false;
+    }
+    aof.limit_delay_min = if aof.limit_delay_min == 0 {
+        1
+    } else {
+        (aof.limit_delay_min * 2).min(60)
+    };
+    aof.limit_next_s = now + aof.limit_delay_min * 60;
+    tracing::warn!(
+        "Background AOF rewrite has repeatedly failed and triggered the limit, will retry in {} minutes",
+        aof.limit_delay_min
+    );
+    true
+}
+
 /// Periodic AOF work (from the cron): retry after a write error, the everysec fsync, a
 /// scheduled or automatic rewrite.
 pub fn cron(srv: &mut Server) {
@@ -1129,7 +1167,9 @@ pub fn cron(srv: &mut Server) {
     flush(srv);
     if srv.aof.child_pid.is_none() && !other_child_active(srv) {
         if srv.aof.rewrite_scheduled {
-            let _ = start_rewrite(srv);
+            if !rewrite_limited(&mut srv.aof) {
+                let _ = start_rewrite(srv);
+            }
         } else if srv.aof.state == State::On {
             let perc: u64 = srv
                 .config
@@ -1144,7 +1184,7 @@ pub fn cron(srv: &mut Server) {
             let base = srv.aof.base_size.max(1);
             if perc > 0 && srv.aof.current_size > min {
                 let growth = (srv.aof.current_size * 100 / base).saturating_sub(100);
-                if growth >= perc {
+                if growth >= perc && !rewrite_limited(&mut srv.aof) {
                     tracing::info!("Starting automatic rewriting of AOF on {growth}% growth");
                     let _ = start_rewrite(srv);
                 }
