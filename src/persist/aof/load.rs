@@ -280,7 +280,7 @@ fn truncated(path: &Path, name: &str, valid_up_to: usize, allowed: bool) -> Outc
 }
 
 /// Reads the manifest into `srv.aof.manifest` (Redis's `aofLoadManifestFromDisk`).
-fn load_manifest(srv: &mut Server) -> Result<(), String> {
+pub fn load_manifest(srv: &mut Server) -> Result<(), String> {
     let dir = srv.aof.dirname.clone();
     let path = dir.join(super::manifest::manifest_name(&srv.aof.filename));
     if !dir.is_dir() || !path.exists() {
@@ -350,8 +350,6 @@ pub fn load_on_start(srv: &mut Server) -> Result<(), String> {
     if srv.config.get("appendonly") != Some("yes") {
         return Ok(());
     }
-    srv.aof.configure(&srv.config);
-    load_manifest(srv)?;
     upgrade_if_needed(srv)?;
     let started = std::time::Instant::now();
     let dir = srv.aof.dirname.clone();

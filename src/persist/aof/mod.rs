@@ -269,6 +269,10 @@ impl Aof {
         let Some(seg) = self.queue.back_mut() else {
             return;
         };
+        if seg.fd < 0 {
+            // Switched on, but the rewrite (and its temp incr file) has not started yet.
+            return;
+        }
         let before = seg.data.len();
         if db as i64 != self.selected_db {
             let mut b = itoa::Buffer::new();
@@ -405,6 +409,11 @@ fn flush_writes(srv: &mut Server) {
             return;
         }
         let fd = front.fd;
+        if fd < 0 {
+            // Never written (fed before a file existed): nowhere to go.
+            front.data.clear();
+            continue;
+        }
         let data = std::mem::replace(&mut front.data, std::mem::take(&mut aof.spare));
         let no_fsync_on_rewrite =
             aof.child_pid.is_some() && srv.config.get("no-appendfsync-on-rewrite") == Some("yes");
@@ -712,6 +721,26 @@ pub fn flush_on_shutdown(srv: &mut Server) {
 // ---------------------------------------------------------------------------------------------
 // Start-up, CONFIG SET appendonly, rewrites
 // ---------------------------------------------------------------------------------------------
+
+/// Start-up, before loading: the settings and the manifest, whatever `appendonly` says (a
+/// later BGREWRITEAOF or CONFIG SET appendonly yes continues from it, as Redis does).
+pub fn init(srv: &mut Server) -> Result<(), String> {
+    srv.aof.configure(&srv.config);
+    load::load_manifest(srv)
+}
+
+/// Deletes the files the manifest lists as history (Redis's `aofDelHistoryFiles`).
+pub fn delete_history(srv: &mut Server) {
+    if srv.aof.manifest.history.is_empty() {
+        return;
+    }
+    let dir = srv.aof.dirname.clone();
+    for h in std::mem::take(&mut srv.aof.manifest.history) {
+        tracing::info!("Removing the history file {} in the background", h.name);
+        let _ = std::fs::remove_file(dir.join(&h.name));
+    }
+    let _ = srv.aof.manifest.persist(&dir, &srv.aof.filename);
+}
 
 /// Opens the AOF when `appendonly yes` at start-up, after loading (Redis's
 /// `aofOpenIfNeededOnServerStart`): a base file is written if there is none and no incr
@@ -1049,15 +1078,7 @@ fn install_rewrite(srv: &mut Server, tmp: &str, done: &ChildDone) -> Result<(), 
         srv.aof.current_size = file_size(&base_path) + srv.aof.last_incr_size;
         srv.aof.base_size = srv.aof.current_size;
     }
-    // Delete the history files (Redis's aofDelHistoryFiles).
-    let history = std::mem::take(&mut srv.aof.manifest.history);
-    if !history.is_empty() {
-        for h in &history {
-            tracing::info!("Removing the history file {} in the background", h.name);
-            let _ = std::fs::remove_file(dir.join(&h.name));
-        }
-        let _ = srv.aof.manifest.persist(&dir, &filename);
-    }
+    delete_history(srv);
     srv.aof.last_bgrewrite_ok = true;
     srv.aof.consecutive_failures = 0;
     srv.aof.last_cow_size = done.cow_size;
