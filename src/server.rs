@@ -306,7 +306,9 @@ impl Server {
             self.drain_expired(None);
             self.stats.expire_cycle_us += started.elapsed().as_micros() as u64;
         }
-        if self.config.activerehashing {
+        // Like Redis, no rehashing while a child holds a copy-on-write image: moving every
+        // bucket would copy every page.
+        if self.config.activerehashing && !self.children.has_active() {
             for db in &mut self.dbs {
                 db.rehash_cron(Duration::from_millis(1));
             }

@@ -796,6 +796,8 @@ const GENERATE: &[&str] = &[
     "renamenx",
     "copy",
     "move",
+    "dump",
+    "restore",
     "swapdb",
     "expire",
     "pexpire",

@@ -648,13 +648,14 @@ fn debug_subcommands_match_redis() {
             &["DEBUG", "SLEEP"],
             &["DEBUG", "SLEEP", "1", "2"],
             &["DEBUG"],
+            &["DEBUG", "RELOAD", "BOGUS"],
         ],
     );
     let srv = Server::start(&["--enable-debug-command", "yes"]);
     let help = String::from_utf8(srv.raw().call(&["DEBUG", "HELP"])).unwrap();
     assert!(
         help.starts_with(
-            "*11\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+            "*19\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
         )
     );
     assert!(
@@ -662,6 +663,7 @@ fn debug_subcommands_match_redis() {
             "+SLEEP <seconds>\r\n+    Stop the server for <seconds>. Decimals allowed.\r\n"
         )
     );
+    assert!(help.contains("+RELOAD [option ...]\r\n"));
     assert!(help.ends_with("+HELP\r\n+    Prints this help.\r\n"));
 }
 
@@ -721,40 +723,7 @@ fn shutdown_nosave_exits_without_reply() {
     assert!(wait_exit(&mut srv).success());
 }
 
-#[test]
-fn shutdown_plain_exits_even_with_save_points() {
-    let dir = std::env::temp_dir().join(format!("uredis-shutdown-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let log = dir.join("uredis.log");
-    let log_s = log.display().to_string();
-    let mut srv = Server::start(&["--save", "900 1", "--logfile", &log_s]);
-    let mut r = srv.raw();
-    r.cmd(&[b"SHUTDOWN"]);
-    assert!(r.is_closed());
-    assert!(wait_exit(&mut srv).success());
-    let text = std::fs::read_to_string(&log).unwrap();
-    assert!(
-        text.contains("RDB persistence is not implemented yet"),
-        "{text}"
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-#[test]
-fn shutdown_save_fails_without_persistence() {
-    let mut srv = Server::start(&[]);
-    let mut r = srv.raw();
-    assert_eq!(
-        r.call(&["SHUTDOWN", "SAVE"]),
-        b"-ERR Errors trying to SHUTDOWN. Check logs.\r\n"
-    );
-    assert_eq!(r.call(&["PING"]), b"+PONG\r\n");
-    assert!(srv.child.try_wait().unwrap().is_none());
-    // FORCE goes ahead anyway, as Redis does when the save fails.
-    r.cmd(&[b"SHUTDOWN", b"SAVE", b"NOW", b"FORCE"]);
-    assert!(r.is_closed());
-    assert!(wait_exit(&mut srv).success());
-}
+// SHUTDOWN with save points, SAVE and FORCE: tests/persist.rs.
 
 /// A server started from a config file (the harness only passes directives).
 struct Proc {

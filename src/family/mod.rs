@@ -3,6 +3,7 @@
 
 pub mod command;
 pub mod connection;
+pub mod dump;
 pub mod geo;
 pub mod hash;
 pub mod keys;
@@ -30,4 +31,5 @@ pub static TABLES: &[&[Command]] = &[
     zset::COMMANDS,
     geo::COMMANDS,
     pubsub::COMMANDS,
+    dump::COMMANDS,
 ];

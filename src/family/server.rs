@@ -1398,7 +1398,7 @@ fn cmd_bgsave(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
             ))
         }
-    } else if snapshot::bgsave(ctx.srv).is_ok() {
+    } else if snapshot::bgsave(ctx.srv).is_some() {
         ctx.out.simple(b"Background saving started");
         Ok(())
     } else {

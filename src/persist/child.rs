@@ -105,6 +105,8 @@ pub struct Children {
 
 const MSG_PROGRESS: u64 = 1;
 const MSG_FINAL: u64 = 2;
+/// CoW sample only (the work does not count keys).
+const MSG_COW: u64 = 3;
 /// One pipe record: type, keys processed, CoW bytes, bytes written. 32 bytes, well under
 /// PIPE_BUF, so every write is atomic.
 const MSG_LEN: usize = 32;
@@ -133,6 +135,18 @@ impl ChildReporter {
             self.sample(false);
         }
         self.send(MSG_PROGRESS, keys_processed, 0);
+    }
+
+    /// Reports the CoW size without a key count, at most once a second (for work that
+    /// measures its progress in bytes, like the RDB writer).
+    pub fn tick(&mut self) {
+        if self
+            .last_sample
+            .is_none_or(|t| t.elapsed() >= Duration::from_secs(1))
+        {
+            self.sample(false);
+            self.send(MSG_COW, 0, 0);
+        }
     }
 
     fn sample(&mut self, final_: bool) {
@@ -355,9 +369,9 @@ impl Children {
                 "waitpid() returned an error: {}",
                 io::Error::last_os_error()
             );
-            return Some(self.finish(ChildStatus::Failed(-1)));
+            return self.finish(ChildStatus::Failed(-1));
         }
-        Some(self.finish(decode_status(status)))
+        self.finish(decode_status(status))
     }
 
     /// Stops the running child with SIGUSR1 and reaps it (blocking until it is gone), as
@@ -373,7 +387,7 @@ impl Children {
             {}
         }
         self.drain_pipe();
-        Some(self.finish(decode_status(status)))
+        self.finish(decode_status(status))
     }
 
     /// Blocks until the running child exits and returns it (used at shutdown).
@@ -387,15 +401,12 @@ impl Children {
             {}
         }
         self.drain_pipe();
-        Some(self.finish(decode_status(status)))
+        self.finish(decode_status(status))
     }
 
-    fn finish(&mut self, status: ChildStatus) -> ChildDone {
+    fn finish(&mut self, status: ChildStatus) -> Option<ChildDone> {
         self.drain_pipe();
-        let a = self
-            .active
-            .take()
-            .expect("finish() called with an active child");
+        let a = self.active.take()?;
         // SAFETY: closing the pipe read end we own.
         unsafe { libc::close(a.pipe) };
         let done = ChildDone {
@@ -417,7 +428,7 @@ impl Children {
         st.current_cow_updated = None;
         st.current_save_keys_processed = 0;
         st.current_save_keys_total = 0;
-        done
+        Some(done)
     }
 }
 

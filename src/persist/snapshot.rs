@@ -14,6 +14,7 @@
 //! Every value read from the configuration is read at the time it is used, so CONFIG SET of
 //! `save`, `dbfilename`, `rdbcompression`, `stop-writes-on-bgsave-error` applies at once.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -117,6 +118,23 @@ pub fn write_options(srv: &Server) -> rdb::WriteOptions {
     }
 }
 
+/// How files are loaded: expired keys skipped (we are a master), encodings converted at
+/// the configured thresholds.
+pub fn load_options(srv: &Server) -> rdb::LoadOptions {
+    let c = &srv.config;
+    rdb::LoadOptions {
+        skip_expired: true,
+        now_ms: clock::update(),
+        skip_checksum: c.get("rdbchecksum") == Some("no"),
+        hash_max_listpack_entries: c.hash_max_listpack_entries,
+        hash_max_listpack_value: c.hash_max_listpack_value,
+        set_max_intset_entries: c.set_max_intset_entries,
+        zset_max_listpack_entries: c.zset_max_listpack_entries,
+        zset_max_listpack_value: c.zset_max_listpack_value,
+        list_max_listpack_size: c.list_max_listpack_size,
+    }
+}
+
 fn cwd() -> String {
     std::env::current_dir()
         .map(|d| d.display().to_string())
@@ -130,28 +148,63 @@ fn strerror(e: &std::io::Error) -> String {
 /// Writes the image of `dbs` to `filename` through `temp-<pid>.rdb` (Redis's `rdbSave`
 /// without the bookkeeping). Errors carry Redis's log message. Plain blocking syscalls: safe
 /// in a forked child.
-pub fn write_file(dbs: &[Db], opts: &rdb::WriteOptions, filename: &Path) -> Result<u64, String> {
+///
+/// `tick` is called after every MiB written (a child reports its CoW size from it).
+pub fn write_file(
+    dbs: &[Db],
+    opts: &rdb::WriteOptions,
+    filename: &Path,
+    tick: &mut dyn FnMut(),
+) -> Result<u64, String> {
     let tmp = PathBuf::from(format!("temp-{}.rdb", std::process::id()));
-    crate::persist::child::write_atomically(&tmp, filename, |w| rdb::write(dbs, opts, w)).map_err(
-        |e| match e {
-            AtomicWriteError::Open(e) => format!(
-                "Failed opening the temp RDB file {} (in server root dir {}) for saving: {}",
-                tmp.display(),
-                cwd(),
-                strerror(&e)
-            ),
-            AtomicWriteError::Write(e) => {
-                format!("Write error saving DB on disk: {}", strerror(&e))
-            }
-            AtomicWriteError::Rename(e) => format!(
-                "Error moving temp DB file {} on the final destination {} (in server root dir {}): {}",
-                tmp.display(),
-                filename.display(),
-                cwd(),
-                strerror(&e)
-            ),
-        },
-    )
+    let fill = |w: &mut dyn Write| {
+        let mut w = Ticking {
+            inner: w,
+            since: 0,
+            tick,
+        };
+        rdb::write(dbs, opts, &mut w)
+    };
+    crate::persist::child::write_atomically(&tmp, filename, fill).map_err(|e| match e {
+        AtomicWriteError::Open(e) => format!(
+            "Failed opening the temp RDB file {} (in server root dir {}) for saving: {}",
+            tmp.display(),
+            cwd(),
+            strerror(&e)
+        ),
+        AtomicWriteError::Write(e) => {
+            format!("Write error saving DB on disk: {}", strerror(&e))
+        }
+        AtomicWriteError::Rename(e) => format!(
+            "Error moving temp DB file {} on the final destination {} (in server root dir {}): {}",
+            tmp.display(),
+            filename.display(),
+            cwd(),
+            strerror(&e)
+        ),
+    })
+}
+
+/// Calls `tick` after every MiB passed to `inner`.
+struct Ticking<'a> {
+    inner: &'a mut dyn Write,
+    since: usize,
+    tick: &'a mut dyn FnMut(),
+}
+
+impl Write for Ticking<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.since += n;
+        if self.since >= 1 << 20 {
+            self.since = 0;
+            (self.tick)();
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// A blocking save (Redis's `rdbSave`): on success the dirty counter restarts and
@@ -159,7 +212,7 @@ pub fn write_file(dbs: &[Db], opts: &rdb::WriteOptions, filename: &Path) -> Resu
 pub fn rdb_save(srv: &mut Server) -> bool {
     let opts = write_options(srv);
     let file = rdb_filename(srv);
-    match write_file(&srv.dbs, &opts, &file) {
+    match write_file(&srv.dbs, &opts, &file, &mut || {}) {
         Ok(_) => {
             tracing::info!("DB saved on disk");
             srv.dirty = 0;
@@ -174,11 +227,11 @@ pub fn rdb_save(srv: &mut Server) -> bool {
     }
 }
 
-/// Starts a background save (Redis's `rdbSaveBackground`). Fails when a child already runs
-/// or fork fails (then `rdb_last_bgsave_status` becomes `err`).
-pub fn bgsave(srv: &mut Server) -> Result<i32, ()> {
+/// Starts a background save (Redis's `rdbSaveBackground`), returning the child's pid. Fails
+/// (None) when a child already runs or fork fails (then `rdb_last_bgsave_status` becomes `err`).
+pub fn bgsave(srv: &mut Server) -> Option<i32> {
     if srv.children.has_active() {
-        return Err(());
+        return None;
     }
     srv.rdb.saves += 1;
     srv.rdb.dirty_before_bgsave = srv.dirty;
@@ -186,16 +239,18 @@ pub fn bgsave(srv: &mut Server) -> Result<i32, ()> {
     let opts = write_options(srv);
     let file = rdb_filename(srv);
     let keys: u64 = srv.dbs.iter().map(|d| d.len() as u64).sum();
-    let listeners: Vec<i32> = srv.listeners.iter().map(|(fd, _)| *fd).collect();
+    // Like Redis's child, close our copies of the listening sockets so a restarted parent can
+    // bind the port. (Client sockets are left alone, as in Redis: a slot's fd may already be
+    // closed and its number reused, e.g. by the report pipe.)
+    let sockets: Vec<i32> = srv.listeners.iter().map(|(fd, _)| *fd).collect();
     let dbs = &srv.dbs;
-    let forked = srv.children.fork(ChildKind::Rdb, keys, |_rep| {
-        // Like Redis's child: free the port for a restarted parent while we run.
-        for fd in listeners {
-            // SAFETY: closing this (child) process's copy of a listening socket; the
-            // parent's copy is unaffected.
+    let forked = srv.children.fork(ChildKind::Rdb, keys, |rep| {
+        for fd in sockets {
+            // SAFETY: closing this (child) process's copy of a socket; the parent's copy is
+            // unaffected (no shutdown(), only this process's descriptor goes).
             unsafe { libc::close(fd) };
         }
-        let n = write_file(dbs, &opts, &file)?;
+        let n = write_file(dbs, &opts, &file, &mut || rep.tick())?;
         tracing::info!("DB saved on disk");
         Ok(n)
     });
@@ -203,12 +258,12 @@ pub fn bgsave(srv: &mut Server) -> Result<i32, ()> {
         Ok(pid) => {
             tracing::info!("Background saving started by pid {pid}");
             srv.rdb.save_time_start = unix_now();
-            Ok(pid)
+            Some(pid)
         }
         Err(e) => {
             srv.rdb.lastbgsave_ok = false;
             tracing::warn!("Can't save in background: fork: {}", strerror(&e));
-            Err(())
+            None
         }
     }
 }
@@ -269,7 +324,7 @@ pub fn cron(srv: &mut Server) {
             return;
         }
     }
-    if srv.rdb.bgsave_scheduled && retry_ok && bgsave(srv).is_ok() {
+    if srv.rdb.bgsave_scheduled && retry_ok && bgsave(srv).is_some() {
         srv.rdb.bgsave_scheduled = false;
     }
 }
@@ -287,7 +342,11 @@ pub const MISCONF_ERROR: &str = "MISCONF Redis is configured to save RDB snapsho
 
 /// Loads `file` into `dbs` (fresh databases), logging as Redis's `rdbLoad`. `Ok(None)` when
 /// the file does not exist.
-pub fn load_file(file: &Path, dbs: &mut [Db]) -> Result<Option<rdb::LoadSummary>, String> {
+pub fn load_file(
+    file: &Path,
+    dbs: &mut [Db],
+    opts: &rdb::LoadOptions,
+) -> Result<Option<rdb::LoadSummary>, String> {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -298,18 +357,14 @@ pub fn load_file(file: &Path, dbs: &mut [Db]) -> Result<Option<rdb::LoadSummary>
             ));
         }
     };
-    // (Merged with the RDB codec in the aof branch: thresholds left at the codec's defaults
-    // until the snapshot work passes the configured ones.)
-    let opts = rdb::LoadOptions {
-        skip_expired: true,
-        now_ms: clock::update(),
-        ..Default::default()
-    };
-    let summary = rdb::load(&bytes, dbs, &opts).map_err(|e| {
+    let summary = rdb::load(&bytes, dbs, opts).map_err(|e| {
         format!(
             "Internal error in RDB reading offset {} of {} -> {}",
             e.offset,
-            file.display(),
+            std::env::current_dir()
+                .map(|d| d.join(file))
+                .unwrap_or_else(|_| file.to_path_buf())
+                .display(),
             e.message
         )
     })?;
@@ -329,11 +384,33 @@ pub fn load_file(file: &Path, dbs: &mut [Db]) -> Result<Option<rdb::LoadSummary>
             _ => {}
         }
     }
-    tracing::info!(
-        "Done loading RDB, keys loaded: {}, keys expired: {}.",
-        summary.keys_loaded,
-        summary.keys_expired
-    );
+    if !summary.functions.is_empty() {
+        // Dropping them would lose data the user stored: refuse, naming the cause.
+        return Err(format!(
+            "The RDB file {} contains {} function librar{} (FUNCTION LOAD); uredis does not support functions yet",
+            file.display(),
+            summary.functions.len(),
+            if summary.functions.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            }
+        ));
+    }
+    if summary.empty_keys_skipped > 0 {
+        tracing::warn!(
+            "Done loading RDB, keys loaded: {}, keys expired: {}, empty keys skipped: {}.",
+            summary.keys_loaded,
+            summary.keys_expired,
+            summary.empty_keys_skipped
+        );
+    } else {
+        tracing::info!(
+            "Done loading RDB, keys loaded: {}, keys expired: {}.",
+            summary.keys_loaded,
+            summary.keys_expired
+        );
+    }
     Ok(Some(summary))
 }
 
@@ -342,7 +419,8 @@ pub fn load_file(file: &Path, dbs: &mut [Db]) -> Result<Option<rdb::LoadSummary>
 pub fn load_at_startup(srv: &mut Server) -> Result<(), String> {
     let start = Instant::now();
     let file = rdb_filename(srv);
-    match load_file(&file, &mut srv.dbs) {
+    let opts = load_options(srv);
+    match load_file(&file, &mut srv.dbs, &opts) {
         Ok(Some(summary)) => {
             srv.rdb.last_load_keys_loaded = summary.keys_loaded;
             srv.rdb.last_load_keys_expired = summary.keys_expired;
@@ -369,7 +447,7 @@ pub fn debug_reload(srv: &mut Server, save: bool) -> Result<(), &'static str> {
     }
     let mut fresh: Vec<Db> = (0..srv.dbs.len()).map(Db::new).collect();
     let file = rdb_filename(srv);
-    let loaded = load_file(&file, &mut fresh);
+    let loaded = load_file(&file, &mut fresh, &load_options(srv));
     match loaded {
         Ok(Some(summary)) => {
             for db in 0..srv.dbs.len() {

@@ -384,21 +384,21 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
 
 /// Redis's `objectSetLRUOrLFU` with a one-second LRU resolution: the LFU counter under an LFU
 /// policy, else the idle time, else a fresh access time.
-pub(super) fn lru_for(freq: Option<u8>, idle: Option<u64>, lru_clock: u32) -> u32 {
-    const LRU_MAX: u64 = (1 << 24) - 1;
+pub(crate) fn lru_for(freq: Option<u8>, idle: Option<u64>, lru_clock: u32) -> u32 {
+    const LRU_MAX: i64 = (1 << 24) - 1;
     if db::lfu().is_some() {
         if let Some(f) = freq {
             let minutes = ((clock::now_ms() / 60_000) & 0xffff) as u32;
             return minutes << 8 | f as u32;
         }
     } else if let Some(idle) = idle {
-        let clock = lru_clock as u64;
-        let abs = if idle <= clock {
-            clock - idle
-        } else {
-            (clock + LRU_MAX + 1).saturating_sub(idle % (LRU_MAX + 1))
-        };
-        return (abs & LRU_MAX) as u32;
+        let idle = i64::try_from(idle).unwrap_or(i64::MAX);
+        let mut abs = lru_clock as i64 - idle;
+        if abs < 0 {
+            abs += LRU_MAX;
+        }
+        // The 24-bit field keeps the low bits, as Redis's bitfield does.
+        return (abs as u64 & LRU_MAX as u64) as u32;
     }
     db::new_lru()
 }

@@ -253,6 +253,30 @@ mod tests {
     }
 
     #[test]
+    fn any_budget_is_respected() {
+        // Random inputs over alphabets of 1 to 256 symbols, every output budget around the
+        // input size: the output fits the budget and decompresses back.
+        let mut seed = 99u64;
+        let mut rnd = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..300 {
+            let n = 3 + (rnd() % 700) as usize;
+            let alphabet = 1 + rnd() % 256;
+            let s: Vec<u8> = (0..n).map(|_| (rnd() % alphabet) as u8).collect();
+            for budget in [1, n / 2, n.saturating_sub(4).max(1), n, n + 40] {
+                if let Some(c) = compress(&s, budget) {
+                    assert!(c.len() <= budget, "round {round}");
+                    assert_eq!(decompress(&c, n).as_deref(), Some(&s[..]), "round {round}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn incompressible_is_refused() {
         let s: Vec<u8> = (0..=255u8).collect();
         assert_eq!(compress(&s, s.len() - 4), None);

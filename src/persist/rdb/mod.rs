@@ -130,6 +130,7 @@ pub struct LoadOptions {
     /// Do not verify the trailing CRC64 (`rdbchecksum no`). A stored 0 is never checked.
     pub skip_checksum: bool,
     /// Encoding thresholds: loaded values are converted as Redis converts them at load.
+    /// Defaults are Redis 7.0's compiled-in ones (hash 512/64, intset 512, zset 128/64, -2).
     pub hash_max_listpack_entries: usize,
     pub hash_max_listpack_value: usize,
     pub set_max_intset_entries: usize,
@@ -144,7 +145,7 @@ impl Default for LoadOptions {
             skip_expired: false,
             now_ms: 0,
             skip_checksum: false,
-            hash_max_listpack_entries: 128,
+            hash_max_listpack_entries: 512,
             hash_max_listpack_value: 64,
             set_max_intset_entries: 512,
             zset_max_listpack_entries: 128,
@@ -246,6 +247,12 @@ pub fn restore_value_with(payload: &[u8], opts: &LoadOptions) -> Result<Value, R
         });
     }
     load::load_payload(&payload[..payload.len() - 10], opts)
+}
+
+/// The `lru` field of a loaded or restored key (Redis's `objectSetLRUOrLFU`): the FREQ
+/// counter under an LFU policy, else the IDLE seconds, else a fresh access time.
+pub fn lru_for(freq: Option<u8>, idle: Option<u64>) -> u32 {
+    load::lru_for(freq, idle, crate::keyspace::clock::lru_clock())
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub(crate) fn sample_values() -> Vec<(&'static str, Value)> {
     h.set(b"n", b"42", HL);
     v.push(("hash-listpack", Value::Hash(Box::new(h))));
     let mut h = Hash::new();
-    for i in 0..300 {
+    for i in 0..600 {
         h.set(
             format!("field{i}").as_bytes(),
             format!("{i}").as_bytes(),
@@ -457,4 +457,65 @@ fn hostile_lengths_do_not_allocate() {
     let img = legacy_image(10, &[kind::LIST, 1, b'k', 0]);
     let sum = load(&img, &mut dbs(1), &LoadOptions::default()).expect("ok");
     assert_eq!((sum.keys_loaded, sum.empty_keys_skipped), (0, 1));
+}
+
+#[test]
+fn idle_times_are_written_and_loaded() {
+    let mut src = dbs(1);
+    src[0].set(b"k", Value::Int(1), Ttl::Clear);
+    let img = image(
+        &src,
+        &WriteOptions {
+            save_lru: true,
+            ..WriteOptions::default()
+        },
+    );
+    // SELECTDB 0, RESIZEDB 1 0, IDLE <secs>, STRING "k" 1
+    let at = img
+        .windows(3)
+        .position(|w| w == [kind::OPCODE_RESIZEDB, 1, 0])
+        .expect("resizedb");
+    assert_eq!(img[at + 3], kind::OPCODE_IDLE);
+    // An idle time read back gives that much idleness.
+    let mut body = vec![kind::OPCODE_IDLE, 0x40 | 0x01, 0x2c, kind::STRING]; // 300 s
+    body.extend_from_slice(&[1, b'k', 1, b'v']);
+    let mut d = dbs(1);
+    load(&legacy_image(10, &body), &mut d, &LoadOptions::default()).expect("loads");
+    let lru = d[0].iter().next().map(|(_, e)| e.lru).expect("key");
+    // Other tests move the shared clock: allow for a second or two.
+    let idle = crate::keyspace::clock::idle_secs(lru);
+    assert!((300..=302).contains(&idle), "{idle}");
+}
+
+/// A writer that records its biggest single write.
+struct Spy {
+    total: usize,
+    biggest: usize,
+}
+
+impl std::io::Write for Spy {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.total += b.len();
+        self.biggest = self.biggest.max(b.len());
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn writing_streams_in_small_pieces() {
+    let mut src = dbs(1);
+    for i in 0..20_000 {
+        src[0].set(format!("key:{i}").as_bytes(), Value::Int(i), Ttl::Clear);
+    }
+    let mut spy = Spy {
+        total: 0,
+        biggest: 0,
+    };
+    write(&src, &WriteOptions::default(), &mut spy).expect("write");
+    assert!(spy.total > 200_000, "{}", spy.total);
+    assert!(spy.biggest <= 64 * 1024, "{}", spy.biggest);
 }

@@ -58,10 +58,9 @@ pub fn parse(zl: &[u8]) -> Result<Vec<Ent<'_>>, &'static str> {
         let ent = match e >> 6 {
             0 => {
                 let n = (e & 0x3f) as usize;
-                Ent::Str(get(p + 1, n).map(|s| {
-                    p += 1 + n;
-                    s
-                })?)
+                let s = get(p + 1, n)?;
+                p += 1 + n;
+                Ent::Str(s)
             }
             1 => {
                 let d = get(p + 1, 1)?;
@@ -126,8 +125,8 @@ pub fn parse(zl: &[u8]) -> Result<Vec<Ent<'_>>, &'static str> {
     Ok(out)
 }
 
-/// Builds a ziplist (tests only: Redis 7.0 never writes one, but reads them from old files).
-#[cfg(test)]
+/// Builds a ziplist, for tests and tools (Redis 7.0 never writes one but reads them from old
+/// files).
 pub fn build(items: &[Ent]) -> Vec<u8> {
     let mut body = Vec::new();
     let mut prev_size = 0usize;

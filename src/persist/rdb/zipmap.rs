@@ -5,8 +5,11 @@
 //! (1 byte), value, `free` unused bytes; 0xFF at the end. A length is one byte below 254, or
 //! 254 followed by a u32 (little-endian).
 
+/// A (field, value) pair.
+pub type Pair<'a> = (&'a [u8], &'a [u8]);
+
 /// The (field, value) pairs of `zm`.
-pub fn parse(zm: &[u8]) -> Result<Vec<(&[u8], &[u8])>, &'static str> {
+pub fn parse(zm: &[u8]) -> Result<Vec<Pair<'_>>, &'static str> {
     if zm.len() < 2 {
         return Err("zipmap shorter than its header");
     }
@@ -27,10 +30,7 @@ pub fn parse(zm: &[u8]) -> Result<Vec<(&[u8], &[u8])>, &'static str> {
             Some(&b) => Ok(Some((b as usize, 1))),
         }
     };
-    loop {
-        let Some((klen, ks)) = len_at(p)? else {
-            break;
-        };
+    while let Some((klen, ks)) = len_at(p)? {
         p += ks;
         let key = zm.get(p..p + klen).ok_or("zipmap key runs past its end")?;
         p += klen;
@@ -55,7 +55,7 @@ pub fn parse(zm: &[u8]) -> Result<Vec<(&[u8], &[u8])>, &'static str> {
     Ok(out)
 }
 
-#[cfg(test)]
+/// Builds a zipmap, for tests and tools (written by Redis 2.4 and older only).
 pub fn build(pairs: &[(&[u8], &[u8])]) -> Vec<u8> {
     let mut zm = vec![pairs.len().min(254) as u8];
     let put = |zm: &mut Vec<u8>, n: usize| {

@@ -1,0 +1,372 @@
+//! RDB snapshots side by side with redis-server: SAVE time, file size, start-up load time,
+//! fork time, BGSAVE time and PING latency while a BGSAVE runs under a write load.
+//!
+//! For each dataset and each server (on a free loopback port, its own directory, `--save ''`):
+//! fill it with pipelined batches, SAVE (client round trip), BGSAVE while a writer thread sends
+//! pipelined SETs and a probe thread PINGs about every millisecond (`latest_fork_usec`, BGSAVE
+//! wall time, probe p99/max), then restart on the same directory and read the load time from
+//! the server's own log line ("DB loaded from disk: X seconds", printed by both).
+//!
+//! Run: `cargo bench --bench persist`. Options are env variables:
+//!   UREDIS_PERSIST_KEYS=1000000      small string keys in the `keys` dataset
+//!   UREDIS_PERSIST_ELEMENTS=1000000  elements of each collection in the `collections` dataset
+//!   UREDIS_PERSIST_SETS=keys,collections
+//!   UREDIS_PERSIST_SERVERS=uredis,redis
+//!   REDIS_SERVER                     path of redis-server (default: from PATH)
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+mod common;
+use common::{env_u64, free_port, runs};
+
+fn resp(args: &[&[u8]]) -> Vec<u8> {
+    let mut b = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        b.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        b.extend_from_slice(a);
+        b.extend_from_slice(b"\r\n");
+    }
+    b
+}
+
+/// A server process on `dir`, killed by pid when dropped (the directory is kept for restarts).
+struct Proc {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(bin: &str, dir: &Path, log: &Path) -> Result<Proc, String> {
+    for _ in 0..5 {
+        let port = free_port().map_err(|e| e.to_string())?;
+        let child = Command::new(bin)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+            ])
+            .arg("--dir")
+            .arg(dir)
+            .arg("--logfile")
+            .arg(log)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot run {bin}: {e}"))?;
+        let mut p = Proc { child, port };
+        let deadline = Instant::now() + Duration::from_secs(600);
+        while Instant::now() < deadline {
+            // Only a reply proves the dataset is loaded (the port is bound before).
+            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+                let _ = s.set_read_timeout(Some(Duration::from_secs(600)));
+                let mut b = [0u8; 7];
+                if s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut b).is_ok() {
+                    return Ok(p);
+                }
+            }
+            if let Ok(Some(_)) = p.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    Err(format!("{bin} did not start"))
+}
+
+fn connect(port: u16) -> TcpStream {
+    let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_nodelay(true).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(600))).unwrap();
+    s
+}
+
+/// Sends one command and reads one reply (a line, or a bulk: enough for what we send).
+fn call(s: &mut TcpStream, args: &[&[u8]]) -> String {
+    s.write_all(&resp(args)).unwrap();
+    let mut out = Vec::new();
+    let mut b = [0u8; 65536];
+    loop {
+        let n = s.read(&mut b).unwrap();
+        assert!(n > 0, "connection closed");
+        out.extend_from_slice(&b[..n]);
+        if out.ends_with(b"\r\n") {
+            if out[0] == b'$' {
+                let head = out.iter().position(|&c| c == b'\n').unwrap();
+                let len: usize = std::str::from_utf8(&out[1..head - 1])
+                    .unwrap()
+                    .parse()
+                    .unwrap_or(0);
+                if out.len() < head + 1 + len + 2 {
+                    continue;
+                }
+            }
+            return String::from_utf8_lossy(&out).into_owned();
+        }
+    }
+}
+
+/// Sends `cmds` pipelined in batches, reading the replies of each batch.
+fn pipeline(s: &mut TcpStream, cmds: impl Iterator<Item = Vec<u8>>) {
+    let mut batch = Vec::new();
+    let mut n = 0;
+    let flush = |s: &mut TcpStream, batch: &mut Vec<u8>, n: &mut usize| {
+        s.write_all(batch).unwrap();
+        batch.clear();
+        let mut lines = 0;
+        let mut b = [0u8; 65536];
+        while lines < *n {
+            let got = s.read(&mut b).unwrap();
+            assert!(got > 0);
+            assert!(
+                !b[..got].starts_with(b"-"),
+                "{}",
+                String::from_utf8_lossy(&b[..got])
+            );
+            lines += b[..got].iter().filter(|&&c| c == b'\n').count();
+        }
+        *n = 0;
+    };
+    for c in cmds {
+        batch.extend_from_slice(&c);
+        n += 1;
+        if n == 1000 {
+            flush(s, &mut batch, &mut n);
+        }
+    }
+    if n > 0 {
+        flush(s, &mut batch, &mut n);
+    }
+}
+
+fn fill(port: u16, set: &str, keys: u64, elements: u64) {
+    let mut s = connect(port);
+    match set {
+        "keys" => pipeline(
+            &mut s,
+            (0..keys).map(|i| {
+                resp(&[
+                    b"SET",
+                    format!("key:{i:012}").as_bytes(),
+                    format!("value:{i}").as_bytes(),
+                ])
+            }),
+        ),
+        _ => {
+            let chunk = 100;
+            let batches = elements.div_ceil(chunk);
+            for ty in ["list", "hash", "set", "zset"] {
+                pipeline(
+                    &mut s,
+                    (0..batches).map(|b| {
+                        let from = b * chunk;
+                        let to = (from + chunk).min(elements);
+                        let items: Vec<Vec<u8>> = (from..to)
+                            .map(|i| format!("element:{i}").into_bytes())
+                            .collect();
+                        let nums: Vec<Vec<u8>> =
+                            (from..to).map(|i| i.to_string().into_bytes()).collect();
+                        let mut args: Vec<&[u8]> = match ty {
+                            "list" => vec![b"RPUSH", b"big:list"],
+                            "hash" => vec![b"HSET", b"big:hash"],
+                            "set" => vec![b"SADD", b"big:set"],
+                            _ => vec![b"ZADD", b"big:zset"],
+                        };
+                        for (item, num) in items.iter().zip(&nums) {
+                            match ty {
+                                "hash" => args.extend([&item[..], &num[..]]),
+                                "zset" => args.extend([&num[..], &item[..]]),
+                                _ => args.push(item),
+                            }
+                        }
+                        resp(&args)
+                    }),
+                );
+            }
+        }
+    }
+}
+
+fn info_field(s: &mut TcpStream, section: &str, name: &str) -> String {
+    let text = call(s, &[b"INFO", section.as_bytes()]);
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}:")))
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+struct Row {
+    save: Duration,
+    size: u64,
+    fork_us: u64,
+    bgsave: Duration,
+    probe_p99: Duration,
+    probe_max: Duration,
+    writes: u64,
+    load_s: f64,
+}
+
+fn measure(bin: &str, set: &str, keys: u64, elements: u64) -> Result<Row, String> {
+    let dir: PathBuf = std::env::temp_dir().join(format!(
+        "uredis-bench-persist-{}-{}",
+        std::process::id(),
+        free_port().map_err(|e| e.to_string())?
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let result = (|| {
+        let p = start(bin, &dir, &dir.join("first.log"))?;
+        fill(p.port, set, keys, elements);
+        let mut c = connect(p.port);
+        let t = Instant::now();
+        let r = call(&mut c, &[b"SAVE"]);
+        let save = t.elapsed();
+        if !r.starts_with("+OK") {
+            return Err(format!("SAVE: {r}"));
+        }
+        let size = std::fs::metadata(dir.join("dump.rdb"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+
+        // BGSAVE with a pipelined writer and a PING probe running.
+        let stop = Arc::new(AtomicBool::new(false));
+        let writer = {
+            let stop = stop.clone();
+            let port = p.port;
+            std::thread::spawn(move || {
+                let mut w = connect(port);
+                let mut n = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    pipeline(
+                        &mut w,
+                        (0..100u64).map(|i| {
+                            resp(&[b"SET", format!("w:{}", (n + i) % 100_000).as_bytes(), b"x"])
+                        }),
+                    );
+                    n += 100;
+                }
+                n
+            })
+        };
+        let probe = {
+            let stop = stop.clone();
+            let port = p.port;
+            std::thread::spawn(move || {
+                let mut s = connect(port);
+                let mut lat = Vec::new();
+                let mut b = [0u8; 64];
+                while !stop.load(Ordering::Relaxed) {
+                    let t = Instant::now();
+                    s.write_all(b"PING\r\n").unwrap();
+                    let _ = s.read(&mut b).unwrap();
+                    lat.push(t.elapsed());
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                lat
+            })
+        };
+        std::thread::sleep(Duration::from_millis(200));
+        let t = Instant::now();
+        let r = call(&mut c, &[b"BGSAVE"]);
+        if !r.contains("started") {
+            return Err(format!("BGSAVE: {r}"));
+        }
+        while info_field(&mut c, "persistence", "rdb_bgsave_in_progress") != "0" {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let bgsave = t.elapsed();
+        stop.store(true, Ordering::Relaxed);
+        let writes = writer.join().map_err(|_| "writer failed")?;
+        let mut lat = probe.join().map_err(|_| "probe failed")?;
+        lat.sort();
+        let probe_p99 = lat.get(lat.len() * 99 / 100).copied().unwrap_or_default();
+        let probe_max = lat.last().copied().unwrap_or_default();
+        let fork_us = info_field(&mut c, "stats", "latest_fork_usec")
+            .parse()
+            .unwrap_or(0);
+        drop(c);
+        drop(p);
+
+        // Restart on the same directory: the server's own load time.
+        let log = dir.join("second.log");
+        let p = start(bin, &dir, &log)?;
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let load_s = text
+            .lines()
+            .find_map(|l| l.split("DB loaded from disk: ").nth(1))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN);
+        drop(p);
+        Ok(Row {
+            save,
+            size,
+            fork_us,
+            bgsave,
+            probe_p99,
+            probe_max,
+            writes,
+            load_s,
+        })
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn main() {
+    let keys = env_u64("UREDIS_PERSIST_KEYS", 1_000_000);
+    let elements = env_u64("UREDIS_PERSIST_ELEMENTS", 1_000_000);
+    let sets = std::env::var("UREDIS_PERSIST_SETS").unwrap_or_else(|_| "keys,collections".into());
+    let servers = std::env::var("UREDIS_PERSIST_SERVERS").unwrap_or_else(|_| "uredis,redis".into());
+    let redis = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
+    let ours = env!("CARGO_BIN_EXE_uredis-server");
+    println!(
+        "| dataset | server | SAVE s | file MB | load s | fork µs | BGSAVE s (under writes) | PING p99 ms | PING max ms | writes during BGSAVE |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for set in sets.split(',') {
+        let label = match set {
+            "keys" => format!("{keys} small keys"),
+            _ => format!("list+hash+set+zset, {elements} elements each"),
+        };
+        for name in servers.split(',') {
+            let bin = if name == "redis" {
+                redis.as_str()
+            } else {
+                ours
+            };
+            if name == "redis" && !runs(bin) {
+                eprintln!("redis-server not found; skipped");
+                continue;
+            }
+            match measure(bin, set, keys, elements) {
+                Ok(r) => println!(
+                    "| {label} | {name} | {:.2} | {:.1} | {:.2} | {} | {:.2} | {:.2} | {:.2} | {} |",
+                    r.save.as_secs_f64(),
+                    r.size as f64 / (1 << 20) as f64,
+                    r.load_s,
+                    r.fork_us,
+                    r.bgsave.as_secs_f64(),
+                    r.probe_p99.as_secs_f64() * 1e3,
+                    r.probe_max.as_secs_f64() * 1e3,
+                    r.writes
+                ),
+                Err(e) => println!("| {label} | {name} | error: {e} |"),
+            }
+        }
+    }
+}
