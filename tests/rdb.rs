@@ -161,6 +161,58 @@ fn fill_script() -> Vec<Vec<Vec<u8>>> {
             "ZADD", "z:lp", "1.5", "a", "2", "b", "-0.1", "c", "1e20", "d", "inf", "e", "-3", "f",
         ]),
         a(&["ZADD", "z:longmember", "1", &"m".repeat(100)]),
+        a(&[
+            "ZADD",
+            "z:scores",
+            "1e-5",
+            "a",
+            "123456789012345678",
+            "b",
+            "-inf",
+            "c",
+            "9007199254740993",
+            "d",
+            "0.30000000000000004",
+            "e",
+            "-0",
+            "f",
+            "4.611686018427388e18",
+            "g",
+            "5e18",
+            "h",
+            "-1.5e-300",
+            "i",
+            "123.456",
+            "j",
+        ]),
+        a(&[
+            "HSET",
+            "h:numbers",
+            "-9223372036854775808",
+            "18446744073709551615",
+            "007",
+            "-0",
+            "4095",
+            "-4096",
+            "8388607",
+            "-8388608",
+            "2147483647",
+            "-2147483649",
+            "127",
+            "128",
+        ]),
+        a(&[
+            "RPUSH",
+            "l:sizes",
+            &"a".repeat(63),
+            &"b".repeat(64),
+            &"c".repeat(4095),
+            &"d".repeat(4096),
+            "",
+            "-",
+            "12345678901234567890",
+        ]),
+        a(&["SADD", "set:wide", "1", "40000", "-3000000000"]),
     ];
     let mut big = a(&["RPUSH", "l:big"]);
     for i in 0..3000 {
@@ -849,5 +901,52 @@ fn lru_and_lfu_opcodes_from_redis_load() {
         let sum = rdb::load(&file, &mut dbs, &LoadOptions::default()).expect("loads");
         assert_eq!(sum.keys_loaded, 2, "{policy}");
         check_redis_has(&mut c, 0, &contents(&dbs[0]));
+    }
+}
+
+#[test]
+fn list_payloads_match_redis_under_other_settings() {
+    for extra in [
+        &["--list-compress-depth", "1"][..],
+        &[
+            "--list-compress-depth",
+            "2",
+            "--list-max-listpack-size",
+            "7",
+        ],
+        &["--list-max-listpack-size", "-1", "--rdbcompression", "no"],
+        &["--list-max-listpack-size", "-5"],
+    ] {
+        let Some(redis) = redis_or_skip(extra) else {
+            return;
+        };
+        let ours = Server::start(extra);
+        let mut rc = redis.conn();
+        let mut uc = ours.conn();
+        let mut script = vec![a(&["RPUSH", "short", "a", "b"])];
+        for n in [1usize, 10, 100, 3000] {
+            let mut cmd = a(&["RPUSH", &format!("l{n}")]);
+            for i in 0..n {
+                cmd.push(format!("item:{i}:{}", "z".repeat(i % 40)).into_bytes());
+            }
+            script.push(cmd);
+        }
+        script.push(a(&["SET", "s", &"x".repeat(100)]));
+        run_script(&mut rc, &script);
+        run_script(&mut uc, &script);
+        for key in script_keys(&script) {
+            let pr = bytes(q(&mut rc, &[b"DUMP", &key]));
+            let pu = bytes(q(&mut uc, &[b"DUMP", &key]));
+            assert!(
+                pr == pu,
+                "{extra:?} {}: DUMP differs (redis {} bytes, uredis {} bytes)",
+                show(&key),
+                pr.len(),
+                pu.len()
+            );
+            let copy = [b"copy:".as_slice(), &key].concat();
+            q(&mut uc, &[b"RESTORE", &copy, b"0", &pr]);
+            assert_eq!(describe(&mut uc, &copy), describe(&mut rc, &key));
+        }
     }
 }

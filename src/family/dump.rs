@@ -17,11 +17,17 @@ use crate::keyspace::{Entry, clock, lazyfree};
 use crate::persist::rdb;
 use crate::server::Server;
 
-/// The writing options DUMP uses (`rdbcompression`, `list-max-listpack-size`).
-fn write_options(srv: &Server) -> rdb::WriteOptions {
+/// The writing options DUMP uses (`rdbcompression`, `list-max-listpack-size`,
+/// `list-compress-depth`).
+pub fn write_options(srv: &Server) -> rdb::WriteOptions {
     rdb::WriteOptions {
         compression: srv.config.get("rdbcompression") != Some("no"),
         list_max_listpack_size: srv.config.list_max_listpack_size,
+        list_compress_depth: srv
+            .config
+            .get("list-compress-depth")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
         ..rdb::WriteOptions::default()
     }
 }

@@ -34,6 +34,24 @@ impl Hash {
         Hash::default()
     }
 
+    /// A `listpack` hash from (field, value) pairs whose fields the caller knows to be
+    /// distinct, kept in their order, in one allocation (the RDB loader).
+    pub fn from_distinct_pairs<'a>(pairs: impl Iterator<Item = (&'a [u8], &'a [u8])>) -> Hash {
+        let mut buf = Vec::new();
+        let mut len = 0u32;
+        for (f, v) in pairs {
+            put_len(&mut buf, f.len());
+            buf.extend_from_slice(f);
+            put_len(&mut buf, v.len());
+            buf.extend_from_slice(v);
+            len += 1;
+        }
+        Hash::Listpack(Pairs {
+            buf: buf.into_boxed_slice(),
+            len,
+        })
+    }
+
     pub fn len(&self) -> usize {
         match self {
             Hash::Listpack(p) => p.len as usize,

@@ -309,6 +309,16 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
             }
             kind::OPCODE_FUNCTION2 => {
                 let code = rd.string("a function library")?.into_owned();
+                if !opts.keep_functions {
+                    let first = code.split(|&c| c == b'\n').next().unwrap_or_default();
+                    return Err(RdbError {
+                        offset: op_at,
+                        message: format!(
+                            "the RDB file contains a function library (FUNCTION2 '{}'), and functions are not supported",
+                            String::from_utf8_lossy(first)
+                        ),
+                    });
+                }
                 sum.functions.push(code);
                 continue;
             }
@@ -321,7 +331,7 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
             _ => {}
         }
         let key_at = rd.pos;
-        let key = rd.string("a key")?.into_owned();
+        let key = rd.string("a key")?;
         let val = load_object(&mut rd, t, opts).map_err(|mut e| {
             e.message = format!("{}: key '{}'", e.message, show(&key));
             e
@@ -336,12 +346,6 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
             continue;
         }
         let d = &mut dbs[dbi];
-        if d.expire_at(&key).is_some() {
-            return Err(RdbError {
-                offset: key_at,
-                message: format!("RDB has duplicated key '{}' in DB {dbi}", show(&key)),
-            });
-        }
         // 0 means "no expiry" in an entry: a stored 0 (1970) is kept as already past.
         let expire = match exp {
             Some(0) => -1,
@@ -349,14 +353,20 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
             None => 0,
         };
         let lru = lru_for(freq, idle, lru_clock);
-        d.put_entry(
-            &key,
-            Entry {
-                value: val,
-                expire,
-                lru,
-            },
-        );
+        let before = d.len();
+        let entry = Entry {
+            value: val,
+            expire,
+            lru,
+        };
+        d.put_entry(&key, entry);
+        // One lookup per key: a key already there was replaced, and the load fails anyway.
+        if d.len() == before {
+            return Err(RdbError {
+                offset: key_at,
+                message: format!("RDB has duplicated key '{}' in DB {dbi}", show(&key)),
+            });
+        }
         sum.keys_loaded += 1;
     }
     let body_end = rd.pos;
@@ -475,19 +485,24 @@ fn load_object(rd: &mut Rd, t: u8, o: &LoadOptions) -> Res<Option<Value>> {
         }
         kind::HASH => {
             let n = rd.count("a hash size", 2)?;
-            let mut h = Hash::new();
+            let at = rd.pos;
+            let mut pairs = Vec::new();
             for _ in 0..n {
-                let at = rd.pos;
                 let f = rd.string("a hash field")?;
                 let v = rd.string("a hash value")?;
-                if !h.set(&f, &v, hlim) {
-                    return Err(RdbError {
-                        offset: at,
-                        message: "duplicate hash fields detected".into(),
-                    });
-                }
+                pairs.push((f, v));
             }
-            Value::Hash(Box::new(h))
+            // Redis converts while loading: too many pairs or a too long string.
+            let small = n <= hlim.entries
+                && pairs
+                    .iter()
+                    .all(|(f, v)| f.len() <= hlim.value && v.len() <= hlim.value);
+            hash_from(pairs.iter().map(|(f, v)| (&f[..], &v[..])), small, hlim).ok_or_else(
+                || RdbError {
+                    offset: at,
+                    message: "duplicate hash fields detected".into(),
+                },
+            )?
         }
         kind::LIST_QUICKLIST | kind::LIST_QUICKLIST_2 => {
             let n = rd.count("a quicklist node count", 2)?;
@@ -578,16 +593,15 @@ fn load_object(rd: &mut Rd, t: u8, o: &LoadOptions) -> Res<Option<Value>> {
             let at = rd.pos;
             let data = rd.string("a zipmap")?;
             let pairs = zipmap::parse(&data).map_err(|e| blob_err(at, "zipmap", e))?;
-            let mut h = Hash::new();
-            for (f, v) in pairs {
-                if !h.set(f, v, hlim) {
-                    return Err(blob_err(at, "hash zipmap", "duplicate fields"));
-                }
-            }
-            if h.is_empty() {
+            if pairs.is_empty() {
                 return Ok(None);
             }
-            Value::Hash(Box::new(h))
+            let small = pairs.len() <= hlim.entries
+                && pairs
+                    .iter()
+                    .all(|(f, v)| f.len() <= hlim.value && v.len() <= hlim.value);
+            hash_from(pairs.into_iter(), small, hlim)
+                .ok_or_else(|| blob_err(at, "hash zipmap", "duplicate fields"))?
         }
         kind::HASH_ZIPLIST | kind::HASH_LISTPACK => {
             let at = rd.pos;
@@ -603,21 +617,13 @@ fn load_object(rd: &mut Rd, t: u8, o: &LoadOptions) -> Res<Option<Value>> {
             if ents.len() % 2 != 0 {
                 return Err(blob_err(at, what, "odd number of elements"));
             }
-            // Redis keeps a loaded listpack as it is unless it has too many entries.
-            let lim = hash::Limits {
-                entries: hlim.entries,
-                value: usize::MAX,
-            };
-            let mut h = Hash::new();
-            for p in ents.chunks_exact(2) {
-                if !h.set(&p[0], &p[1], lim) {
-                    return Err(blob_err(at, what, "duplicate fields"));
-                }
-            }
-            if h.is_empty() {
+            if ents.is_empty() {
                 return Ok(None);
             }
-            Value::Hash(Box::new(h))
+            // Redis keeps a loaded listpack as it is unless it has too many entries.
+            let small = ents.len() / 2 <= hlim.entries;
+            let pairs = ents.chunks_exact(2).map(|p| (&p[0][..], &p[1][..]));
+            hash_from(pairs, small, hlim).ok_or_else(|| blob_err(at, what, "duplicate fields"))?
         }
         kind::ZSET_ZIPLIST | kind::ZSET_LISTPACK => {
             let at = rd.pos;
@@ -710,6 +716,30 @@ fn own_ent(e: &Ent) -> OwnEnt {
 
 fn owned(e: &[Ent]) -> Vec<Vec<u8>> {
     e.iter().map(|e| e.bytes().into_owned()).collect()
+}
+
+/// A hash from pairs: `listpack` when `small` (fields checked distinct with a set, then laid
+/// out in one buffer), else through `Hash::set`, which converts at the limits. `None` when a
+/// field repeats.
+fn hash_from<'a>(
+    pairs: impl Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
+    small: bool,
+    lim: hash::Limits,
+) -> Option<Value> {
+    if small {
+        let mut seen = std::collections::HashSet::new();
+        if !pairs.clone().all(|(f, _)| seen.insert(f)) {
+            return None;
+        }
+        return Some(Value::Hash(Box::new(Hash::from_distinct_pairs(pairs))));
+    }
+    let mut h = Hash::new();
+    for (f, v) in pairs {
+        if !h.set(f, v, lim) {
+            return None;
+        }
+    }
+    Some(Value::Hash(Box::new(h)))
 }
 
 /// A sorted set from (member, score, offset) items. `listpack_kept`: the items came from a

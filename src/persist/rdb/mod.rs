@@ -106,6 +106,9 @@ pub struct WriteOptions {
     pub save_lru: bool,
     /// `list-max-listpack-size`: how lists are cut into quicklist nodes.
     pub list_max_listpack_size: i64,
+    /// `list-compress-depth`: inner quicklist nodes are saved LZF-compressed, as Redis's
+    /// quicklist holds them.
+    pub list_compress_depth: usize,
 }
 
 impl Default for WriteOptions {
@@ -116,6 +119,7 @@ impl Default for WriteOptions {
             aux: Vec::new(),
             save_lru: false,
             list_max_listpack_size: -2,
+            list_compress_depth: 0,
         }
     }
 }
@@ -137,6 +141,10 @@ pub struct LoadOptions {
     pub zset_max_listpack_entries: usize,
     pub zset_max_listpack_value: usize,
     pub list_max_listpack_size: i64,
+    /// Hand function libraries (`FUNCTION2` opcodes) back in `LoadSummary::functions`; when
+    /// false (the default) a file holding any is refused, naming them, so none is lost
+    /// silently.
+    pub keep_functions: bool,
 }
 
 impl Default for LoadOptions {
@@ -151,6 +159,7 @@ impl Default for LoadOptions {
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
             list_max_listpack_size: -2,
+            keep_functions: false,
         }
     }
 }
@@ -165,8 +174,7 @@ pub struct LoadSummary {
     pub empty_keys_skipped: u64,
     /// Aux fields as found in the file.
     pub aux: Vec<(Vec<u8>, Vec<u8>)>,
-    /// The code of each function library (`FUNCTION2` opcodes), for the caller to load or
-    /// refuse.
+    /// The code of each function library (`FUNCTION2` opcodes), when `keep_functions`.
     pub functions: Vec<Vec<u8>>,
     /// Bytes of the input the image took, checksum included (an AOF with an RDB preamble
     /// continues there).
@@ -188,8 +196,9 @@ impl std::fmt::Display for RdbError {
 
 impl std::error::Error for RdbError {}
 
-/// Writes a complete RDB image of `dbs` to `out` (through a buffer of its own: pass the raw
-/// file).
+/// Writes a complete RDB image of `dbs` (database number = position in the slice) to `out`,
+/// through a buffer of its own: pass the raw file. Keys already expired by the cached clock
+/// are left out, as `Db::iter` hides them.
 pub fn write(dbs: &[Db], opts: &WriteOptions, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     write::write(dbs, opts, out)
 }
@@ -210,7 +219,8 @@ pub fn dump_value(value: &Value, compression: bool) -> Vec<u8> {
     )
 }
 
-/// `dump_value` with every writing option (`compression`, `list_max_listpack_size`).
+/// `dump_value` with every writing option (`compression`, `list_max_listpack_size`,
+/// `list_compress_depth`).
 pub fn dump_value_with(value: &Value, opts: &WriteOptions) -> Vec<u8> {
     let mut p = Vec::new();
     write::dump_payload(value, opts, &mut p);

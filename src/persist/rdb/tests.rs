@@ -420,8 +420,14 @@ fn unsupported_types_name_the_key() {
     // Functions are handed to the caller.
     let mut b = vec![kind::OPCODE_FUNCTION2];
     put_str(&mut b, b"#!lua name=lib\n");
-    let sum = load(&legacy_image(10, &b), &mut dbs(1), &LoadOptions::default()).expect("ok");
-    assert_eq!(sum.functions.len(), 1);
+    let e = load(&legacy_image(10, &b), &mut dbs(1), &LoadOptions::default()).expect_err("fn");
+    assert!(e.message.contains("FUNCTION2 '#!lua name=lib'"), "{e}");
+    let keep = LoadOptions {
+        keep_functions: true,
+        ..LoadOptions::default()
+    };
+    let sum = load(&legacy_image(10, &b), &mut dbs(1), &keep).expect("ok");
+    assert_eq!(sum.functions, vec![b"#!lua name=lib\n".to_vec()]);
 }
 
 #[test]
@@ -518,4 +524,42 @@ fn writing_streams_in_small_pieces() {
     write(&src, &WriteOptions::default(), &mut spy).expect("write");
     assert!(spy.total > 200_000, "{}", spy.total);
     assert!(spy.biggest <= 64 * 1024, "{}", spy.biggest);
+}
+
+#[test]
+fn duplicates_are_refused() {
+    let mut lp = listpack::Writer::new();
+    for s in ["f", "1", "f", "2"] {
+        lp.append(s.as_bytes());
+    }
+    let lp = lp.finish();
+    for t in [kind::HASH_LISTPACK, kind::ZSET_LISTPACK] {
+        let mut b = vec![t];
+        put_str(&mut b, b"k");
+        put_str(&mut b, &lp);
+        let e = load_one(&legacy_image(10, &b)).expect_err("duplicate");
+        assert!(e.message.contains("duplicate"), "{e}");
+    }
+    let mut b = vec![kind::HASH];
+    put_str(&mut b, b"k");
+    b.push(2);
+    for s in ["f", "1", "f", "2"] {
+        put_str(&mut b, s.as_bytes());
+    }
+    assert!(load_one(&legacy_image(10, &b)).is_err());
+    let mut b = vec![kind::SET];
+    put_str(&mut b, b"k");
+    b.push(2);
+    put_str(&mut b, b"7");
+    put_str(&mut b, b"7");
+    assert!(load_one(&legacy_image(10, &b)).is_err());
+    // The same key twice in one database.
+    let mut b = Vec::new();
+    for _ in 0..2 {
+        b.push(kind::STRING);
+        put_str(&mut b, b"k");
+        put_str(&mut b, b"v");
+    }
+    let e = load_one(&legacy_image(10, &b)).expect_err("duplicate key");
+    assert!(e.message.contains("duplicated key 'k'"), "{e}");
 }

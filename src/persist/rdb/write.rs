@@ -161,6 +161,9 @@ const PACKED_THRESHOLD: usize = 1 << 30;
 const SIZE_SAFETY_LIMIT: usize = 8192;
 const SIZE_ESTIMATE_OVERHEAD: usize = 8;
 const OPTIMIZATION_LEVEL: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
+/// A quicklist node is only compressed from this size, and when it saves this much.
+const MIN_COMPRESS_BYTES: usize = 48;
+const MIN_COMPRESS_IMPROVE: usize = 8;
 
 /// `_quicklistNodeAllowInsert` for a node of `sz` bytes and `count` entries.
 fn node_allows(sz: usize, count: usize, fill: i64, elem: usize) -> bool {
@@ -208,8 +211,14 @@ fn save_list(o: &mut impl Out, l: &List, opts: &WriteOptions) -> io::Result<()> 
         nodes.push(count);
     }
     save_len(o, nodes.len() as u64)?;
+    // `list-compress-depth`: the nodes past `depth` from either end are LZF-compressed by
+    // the quicklist itself (when that saves 8 bytes or more), and saved as such whatever
+    // `rdbcompression` says; a list of 2 * depth nodes or fewer has none.
+    let depth = opts.list_compress_depth;
+    let n = nodes.len();
+    let compressed = |i: usize| depth > 0 && n > 2 * depth && i >= depth && i < n - depth;
     let mut it = l.iter();
-    for count in nodes {
+    for (i, count) in nodes.into_iter().enumerate() {
         if count == 0 {
             save_len(o, kind::CONTAINER_PLAIN)?;
             let e = it.next().unwrap_or_default();
@@ -221,7 +230,19 @@ fn save_list(o: &mut impl Out, l: &List, opts: &WriteOptions) -> io::Result<()> 
         for e in it.by_ref().take(count) {
             w.append(e);
         }
-        save_string(o, &w.finish(), opts.compression)?;
+        let lp = w.finish();
+        if compressed(i)
+            && lp.len() >= MIN_COMPRESS_BYTES
+            && let Some(c) = lzf::compress(&lp, lp.len())
+            && c.len() + MIN_COMPRESS_IMPROVE < lp.len()
+        {
+            o.put(&[0xc3])?;
+            save_len(o, c.len() as u64)?;
+            save_len(o, lp.len() as u64)?;
+            o.put(&c)?;
+            continue;
+        }
+        save_string(o, &lp, opts.compression)?;
     }
     Ok(())
 }
@@ -350,12 +371,13 @@ pub(super) fn write(dbs: &[Db], opts: &WriteOptions, out: &mut dyn io::Write) ->
         save_string(&mut o, v.as_bytes(), opts.compression)?;
     }
     let lfu = db::lfu();
-    for d in dbs {
+    // Database numbers are positions in `dbs`, as Redis's `server.db[j]`.
+    for (dbid, d) in dbs.iter().enumerate() {
         if d.is_empty() {
             continue;
         }
         o.put(&[kind::OPCODE_SELECTDB])?;
-        save_len(&mut o, d.id as u64)?;
+        save_len(&mut o, dbid as u64)?;
         o.put(&[kind::OPCODE_RESIZEDB])?;
         save_len(&mut o, d.len() as u64)?;
         save_len(&mut o, d.expires_len() as u64)?;
