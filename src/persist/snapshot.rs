@@ -115,6 +115,12 @@ pub fn write_options(srv: &Server) -> rdb::WriteOptions {
             .get("maxmemory-policy")
             .is_some_and(|p| p.ends_with("-lru")),
         list_max_listpack_size: srv.config.list_max_listpack_size,
+        // (Added in the aof branch when merging the codec's new field.)
+        list_compress_depth: srv
+            .config
+            .get("list-compress-depth")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
     }
 }
 
@@ -132,6 +138,7 @@ pub fn load_options(srv: &Server) -> rdb::LoadOptions {
         zset_max_listpack_entries: c.zset_max_listpack_entries,
         zset_max_listpack_value: c.zset_max_listpack_value,
         list_max_listpack_size: c.list_max_listpack_size,
+        keep_functions: false,
     }
 }
 

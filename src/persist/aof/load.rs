@@ -145,18 +145,7 @@ pub fn load_file(srv: &mut Server, dir: &Path, name: &str, is_base: bool) -> Out
         } else {
             tracing::info!("Reading RDB base file on AOF loading...");
         }
-        let cfg = &srv.config;
-        let opts = crate::persist::rdb::LoadOptions {
-            skip_expired: true,
-            now_ms: crate::keyspace::clock::now_ms(),
-            skip_checksum: cfg.get("rdbchecksum") == Some("no"),
-            hash_max_listpack_entries: cfg.hash_max_listpack_entries,
-            hash_max_listpack_value: cfg.hash_max_listpack_value,
-            set_max_intset_entries: cfg.set_max_intset_entries,
-            zset_max_listpack_entries: cfg.zset_max_listpack_entries,
-            zset_max_listpack_value: cfg.zset_max_listpack_value,
-            list_max_listpack_size: cfg.list_max_listpack_size,
-        };
+        let opts = crate::persist::snapshot::load_options(srv);
         match crate::persist::rdb::load(&data, &mut srv.dbs, &opts) {
             Ok(summary) => {
                 if !summary.functions.is_empty() {

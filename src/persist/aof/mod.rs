@@ -762,7 +762,7 @@ pub fn open_on_start(srv: &mut Server) -> Result<(), String> {
     if srv.aof.manifest.base.is_none() && !had_incr {
         let preamble = srv.config.get("aof-use-rdb-preamble") == Some("yes");
         let base = srv.aof.manifest.new_base(&filename, preamble);
-        let opts = rewrite::rdb_options(&srv.config);
+        let opts = rewrite::rdb_options(srv);
         rewrite::write_base_file(&srv.dbs, preamble, &opts, &dir.join(&base))
             .map_err(|e| format!("Can't write the AOF base file {base}: {e}"))?;
         tracing::info!("Creating AOF base file {base} on server start");
@@ -940,7 +940,7 @@ pub fn start_rewrite(srv: &mut Server) -> Result<(), Failed> {
     }
     srv.aof.rewrites += 1;
     let preamble = srv.config.get("aof-use-rdb-preamble") == Some("yes");
-    let opts = rewrite::rdb_options(&srv.config);
+    let opts = rewrite::rdb_options(srv);
     let keys: u64 = srv.dbs.iter().map(|d| d.len() as u64).sum();
     let dbs = &srv.dbs;
     let forked = srv.children.fork(ChildKind::Aof, keys, move |_rep| {

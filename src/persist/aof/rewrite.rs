@@ -143,17 +143,11 @@ pub fn rdb_aux() -> Vec<(String, String)> {
     aux
 }
 
-/// How the base RDB is written, from the configuration.
-pub fn rdb_options(cfg: &crate::config::Config) -> crate::persist::rdb::WriteOptions {
-    crate::persist::rdb::WriteOptions {
-        compression: cfg.get("rdbcompression") != Some("no"),
-        checksum: cfg.get("rdbchecksum") != Some("no"),
-        aux: rdb_aux(),
-        save_lru: cfg
-            .get("maxmemory-policy")
-            .is_some_and(|p| p.ends_with("-lru")),
-        list_max_listpack_size: cfg.list_max_listpack_size,
-    }
+/// How the base RDB is written: as a snapshot, with `aof-base 1`.
+pub fn rdb_options(srv: &crate::server::Server) -> crate::persist::rdb::WriteOptions {
+    let mut o = crate::persist::snapshot::write_options(srv);
+    o.aux = rdb_aux();
+    o
 }
 
 /// Writes a base file image: RDB with `preamble` (`opts` says how), else commands.
