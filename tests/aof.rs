@@ -732,3 +732,54 @@ fn auto_rewrite_on_growth() {
     assert!(size < 4096, "{size}");
     assert_eq!(info_field(&mut c, "aof_base_size"), size.to_string());
 }
+
+#[test]
+fn bgrewriteaof_in_progress_and_scheduled_behind_bgsave() {
+    let dir = Dir::new("sched");
+    let srv = uredis(&dir, &["--aof-use-rdb-preamble", "no"]);
+    let mut raw = srv.raw();
+    let mut c = srv.conn();
+    // Children are reaped by the cron, so within one pipeline the first child still runs.
+    raw.send(b"BGREWRITEAOF\r\nBGREWRITEAOF\r\n");
+    assert_eq!(
+        raw.replies(2),
+        b"+Background append only file rewriting started\r\n\
+          -ERR Background append only file rewriting already in progress\r\n"
+    );
+    assert!(wait_until(Duration::from_secs(20), || info_field(
+        &mut c,
+        "aof_rewrite_in_progress"
+    ) == "0"));
+    raw.send(b"BGSAVE\r\nBGREWRITEAOF\r\n");
+    assert_eq!(
+        raw.replies(2),
+        b"+Background saving started\r\n+Background append only file rewriting scheduled\r\n"
+    );
+    assert_eq!(info_field(&mut c, "aof_rewrite_scheduled"), "1");
+    assert_eq!(info_field(&mut c, "aof_pending_rewrite"), "1");
+    assert!(wait_until(Duration::from_secs(20), || info_field(
+        &mut c,
+        "aof_rewrites"
+    ) == "2"
+        && info_field(&mut c, "aof_rewrite_in_progress") == "0"));
+    assert_eq!(info_field(&mut c, "aof_rewrite_scheduled"), "0");
+    check_aof(&dir.aof());
+}
+
+#[test]
+fn info_persistence_fields_match_redis_with_aof_on() {
+    let names = |srv: &Server| -> Vec<String> {
+        let text: String = q(&mut srv.conn(), &["INFO", "persistence"]);
+        text.lines()
+            .filter_map(|l| l.split_once(':').map(|(k, _)| k.to_string()))
+            .collect()
+    };
+    let dir = Dir::new("info");
+    let ours = names(&uredis(&dir, &[]));
+    let rdir = Dir::new("info-r");
+    let rd = rdir.s();
+    let Some(redis) = redis_or_skip(&["--dir", &rd, "--appendonly", "yes"]) else {
+        return;
+    };
+    assert_eq!(ours, names(&redis));
+}
