@@ -783,3 +783,24 @@ fn info_persistence_fields_match_redis_with_aof_on() {
     };
     assert_eq!(ours, names(&redis));
 }
+
+#[test]
+fn old_style_single_aof_is_migrated() {
+    let dir = Dir::new("upgrade");
+    std::fs::write(
+        dir.0.join("appendonly.aof"),
+        b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$3\r\nold\r\n$5\r\nstyle\r\n",
+    )
+    .unwrap();
+    let srv = uredis(&dir, &[]);
+    let mut c = srv.conn();
+    let v: Option<String> = q(&mut c, &["GET", "old"]);
+    assert_eq!(v.as_deref(), Some("style"));
+    assert!(!dir.0.join("appendonly.aof").exists());
+    assert_eq!(
+        manifest(&dir),
+        "file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n"
+    );
+    let _: () = q(&mut c, &["SET", "new", "1"]);
+    check_aof(&dir.aof());
+}

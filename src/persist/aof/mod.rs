@@ -7,11 +7,12 @@
 //!
 //! Writing never blocks the loop. Records accumulate in a buffer during a loop iteration;
 //! before the loop sleeps, `flush` hands the buffer to the kernel as one io_uring write, linked
-//! (`IOSQE_IO_LINK`) to an `fdatasync` with `appendfsync always` (or once a second with
-//! `everysec`). One such chain is in flight at a time; whatever arrives meanwhile becomes the
-//! next chain (group commit). With `always`, a client's replies are held (`hold_mark` /
-//! `releasable`) until every record appended before them is on disk, while the loop keeps
-//! reading and executing other clients.
+//! (`IOSQE_IO_LINK`) to an `fdatasync` with `appendfsync always`. One such chain is in flight
+//! at a time; whatever arrives meanwhile becomes the next chain (group commit). With `always`,
+//! a client's replies are held (`hold_mark` / `releasable`) until every record appended before
+//! them is on disk, while the loop keeps reading and executing other clients. With `everysec`
+//! an `fdatasync` of what was written is queued at most once a second beside the writes (the
+//! role of Redis's background fsync thread); with `no` the kernel decides.
 //!
 //! Invariants:
 //! - `queue` holds unwritten records per file, oldest first; its last segment's fd is `fd`
