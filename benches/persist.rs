@@ -75,7 +75,11 @@ fn start(bin: &str, dir: &Path, log: &Path) -> Result<Proc, String> {
             if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
                 let _ = s.set_read_timeout(Some(Duration::from_secs(600)));
                 let mut b = [0u8; 7];
-                if s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut b).is_ok() {
+                // (Redis answers -LOADING while it loads.)
+                if s.write_all(b"PING\r\n").is_ok()
+                    && s.read_exact(&mut b).is_ok()
+                    && &b == b"+PONG\r\n"
+                {
                     return Ok(p);
                 }
             }
