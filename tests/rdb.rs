@@ -838,10 +838,19 @@ fn fuzz_loader_never_panics() {
         skip_checksum: true,
         ..LoadOptions::default()
     };
-    let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+    // More with `RDB_FUZZ_ITERS=n` (and another seed with `RDB_FUZZ_SEED=n`).
+    let iters: usize = std::env::var("RDB_FUZZ_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4000);
+    let seed0: u64 = std::env::var("RDB_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x9e37_79b9_7f4a_7c15);
+    let mut r = Rng(seed0 | 1);
     let mut loaded = 0;
     for seed in &seeds {
-        for _ in 0..4000 {
+        for _ in 0..iters {
             let m = mutate(&mut r, seed, 8);
             let res = std::panic::catch_unwind(|| rdb::load(&m, &mut new_dbs(), &opts).is_ok());
             match res {
@@ -855,7 +864,7 @@ fn fuzz_loader_never_panics() {
     for v in &values {
         let p = rdb::dump_value(v, true);
         let body = &p[..p.len() - 10];
-        for _ in 0..1000 {
+        for _ in 0..iters / 4 {
             let mut m = mutate(&mut r, body, 0);
             m.extend_from_slice(&10u16.to_le_bytes());
             let crc = rdb::crc64(0, &m);
@@ -948,5 +957,84 @@ fn list_payloads_match_redis_under_other_settings() {
             q(&mut uc, &[b"RESTORE", &copy, b"0", &pr]);
             assert_eq!(describe(&mut uc, &copy), describe(&mut rc, &key));
         }
+    }
+}
+
+/// Rough speed of the writer and loader (run by hand, in release):
+/// `cargo test --release --test rdb -- --ignored speed --nocapture`
+#[test]
+#[ignore]
+fn speed() {
+    let n = 1_000_000;
+    let mut dbs = new_dbs();
+    for i in 0..n {
+        dbs[0].set(
+            format!("key:{i:08}").as_bytes(),
+            Value::Str(format!("value-{i}").into_bytes()),
+            Ttl::Clear,
+        );
+    }
+    let mut l = List::new();
+    let mut h = Hash::new();
+    let hl = hash::Limits {
+        entries: 512,
+        value: 64,
+    };
+    for i in 0..n {
+        l.push(format!("element-{i}").as_bytes(), false, -2);
+        h.set(format!("field-{i}").as_bytes(), b"v", hl);
+    }
+    dbs[1].set(b"list", Value::List(Box::new(l)), Ttl::Clear);
+    dbs[1].set(b"hash", Value::Hash(Box::new(h)), Ttl::Clear);
+    for part in [0usize, 1] {
+        let mut only = new_dbs();
+        only.swap(0, part);
+        std::mem::swap(&mut only[0], &mut dbs[part]);
+        let t = std::time::Instant::now();
+        let mut img = Vec::new();
+        rdb::write(&only, &WriteOptions::default(), &mut img).expect("write");
+        let w = t.elapsed();
+        let t = std::time::Instant::now();
+        rdb::load(&img, &mut new_dbs(), &LoadOptions::default()).expect("load");
+        eprintln!("part {part}: write {w:?}, load {:?}", t.elapsed());
+        std::mem::swap(&mut only[0], &mut dbs[part]);
+    }
+    let t = std::time::Instant::now();
+    let mut img = Vec::new();
+    rdb::write(&dbs, &WriteOptions::default(), &mut img).expect("write");
+    let w = t.elapsed();
+    let t = std::time::Instant::now();
+    let mut back = new_dbs();
+    let sum = rdb::load(&img, &mut back, &LoadOptions::default()).expect("load");
+    eprintln!(
+        "{} keys + 1M-element list + 1M-field hash: {} MB, write {:?}, load {:?}",
+        sum.keys_loaded,
+        img.len() / 1_000_000,
+        w,
+        t.elapsed()
+    );
+}
+
+/// Loads the file named by `RDB_FILE` and reports the time (run by hand, in release).
+#[test]
+#[ignore]
+fn speed_file() {
+    let Some(path) = std::env::var_os("RDB_FILE") else {
+        return;
+    };
+    let img = std::fs::read(path).expect("read");
+    for _ in 0..3 {
+        let t = std::time::Instant::now();
+        let mut dbs = new_dbs();
+        let sum = rdb::load(&img, &mut dbs, &LoadOptions::default()).expect("load");
+        let l = t.elapsed();
+        let t = std::time::Instant::now();
+        let mut out = Vec::with_capacity(img.len());
+        rdb::write(&dbs, &WriteOptions::default(), &mut out).expect("write");
+        eprintln!(
+            "{} keys: load {l:?}, write {:?}",
+            sum.keys_loaded,
+            t.elapsed()
+        );
     }
 }
