@@ -466,8 +466,10 @@ impl Server {
         let Some(c) = self.clients.get_mut(cid) else {
             return;
         };
-        if c.has_unsent() || c.has(flag::CLOSE_AFTER_REPLY) {
-            self.mark_pending_write(cid);
+        if (c.has_unsent() || c.has(flag::CLOSE_AFTER_REPLY)) && !c.pending_write {
+            // Replies written meanwhile were marked (AOF hold) when written: don't raise it.
+            c.pending_write = true;
+            self.pending_write.push(cid);
         }
         // Resume a client that stopped executing because its replies piled up.
         let c = &self.clients[cid];

@@ -657,7 +657,12 @@ fn release_held(srv: &mut Server) {
         }
         if srv.aof.releasable(c.aof_wait) {
             c.aof_held = false;
-            srv.mark_pending_write(cid);
+            // Queued for sending without raising its mark: `aof_wait` already covers every
+            // reply it has (each was marked when written).
+            if !c.pending_write {
+                c.pending_write = true;
+                srv.pending_write.push(cid);
+            }
         } else {
             keep.push(cid);
         }
