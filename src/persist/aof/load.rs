@@ -240,7 +240,10 @@ fn replay(srv: &mut Server, path: &Path, name: &str, data: Bytes, mut at: usize)
             }
         }
     };
+    // A hostile file may have made the fake client block or subscribe: forget it everywhere.
+    crate::blocking::on_client_gone(srv, cid);
     crate::multi::unwatch_all(srv, cid);
+    crate::pubsub::on_client_gone(srv, cid);
     srv.clients.remove(cid);
     outcome
 }
@@ -442,6 +445,33 @@ mod tests {
                     return out;
                 }
             }
+        }
+    }
+
+    #[test]
+    fn hostile_input_never_panics() {
+        let base = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nvalue\r\n#TS:5\r\n*1\r\n$4\r\nPING\r\n";
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let mut v = base.to_vec();
+            for _ in 0..(next() % 4 + 1) {
+                let i = (next() as usize) % v.len();
+                match next() % 3 {
+                    0 => v[i] = next() as u8,
+                    1 => v.truncate(i),
+                    _ => v.insert(i, b"*$9\r\n-"[(next() % 6) as usize]),
+                }
+                if v.is_empty() {
+                    v.push(b'*');
+                }
+            }
+            parse_all(&v);
         }
     }
 
