@@ -88,6 +88,9 @@ pub struct Client {
     pub aof_wait: u64,
     /// Listed in the AOF's held clients.
     pub aof_held: bool,
+    /// Replies were written in this loop iteration: `aof_wait` is raised to what the AOF
+    /// holds when the iteration ends (`flush_pending`).
+    pub aof_mark: bool,
     /// Closing: no new I/O is issued; the slot is freed when nothing is in flight.
     pub closing: bool,
     /// Creation and last-interaction times, Unix ms.
@@ -139,6 +142,7 @@ impl Client {
             pending_write: false,
             aof_wait: 0,
             aof_held: false,
+            aof_mark: false,
             closing: false,
             ctime: now_ms,
             last_interaction: now_ms,

@@ -339,9 +339,8 @@ impl Server {
 
     /// Notes that `cid` has replies to send at the end of this loop iteration.
     pub fn mark_pending_write(&mut self, cid: usize) {
-        let mark = self.aof.hold_mark();
         if let Some(c) = self.clients.get_mut(cid) {
-            c.aof_wait = c.aof_wait.max(mark);
+            c.aof_mark = true;
             if !c.pending_write {
                 c.pending_write = true;
                 self.pending_write.push(cid);
@@ -360,7 +359,13 @@ impl Server {
             if c.closing {
                 continue;
             }
-            // appendfsync always: replies wait until what they acknowledge is on disk.
+            // appendfsync always: replies wait until what they acknowledge is on disk. Those
+            // written in this iteration wait for everything appended in it (Redis writes the
+            // AOF before any reply of the iteration).
+            if c.aof_mark {
+                c.aof_mark = false;
+                c.aof_wait = c.aof_wait.max(self.aof.hold_mark());
+            }
             if !self.aof.releasable(c.aof_wait) {
                 if !c.aof_held {
                     c.aof_held = true;
