@@ -104,6 +104,12 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
+/// Counts memory obtained outside the global allocator (the keyspace's `mmap`ed bucket
+/// arrays) in `used_memory`: `delta` bytes more (or fewer, negative).
+pub fn account_external(delta: isize) {
+    account(delta);
+}
+
 /// Bytes currently allocated through `Counting` (exact for the calling thread's own
 /// allocations, within `BATCH` per other thread).
 pub fn used_memory() -> usize {

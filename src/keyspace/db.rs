@@ -140,6 +140,84 @@ pub struct EntryMut<'a> {
     pub lru: u32,
 }
 
+/// One database's share of an active expiry cycle.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExpireRun {
+    /// Volatile keys looked at.
+    pub sampled: usize,
+    /// Keys deleted because their time had passed.
+    pub deleted: usize,
+    /// Whether the deadline stopped the cycle while many sampled keys were still expired.
+    pub timed_out: bool,
+}
+
+/// Redis's `activeExpireCycle` across databases: a slow cycle from the cron (up to 25% of a
+/// cron period, effort-scaled) and fast cycles (up to 1 ms, at most every 2 ms) between loop
+/// iterations while the previous cycle ran out of time or many sampled keys were stale.
+#[derive(Debug, Default)]
+pub struct ExpireCycle {
+    /// The last cycle stopped on its time limit (there is more to do).
+    timelimit_exit: bool,
+    /// Running average of the expired share of sampled keys (Redis's
+    /// `stat_expired_stale_perc`), in percent.
+    stale_perc: f64,
+    last_fast: Option<std::time::Instant>,
+    /// The database the next cycle starts with (fair when time runs out).
+    next_db: usize,
+}
+
+impl ExpireCycle {
+    /// Runs one cycle (`fast` or slow) over `dbs`; returns the keys deleted, or `None` if a
+    /// fast cycle was not due.
+    pub fn run(&mut self, dbs: &mut [Db], fast: bool, effort: u32, hz: u32) -> Option<usize> {
+        let effort = effort.clamp(1, 10) as usize - 1;
+        let keys_per_loop = 20 + 20 / 4 * effort;
+        let fast_us = 1000 + 1000 / 4 * effort as u64;
+        let slow_perc = 25 + 2 * effort as u64;
+        let acceptable_stale = 10 - effort;
+        let start = std::time::Instant::now();
+        let limit = if fast {
+            if !self.timelimit_exit && self.stale_perc < acceptable_stale as f64 {
+                return None;
+            }
+            if let Some(last) = self.last_fast
+                && start < last + std::time::Duration::from_micros(fast_us * 2)
+            {
+                return None;
+            }
+            self.last_fast = Some(start);
+            std::time::Duration::from_micros(fast_us)
+        } else {
+            std::time::Duration::from_micros(1_000_000 * slow_perc / hz.max(1) as u64 / 100)
+        };
+        let deadline = start + limit;
+        let (mut sampled, mut deleted) = (0, 0);
+        self.timelimit_exit = false;
+        let n = dbs.len();
+        for i in 0..n {
+            let db = &mut dbs[(self.next_db + i) % n];
+            if db.expires_len() == 0 {
+                continue;
+            }
+            let r = db.active_expire_with(deadline, keys_per_loop, acceptable_stale);
+            sampled += r.sampled;
+            deleted += r.deleted;
+            if r.timed_out {
+                self.timelimit_exit = true;
+                self.next_db = (self.next_db + i) % n;
+                break;
+            }
+        }
+        let current = if sampled > 0 {
+            deleted as f64 * 100.0 / sampled as f64
+        } else {
+            0.0
+        };
+        self.stale_perc = current * 0.05 + self.stale_perc * 0.95;
+        Some(deleted)
+    }
+}
+
 /// What `Db::flush` hands back: the old tables, to be dropped where the caller likes.
 pub type Flushed = (Table, Dict<i64>);
 
@@ -579,20 +657,25 @@ impl Db {
     /// `keys_per_loop` at a time (by cursor, so the cycle is fair to every bucket and resumes
     /// where it stopped, as Redis since 6.0) and delete the expired ones; go on while more than
     /// `stale_perc`% of a sample was expired and until `deadline` (checked every 16 samples).
-    /// Returns `(deleted, hit_deadline)`.
+    /// Returns what was sampled and deleted, and whether the deadline cut it short.
     pub fn active_expire_with(
         &mut self,
         deadline: std::time::Instant,
         keys_per_loop: usize,
         stale_perc: usize,
-    ) -> (usize, bool) {
+    ) -> ExpireRun {
         let now = clock::now_ms();
         let mut deleted = 0;
+        let mut total_sampled = 0;
         let mut due: Vec<Vec<u8>> = Vec::with_capacity(keys_per_loop);
         let mut iterations = 0u32;
         loop {
             if self.expires.is_empty() {
-                return (deleted, false);
+                return ExpireRun {
+                    sampled: total_sampled,
+                    deleted,
+                    timed_out: false,
+                };
             }
             due.clear();
             let mut sampled = 0;
@@ -614,15 +697,17 @@ impl Db {
                     break;
                 }
             }
-            for k in &due {
-                if let Some(e) = self.remove_entry(k) {
+            let n_due = due.len();
+            for k in due.drain(..) {
+                if let Some(e) = self.remove_entry(&k) {
                     super::lazyfree::free(e.value);
                     deleted += 1;
                     self.expired_keys += 1;
-                    self.expired_log.push(k.clone());
+                    self.expired_log.push(k);
                     EXPIRED_PENDING.store(true, Ordering::Relaxed);
                 }
             }
+            total_sampled += sampled;
             if ttl_n > 0 {
                 let avg = ttl_sum / ttl_n;
                 self.avg_ttl = if self.avg_ttl == 0 {
@@ -633,18 +718,26 @@ impl Db {
             }
             iterations += 1;
             // Stop when the sample was mostly live, or time is up.
-            if sampled == 0 || due.len() * 100 <= sampled * stale_perc {
-                return (deleted, false);
+            if sampled == 0 || n_due * 100 <= sampled * stale_perc {
+                return ExpireRun {
+                    sampled: total_sampled,
+                    deleted,
+                    timed_out: false,
+                };
             }
             if iterations.is_multiple_of(16) && std::time::Instant::now() >= deadline {
-                return (deleted, true);
+                return ExpireRun {
+                    sampled: total_sampled,
+                    deleted,
+                    timed_out: true,
+                };
             }
         }
     }
 
     /// `active_expire_with` at the default effort (20 keys per loop, 10% acceptable stale).
     pub fn active_expire(&mut self, deadline: std::time::Instant) -> usize {
-        self.active_expire_with(deadline, 20, 10).0
+        self.active_expire_with(deadline, 20, 10).deleted
     }
 }
 

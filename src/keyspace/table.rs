@@ -30,6 +30,9 @@ const MMAP_MIN: usize = 1 << 20;
 const INITIAL_SIZE: usize = 4;
 /// Empty buckets a single step may skip before giving up (Redis: `n*10`).
 const EMPTY_VISITS: usize = 10;
+/// While rehashing a mapped array, its emptied front is returned to the kernel in chunks of
+/// this many bytes, so RSS does not hold both arrays until the move ends.
+const DISCARD_CHUNK: usize = 1 << 21;
 
 /// One bucket array.
 struct Buckets {
@@ -70,6 +73,7 @@ impl Buckets {
             if p == libc::MAP_FAILED {
                 std::alloc::handle_alloc_error(Self::layout(n));
             }
+            crate::alloc::account_external(bytes as isize);
             p.cast()
         } else {
             // SAFETY: non-zero size (n >= INITIAL_SIZE); zeroed memory is n null pointers.
@@ -90,6 +94,31 @@ impl Buckets {
         match std::alloc::Layout::array::<*mut Node>(n) {
             Ok(l) => l,
             Err(_) => unreachable!("bucket arrays are far below isize::MAX"),
+        }
+    }
+
+    /// Returns the pages of buckets `from..to` (all empty) to the kernel, for a mapped array:
+    /// reading them again yields zero pages, i.e. empty buckets, which they are.
+    fn discard(&self, from: usize, to: usize) {
+        let slot = std::mem::size_of::<*mut Node>();
+        if self.len * slot < MMAP_MIN {
+            return;
+        }
+        let (lo, hi) = (
+            (from * slot).next_multiple_of(DISCARD_CHUNK),
+            (to * slot) & !(DISCARD_CHUNK - 1),
+        );
+        if hi > lo {
+            // SAFETY: `lo..hi` lies inside the mapping (hi <= len * slot) and is page-aligned
+            // (the mapping is, and DISCARD_CHUNK is a multiple of the page size); the buckets
+            // there are null, and MADV_DONTNEED makes them read back as zeroes, i.e. null.
+            unsafe {
+                libc::madvise(
+                    self.ptr.cast::<u8>().add(lo).cast(),
+                    hi - lo,
+                    libc::MADV_DONTNEED,
+                )
+            };
         }
     }
 
@@ -152,6 +181,7 @@ impl Buckets {
         if bytes >= MMAP_MIN {
             // SAFETY: mapped by `with_size` with this size, unmapped once.
             unsafe { libc::munmap(self.ptr.cast(), bytes) };
+            crate::alloc::account_external(-(bytes as isize));
         } else {
             // SAFETY: allocated by `with_size` with this layout.
             unsafe { std::alloc::dealloc(self.ptr.cast(), Self::layout(self.len)) };
@@ -187,6 +217,8 @@ pub struct Table {
     t: [Buckets; 2],
     /// Next bucket of `t[0]` to move into `t[1]`; `None` when no resize is in progress.
     rehash_idx: Option<usize>,
+    /// Buckets of `t[0]` below this were returned to the kernel during the current resize.
+    discarded: usize,
     hasher: foldhash::fast::RandomState,
 }
 
@@ -213,6 +245,7 @@ impl Table {
         Table {
             t: [Buckets::empty(), Buckets::empty()],
             rehash_idx: None,
+            discarded: 0,
             hasher: foldhash::fast::RandomState::default(),
         }
     }
@@ -372,6 +405,7 @@ impl Table {
         }
         self.t[1] = Buckets::with_size(size);
         self.rehash_idx = Some(0);
+        self.discarded = 0;
     }
 
     /// Starts shrinking if the table is under 10% full (Redis's `htNeedsResize`), from cron.
@@ -393,6 +427,7 @@ impl Table {
             idx += 1;
             empty += 1;
             if empty >= EMPTY_VISITS {
+                self.discard_below(idx);
                 self.rehash_idx = Some(idx);
                 return true;
             }
@@ -420,8 +455,20 @@ impl Table {
             self.rehash_idx = None;
             false
         } else {
+            self.discard_below(idx);
             self.rehash_idx = Some(idx);
             true
+        }
+    }
+
+    /// Returns whole chunks of the old array below bucket `idx` to the kernel.
+    #[inline]
+    fn discard_below(&mut self, idx: usize) {
+        let slots = DISCARD_CHUNK / std::mem::size_of::<*mut Node>();
+        if idx >= self.discarded + slots {
+            let to = idx - idx % slots;
+            self.t[0].discard(self.discarded, to);
+            self.discarded = to;
         }
     }
 
@@ -700,5 +747,39 @@ mod tests {
         assert!(t.buckets() >= 1 << 18);
         assert_eq!(t.get(&77i64.to_le_bytes()).map(int), Some(77));
         drop(t);
+    }
+
+    #[test]
+    fn keys_stay_findable_while_the_old_array_is_discarded() {
+        let mut t = Table::new();
+        // 2^19 buckets (4 MiB) fill up at 524288 keys; the next insert starts the move to 2^20
+        // and the old array's front is discarded chunk by chunk as the move proceeds.
+        let n = (1i64 << 19) + 1;
+        for i in 0..n {
+            put(&mut t, &i.to_le_bytes(), i);
+        }
+        assert!(t.is_rehashing());
+        let mut rounds = 0;
+        while t.is_rehashing() {
+            for _ in 0..100_000 {
+                t.rehash_step();
+            }
+            rounds += 1;
+            for i in (0..n).step_by(97) {
+                assert_eq!(t.get(&i.to_le_bytes()).map(int), Some(i));
+            }
+            let mut seen = 0;
+            let mut c = 0;
+            loop {
+                c = t.scan(c, |_| seen += 1);
+                if c == 0 {
+                    break;
+                }
+            }
+            assert!(seen >= n as usize);
+        }
+        assert!(rounds > 2);
+        assert!(t.discarded == 0 || t.buckets() == 1 << 20);
+        assert_eq!(t.len(), n as usize);
     }
 }
