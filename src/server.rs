@@ -135,6 +135,10 @@ impl Server {
         let mut completions = std::mem::take(&mut self.completions);
         loop {
             let mut timeout = self.next_cron.saturating_duration_since(Instant::now());
+            if self.active_expire_enabled && self.expire_cycle.behind() {
+                // Expiry is behind: come back for a fast cycle (see `ExpireCycle`).
+                timeout = timeout.min(Duration::from_micros(1500));
+            }
             if let Some(d) = self.blocking.next_deadline() {
                 let ms = (d - clock::now_ms()).max(0) as u64;
                 timeout = timeout.min(Duration::from_millis(ms));

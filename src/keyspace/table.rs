@@ -179,6 +179,22 @@ impl Buckets {
         }
         let bytes = self.len * std::mem::size_of::<*mut Node>();
         if bytes >= MMAP_MIN {
+            // Drop the pages chunk by chunk first: MADV_DONTNEED holds the address-space lock
+            // only for reading, while munmap of a populated 128 MB range holds it for writing
+            // for milliseconds, stalling the loop thread's page faults.
+            let mut at = 0;
+            while at < bytes {
+                let len = DISCARD_CHUNK.min(bytes - at);
+                // SAFETY: inside the mapping, page-aligned; it is about to be unmapped.
+                unsafe {
+                    libc::madvise(
+                        self.ptr.cast::<u8>().add(at).cast(),
+                        len,
+                        libc::MADV_DONTNEED,
+                    )
+                };
+                at += len;
+            }
             // SAFETY: mapped by `with_size` with this size, unmapped once.
             unsafe { libc::munmap(self.ptr.cast(), bytes) };
             crate::alloc::account_external(-(bytes as isize));
