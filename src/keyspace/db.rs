@@ -385,10 +385,15 @@ impl Db {
     }
 
     fn lookup_ref(&mut self, key: &[u8], touch: bool) -> Option<EntryRef<'_>> {
-        if !self.lookup(key, touch) {
+        if !self.expires.is_empty() && self.expire_if_needed(key) {
             return None;
         }
-        let n = self.main.get(key)?;
+        let no_touch = self.no_touch;
+        let n = self.main.get_mut(key)?;
+        if touch && !no_touch {
+            n.set_lru(touched_lru(n.lru()));
+        }
+        let n: &Node = n;
         Some(EntryRef {
             value: n.value(),
             expire: Self::node_expire(&self.expires, key, n),
@@ -408,10 +413,14 @@ impl Db {
     }
 
     fn lookup_mut(&mut self, key: &[u8], touch: bool) -> Option<EntryMut<'_>> {
-        if !self.lookup(key, touch) {
+        if !self.expires.is_empty() && self.expire_if_needed(key) {
             return None;
         }
+        let no_touch = self.no_touch;
         let n = self.main.get_value_mut(key)?;
+        if touch && !no_touch {
+            n.set_lru(touched_lru(n.lru()));
+        }
         let expire = Self::node_expire(&self.expires, key, n);
         let lru = n.lru();
         Some(EntryMut {
