@@ -314,6 +314,36 @@ impl Node {
         }
     }
 
+    /// Stores `value` in place of a small node's value when it takes the small layout with
+    /// the same length (SET of a same-sized string, INCR): no allocation. Returns false (and
+    /// changes nothing) otherwise.
+    pub fn overwrite_small(&mut self, value: &Value, lru: u32, has_expire: bool) -> bool {
+        if self.kind() == OBJ {
+            return false;
+        }
+        let ibuf;
+        let (kind, v): (u32, &[u8]) = match value {
+            Value::Int(n) => {
+                ibuf = n.to_le_bytes();
+                (INT, &ibuf)
+            }
+            Value::Str(s) if s.len() <= EMBSTR_MAX => (STR, s),
+            _ => return false,
+        };
+        if v.len() != self.len[1] as usize {
+            return false;
+        }
+        let at = SMALL_KEY + self.len[0] as usize;
+        // SAFETY: the value bytes of a small node lie at `at..at + len[1]` inside its
+        // allocation, and `v` has exactly that length.
+        unsafe {
+            let dst = (self as *mut Node).cast::<u8>().add(at);
+            std::ptr::copy_nonoverlapping(v.as_ptr(), dst, v.len());
+        }
+        self.meta = (lru & LRU_MASK) | if has_expire { HAS_EXPIRE } else { 0 } | kind << KIND_SHIFT;
+        true
+    }
+
     /// Bytes of this allocation (for memory estimates).
     pub fn alloc_size(&self) -> usize {
         self.size()

@@ -360,6 +360,9 @@ impl Table {
             unsafe {
                 let old = NonNull::new_unchecked(*link);
                 let (lru, exp) = keep(old.as_ref());
+                if (*old.as_ptr()).overwrite_small(&value, lru, exp) {
+                    return true;
+                }
                 let fresh = node::new(key, value, lru, exp);
                 (*fresh.as_ptr()).next = old.as_ref().next;
                 *link = fresh.as_ptr();
@@ -704,6 +707,33 @@ mod tests {
         for i in 0..1000 {
             assert!(seen.contains(format!("k{i}").as_bytes()), "missed k{i}");
         }
+    }
+
+    #[test]
+    fn overwrite_in_place_or_by_a_new_node() {
+        let mut t = Table::new();
+        let keep = |n: &Node| (n.lru(), n.has_expire());
+        t.upsert(b"k", Value::Str(b"abc".to_vec()), 5, keep);
+        assert!(t.upsert(b"k", Value::Str(b"xyz".to_vec()), 0, keep));
+        assert_eq!(
+            t.get(b"k").map(|n| (n.value().to_value(), n.lru())),
+            Some((Value::Str(b"xyz".to_vec()), 5))
+        );
+        // Same length, other kind: "12345678" as an int is 8 bytes too.
+        t.upsert(b"i", Value::Str(b"abcdefgh".to_vec()), 0, keep);
+        assert!(t.upsert(b"i", Value::Int(-9), 0, keep));
+        assert_eq!(
+            t.get(b"i").map(|n| n.value().to_value()),
+            Some(Value::Int(-9))
+        );
+        assert!(t.upsert(b"i", Value::Str(b"ab".to_vec()), 0, keep));
+        assert_eq!(
+            t.get(b"i").map(|n| n.value().to_value()),
+            Some(Value::Str(b"ab".to_vec()))
+        );
+        assert!(t.upsert(b"i", Value::Raw(b"ab".to_vec()), 0, keep));
+        assert_eq!(t.get(b"i").map(|n| n.value().encoding()), Some("raw"));
+        assert_eq!(t.len(), 2);
     }
 
     #[test]
