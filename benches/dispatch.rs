@@ -11,12 +11,12 @@ use std::hint::black_box;
 use bytes::Bytes;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use uredis::config::Config;
-use uredis::keyspace::dict::Dict;
 use uredis::keyspace::{Db, Ttl, Value, clock};
 use uredis::net::client::Client;
 use uredis::protocol::Reply;
 use uredis::runtime::Ring;
 use uredis::server::Server;
+use uredis::types::dict::Dict;
 
 const KEYS: usize = 1_000_000;
 

@@ -26,11 +26,17 @@
 //!   UREDIS_BENCH_ACL_USER=1            run as an ACL user whose every command is checked
 //!                                      (`+@all -@dangerous ~key:* ~counter:* ~mylist ...`)
 //!                                      instead of the unrestricted default user
+//!   UREDIS_BENCH_MEMORY_KEYS=1000000   key counts of the memory case (comma-separated); the
+//!                                      memory case runs when UREDIS_BENCH_TESTS has `memory`:
+//!                                      on fresh servers, one pipelined client SETs
+//!                                      `key:N` -> an 8-byte value, and the table shows bytes
+//!                                      per key of RSS growth and of INFO used_memory growth
 //!   REDIS_SERVER, REDIS_BENCHMARK      paths of the reference binaries (default: from PATH)
 //!
 //! The machine is shared and the client runs on the same cores as the server, so absolute
 //! figures are only indicative; the ratios, measured in the same run, are what to look at.
 
+use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -239,6 +245,105 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
+/// INFO used_memory of `srv`.
+fn used_memory(srv: &Server) -> Result<f64, String> {
+    let mut s = srv.connect().map_err(|e| format!("connect: {e}"))?;
+    s.write_all(b"*2\r\n$4\r\nINFO\r\n$6\r\nmemory\r\n")
+        .map_err(|e| e.to_string())?;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut got = 0;
+    loop {
+        let n = s.read(&mut buf[got..]).map_err(|e| e.to_string())?;
+        if n == 0 {
+            return Err("closed".into());
+        }
+        got += n;
+        let text = String::from_utf8_lossy(&buf[..got]);
+        if let Some(hdr) = text.find("\r\n")
+            && let Ok(len) = text[1..hdr].parse::<usize>()
+            && got >= hdr + 2 + len
+        {
+            return text
+                .lines()
+                .find_map(|l| l.strip_prefix("used_memory:")?.trim().parse().ok())
+                .ok_or_else(|| "no used_memory".to_string());
+        }
+    }
+}
+
+/// The memory case: (RSS bytes/key, used_memory bytes/key) after loading `keys` small keys
+/// into a fresh server.
+fn memory_case(name: &'static str, bin: &str, keys: u64) -> Result<(f64, f64), String> {
+    let srv = Server::start(name, bin)?;
+    let mut s = srv.connect().map_err(|e| format!("connect: {e}"))?;
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let rss0 = srv.rss_mib().ok_or("no RSS")? * 1048576.0;
+    let used0 = used_memory(&srv)?;
+    const BATCH: u64 = 1000;
+    let mut buf = Vec::with_capacity(64 * BATCH as usize);
+    let mut reply = vec![0u8; 5 * BATCH as usize];
+    let mut i = 0;
+    while i < keys {
+        let n = BATCH.min(keys - i);
+        buf.clear();
+        for k in i..i + n {
+            let key = format!("key:{k}");
+            write!(
+                buf,
+                "*3\r\n$3\r\nSET\r\n${}\r\n{key}\r\n$8\r\nvalue-xx\r\n",
+                key.len()
+            )
+            .map_err(|e| e.to_string())?;
+        }
+        s.write_all(&buf).map_err(|e| e.to_string())?;
+        let want = 5 * n as usize;
+        let mut got = 0;
+        while got < want {
+            let r = s.read(&mut reply[got..want]).map_err(|e| e.to_string())?;
+            if r == 0 {
+                return Err("closed".into());
+            }
+            got += r;
+        }
+        i += n;
+    }
+    // Let lazy rehashing and the allocator settle.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let rss1 = srv.rss_mib().ok_or("no RSS")? * 1048576.0;
+    let used1 = used_memory(&srv)?;
+    Ok(((rss1 - rss0) / keys as f64, (used1 - used0) / keys as f64))
+}
+
+fn memory_cases(opts: &Opts) {
+    let counts: Vec<u64> = std::env::var("UREDIS_BENCH_MEMORY_KEYS")
+        .unwrap_or_else(|_| "1000000".into())
+        .split(',')
+        .filter_map(|v| v.trim().parse().ok())
+        .collect();
+    println!(
+        "\n{:<18} {:>12} {:>12} {:>7} {:>13} {:>13} {:>7}",
+        "memory (B/key)", "uredis RSS", "redis RSS", "ratio", "uredis used", "redis used", "ratio"
+    );
+    println!("{}", "-".repeat(88));
+    for keys in counts {
+        let u = memory_case("uredis", env!("CARGO_BIN_EXE_uredis-server"), keys);
+        let r = memory_case("redis", &opts.redis_server, keys);
+        match (u, r) {
+            (Ok(u), Ok(r)) => println!(
+                "{:<18} {:>12.1} {:>12.1} {:>7.2} {:>13.1} {:>13.1} {:>7.2}",
+                format!("{keys} keys"),
+                u.0,
+                r.0,
+                u.0 / r.0,
+                u.1,
+                r.1,
+                u.1 / r.1
+            ),
+            (Err(e), _) | (_, Err(e)) => println!("{keys} keys: FAILED: {e}"),
+        }
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench` and any filter meant for criterion: ignored on purpose.
     let opts = Opts::from_env();
@@ -282,7 +387,7 @@ fn main() {
         } else {
             opts.pipelined_requests
         };
-        for t in &opts.tests {
+        for t in opts.tests.iter().filter(|t| *t != "memory") {
             cases.push((t.clone(), p, n));
         }
     }
@@ -367,6 +472,9 @@ fn main() {
             rc,
             uc / rc
         );
+    }
+    if opts.tests.iter().any(|t| t == "memory") {
+        memory_cases(&opts);
     }
     let failed = failures.iter().flatten().filter(|&&f| f).count();
     if failed > 0 {

@@ -62,6 +62,8 @@ pub struct Server {
     pub replid: String,
     /// Active expiry in the cron (DEBUG SET-ACTIVE-EXPIRE 0 turns it off).
     pub active_expire_enabled: bool,
+    /// State of the active expiry cycles (slow from cron, fast between iterations).
+    pub expire_cycle: crate::keyspace::db::ExpireCycle,
     pub next_client_id: u64,
     pub shutdown: Option<Shutdown>,
     pub ring: Ring,
@@ -121,6 +123,7 @@ impl Server {
             run_id,
             replid,
             active_expire_enabled: true,
+            expire_cycle: Default::default(),
             next_client_id: 1,
             shutdown: None,
             ring,
@@ -162,6 +165,10 @@ impl Server {
         let mut completions = std::mem::take(&mut self.completions);
         loop {
             let mut timeout = self.next_cron.saturating_duration_since(Instant::now());
+            if self.active_expire_enabled && self.expire_cycle.behind() {
+                // Expiry is behind: come back for a fast cycle (see `ExpireCycle`).
+                timeout = timeout.min(Duration::from_micros(1500));
+            }
             if let Some(d) = self.blocking.next_deadline() {
                 let ms = (d - clock::now_ms()).max(0) as u64;
                 timeout = timeout.min(Duration::from_millis(ms));
@@ -195,8 +202,9 @@ impl Server {
                 self.finish_shutdown();
                 return Ok(());
             }
-            // Like Redis's beforeSleep: the AOF is written before replies are sent (with
-            // `appendfsync always`, replies wait for the fsync's completion).
+            // Like Redis's beforeSleep: a fast expiry cycle, then the AOF is written before
+            // replies are sent (with `appendfsync always`, replies wait for the fsync).
+            self.active_expire_cycle(true);
             crate::persist::aof::flush(self);
             self.flush_pending();
         }
@@ -296,20 +304,9 @@ impl Server {
     fn cron(&mut self) {
         self.cronloops += 1;
         let now = clock::now_ms();
-        let period = self.cron_period();
-        // Active expiry: up to 25% of a tick (Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC),
-        // scaled by active-expire-effort.
-        let effort = self.config.active_expire_effort;
-        let budget = period * (25 + 2 * (effort - 1)) / 100;
-        if self.active_expire_enabled {
-            let started = Instant::now();
-            let deadline = started + budget;
-            for db in &mut self.dbs {
-                db.active_expire(deadline);
-            }
-            self.drain_expired(None);
-            self.stats.expire_cycle_us += started.elapsed().as_micros() as u64;
-        }
+        // Active expiry: the slow cycle, up to 25% of a tick (Redis's
+        // ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC), scaled by active-expire-effort.
+        self.active_expire_cycle(false);
         // Like Redis, no rehashing while a child holds a copy-on-write image: moving every
         // bucket would copy every page.
         if self.config.activerehashing && !self.children.has_active() {
@@ -357,6 +354,23 @@ impl Server {
         let (i, o) = (self.stats.net_input_bytes, self.stats.net_output_bytes);
         self.stats.net_in_meter.sample(i, now);
         self.stats.net_out_meter.sample(o, now);
+    }
+
+    /// One active expiry cycle (`fast`: the between-iterations one, Redis's beforeSleep call).
+    fn active_expire_cycle(&mut self, fast: bool) {
+        if !self.active_expire_enabled {
+            return;
+        }
+        let started = Instant::now();
+        let (effort, hz) = (self.config.active_expire_effort, self.config.hz);
+        if self
+            .expire_cycle
+            .run(&mut self.dbs, fast, effort, hz)
+            .is_some()
+        {
+            self.drain_expired(None);
+            self.stats.expire_cycle_us += started.elapsed().as_micros() as u64;
+        }
     }
 
     /// Total keys expired so far (INFO `expired_keys`).

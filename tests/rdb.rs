@@ -454,7 +454,7 @@ fn new_dbs() -> Vec<Db> {
 /// key -> (value, expire) of one database.
 fn contents(d: &Db) -> HashMap<Vec<u8>, (Value, i64)> {
     d.iter()
-        .map(|(k, e)| (k.to_vec(), (e.value.clone(), e.expire)))
+        .map(|(k, e)| (k.to_vec(), (e.value.to_value(), e.expire)))
         .collect()
 }
 

@@ -115,7 +115,7 @@ impl Ctx<'_> {
     }
 
     /// Looks a key up for reading (Redis's `lookupKeyRead`): counts a keyspace hit or miss.
-    pub fn lookup_read(&mut self, key: &[u8]) -> Option<&mut crate::keyspace::Entry> {
+    pub fn lookup_read(&mut self, key: &[u8]) -> Option<crate::keyspace::EntryMut<'_>> {
         let srv = &mut *self.srv;
         if srv.dbs[self.db].get_mut(key).is_some() {
             srv.stats.keyspace_hits += 1;
@@ -137,7 +137,7 @@ impl Ctx<'_> {
     }
 
     /// Looks a key up for writing (Redis's `lookupKeyWrite`): no hit/miss accounting.
-    pub fn lookup_write(&mut self, key: &[u8]) -> Option<&mut crate::keyspace::Entry> {
+    pub fn lookup_write(&mut self, key: &[u8]) -> Option<crate::keyspace::EntryMut<'_>> {
         self.srv.dbs[self.db].get_mut(key)
     }
 }

@@ -38,7 +38,7 @@ pub(crate) fn lookup_value<'a>(
             srv.stats.keyspace_misses += 1;
         }
     }
-    e.map(|e| &mut e.value)
+    e.map(|e| e.value)
 }
 
 /// The hash at `key` (see `lookup_value`); `None` if missing, WRONGTYPE for another type.
@@ -69,7 +69,7 @@ fn lookup_or_create<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<&'
     if d.get_mut(key).is_none() {
         d.set(key, Value::Hash(Box::default()), Ttl::Clear);
     }
-    match d.get_mut(key).map(|e| &mut e.value) {
+    match d.get_mut(key).map(|e| e.value) {
         Some(Value::Hash(h)) => Ok(h),
         _ => Err(Error::WrongType),
     }

@@ -12,7 +12,7 @@ use crate::cmd::args::is;
 use crate::cmd::table::{Command, NO_KEYS, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
 use crate::keyspace::events::class;
-use crate::keyspace::{Db, Entry, clock, db, dict::Dict, glob, lazyfree};
+use crate::keyspace::{Db, Entry, EntryRef, ValueRef, clock, db, glob, lazyfree};
 use crate::server::Server;
 
 /// Looks `key` up for reading in database `db`, counting a keyspace hit or miss as Redis's
@@ -22,12 +22,12 @@ fn lookup_read<'a>(
     db: usize,
     key: &[u8],
     touch: bool,
-) -> Option<&'a mut Entry> {
+) -> Option<EntryRef<'a>> {
     let d = &mut srv.dbs[db];
     let e = if touch {
-        d.get_mut(key)
+        d.get_ref(key)
     } else {
-        d.get_mut_no_touch(key)
+        d.get_ref_no_touch(key)
     };
     if e.is_some() {
         srv.stats.keyspace_hits += 1;
@@ -228,11 +228,11 @@ fn cmd_randomkey(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 fn rename(ctx: &mut Ctx, argv: &[Bytes], nx: bool) -> CmdResult {
     let (src, dst) = (&argv[1][..], &argv[2][..]);
     let db = &mut ctx.srv.dbs[ctx.db];
-    if db.get_mut(src).is_none() {
+    if db.get_ref(src).is_none() {
         return Err(Error::NoSuchKey);
     }
     if src != dst {
-        if db.get_mut(dst).is_some() {
+        if db.get_ref(dst).is_some() {
             if nx {
                 ctx.out.int(0);
                 return Ok(());
@@ -310,12 +310,12 @@ fn cmd_copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     };
     let copy = Entry {
-        value: e.value.clone(),
+        value: e.value.to_value(),
         expire: e.expire,
         lru: db::new_lru(),
     };
     let target = &mut ctx.srv.dbs[dst_db];
-    if target.get_mut(dst).is_some() {
+    if target.get_ref(dst).is_some() {
         if !replace {
             ctx.out.int(0);
             return Ok(());
@@ -341,7 +341,7 @@ fn cmd_move(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(SAME_OBJECT);
     }
     let key = &argv[1][..];
-    if ctx.srv.dbs[ctx.db].get_mut(key).is_none() || ctx.srv.dbs[dst_db].get_mut(key).is_some() {
+    if ctx.srv.dbs[ctx.db].get_ref(key).is_none() || ctx.srv.dbs[dst_db].get_ref(key).is_some() {
         ctx.out.int(0);
         return Ok(());
     }
@@ -432,7 +432,7 @@ fn expire_generic(ctx: &mut Ctx, argv: &[Bytes], base: i64, seconds: bool) -> Cm
 
     let key = &argv[1][..];
     let db = &mut ctx.srv.dbs[ctx.db];
-    let Some(e) = db.get_mut(key) else {
+    let Some(e) = db.get_ref(key) else {
         ctx.out.int(0);
         return Ok(());
     };
@@ -553,7 +553,7 @@ fn cmd_pexpiretime(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn cmd_persist(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let db = &mut ctx.srv.dbs[ctx.db];
     let key = &argv[1][..];
-    let removed = db.get_mut(key).is_some() && db.persist(key);
+    let removed = db.get_ref(key).is_some() && db.persist(key);
     if removed {
         ctx.dirty(1);
         ctx.changed(class::GENERIC, "persist", key);
@@ -575,7 +575,7 @@ fn cmd_touch(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 /// The key of an OBJECT subcommand, looked up without touching it; replies null if missing.
-fn object_lookup<'a>(ctx: &'a mut Ctx, argv: &[Bytes]) -> Option<&'a mut Entry> {
+fn object_lookup<'a>(ctx: &'a mut Ctx, argv: &[Bytes]) -> Option<EntryRef<'a>> {
     let e = lookup_read(ctx.srv, ctx.db, &argv[2], false);
     if e.is_none() {
         ctx.out.null();
@@ -610,7 +610,8 @@ fn cmd_object_refcount(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     };
     let shared = shared_ok
-        && matches!(e.value, crate::keyspace::Value::Int(n) if (0..SHARED_INTEGERS).contains(&n));
+        && matches!(e.value, ValueRef::Int(n) | ValueRef::Obj(&crate::keyspace::Value::Int(n))
+            if (0..SHARED_INTEGERS).contains(&n));
     ctx.out.int(if shared { SHARED_REFCOUNT } else { 1 });
     Ok(())
 }
@@ -698,9 +699,9 @@ const LAZYFREE_THRESHOLD: usize = 64;
 /// on a background thread (they are owned data, shared with nothing: Redis's lazyfree).
 fn flush_db(db: &mut Db, lazy: bool) -> usize {
     let n = db.len();
-    let tables: (Dict<Entry>, Dict<()>) = db.flush();
+    let tables: db::Flushed = db.flush();
     if lazy && n > LAZYFREE_THRESHOLD {
-        std::thread::spawn(move || drop(tables));
+        lazyfree::run(move || drop(tables));
     }
     n
 }

@@ -28,7 +28,7 @@ use crate::types::List;
 fn write_list<'a>(db: &'a mut Db, key: &[u8]) -> Result<Option<&'a mut List>, Error> {
     match db.get_mut(key) {
         None => Ok(None),
-        Some(e) => match &mut e.value {
+        Some(e) => match e.value {
             Value::List(l) => Ok(Some(l)),
             _ => Err(Error::WrongType),
         },
@@ -45,8 +45,8 @@ fn read_list<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'
     }
     match e {
         None => Ok(None),
-        Some(e) => match &e.value {
-            Value::List(l) => Ok(Some(l)),
+        Some(e) => match e.value {
+            Value::List(l) => Ok(Some(&**l)),
             _ => Err(Error::WrongType),
         },
     }

@@ -347,23 +347,12 @@ fn total_system_memory() -> u64 {
     }
 }
 
-/// (allocated, active) bytes as the C allocator sees them, for the allocator_* fields.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn allocator_stats(used: u64) -> (u64, u64) {
-    // SAFETY: mallinfo2 only reads the allocator's own bookkeeping.
-    let mi = unsafe { libc::mallinfo2() };
-    let allocated = (mi.uordblks + mi.hblkhd) as u64;
-    let active = (mi.arena + mi.hblkhd) as u64;
-    if allocated == 0 {
-        (used, used)
-    } else {
-        (allocated, active.max(allocated))
+/// (allocated, active, resident) bytes as the allocator sees them, for the allocator_* fields.
+fn allocator_stats(used: u64, rss: u64) -> (u64, u64, u64) {
+    match crate::alloc::allocator_stats() {
+        Some((a, act, res)) if a > 0 => (a as u64, (act as u64).max(a as u64), res as u64),
+        _ => (used, used, rss),
     }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn allocator_stats(used: u64) -> (u64, u64) {
-    (used, used)
 }
 
 /// (user, system) CPU time of `who`, formatted as Redis's `%ld.%06ld`.
@@ -491,8 +480,7 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
     let overhead = startup + clients_mem;
     let dataset = used.saturating_sub(overhead);
     let net = used.saturating_sub(startup);
-    let (alloc_allocated, alloc_active) = allocator_stats(used);
-    let alloc_resident = alloc_active.max(rss.min(alloc_active));
+    let (alloc_allocated, alloc_active, alloc_resident) = allocator_stats(used, rss);
     let system = total_system_memory();
     let maxmemory = srv
         .config
@@ -548,7 +536,7 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
         "mem_clients_normal" => clients_mem,
         "mem_cluster_links" => 0,
         "mem_aof_buffer" => ctx.srv.aof.buffered(),
-        "mem_allocator" => "libc",
+        "mem_allocator" => crate::alloc::ALLOCATOR,
         "active_defrag_running" => 0,
         "lazyfree_pending_objects" => 0,
         "lazyfreed_objects" => 0,

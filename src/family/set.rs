@@ -45,7 +45,7 @@ fn lookup<'a>(
 /// The set at `key` without touching statistics or access time (a key already looked up by
 /// the running command).
 fn peek<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Option<&'a mut Set> {
-    match srv.dbs[db].get_mut_no_touch(key).map(|e| &mut e.value) {
+    match srv.dbs[db].get_mut_no_touch(key).map(|e| e.value) {
         Some(Value::Set(s)) => Some(s),
         _ => None,
     }

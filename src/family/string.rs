@@ -18,32 +18,29 @@ use crate::cmd::args::is;
 use crate::cmd::table::{Command, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
 use crate::keyspace::events::class;
-use crate::keyspace::{Db, Ttl, Value, clock};
+use crate::keyspace::{Db, Ttl, Value, ValueRef, clock};
 use crate::protocol::Reply;
 use crate::server::Server;
 use long_double::LongDouble;
 
 /// The bytes of a string value (an int is formatted into `buf`), or WRONGTYPE.
 #[inline]
-pub fn string_bytes<'a>(v: &'a Value, buf: &'a mut itoa::Buffer) -> Result<&'a [u8], Error> {
-    if let Value::Str(s) | Value::Raw(s) = v {
-        Ok(s)
-    } else if let Value::Int(n) = v {
-        Ok(buf.format(*n).as_bytes())
-    } else {
-        Err(Error::WrongType)
-    }
+pub fn string_bytes<'a: 'b, 'b>(
+    v: impl Into<ValueRef<'a>>,
+    buf: &'b mut itoa::Buffer,
+) -> Result<&'b [u8], Error> {
+    v.into().string_bytes(buf).ok_or(Error::WrongType)
 }
 
 /// Writes a string value as a bulk reply, or returns WRONGTYPE for other types.
 #[inline]
-pub fn reply_string(out: &mut Reply, v: &Value) -> CmdResult {
+pub fn reply_string<'a>(out: &mut Reply, v: impl Into<ValueRef<'a>>) -> CmdResult {
     out.bulk(string_bytes(v, &mut itoa::Buffer::new())?);
     Ok(())
 }
 
 /// A string value's length (`stringObjectLen`), or WRONGTYPE.
-fn string_len(v: &Value) -> Result<usize, Error> {
+fn string_len<'a>(v: impl Into<ValueRef<'a>>) -> Result<usize, Error> {
     Ok(string_bytes(v, &mut itoa::Buffer::new())?.len())
 }
 
@@ -64,7 +61,7 @@ fn make_raw(v: &mut Value) -> Result<&mut Vec<u8>, Error> {
 
 /// Looks a key up for reading and counts a keyspace hit or miss (`lookupKeyRead`).
 #[inline]
-fn lookup_read<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Option<&'a Value> {
+fn lookup_read<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Option<ValueRef<'a>> {
     let v = srv.dbs[db].get(key);
     if v.is_some() {
         srv.stats.keyspace_hits += 1;
@@ -79,10 +76,11 @@ fn lookup_read<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Option<&'a Val
 fn write_generic(
     db: &mut Db,
     key: &[u8],
-    f: impl FnOnce(Option<&Value>) -> Result<Value, Error>,
+    f: impl FnOnce(Option<ValueRef<'_>>) -> Result<Value, Error>,
 ) -> CmdResult {
-    if let Some(e) = db.get_mut(key) {
-        e.value = f(Some(&e.value))?;
+    if let Some(e) = db.get_ref(key) {
+        let v = f(Some(e.value))?;
+        db.overwrite(key, v);
     } else {
         let v = f(None)?;
         db.set(key, v, Ttl::Clear);
@@ -454,8 +452,8 @@ fn cmd_append(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let max = ctx.srv.config.proto_max_bulk_len;
     let db = &mut ctx.srv.dbs[ctx.db];
     let len = if let Some(e) = db.get_mut(key) {
-        checked_size(max, string_len(&e.value)?, tail.len())?;
-        let s = make_raw(&mut e.value)?;
+        checked_size(max, string_len(&*e.value)?, tail.len())?;
+        let s = make_raw(e.value)?;
         s.extend_from_slice(tail);
         s.len()
     } else {
@@ -521,13 +519,13 @@ fn cmd_setrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let max = ctx.srv.config.proto_max_bulk_len;
     let db = &mut ctx.srv.dbs[ctx.db];
     let len = if let Some(e) = db.get_mut(key) {
-        let cur = string_len(&e.value)?;
+        let cur = string_len(&*e.value)?;
         if value.is_empty() {
             ctx.out.int(cur as i64);
             return Ok(());
         }
         let end = checked_size(max, offset, value.len())?;
-        let s = make_raw(&mut e.value)?;
+        let s = make_raw(e.value)?;
         if s.len() < end {
             s.resize(end, 0);
         }
@@ -557,7 +555,7 @@ fn incr_decr_generic(ctx: &mut Ctx, key: &[u8], incr: i64) -> CmdResult {
     let mut result = 0;
     write_generic(&mut ctx.srv.dbs[ctx.db], key, |cur| {
         let old = match cur {
-            Some(Value::Int(n)) => *n,
+            Some(ValueRef::Int(n) | ValueRef::Obj(&Value::Int(n))) => n,
             Some(v) => parse_int(string_bytes(v, &mut itoa::Buffer::new())?)?,
             None => 0,
         };
@@ -601,7 +599,7 @@ fn cmd_incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut reply = Vec::new();
     write_generic(&mut ctx.srv.dbs[ctx.db], &argv[1], |cur| {
         let value = match cur {
-            Some(Value::Int(n)) => LongDouble::from_i64(*n),
+            Some(ValueRef::Int(n) | ValueRef::Obj(&Value::Int(n))) => LongDouble::from_i64(n),
             Some(v) => LongDouble::parse(string_bytes(v, &mut itoa::Buffer::new())?)
                 .ok_or(Error::NotFloat)?,
             None => LongDouble::ZERO,
@@ -885,7 +883,7 @@ mod tests {
         }
 
         fn value(&mut self, key: &str) -> Option<Value> {
-            self.srv.dbs[0].get(key.as_bytes()).cloned()
+            self.srv.dbs[0].get(key.as_bytes()).map(|v| v.to_value())
         }
     }
 

@@ -16,7 +16,7 @@ use crate::cmd::table::{Command, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
 use crate::family::keys::{ScanArgs, parse_scan_options, scan_cursor};
 use crate::keyspace::events::class;
-use crate::keyspace::{Entry, Ttl, Value};
+use crate::keyspace::{EntryMut, Ttl, Value};
 use crate::protocol::Reply;
 use crate::protocol::reply::format_double;
 use crate::server::Server;
@@ -34,7 +34,7 @@ pub fn limits(srv: &Server) -> Limits {
 }
 
 /// Looks `key` up (`read`: counting a keyspace hit or miss, as `lookupKeyRead`).
-pub fn lookup<'a>(srv: &'a mut Server, db: usize, key: &[u8], read: bool) -> Option<&'a mut Entry> {
+pub fn lookup<'a>(srv: &'a mut Server, db: usize, key: &[u8], read: bool) -> Option<EntryMut<'a>> {
     let e = srv.dbs[db].get_mut(key);
     if read {
         if e.is_some() {
@@ -55,7 +55,7 @@ pub fn zset_at<'a>(
 ) -> Result<Option<&'a mut ZSet>, Error> {
     match lookup(srv, db, key, read) {
         None => Ok(None),
-        Some(e) => match &mut e.value {
+        Some(e) => match e.value {
             Value::ZSet(z) => Ok(Some(z)),
             _ => Err(Error::WrongType),
         },
@@ -409,7 +409,7 @@ fn collect(z: &ZSet, start: usize, count: usize, rev: bool) -> Vec<(Vec<u8>, f64
 /// Deletes `key` if its sorted set became empty, with the `del` event; returns whether it did.
 fn delete_if_empty(ctx: &mut Ctx, key: &[u8]) -> bool {
     let empty = matches!(
-        ctx.db().get_mut_no_touch(key).map(|e| &e.value),
+        ctx.db().get_mut_no_touch(key).map(|e| &*e.value),
         Some(Value::ZSet(z)) if z.is_empty()
     );
     if empty {
@@ -1348,7 +1348,7 @@ fn zsetop_generic(
             continue;
         }
         let input = match ctx.srv.dbs[db].get_mut_no_touch(k) {
-            Some(e) => match &mut e.value {
+            Some(e) => match e.value {
                 Value::ZSet(z) => Input::Z(std::mem::take(z)),
                 Value::Set(s) => {
                     let v = set_members(s);
@@ -1366,7 +1366,7 @@ fn zsetop_generic(
         if let Input::Z(z) = input
             && let Some(e) = ctx.srv.dbs[db].get_mut_no_touch(&keys[i])
         {
-            e.value = Value::ZSet(z);
+            *e.value = Value::ZSet(z);
         }
     }
     if let Some(dst) = dst {

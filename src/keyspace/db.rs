@@ -7,14 +7,22 @@
 //! key and the keys that became ready for them, the clients WATCHing a key, and the log of
 //! keys deleted by expiry.
 //!
-//! Invariant: a key is in `expires` exactly when its entry's `expire` is non-zero.
+//! Layout: `main` is the keyspace table (`table`): one allocation per key holding key, value
+//! (small strings and ints inline) and access time, with a has-expiry flag; `expires` maps only
+//! the keys that have a TTL to their expiry time (Redis's `db->expires`), so a key without TTL
+//! pays nothing for it.
+//!
+//! Invariant: a key is in `expires` exactly when its node's has-expiry flag is set, and then
+//! with a non-zero time.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::clock;
-use super::dict::Dict;
+use super::node::{Node, ValueRef};
+use super::table::Table;
 use super::value::{Entry, Value};
+use crate::types::dict::Dict;
 
 /// LFU mode, set from the configuration: 0 when maxmemory-policy is not an LFU policy, else
 /// `1 << 63 | lfu-log-factor << 32 | lfu-decay-time`. Process-wide like Redis's
@@ -111,12 +119,131 @@ pub enum Ttl {
     At(i64),
 }
 
+/// A key's entry as seen by a reader: the value as stored (small strings and ints are not a
+/// `Value` of their own: `ValueRef::to_value` / `to_cow` build one), its expiry, its access time.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryRef<'a> {
+    pub value: ValueRef<'a>,
+    /// Absolute expiry in Unix milliseconds; 0 = no expiry.
+    pub expire: i64,
+    /// Last access (LRU clock) or LFU data, 24 bits.
+    pub lru: u32,
+}
+
+/// A key's entry for modification of its value in place (`Db::get_mut`).
+#[derive(Debug)]
+pub struct EntryMut<'a> {
+    pub value: &'a mut Value,
+    /// Absolute expiry in Unix milliseconds; 0 = no expiry (read-only: see `Db::set_expire`).
+    pub expire: i64,
+    /// Last access (read-only copy).
+    pub lru: u32,
+}
+
+/// One database's share of an active expiry cycle.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExpireRun {
+    /// Volatile keys looked at.
+    pub sampled: usize,
+    /// Keys deleted because their time had passed.
+    pub deleted: usize,
+    /// Whether the deadline stopped the cycle while many sampled keys were still expired.
+    pub timed_out: bool,
+}
+
+/// Redis's `activeExpireCycle` across databases: a slow cycle from the cron and fast cycles
+/// (up to 1 ms, effort-scaled) between loop iterations while the previous cycle ran out of
+/// time or many sampled keys were stale.
+///
+/// One deliberate difference: Redis's slow cycle may run 25% of a cron period in one go
+/// (25 ms at hz 10), a pause every client sees, and its fast cycles start at most every 2 ms.
+/// Here the slow cycle runs at most `SLOW_SLICE_MAX`, fast cycles may start every 1.5 ms,
+/// and while expiry is behind (`behind`) the server wakes up for them even when idle: up to
+/// two thirds of the time in 1 ms slices, so mass expiry is reclaimed at least as fast as by
+/// Redis with a fraction of its longest pause.
+/// The longest slow cycle (see `ExpireCycle`).
+pub const SLOW_SLICE_MAX: std::time::Duration = std::time::Duration::from_millis(3);
+
+#[derive(Debug, Default)]
+pub struct ExpireCycle {
+    /// The last cycle stopped on its time limit (there is more to do).
+    timelimit_exit: bool,
+    /// Running average of the expired share of sampled keys (Redis's
+    /// `stat_expired_stale_perc`), in percent.
+    stale_perc: f64,
+    last_fast: Option<std::time::Instant>,
+    /// The database the next cycle starts with (fair when time runs out).
+    next_db: usize,
+}
+
+impl ExpireCycle {
+    /// Whether the last cycle ran out of time with expired keys left: the loop should wake
+    /// up soon for a fast cycle.
+    pub fn behind(&self) -> bool {
+        self.timelimit_exit
+    }
+
+    /// Runs one cycle (`fast` or slow) over `dbs`; returns the keys deleted, or `None` if a
+    /// fast cycle was not due.
+    pub fn run(&mut self, dbs: &mut [Db], fast: bool, effort: u32, hz: u32) -> Option<usize> {
+        let effort = effort.clamp(1, 10) as usize - 1;
+        let keys_per_loop = 20 + 20 / 4 * effort;
+        let fast_us = 1000 + 1000 / 4 * effort as u64;
+        let slow_perc = 25 + 2 * effort as u64;
+        let acceptable_stale = 10 - effort;
+        let start = std::time::Instant::now();
+        let limit = if fast {
+            if !self.timelimit_exit && self.stale_perc < acceptable_stale as f64 {
+                return None;
+            }
+            if let Some(last) = self.last_fast
+                && start < last + std::time::Duration::from_micros(fast_us * 3 / 2)
+            {
+                return None;
+            }
+            self.last_fast = Some(start);
+            std::time::Duration::from_micros(fast_us)
+        } else {
+            std::time::Duration::from_micros(1_000_000 * slow_perc / hz.max(1) as u64 / 100)
+                .min(SLOW_SLICE_MAX)
+        };
+        let deadline = start + limit;
+        let (mut sampled, mut deleted) = (0, 0);
+        self.timelimit_exit = false;
+        let n = dbs.len();
+        for i in 0..n {
+            let db = &mut dbs[(self.next_db + i) % n];
+            if db.expires_len() == 0 {
+                continue;
+            }
+            let r = db.active_expire_with(deadline, keys_per_loop, acceptable_stale);
+            sampled += r.sampled;
+            deleted += r.deleted;
+            if r.timed_out {
+                self.timelimit_exit = true;
+                self.next_db = (self.next_db + i) % n;
+                break;
+            }
+        }
+        let current = if sampled > 0 {
+            deleted as f64 * 100.0 / sampled as f64
+        } else {
+            0.0
+        };
+        self.stale_perc = current * 0.05 + self.stale_perc * 0.95;
+        Some(deleted)
+    }
+}
+
+/// What `Db::flush` hands back: the old tables, to be dropped where the caller likes.
+pub type Flushed = (Table, Dict<i64>);
+
 #[derive(Default)]
 pub struct Db {
     pub id: usize,
-    main: Dict<Entry>,
-    /// Keys that have a TTL; sampled by the active expiry cycle.
-    expires: Dict<()>,
+    main: Table,
+    /// Expiry time of the keys that have a TTL; sampled by the active expiry cycle.
+    expires: Dict<i64>,
     /// Keys deleted because their TTL passed (INFO `expired_keys`).
     pub expired_keys: u64,
     /// Running estimate of the average TTL of volatile keys (INFO keyspace `avg_ttl`).
@@ -158,23 +285,59 @@ impl Db {
         self.expires.len()
     }
 
+    /// Bucket slots of the keyspace table (both arrays while resizing).
+    pub fn buckets(&self) -> usize {
+        self.main.buckets()
+    }
+
+    /// The expiry of a stored node (0 = none).
     #[inline]
-    fn is_expired(e: &Entry, now: i64) -> bool {
-        e.expire != 0 && e.expire <= now
+    fn node_expire(expires: &Dict<i64>, key: &[u8], n: &Node) -> i64 {
+        if n.has_expire() {
+            expires.get(key).copied().unwrap_or(0)
+        } else {
+            0
+        }
+    }
+
+    #[inline]
+    fn due(expire: i64, now: i64) -> bool {
+        expire != 0 && expire <= now
     }
 
     /// Deletes `key` if its TTL has passed. Returns true if it did.
     fn expire_if_needed(&mut self, key: &[u8]) -> bool {
         let now = clock::now_ms();
-        match self.main.get(key) {
-            Some(e) if Self::is_expired(e, now) => {
-                self.remove_entry(key);
-                self.expired_keys += 1;
-                self.log_expired(key);
-                true
-            }
-            _ => false,
+        let due = match self.main.get(key) {
+            Some(n) => Self::due(Self::node_expire(&self.expires, key, n), now),
+            None => false,
+        };
+        if due {
+            self.delete_expired(key);
         }
+        due
+    }
+
+    /// Removes a key whose TTL passed, counting and logging it.
+    fn delete_expired(&mut self, key: &[u8]) {
+        self.drop_key(key);
+        self.expired_keys += 1;
+        self.log_expired(key);
+    }
+
+    /// Unlinks and frees `key` without building its value (a big one goes to the lazyfree
+    /// thread); true if it was there.
+    fn drop_key(&mut self, key: &[u8]) -> bool {
+        let Some(n) = self.main.remove(key) else {
+            return false;
+        };
+        if n.node().has_expire() {
+            self.expires.remove(key);
+        }
+        if !n.node().is_small() {
+            super::lazyfree::free(n.into_value());
+        }
+        true
     }
 
     fn log_expired(&mut self, key: &[u8]) {
@@ -194,106 +357,179 @@ impl Db {
         }
     }
 
-    /// Looks a key up for a command: expires it if due, updates its access time.
-    pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        self.lookup(key, true)
-    }
-
-    /// Like `get_mut` but leaves the access time alone (`CLIENT NO-TOUCH`, `OBJECT`, `TYPE`...).
-    pub fn get_mut_no_touch(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        self.lookup(key, false)
-    }
-
-    fn lookup(&mut self, key: &[u8], touch: bool) -> Option<&mut Entry> {
-        if !self.expires.is_empty() {
-            self.expire_if_needed(key);
+    /// Expires `key` if due, then updates its access time if `touch`; true if it is live.
+    fn lookup(&mut self, key: &[u8], touch: bool) -> bool {
+        if !self.expires.is_empty() && self.expire_if_needed(key) {
+            return false;
         }
-        let e = self.main.get_mut(key)?;
-        if touch && !self.no_touch {
-            e.lru = touched_lru(e.lru);
+        let no_touch = self.no_touch;
+        match self.main.get_mut(key) {
+            Some(n) => {
+                if touch && !no_touch {
+                    n.set_lru(touched_lru(n.lru()));
+                }
+                true
+            }
+            None => false,
         }
-        Some(e)
     }
 
-    /// The value under `key`, if present and not expired.
-    pub fn get(&mut self, key: &[u8]) -> Option<&Value> {
-        self.get_mut(key).map(|e| &e.value)
+    /// Reads a key for a command: expires it if due, updates its access time.
+    pub fn get_ref(&mut self, key: &[u8]) -> Option<EntryRef<'_>> {
+        self.lookup_ref(key, true)
+    }
+
+    /// Like `get_ref` but leaves the access time alone (`OBJECT`, `TYPE`, `CLIENT NO-TOUCH`...).
+    pub fn get_ref_no_touch(&mut self, key: &[u8]) -> Option<EntryRef<'_>> {
+        self.lookup_ref(key, false)
+    }
+
+    fn lookup_ref(&mut self, key: &[u8], touch: bool) -> Option<EntryRef<'_>> {
+        if !self.expires.is_empty() && self.expire_if_needed(key) {
+            return None;
+        }
+        let no_touch = self.no_touch;
+        let n = self.main.get_mut(key)?;
+        if touch && !no_touch {
+            n.set_lru(touched_lru(n.lru()));
+        }
+        let n: &Node = n;
+        Some(EntryRef {
+            value: n.value(),
+            expire: Self::node_expire(&self.expires, key, n),
+            lru: n.lru(),
+        })
+    }
+
+    /// Looks a key up for modifying its value in place: expires it if due, updates its access
+    /// time. A string stored inline becomes a `Value` of its own here (same encoding).
+    pub fn get_mut(&mut self, key: &[u8]) -> Option<EntryMut<'_>> {
+        self.lookup_mut(key, true)
+    }
+
+    /// Like `get_mut` but leaves the access time alone.
+    pub fn get_mut_no_touch(&mut self, key: &[u8]) -> Option<EntryMut<'_>> {
+        self.lookup_mut(key, false)
+    }
+
+    fn lookup_mut(&mut self, key: &[u8], touch: bool) -> Option<EntryMut<'_>> {
+        if !self.expires.is_empty() && self.expire_if_needed(key) {
+            return None;
+        }
+        let no_touch = self.no_touch;
+        let n = self.main.get_value_mut(key)?;
+        if touch && !no_touch {
+            n.set_lru(touched_lru(n.lru()));
+        }
+        let expire = Self::node_expire(&self.expires, key, n);
+        let lru = n.lru();
+        Some(EntryMut {
+            value: n.value_mut()?,
+            expire,
+            lru,
+        })
+    }
+
+    /// The value under `key`, if present and not expired (an access).
+    pub fn get(&mut self, key: &[u8]) -> Option<ValueRef<'_>> {
+        self.get_ref(key).map(|e| e.value)
     }
 
     pub fn contains(&mut self, key: &[u8]) -> bool {
-        self.get_mut_no_touch(key).is_some()
+        self.lookup(key, false)
     }
 
-    /// Sets `key` to `value`. Returns the previous value, if any.
-    pub fn set(&mut self, key: &[u8], value: Value, ttl: Ttl) -> Option<Value> {
+    /// Sets `key` to `value`. Returns whether the key existed.
+    pub fn set(&mut self, key: &[u8], value: Value, ttl: Ttl) -> bool {
         if !self.expires.is_empty() {
             self.expire_if_needed(key);
         }
         if !self.blocking.is_empty() {
             self.signal_ready(key, &value);
         }
-        let mut value = Some(value);
-        let (e, existed) = self.main.get_or_insert_with(key, || Entry {
-            value: Value::Int(0),
-            expire: 0,
-            lru: new_lru(),
-        });
-        let new = value.take().unwrap_or(Value::Int(0));
-        let old = std::mem::replace(&mut e.value, new);
-        if existed {
-            // Redis looks the key up for writing (an access) and, under LFU, keeps the old
-            // counter on overwrite; under LRU the new value's access time is now.
-            e.lru = touched_lru(e.lru);
-        }
-        let old_expire = e.expire;
         let new_expire = match ttl {
             Ttl::Clear => 0,
-            Ttl::Keep => old_expire,
+            Ttl::Keep => -1,
             Ttl::At(ms) => ms,
         };
-        e.expire = new_expire;
-        self.sync_expires(key, old_expire, new_expire);
+        let mut had_expire = false;
+        let existed = self.main.upsert(key, value, new_lru(), |old| {
+            had_expire = old.has_expire();
+            // Redis looks the key up for writing (an access) and, under LFU, keeps the old
+            // counter on overwrite; under LRU the new value's access time is now.
+            let keep = if new_expire == -1 {
+                had_expire
+            } else {
+                new_expire != 0
+            };
+            (touched_lru(old.lru()), keep)
+        });
+        match new_expire {
+            -1 => {}
+            0 if had_expire => {
+                self.expires.remove(key);
+            }
+            0 => {}
+            at => self.put_expire(key, at),
+        }
         if !existed && LOG_NEW.load(Ordering::Relaxed) {
             self.new_log.push(key.to_vec());
             EXPIRED_PENDING.store(true, Ordering::Relaxed);
         }
-        existed.then_some(old)
+        existed
     }
 
-    /// Inserts an entry with its own expiry and LRU (MOVE, COPY, RENAME, SWAPDB helpers).
-    /// Replaces any existing key.
+    /// Replaces the value of an existing key in place of the old one, keeping its TTL and
+    /// access time (the caller has just looked it up: INCR, INCRBYFLOAT). A value that fits
+    /// the small layout is stored inline again.
+    pub fn overwrite(&mut self, key: &[u8], value: Value) {
+        self.main
+            .upsert(key, value, new_lru(), |old| (old.lru(), old.has_expire()));
+    }
+
+    /// Records `at` as `key`'s expiry (the node exists) and sets its flag.
+    fn put_expire(&mut self, key: &[u8], at: i64) {
+        if let Some(n) = self.main.get_mut(key) {
+            n.set_has_expire(true);
+            self.expires.insert(key, at);
+        }
+    }
+
+    /// Inserts an entry with its own expiry and LRU (MOVE, COPY, RENAME, SWAPDB helpers, the
+    /// RDB loader). Replaces any existing key.
     pub fn put_entry(&mut self, key: &[u8], entry: Entry) {
         if !self.blocking.is_empty() {
             self.signal_ready(key, &entry.value);
         }
-        let new_expire = entry.expire;
-        let old = self.main.insert(key, entry);
-        if old.is_none() && LOG_NEW.load(Ordering::Relaxed) {
+        let mut had_expire = false;
+        let existed = self.main.upsert(key, entry.value, entry.lru, |old| {
+            had_expire = old.has_expire();
+            (entry.lru, entry.expire != 0)
+        });
+        if !existed && LOG_NEW.load(Ordering::Relaxed) {
             self.new_log.push(key.to_vec());
             EXPIRED_PENDING.store(true, Ordering::Relaxed);
         }
-        let old_expire = old.map(|e| e.expire).unwrap_or(0);
-        self.sync_expires(key, old_expire, new_expire);
-    }
-
-    fn sync_expires(&mut self, key: &[u8], old: i64, new: i64) {
-        match (old != 0, new != 0) {
-            (false, true) => {
-                self.expires.insert(key, ());
-            }
-            (true, false) => {
-                self.expires.remove(key);
-            }
-            _ => {}
+        if entry.expire != 0 {
+            self.put_expire(key, entry.expire);
+        } else if had_expire {
+            self.expires.remove(key);
         }
     }
 
     fn remove_entry(&mut self, key: &[u8]) -> Option<Entry> {
-        let e = self.main.remove(key)?;
-        if e.expire != 0 {
-            self.expires.remove(key);
-        }
-        Some(e)
+        let n = self.main.remove(key)?;
+        let expire = if n.node().has_expire() {
+            self.expires.remove(key).unwrap_or(0)
+        } else {
+            0
+        };
+        let lru = n.node().lru();
+        Some(Entry {
+            value: n.into_value(),
+            expire,
+            lru,
+        })
     }
 
     /// Deletes `key` (if present and not expired). Returns its entry.
@@ -304,41 +540,52 @@ impl Db {
         self.remove_entry(key)
     }
 
-    /// Deletes `key`; true if it existed.
+    /// Deletes `key`; true if it existed. A big value is freed on the lazyfree thread.
     pub fn delete(&mut self, key: &[u8]) -> bool {
-        self.remove(key).is_some()
+        if !self.expires.is_empty() && self.expire_if_needed(key) {
+            return false;
+        }
+        self.drop_key(key)
     }
 
     /// Sets an absolute expiry on an existing key; false if the key does not exist.
     pub fn set_expire(&mut self, key: &[u8], at_ms: i64) -> bool {
-        let Some(e) = self.get_mut_no_touch(key) else {
+        if !self.lookup(key, false) {
             return false;
-        };
-        let old = e.expire;
-        e.expire = at_ms;
-        self.sync_expires(key, old, at_ms);
+        }
+        if at_ms == 0 {
+            self.persist(key);
+        } else {
+            self.put_expire(key, at_ms);
+        }
         true
     }
 
     /// Removes the TTL of a key; true if there was one.
     pub fn persist(&mut self, key: &[u8]) -> bool {
-        let Some(e) = self.get_mut_no_touch(key) else {
+        if !self.lookup(key, false) {
             return false;
-        };
-        let old = e.expire;
-        e.expire = 0;
-        self.sync_expires(key, old, 0);
-        old != 0
+        }
+        match self.main.get_mut(key) {
+            Some(n) if n.has_expire() => {
+                n.set_has_expire(false);
+                self.expires.remove(key);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The stored expiry of a key without expiring it (0 = none): `None` if not stored.
     pub fn expire_at(&self, key: &[u8]) -> Option<i64> {
-        self.main.get(key).map(|e| e.expire)
+        self.main
+            .get(key)
+            .map(|n| Self::node_expire(&self.expires, key, n))
     }
 
     /// The absolute expiry of a key: `None` if missing, `Some(0)` if it has no TTL.
     pub fn expire_of(&mut self, key: &[u8]) -> Option<i64> {
-        self.get_mut_no_touch(key).map(|e| e.expire)
+        self.get_ref_no_touch(key).map(|e| e.expire)
     }
 
     /// A random live key.
@@ -346,7 +593,7 @@ impl Db {
         // Bounded retries: if every sample is expired (all keys volatile and due), give up like
         // Redis does after enough tries rather than loop forever.
         for _ in 0..100 {
-            let key = self.main.random(crate::rand::next_u64)?.0.to_vec();
+            let key = self.main.random(crate::rand::next_u64)?.key().to_vec();
             if !self.expire_if_needed(&key) {
                 return Some(key);
             }
@@ -355,26 +602,46 @@ impl Db {
     }
 
     /// One step of a SCAN over the keys: calls `f` for each live key of the visited buckets.
-    pub fn scan(&self, cursor: u64, mut f: impl FnMut(&[u8], &Entry)) -> u64 {
+    pub fn scan(&self, cursor: u64, mut f: impl FnMut(&[u8], EntryRef<'_>)) -> u64 {
         let now = clock::now_ms();
-        self.main.scan(cursor, |k, e| {
-            if !Self::is_expired(e, now) {
-                f(k, e)
+        self.main.scan(cursor, |n| {
+            let key = n.key();
+            let expire = Self::node_expire(&self.expires, key, n);
+            if !Self::due(expire, now) {
+                f(
+                    key,
+                    EntryRef {
+                        value: n.value(),
+                        expire,
+                        lru: n.lru(),
+                    },
+                )
             }
         })
     }
 
     /// Iterates over every live key.
-    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &Entry)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], EntryRef<'_>)> {
         let now = clock::now_ms();
-        self.main
-            .iter()
-            .filter(move |(_, e)| !Self::is_expired(e, now))
+        self.main.iter().filter_map(move |n| {
+            let key = n.key();
+            let expire = Self::node_expire(&self.expires, key, n);
+            (!Self::due(expire, now)).then(|| {
+                (
+                    key,
+                    EntryRef {
+                        value: n.value(),
+                        expire,
+                        lru: n.lru(),
+                    },
+                )
+            })
+        })
     }
 
     /// Removes every key, returning the old tables so the caller can free them where it likes
     /// (FLUSHALL ASYNC frees them off the event loop).
-    pub fn flush(&mut self) -> (Dict<Entry>, Dict<()>) {
+    pub fn flush(&mut self) -> Flushed {
         self.expire_cursor = 0;
         self.avg_ttl = 0;
         (self.main.take(), self.expires.take())
@@ -395,8 +662,8 @@ impl Db {
     fn scan_for_ready_keys(&mut self) {
         let keys: Vec<Vec<u8>> = self.blocking.keys().cloned().collect();
         for k in keys {
-            if let Some(e) = self.main.get(&k)
-                && e.value.is_blockable()
+            if let Some(n) = self.main.get(&k)
+                && n.value().is_blockable()
                 && !self.ready.contains(&k)
             {
                 self.ready.push(k);
@@ -416,37 +683,43 @@ impl Db {
         self.main.is_rehashing()
     }
 
-    /// Active expiry, Redis's `activeExpireCycle` for one database: walk the volatile keys 20 at
-    /// a time and delete the expired ones; go on while more than 10% of a sample was expired and
-    /// the time budget lasts. Returns the number of keys deleted.
-    pub fn active_expire(&mut self, deadline: std::time::Instant) -> usize {
-        const KEYS_PER_LOOP: usize = 20;
+    /// Active expiry, Redis's `activeExpireCycle` for one database: walk the volatile keys
+    /// `keys_per_loop` at a time (by cursor, so the cycle is fair to every bucket and resumes
+    /// where it stopped, as Redis since 6.0) and delete the expired ones; go on while more than
+    /// `stale_perc`% of a sample was expired and until `deadline` (checked after every sample:
+    /// a clock read costs far less than deleting 20 keys).
+    /// Returns what was sampled and deleted, and whether the deadline cut it short.
+    pub fn active_expire_with(
+        &mut self,
+        deadline: std::time::Instant,
+        keys_per_loop: usize,
+        stale_perc: usize,
+    ) -> ExpireRun {
         let now = clock::now_ms();
         let mut deleted = 0;
-        let mut due: Vec<Vec<u8>> = Vec::with_capacity(KEYS_PER_LOOP);
-        let mut iterations = 0u32;
+        let mut total_sampled = 0;
+        let mut due: Vec<Vec<u8>> = Vec::with_capacity(keys_per_loop);
         loop {
             if self.expires.is_empty() {
-                break;
+                return ExpireRun {
+                    sampled: total_sampled,
+                    deleted,
+                    timed_out: false,
+                };
             }
             due.clear();
             let mut sampled = 0;
             let mut ttl_sum = 0i64;
             let mut ttl_n = 0i64;
-            // Visit buckets by cursor until we have sampled enough keys (Redis does the same since
-            // 6.0, so that the cycle is fair to every bucket and resumes where it stopped).
             let mut visited = 0;
-            while sampled < KEYS_PER_LOOP && visited < KEYS_PER_LOOP * 20 {
-                let main = &self.main;
-                self.expire_cursor = self.expires.scan(self.expire_cursor, |k, _| {
+            while sampled < keys_per_loop && visited < keys_per_loop * 20 {
+                self.expire_cursor = self.expires.scan(self.expire_cursor, |k, &at| {
                     sampled += 1;
-                    if let Some(e) = main.get(k) {
-                        if Self::is_expired(e, now) {
-                            due.push(k.to_vec());
-                        } else if e.expire != 0 {
-                            ttl_sum += e.expire - now;
-                            ttl_n += 1;
-                        }
+                    if Self::due(at, now) {
+                        due.push(k.to_vec());
+                    } else {
+                        ttl_sum += at - now;
+                        ttl_n += 1;
                     }
                 });
                 visited += 1;
@@ -454,14 +727,16 @@ impl Db {
                     break;
                 }
             }
-            for k in &due {
-                if self.remove_entry(k).is_some() {
+            let n_due = due.len();
+            for k in due.drain(..) {
+                if self.drop_key(&k) {
                     deleted += 1;
                     self.expired_keys += 1;
-                    self.expired_log.push(k.clone());
+                    self.expired_log.push(k);
                     EXPIRED_PENDING.store(true, Ordering::Relaxed);
                 }
             }
+            total_sampled += sampled;
             if ttl_n > 0 {
                 let avg = ttl_sum / ttl_n;
                 self.avg_ttl = if self.avg_ttl == 0 {
@@ -470,16 +745,27 @@ impl Db {
                     (self.avg_ttl / 50) * 49 + avg / 50
                 };
             }
-            iterations += 1;
-            // Stop when the sample was mostly live, or the whole set was walked, or time is up.
-            if sampled == 0 || due.len() * 10 <= sampled || self.expire_cursor == 0 {
-                break;
+            // Stop when the sample was mostly live, or time is up.
+            if sampled == 0 || n_due * 100 <= sampled * stale_perc {
+                return ExpireRun {
+                    sampled: total_sampled,
+                    deleted,
+                    timed_out: false,
+                };
             }
-            if iterations.is_multiple_of(16) && std::time::Instant::now() >= deadline {
-                break;
+            if std::time::Instant::now() >= deadline {
+                return ExpireRun {
+                    sampled: total_sampled,
+                    deleted,
+                    timed_out: true,
+                };
             }
         }
-        deleted
+    }
+
+    /// `active_expire_with` at the default effort (20 keys per loop, 10% acceptable stale).
+    pub fn active_expire(&mut self, deadline: std::time::Instant) -> usize {
+        self.active_expire_with(deadline, 20, 10).deleted
     }
 }
 
@@ -536,5 +822,57 @@ mod tests {
         db.set(b"k", Value::string(b"z"), Ttl::Clear);
         assert_eq!(db.expire_of(b"k"), Some(0));
         assert_eq!(db.expires_len(), 0);
+    }
+
+    #[test]
+    fn entries_keep_ttl_and_lru_through_every_path() {
+        clock::update();
+        let at = clock::now_ms() + 100_000;
+        let mut db = Db::new(0);
+        db.put_entry(
+            b"k",
+            Entry {
+                value: Value::Int(7),
+                expire: at,
+                lru: 1234,
+            },
+        );
+        let e = db.get_ref_no_touch(b"k").expect("present");
+        assert_eq!((e.value.encoding(), e.expire, e.lru), ("int", at, 1234));
+        // In-place modification turns the inline int into a Value, same TTL and encoding.
+        let e = db.get_mut_no_touch(b"k").expect("present");
+        assert_eq!((&*e.value, e.expire, e.lru), (&Value::Int(7), at, 1234));
+        *e.value = Value::Raw(b"abc".to_vec());
+        db.overwrite(b"k", Value::Int(8));
+        assert_eq!(db.expire_of(b"k"), Some(at));
+        assert_eq!(db.expires_len(), 1);
+        assert!(db.persist(b"k"));
+        assert_eq!((db.expire_of(b"k"), db.expires_len()), (Some(0), 0));
+        assert!(db.set_expire(b"k", at));
+        let e = db.remove(b"k").expect("present");
+        assert_eq!((e.value, e.expire), (Value::Int(8), at));
+        assert_eq!((db.len(), db.expires_len()), (0, 0));
+        // Iteration and scan see every key with its TTL.
+        for i in 0..100 {
+            let ttl = if i % 2 == 0 { Ttl::At(at) } else { Ttl::Clear };
+            db.set(format!("k{i}").as_bytes(), Value::string(b"v"), ttl);
+        }
+        assert_eq!(db.iter().filter(|(_, e)| e.expire == at).count(), 50);
+        let mut seen = 0;
+        let mut c = 0;
+        loop {
+            c = db.scan(c, |_, e| {
+                assert_eq!(e.value.to_value(), Value::Str(b"v".to_vec()));
+                seen += 1;
+            });
+            if c == 0 {
+                break;
+            }
+        }
+        assert_eq!(seen, 100);
+        assert!(db.delete(b"k0"));
+        assert_eq!(db.expires_len(), 49);
+        let (t, e) = db.flush();
+        assert_eq!((t.len(), e.len(), db.len()), (99, 49, 0));
     }
 }

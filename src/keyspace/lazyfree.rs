@@ -1,7 +1,9 @@
 //! Freeing big values off the event loop (Redis's lazyfree): dropping a collection of millions
-//! of elements takes tens of milliseconds, so values with more than `LAZYFREE_THRESHOLD`
-//! elements are handed to one background thread that drops them. Values are plain owned data
-//! shared with nothing, so this needs no locking beyond the channel.
+//! of elements, a whole table (FLUSHALL ASYNC) or unmapping a big bucket array takes
+//! milliseconds to seconds, so that work is handed to one background thread. What is sent is
+//! plain owned data shared with nothing, so this needs no locking beyond the channel; the
+//! allocator (mimalloc) frees blocks of the loop thread's pages from another thread without a
+//! lock the loop waits on.
 
 use std::sync::mpsc::{Sender, channel};
 
@@ -10,16 +12,31 @@ use super::Value;
 /// Below this many elements a value is freed inline (Redis's `LAZYFREE_THRESHOLD`).
 pub const LAZYFREE_THRESHOLD: usize = 64;
 
+type Job = Box<dyn FnOnce() + Send>;
+
 thread_local! {
     /// The channel to the lazyfree thread, started on first use by the event loop's thread.
-    static TX: Option<Sender<Value>> = {
-        let (tx, rx) = channel::<Value>();
+    static TX: Option<Sender<Job>> = {
+        let (tx, rx) = channel::<Job>();
         std::thread::Builder::new()
             .name("lazyfree".into())
-            .spawn(move || rx.into_iter().for_each(drop))
+            .spawn(move || rx.into_iter().for_each(|job| job()))
             .ok()
             .map(|_| tx)
     };
+}
+
+/// Runs `job` on the lazyfree thread (inline if the thread could not be started).
+pub fn run(job: impl FnOnce() + Send + 'static) {
+    let job: Job = Box::new(job);
+    TX.with(|tx| match tx {
+        Some(tx) => {
+            if let Err(e) = tx.send(job) {
+                (e.0)()
+            }
+        }
+        None => job(),
+    });
 }
 
 /// Frees a value: inline if small, else on the lazyfree thread.
@@ -27,10 +44,5 @@ pub fn free(v: Value) {
     if v.len() <= LAZYFREE_THRESHOLD {
         return;
     }
-    TX.with(|tx| match tx {
-        Some(tx) => {
-            let _ = tx.send(v);
-        }
-        None => drop(v),
-    });
+    run(move || drop(v));
 }

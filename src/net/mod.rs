@@ -232,6 +232,11 @@ impl Server {
         if big_arg {
             // Read no further than the end of a big argument, like Redis.
             n = n.min(want);
+        } else {
+            // At most READ_CHUNK (16 KB, Redis's PROTO_IOBUF_LEN) per turn: everything read is
+            // executed before other clients are served, so this bounds how long one deeply
+            // pipelined client can hold the loop (~100-200 µs of SETs).
+            n = n.min(want.max(READ_CHUNK));
         }
         let n = n.min(u32::MAX as usize) as u32;
         let ptr = spare.as_mut_ptr().cast::<u8>();

@@ -8,7 +8,7 @@
 //! - `hashtable`: a `Dict` from field to value, once either limit is exceeded. A hash never
 //!   converts back, as in Redis.
 
-use crate::keyspace::dict::Dict;
+use crate::types::dict::Dict;
 
 /// The thresholds of the compact encoding (`hash-max-listpack-entries`/`-value`).
 #[derive(Debug, Clone, Copy)]

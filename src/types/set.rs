@@ -12,8 +12,8 @@
 //!
 //! Both compact forms are one `Packed` buffer (the `kind` says which), so a `Set` is 24 bytes.
 
-use crate::keyspace::dict::Dict;
 use crate::protocol::parse_i64;
+use crate::types::dict::Dict;
 use crate::types::hash::{put_len, read_str, scan_dict};
 
 pub enum Set {

@@ -12,7 +12,7 @@
 //! A set converts from listpack to skiplist when it outgrows the thresholds (the callers pass
 //! them in as `Limits`) and never back, as Redis. Scores are never NaN. Ranks are 0-based.
 
-use crate::keyspace::dict::Dict;
+use crate::types::dict::Dict;
 
 /// The listpack thresholds (`zset-max-listpack-entries`, `zset-max-listpack-value`).
 #[derive(Debug, Clone, Copy)]

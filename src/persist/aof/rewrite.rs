@@ -73,12 +73,13 @@ pub fn write_commands(dbs: &[Db], w: &mut dyn Write) -> io::Result<()> {
         w.write_all(b"*2\r\n$6\r\nSELECT\r\n")?;
         bulk_i64(w, db.id as i64)?;
         for (key, e) in db.iter() {
-            match &e.value {
+            let value = e.value.to_cow();
+            match &*value {
                 Value::Int(_) | Value::Str(_) | Value::Raw(_) => {
                     w.write_all(b"*3\r\n$3\r\nSET\r\n")?;
                     bulk(w, key)?;
                     let mut b = itoa::Buffer::new();
-                    let s = crate::family::string::string_bytes(&e.value, &mut b)
+                    let s = crate::family::string::string_bytes(&*value, &mut b)
                         .map_err(|_| io::Error::other("string value"))?;
                     bulk(w, s)?;
                 }

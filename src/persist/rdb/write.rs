@@ -6,7 +6,7 @@
 use std::io;
 
 use super::{RDB_VERSION, WriteOptions, crc64, intset, kind, listpack, lzf};
-use crate::keyspace::{Db, Value, clock, db};
+use crate::keyspace::{Db, Value, ValueRef, clock, db};
 use crate::protocol::parse_i64;
 use crate::types::set::Member;
 use crate::types::{Hash, List, Set, ZSet};
@@ -393,9 +393,24 @@ pub(super) fn write(dbs: &[Db], opts: &WriteOptions, out: &mut dyn io::Write) ->
             if let Some((_, decay)) = lfu {
                 o.put(&[kind::OPCODE_FREQ, db::lfu_counter(e.lru, decay) as u8])?;
             }
-            o.put(&[type_of(&e.value)])?;
-            save_string(&mut o, key, opts.compression)?;
-            save_value(&mut o, &e.value, opts)?;
+            // Inline strings and ints are written straight from the node (no `Value` built).
+            match e.value {
+                ValueRef::Int(n) => {
+                    o.put(&[kind::STRING])?;
+                    save_string(&mut o, key, opts.compression)?;
+                    save_int_string(&mut o, n)?;
+                }
+                ValueRef::Str(s) => {
+                    o.put(&[kind::STRING])?;
+                    save_string(&mut o, key, opts.compression)?;
+                    save_string(&mut o, s, opts.compression)?;
+                }
+                ValueRef::Obj(v) => {
+                    o.put(&[type_of(v)])?;
+                    save_string(&mut o, key, opts.compression)?;
+                    save_value(&mut o, v, opts)?;
+                }
+            }
         }
     }
     o.put(&[kind::OPCODE_EOF])?;

@@ -153,6 +153,11 @@ impl<V> Table<V> {
 
 impl<V> Drop for Table<V> {
     fn drop(&mut self) {
+        // An emptied table (the old one at the end of a resize) is only freed: walking (and
+        // writing) millions of empty buckets would stall the loop for milliseconds.
+        if self.used == 0 {
+            return;
+        }
         // Unlink chains iteratively so that a long chain can never overflow the stack.
         for b in self.buckets.iter_mut() {
             let mut cur = b.take();
