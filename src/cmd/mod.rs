@@ -226,6 +226,17 @@ const PUBSUB_ALLOWED: &[&str] = &[
     "reset",
 ];
 
+/// Commands whose effects are propagated as the commands they ran, not as themselves.
+const PROPAGATES_OWN_COMMANDS: &[&str] = &[
+    "exec",
+    "eval",
+    "evalsha",
+    "eval_ro",
+    "evalsha_ro",
+    "fcall",
+    "fcall_ro",
+];
+
 /// Commands that run rather than queue while in MULTI.
 const MULTI_CONTROL: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
 
@@ -244,7 +255,7 @@ fn precheck(srv: &Server, cid: usize, cmd: &Command, resp3: bool) -> Result<(), 
         return Err(crate::persist::snapshot::MISCONF_ERROR.as_bytes().to_vec());
     }
     if c.flags & (client_flag::PUBSUB | client_flag::MULTI) == 0 {
-        return Ok(());
+        return busy_check(srv, cmd);
     }
     if c.has(client_flag::PUBSUB) && !resp3 && !PUBSUB_ALLOWED.contains(&cmd.container_name()) {
         return Err(format!(
@@ -253,7 +264,20 @@ fn precheck(srv: &Server, cid: usize, cmd: &Command, resp3: bool) -> Result<(), 
         )
         .into_bytes());
     }
-    Ok(())
+    busy_check(srv, cmd)
+}
+
+/// While a script runs past busy-reply-threshold only `allow_busy` commands run.
+#[inline]
+fn busy_check(srv: &Server, cmd: &Command) -> Result<(), Vec<u8>> {
+    match &srv.scripting.run {
+        Some(run) if run.timed_out && !cmd.has(flags::ALLOW_BUSY) => Err(if run.eval {
+            crate::script::BUSY_ERROR.as_bytes().to_vec()
+        } else {
+            crate::script::BUSY_FUNCTION_ERROR.as_bytes().to_vec()
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Whether a client's MULTI queue holds a write command.
@@ -365,8 +389,8 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
             stat.failed += 1;
         }
     }
-    if srv.dirty != dirty_before && cmd.name != "exec" {
-        // (EXEC's commands were recorded one by one as they ran.)
+    if srv.dirty != dirty_before && !PROPAGATES_OWN_COMMANDS.contains(&cmd.name) {
+        // (EXEC's and scripts' commands were recorded one by one as they ran.)
         srv.propagation.record(db, argv);
     } else {
         srv.propagation.clear_rewrite();

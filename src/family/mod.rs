@@ -10,6 +10,7 @@ pub mod keys;
 pub mod list;
 pub mod multi;
 pub mod pubsub;
+pub mod script;
 pub mod server;
 pub mod set;
 pub mod string;
@@ -32,4 +33,5 @@ pub static TABLES: &[&[Command]] = &[
     geo::COMMANDS,
     pubsub::COMMANDS,
     dump::COMMANDS,
+    script::COMMANDS,
 ];

@@ -27,7 +27,7 @@ use crate::server::{Shutdown, ShutdownFlags};
 
 /// Writes Redis's `addReplyHelp` format: a header naming the command, the given lines, and the
 /// HELP entry, all as status replies.
-fn reply_help(out: &mut Reply, command: &[u8], lines: &[&str]) {
+pub(crate) fn reply_help(out: &mut Reply, command: &[u8], lines: &[&str]) {
     out.array(lines.len() + 3);
     let mut head = String::from_utf8_lossy(command).to_uppercase();
     head.push_str(" <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");

@@ -318,6 +318,11 @@ impl Server {
             if c.waiting() || out.len() + c.pending_output() > OUT_HIGH_WATER {
                 break;
             }
+            // The client running a script executes nothing else until it ends (the loop is
+            // polled from inside a long script, see `Server::poll_while_busy`).
+            if self.scripting.run.as_ref().is_some_and(|r| r.caller == cid) {
+                break;
+            }
             if c.rbuf.is_empty() || c.rbuf.len() < c.need {
                 break;
             }

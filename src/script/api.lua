@@ -1,0 +1,151 @@
+-- The Lua side of the scripting engine (loaded once per Lua state as "@__redis_api"): the
+-- error handler, the sandbox (read-only globals and libraries, Redis's error texts), and thin
+-- wrappers that turn the Rust functions' "(value, raise)" results into Lua errors. Frames of
+-- this chunk are skipped when an error's script line is reported.
+local G, rust = ...
+local dbg = G.debug
+local error, type, tostring, setfenv, setmetatable, rawget, rawset, select, unpack, xpcall, pcall =
+  G.error, G.type, G.tostring, G.setfenv, G.setmetatable, G.rawget, G.rawset, G.select,
+  G.unpack, G.xpcall, G.pcall
+
+-- What a script sees as its globals: reads fall through to G, writes are refused.
+local env = {}
+
+local function readonly()
+  error('Attempt to modify a readonly table', 2)
+end
+
+-- Redis's __redis__err__handler: the error becomes a table {err, source, line}, the line
+-- being the script's (C frames and this chunk's frames are skipped).
+local function handler(err)
+  local level = 2
+  local i = dbg.getinfo(level, 'nSl')
+  while i and (i.what == 'C' or i.source == '@__redis_api') do
+    level = level + 1
+    i = dbg.getinfo(level, 'nSl')
+  end
+  if type(err) ~= 'table' then
+    err = {err = 'ERR ' .. tostring(err)}
+  end
+  if i then
+    err['source'] = i.source
+    err['line'] = i.currentline
+  end
+  return err
+end
+
+-- Runs f(a, b) under the handler: returns true, result or false, error table.
+local function run(f, a, b)
+  if a == nil then
+    return xpcall(f, handler)
+  end
+  return xpcall(function() return f(a, b) end, handler)
+end
+
+local raising, checked = rust.make_raising, rust.make_checked
+
+local redis = {}
+redis.call = raising(rust.call)
+redis.pcall = function(...) local r = rust.call(...) return r end
+redis.setresp = raising(rust.setresp)
+redis.set_repl = raising(rust.set_repl)
+redis.log = raising(rust.log)
+redis.sha1hex = raising(rust.sha1hex)
+redis.error_reply = raising(rust.error_reply)
+redis.status_reply = raising(rust.status_reply)
+redis.acl_check_cmd = raising(rust.acl_check_cmd)
+redis.replicate_commands = function() return true end
+redis.breakpoint = function() return false end
+redis.debug = function() end
+redis.REDIS_VERSION = rust.version
+redis.REDIS_VERSION_NUM = rust.version_num
+redis.LOG_DEBUG = 0
+redis.LOG_VERBOSE = 1
+redis.LOG_NOTICE = 2
+redis.LOG_WARNING = 3
+redis.REPL_NONE = 0
+redis.REPL_AOF = 1
+redis.REPL_SLAVE = 2
+redis.REPL_REPLICA = 2
+redis.REPL_ALL = 3
+rawset(G, 'redis', redis)
+
+-- Libraries implemented in Rust.
+for _, name in G.ipairs({'bit', 'cjson', 'cmsgpack', 'struct'}) do
+  local lib = rust[name]
+  if lib then
+    local t = {}
+    for k, v in G.pairs(lib) do
+      if type(v) == 'function' then
+        t[k] = checked(v)
+      else
+        t[k] = v
+      end
+    end
+    rawset(G, name, t)
+  end
+end
+
+-- math.random / math.randomseed with Redis's generator.
+G.math.random = checked(rust.random)
+G.math.randomseed = checked(rust.randomseed)
+
+-- Redis's pcall: an error table raised by redis.call is caught as its message (Redis 7's
+-- luaRedisPcall, for compatibility with scripts written when errors were strings).
+local lua_pcall = pcall
+local function pcall_result(ok, ...)
+  if ok then return ok, ... end
+  local e = ...
+  if type(e) == 'table' then
+    local m = e.err
+    if type(m) == 'string' or type(m) == 'number' then e = m end
+  end
+  return false, e
+end
+rawset(G, 'pcall', function(...) return pcall_result(lua_pcall(...)) end)
+
+-- loadstring/load: chunks see the script environment, never the raw globals.
+local loadstring, load = G.loadstring, G.load
+rawset(G, 'loadstring', function(s, name)
+  local f, e = loadstring(s, name)
+  if f then setfenv(f, env) end
+  return f, e
+end)
+rawset(G, 'load', function(fn, name)
+  local f, e = load(fn, name)
+  if f then setfenv(f, env) end
+  return f, e
+end)
+
+-- Not in Redis's sandbox.
+for _, name in G.ipairs({'dofile', 'loadfile', 'print', 'os', 'io', 'package', 'module',
+                         'require', 'debug'}) do
+  rawset(G, name, nil)
+end
+
+-- Library tables become read-only views.
+for _, name in G.ipairs({'string', 'table', 'math', 'coroutine', 'bit', 'cjson', 'cmsgpack',
+                         'struct', 'redis'}) do
+  local lib = rawget(G, name)
+  if lib then
+    rawset(G, name, setmetatable({}, {__index = lib, __newindex = readonly, __metatable = false}))
+  end
+end
+
+rawset(G, '_G', env)
+setmetatable(G, {
+  __index = function(_, k)
+    error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+  end,
+  __newindex = readonly,
+  __metatable = false,
+})
+setmetatable(env, {__index = G, __newindex = readonly, __metatable = false})
+
+-- Gives a compiled script (or function library) the sandboxed environment.
+local function sandbox(f)
+  setfenv(f, env)
+  return f
+end
+
+return run, sandbox, env

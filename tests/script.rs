@@ -1,0 +1,541 @@
+//! Lua scripting end to end: EVAL/EVALSHA/EVAL_RO/SCRIPT replies compared byte for byte with
+//! a real redis-server (conversions both ways in RESP2 and RESP3, errors with script lines,
+//! pcall, status/error tables, the sandbox, libraries), applications' scripts (lock release,
+//! token bucket), the `redis` crate's `Script` helper, busy scripts with SCRIPT KILL, and what
+//! a script propagates (its commands, not itself).
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Server, compat, wait_until};
+
+fn s(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn conversions_match_redis() {
+    compat(&[
+        &["SET", "str", "hello"],
+        &["RPUSH", "list", "a", "b", "c"],
+        &["HSET", "h", "f", "v"],
+        &["SADD", "set", "m"],
+        &["ZADD", "z", "1.5", "m"],
+        &["EVAL", "return 1", "0"],
+        &["EVAL", "return 3.99", "0"],
+        &["EVAL", "return -3.99", "0"],
+        &["EVAL", "return 'x'", "0"],
+        &["EVAL", "return true", "0"],
+        &["EVAL", "return false", "0"],
+        &["EVAL", "return nil", "0"],
+        &["EVAL", "return {}", "0"],
+        &["EVAL", "return {1,2,3,'ciao',{1,2}, nil, 3}", "0"],
+        &["EVAL", "return {1, {true, false}, 'x'}", "0"],
+        &["EVAL", "return {err='MY custom'}", "0"],
+        &["EVAL", "return {ok='fine'}", "0"],
+        &["EVAL", "return {ok='a\r\nb'}", "0"],
+        &["EVAL", "return redis.error_reply('x y')", "0"],
+        &["EVAL", "return redis.error_reply('-CODE text')", "0"],
+        &["EVAL", "return redis.error_reply('nocode')", "0"],
+        &["EVAL", "return redis.status_reply('fine')", "0"],
+        &["EVAL", "return redis.call('get', KEYS[1])", "1", "str"],
+        &["EVAL", "return redis.call('get', 'missing')", "0"],
+        &["EVAL", "return redis.call('lrange', 'list', 0, -1)", "0"],
+        &["EVAL", "return redis.call('hgetall', 'h')", "0"],
+        &["EVAL", "return redis.call('smembers', 'set')", "0"],
+        &["EVAL", "return redis.call('zscore', 'z', 'm')", "0"],
+        &["EVAL", "return redis.call('set', 'k', 'v')", "0"],
+        &["EVAL", "return redis.call('incr', 'n')", "0"],
+        &["EVAL", "return type(redis.call('get', 'missing'))", "0"],
+        &["EVAL", "return redis.call('ping')['ok']", "0"],
+        &["EVAL", "return redis.call('incrbyfloat', 'f', 1.5)", "0"],
+        &["EVAL", "return redis.call('set', 'n2', 1e20)", "0"],
+        &["EVAL", "return redis.call('get', 'n2')", "0"],
+        &["EVAL", "return redis.call('set', 'n3', 0.1)", "0"],
+        &["EVAL", "return redis.call('get', 'n3')", "0"],
+        &[
+            "EVAL",
+            "return {KEYS[1], KEYS[2], ARGV[1], ARGV[2]}",
+            "2",
+            "a",
+            "b",
+            "c",
+            "d",
+        ],
+        &["EVAL", "return #KEYS + #ARGV", "0"],
+        &["EVAL", "return redis.sha1hex('')", "0"],
+        &["EVAL", "return redis.sha1hex('Pizza & Mandolino')", "0"],
+        &["EVAL", "return redis.REDIS_VERSION ~= nil", "0"],
+        &["EVAL", "return redis.replicate_commands()", "0"],
+        &["EVAL", "return tostring(1/0)", "0"],
+        &["EVAL", "return string.format('%d-%s', 5, 'x')", "0"],
+        &["EVAL", "return table.concat({1,2,3}, ',')", "0"],
+        &["EVAL", "return {math.floor(7.9), math.max(1, 9)}", "0"],
+        &["EVAL", "return {math.random(100), math.random(5, 10)}", "0"],
+        &["EVAL", "return tostring(math.random())", "0"],
+    ]);
+}
+
+#[test]
+fn resp3_conversions_match_redis() {
+    let Some(redis) = common::redis_or_skip(&[]) else {
+        return;
+    };
+    let ours = Server::start(&[]);
+    let (mut a, mut b) = (ours.raw(), redis.raw());
+    a.call(&["HELLO", "3"]);
+    b.call(&["HELLO", "3"]);
+    common::assert_same_replies(
+        &mut a,
+        &mut b,
+        &[
+            &["HSET", "h", "f", "v"],
+            &["SADD", "set", "m"],
+            &["ZADD", "z", "1.5", "m"],
+            &["EVAL", "return true", "0"],
+            &["EVAL", "return false", "0"],
+            &["EVAL", "return nil", "0"],
+            &["EVAL", "return {1, 'a'}", "0"],
+            &["EVAL", "return redis.call('hgetall', 'h')", "0"],
+            &[
+                "EVAL",
+                "redis.setresp(3); return redis.call('hgetall', 'h')",
+                "0",
+            ],
+            &[
+                "EVAL",
+                "redis.setresp(3); return redis.call('smembers', 'set')",
+                "0",
+            ],
+            &[
+                "EVAL",
+                "redis.setresp(3); return redis.call('zscore', 'z', 'm')",
+                "0",
+            ],
+            &[
+                "EVAL",
+                "redis.setresp(3); return redis.call('get', 'missing')",
+                "0",
+            ],
+            &[
+                "EVAL",
+                "redis.setresp(3); return type(redis.call('get', 'missing'))",
+                "0",
+            ],
+            &[
+                "EVAL",
+                "redis.setresp(3); return redis.call('hgetall', 'h').map.f",
+                "0",
+            ],
+            &[
+                "EVAL",
+                "redis.setresp(3); return redis.call('zscore', 'z', 'm').double",
+                "0",
+            ],
+            &["EVAL", "redis.setresp(3); return true", "0"],
+            &["EVAL", "redis.setresp(3); return false", "0"],
+            &["EVAL", "return {double=3.14}", "0"],
+            &["EVAL", "return {map={a=1}}", "0"],
+            &["EVAL", "return {set={a=true}}", "0"],
+            &[
+                "EVAL",
+                "return {big_number='123456789012345678901234567890'}",
+                "0",
+            ],
+            &[
+                "EVAL",
+                "return {verbatim_string={format='txt', string='hi'}}",
+                "0",
+            ],
+            &["EVAL", "redis.setresp(4)", "0"],
+            &["EVAL", "redis.setresp()", "0"],
+        ],
+    );
+    a.call(&["HELLO", "2"]);
+    b.call(&["HELLO", "2"]);
+    common::assert_same_replies(
+        &mut a,
+        &mut b,
+        &[
+            &["EVAL", "return {double=3.14}", "0"],
+            &["EVAL", "return {map={a=1}}", "0"],
+            &["EVAL", "return {set={a=true}}", "0"],
+            &["EVAL", "return {big_number='1234'}", "0"],
+            &[
+                "EVAL",
+                "return {verbatim_string={format='txt', string='hi'}}",
+                "0",
+            ],
+            &["EVAL", "redis.setresp(3); return true", "0"],
+            &["EVAL", "redis.setresp(3); return false", "0"],
+            &[
+                "EVAL",
+                "redis.setresp(3); return redis.call('hgetall', 'h')",
+                "0",
+            ],
+        ],
+    );
+}
+
+#[test]
+fn errors_match_redis() {
+    compat(&[
+        &["SET", "str", "hello"],
+        &["EVAL", "return x", "0"],
+        &["EVAL", "x = 1", "0"],
+        &["EVAL", "local a = 1\nlocal b = 2\nreturn c", "0"],
+        &["EVAL", "return redis.call('nosuch')", "0"],
+        &["EVAL", "return redis.call('get')", "0"],
+        &["EVAL", "return redis.call()", "0"],
+        &["EVAL", "return redis.call('get', {})", "0"],
+        &["EVAL", "local t = redis.pcall('get'); return t", "0"],
+        &["EVAL", "return redis.pcall('incr', 'str')", "0"],
+        &["EVAL", "return redis.call('incr', 'str')", "0"],
+        &["EVAL", "\n\nredis.call('incr', 'str')", "0"],
+        &[
+            "EVAL",
+            "local ok, e = pcall(redis.call, 'incr', 'str'); return e",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "return redis.call('incr','k1') + redis.call('set','k1','a')",
+            "0",
+        ],
+        &["EVAL", "error('boom')", "0"],
+        &["EVAL", "error({err='MY boom'})", "0"],
+        &["EVAL", "local t = nil; return t.x", "0"],
+        &["EVAL", "return  (", "0"],
+        &["EVAL", "return redis.call('multi')", "0"],
+        &["EVAL", "return redis.call('eval', 'return 1', '0')", "0"],
+        &["EVAL", "return redis.call('config', 'nosuch')", "0"],
+        &["EVAL", "return 1", "2", "a"],
+        &["EVAL", "return 1", "-1"],
+        &["EVAL", "return 1", "x"],
+        &["EVALSHA", "ffffffffffffffffffffffffffffffffffffffff", "0"],
+        &["EVALSHA", "short", "0"],
+        &["EVAL", "return redis.log(redis.LOG_WARNING)", "0"],
+        &["EVAL", "return redis.log(99, 'x')", "0"],
+        &["EVAL", "return redis.log('a', 'x')", "0"],
+        &["EVAL", "return redis.set_repl(99)", "0"],
+        &["EVAL", "return redis.sha1hex()", "0"],
+        &["EVAL", "return redis.error_reply(1, 2)", "0"],
+        &["EVAL", "return redis.status_reply()", "0"],
+        &["EVAL", "return math.random(0)", "0"],
+        &["EVAL", "return math.random(5, 1)", "0"],
+    ]);
+}
+
+#[test]
+fn sandbox_matches_redis() {
+    compat(&[
+        &["EVAL", "return os", "0"],
+        &["EVAL", "return io", "0"],
+        &["EVAL", "return loadfile", "0"],
+        &["EVAL", "return dofile", "0"],
+        &["EVAL", "return print", "0"],
+        &["EVAL", "return require", "0"],
+        &["EVAL", "return debug", "0"],
+        &["EVAL", "return string.foo", "0"],
+        &["EVAL", "string.foo = 1", "0"],
+        &["EVAL", "redis.call = nil", "0"],
+        &["EVAL", "_G.x = 1", "0"],
+        &["EVAL", "return _G.x", "0"],
+        &[
+            "EVAL",
+            "local ok, e = pcall(function() return x end); return e",
+            "0",
+        ],
+        &["EVAL", "return loadstring('return 1 + 1')()", "0"],
+        &["EVAL", "return loadstring('return y')()", "0"],
+        &["EVAL", "local f = function() return 5 end; return f()", "0"],
+        &["EVAL", "return type(coroutine.create)", "0"],
+        &[
+            "EVAL",
+            "return {type(pcall), type(xpcall), type(unpack), type(select)}",
+            "0",
+        ],
+        &["EVAL", "return tonumber('0x10')", "0"],
+    ]);
+}
+
+#[test]
+fn bit_library_matches_redis() {
+    compat(&[
+        &["EVAL", "return bit.tohex(65535, -4)", "0"],
+        &["EVAL", "return bit.tohex(-1)", "0"],
+        &["EVAL", "return bit.tohex(255, 2)", "0"],
+        &[
+            "EVAL",
+            "return {bit.band(12, 10), bit.bor(12, 10), bit.bxor(12, 10)}",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "return {bit.bnot(0), bit.tobit(4294967295), bit.tobit(2147483648)}",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "return {bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-256, 4)}",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "return {bit.rol(0x12345678, 12), bit.ror(0x12345678, 12)}",
+            "0",
+        ],
+        &["EVAL", "return bit.bswap(0x12345678)", "0"],
+        &["EVAL", "return bit.band()", "0"],
+        &["EVAL", "return bit.band(1, 'x')", "0"],
+    ]);
+}
+
+#[test]
+fn script_commands_match_redis() {
+    compat(&[
+        &["SCRIPT", "LOAD", "return 'loaded'"],
+        &[
+            "SCRIPT",
+            "EXISTS",
+            "4bd1e3b4ad2e3ea1e0bd1a6ba9bdd6b6bd3fd6fd",
+            "nosuch",
+        ],
+        &["EVALSHA", "7c7d34ed3c6d7a9dfc4e4ba3c2da2d5b89b9b1ce", "0"],
+        &["SCRIPT", "LOAD", "return redis.call('get', KEYS[1])"],
+        &["SET", "k", "v"],
+        &[
+            "EVALSHA",
+            "d3c21d0c2b9ca22f82737626a27bcaf5d288f99f",
+            "1",
+            "k",
+        ],
+        &[
+            "EVALSHA",
+            "D3C21D0C2B9CA22F82737626A27BCAF5D288F99F",
+            "1",
+            "k",
+        ],
+        &[
+            "EVALSHA_RO",
+            "d3c21d0c2b9ca22f82737626a27bcaf5d288f99f",
+            "1",
+            "k",
+        ],
+        &[
+            "SCRIPT",
+            "EXISTS",
+            "d3c21d0c2b9ca22f82737626a27bcaf5d288f99f",
+        ],
+        &[
+            "SCRIPT",
+            "EXISTS",
+            "D3C21D0C2B9CA22F82737626A27BCAF5D288F99F",
+        ],
+        &["SCRIPT", "LOAD", "return ("],
+        &["SCRIPT", "FLUSH", "BOGUS"],
+        &["SCRIPT", "FLUSH"],
+        &[
+            "SCRIPT",
+            "EXISTS",
+            "d3c21d0c2b9ca22f82737626a27bcaf5d288f99f",
+        ],
+        &[
+            "EVALSHA",
+            "d3c21d0c2b9ca22f82737626a27bcaf5d288f99f",
+            "1",
+            "k",
+        ],
+        &["SCRIPT", "FLUSH", "ASYNC"],
+        &["SCRIPT", "FLUSH", "SYNC"],
+        &["SCRIPT", "KILL"],
+        &["SCRIPT", "NOSUCH"],
+        &["SCRIPT", "LOAD"],
+        &["EVAL_RO", "return redis.call('get', 'k')", "0"],
+        &["EVAL_RO", "return redis.call('set', 'k', 'w')", "0"],
+        &["EVAL_RO", "return redis.pcall('del', 'k')", "0"],
+        &[
+            "EVAL",
+            "#!lua flags=no-writes\nreturn redis.call('set','a','b')",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "#!lua flags=no-writes\nreturn redis.call('get','k')",
+            "0",
+        ],
+        &["EVAL", "#!lua\nreturn redis.call('set','a','b')", "0"],
+        &["EVAL_RO", "#!lua\nreturn 1", "0"],
+        &["EVAL_RO", "#!lua flags=no-writes\nreturn 1", "0"],
+        &[
+            "EVAL",
+            "#!lua flags=allow-oom,allow-stale,no-cluster,allow-cross-slot-keys\nreturn 2",
+            "0",
+        ],
+        &["EVAL", "#!lua flags=bogus\nreturn 1", "0"],
+        &["EVAL", "#!lua name=x\nreturn 1", "0"],
+        &["EVAL", "#!python\nreturn 1", "0"],
+        &["EVAL", "#!lua", "0"],
+        &["EVAL", "#!lua\nreturn x", "0"],
+        &["EVAL", "#!lua\n\nerror('on line 3')", "0"],
+    ]);
+}
+
+#[test]
+fn applications_scripts_match_redis() {
+    // A lock released only by its owner, and a token bucket rate limiter, as applications
+    // (redis-py's Lock, rate-limiter libraries) write them.
+    const RELEASE: &str = "if redis.call('get', KEYS[1]) == ARGV[1] then \
+                           return redis.call('del', KEYS[1]) else return 0 end";
+    const BUCKET: &str = "local capacity = tonumber(ARGV[1])\n\
+        local rate = tonumber(ARGV[2])\n\
+        local now = tonumber(ARGV[3])\n\
+        local requested = tonumber(ARGV[4])\n\
+        local state = redis.call('hmget', KEYS[1], 'tokens', 'ts')\n\
+        local tokens = tonumber(state[1]) or capacity\n\
+        local ts = tonumber(state[2]) or now\n\
+        tokens = math.min(capacity, tokens + (now - ts) * rate)\n\
+        local allowed = 0\n\
+        if tokens >= requested then tokens = tokens - requested; allowed = 1 end\n\
+        redis.call('hset', KEYS[1], 'tokens', tokens, 'ts', now)\n\
+        redis.call('expire', KEYS[1], math.ceil(capacity / rate) * 2)\n\
+        return {allowed, tostring(tokens)}";
+    compat(&[
+        &["SET", "lock", "token-a", "NX", "PX", "30000"],
+        &["EVAL", RELEASE, "1", "lock", "token-b"],
+        &["GET", "lock"],
+        &["EVAL", RELEASE, "1", "lock", "token-a"],
+        &["EXISTS", "lock"],
+        &["EVAL", BUCKET, "1", "bucket", "3", "1", "1000", "1"],
+        &["EVAL", BUCKET, "1", "bucket", "3", "1", "1000", "1"],
+        &["EVAL", BUCKET, "1", "bucket", "3", "1", "1000", "1"],
+        &["EVAL", BUCKET, "1", "bucket", "3", "1", "1000", "1"],
+        &["EVAL", BUCKET, "1", "bucket", "3", "1", "1002", "1"],
+        &["HGETALL", "bucket"],
+        &["TTL", "bucket"],
+    ]);
+}
+
+#[test]
+fn redis_crate_script_helper() {
+    let srv = Server::start(&[]);
+    let mut con = srv.conn();
+    let script = redis::Script::new(
+        "redis.call('set', KEYS[1], ARGV[1]); return redis.call('incrby', KEYS[1], ARGV[2])",
+    );
+    // First call: EVALSHA fails with NOSCRIPT, the crate loads it and retries.
+    let v: i64 = script
+        .key("counter")
+        .arg(40)
+        .arg(2)
+        .invoke(&mut con)
+        .expect("script runs");
+    assert_eq!(v, 42);
+    let v: i64 = script
+        .key("counter")
+        .arg(1)
+        .arg(1)
+        .invoke(&mut con)
+        .expect("cached script runs");
+    assert_eq!(v, 2);
+    let exists: Vec<bool> = redis::cmd("SCRIPT")
+        .arg("EXISTS")
+        .arg(script.get_hash())
+        .query(&mut con)
+        .unwrap();
+    assert_eq!(exists, vec![true]);
+}
+
+#[test]
+fn propagates_effects_not_the_script() {
+    let srv = Server::start(&["--enable-debug-command", "yes"]);
+    let mut a = srv.raw();
+    a.call(&["DEBUG", "PROPAGATED", "ON"]);
+    a.call(&["EVAL", "redis.call('set', 'x', '1')", "0"]);
+    a.call(&["EVAL", "redis.call('get', 'x')", "0"]);
+    a.call(&[
+        "EVAL",
+        "redis.call('incr', 'x'); redis.call('select', '1'); redis.call('set', 'y', '2')",
+        "0",
+    ]);
+    a.call(&[
+        "EVAL",
+        "redis.call('set', 'a', '1'); redis.set_repl(redis.REPL_NONE); redis.call('set', 'b', '2')",
+        "0",
+    ]);
+    let log = s(&a.call(&["DEBUG", "PROPAGATED"]));
+    // SELECT changes nothing, so it is not recorded; the commands carry their database.
+    assert_eq!(
+        log,
+        "*6\r\n$9\r\n0 set x 1\r\n$7\r\n0 MULTI\r\n$8\r\n0 incr x\r\n$9\r\n1 set y 2\r\n\
+         $6\r\n0 EXEC\r\n$9\r\n0 set a 1\r\n"
+    );
+    // The caller's database is unchanged by SELECT inside the script.
+    assert_eq!(s(&a.call(&["EXISTS", "y"])), ":0\r\n");
+}
+
+#[test]
+fn watch_is_invalidated_by_a_script() {
+    let srv = Server::start(&[]);
+    let mut a = srv.raw();
+    let mut b = srv.raw();
+    a.call(&["WATCH", "k"]);
+    b.call(&["EVAL", "return redis.call('set', KEYS[1], 'x')", "1", "k"]);
+    a.call(&["MULTI"]);
+    a.call(&["GET", "k"]);
+    assert_eq!(s(&a.call(&["EXEC"])), "*-1\r\n");
+}
+
+#[test]
+fn busy_script_is_killed_and_others_get_busy() {
+    let srv = Server::start(&["--busy-reply-threshold", "50"]);
+    let mut a = srv.raw();
+    let mut b = srv.raw();
+    a.cmd(&[b"EVAL", b"local i = 0 while true do i = i + 1 end", b"0"]);
+    // Until the threshold passes the loop is not polled, so b's first reply may take a while;
+    // once polled, b gets -BUSY.
+    let mut busy = Vec::new();
+    assert!(wait_until(Duration::from_secs(20), || {
+        busy = b.call(&["PING"]);
+        busy.starts_with(b"-BUSY")
+    }));
+    assert_eq!(
+        s(&busy),
+        "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n"
+    );
+    assert_eq!(s(&b.call(&["FUNCTION", "KILL"])).starts_with("-"), true);
+    assert_eq!(s(&b.call(&["SCRIPT", "KILL"])), "+OK\r\n");
+    let r = s(&a.read_reply());
+    assert!(
+        r.starts_with("-ERR Script killed by user with SCRIPT KILL... script: "),
+        "{r}"
+    );
+    assert!(r.ends_with(", on @user_script:1.\r\n"), "{r}");
+    assert_eq!(s(&b.call(&["PING"])), "+PONG\r\n");
+    assert_eq!(
+        s(&b.call(&["SCRIPT", "KILL"])),
+        "-NOTBUSY No scripts in execution right now.\r\n"
+    );
+    // A script that wrote cannot be killed; SHUTDOWN NOSAVE ends the server.
+    a.cmd(&[
+        b"EVAL",
+        b"redis.call('set', 'w', '1') while true do end",
+        b"0",
+    ]);
+    assert!(wait_until(Duration::from_secs(20), || b
+        .call(&["PING"])
+        .starts_with(b"-BUSY")));
+    assert!(
+        s(&b.call(&["SCRIPT", "KILL"]))
+            .starts_with("-UNKILLABLE Sorry the script already executed write commands")
+    );
+    b.cmd(&[b"SHUTDOWN", b"NOSAVE"]);
+    let mut srv = srv;
+    assert!(wait_until(Duration::from_secs(20), || srv
+        .child
+        .try_wait()
+        .ok()
+        .flatten()
+        .is_some()));
+}
