@@ -539,3 +539,115 @@ fn busy_script_is_killed_and_others_get_busy() {
         .flatten()
         .is_some()));
 }
+
+#[test]
+fn cjson_matches_redis() {
+    compat(&[
+        &["EVAL", "return cjson.decode('')", "0"],
+        &["EVAL", "return cjson.decode('x')", "0"],
+        &["EVAL", "return cjson.decode('[1,')", "0"],
+        &["EVAL", "return cjson.decode('{1:2}')", "0"],
+        &["EVAL", "return cjson.decode('{\"a\" 1}')", "0"],
+        &["EVAL", "return cjson.decode('[1 2]')", "0"],
+        &["EVAL", "return cjson.decode('1 2')", "0"],
+        &["EVAL", "return cjson.decode('\"\\\\q\"')", "0"],
+        &["EVAL", "return cjson.decode('\"abc')", "0"],
+        &["EVAL", "return cjson.encode({1,2,nil,4})", "0"],
+        &["EVAL", "return cjson.encode({[1]=1,[10]=2})", "0"],
+        &["EVAL", "return cjson.encode({[1]=1,[20]=2})", "0"],
+        &["EVAL", "return cjson.encode(function() end)", "0"],
+        &["EVAL", "return cjson.encode({[true]=1})", "0"],
+        &["EVAL", "return cjson.encode(0/0)", "0"],
+        &[
+            "EVAL",
+            "return cjson.encode({a='x/y\"\\1', b=1.5, c=1e100, d={}, e=cjson.null, f=true})",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "return cjson.encode(cjson.decode('{\"a\":[1,2,{\"b\":null}],\"u\":\"\\\\u00e9\\\\ud83d\\\\ude00\"}'))",
+            "0",
+        ],
+        &["EVAL", "return cjson.decode('01')", "0"],
+        &["EVAL", "return cjson.decode('-0x10')", "0"],
+        &["EVAL", "return {cjson._NAME, cjson._VERSION}", "0"],
+        &["EVAL", "return cjson.encode(0.1)", "0"],
+        &["EVAL", "return cjson.encode(123456789012345678)", "0"],
+        &["EVAL", "return cjson.encode('\\127\\128')", "0"],
+        &[
+            "EVAL",
+            "return cjson.decode('[1.5e3, -2, true, false]')",
+            "0",
+        ],
+        &["EVAL", "return cjson.encode(cjson.decode('[]'))", "0"],
+        &["EVAL", "return cjson.encode({[1.5]='x', k={1,{2}}})", "0"],
+        &[
+            "EVAL",
+            "return cjson.decode('{\"a\":{\"b\":[true]}}').a.b[1]",
+            "0",
+        ],
+        &["EVAL", "return cjson.decode('null') == cjson.null", "0"],
+        &["EVAL", "return cjson.decode(string.rep('[', 1001))", "0"],
+        &[
+            "EVAL",
+            "local n = 0 for k in pairs(string) do n = n + 1 end return n > 10",
+            "0",
+        ],
+    ]);
+}
+
+#[test]
+fn cmsgpack_matches_redis() {
+    compat(&[
+        &[
+            "EVAL",
+            "return cmsgpack.pack(1, -1, 200, -200, 70000, 2^40, -2^40, 1.5, 0.1, 'abc', string.rep('x', 40), string.rep('y', 300), {1,2}, {a=1}, true, false, nil)",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "return {cmsgpack.unpack(cmsgpack.pack({1,2,{a='b'}}, 3.5, 'x'))}",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local t = cmsgpack.unpack(cmsgpack.pack({a={b={c='d'}}})) return t.a.b.c",
+            "0",
+        ],
+        &["EVAL", "return cmsgpack.pack()", "0"],
+        &["EVAL", "return cmsgpack.unpack('\\205')", "0"],
+        &["EVAL", "return cmsgpack.unpack('\\193')", "0"],
+        &[
+            "EVAL",
+            "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3))}",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3), 2)}",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 2)}",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 0, 1)}",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local t = {} for i = 1, 20 do t[i] = i end return cmsgpack.pack(t)",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local t = {} for i = 1, 20 do t['k'..i] = i end return #cmsgpack.pack(t)",
+            "0",
+        ],
+        &["EVAL", "local t = {} t[1] = t return cmsgpack.pack(t)", "0"],
+        &["EVAL", "return {cmsgpack._NAME, cmsgpack._VERSION}", "0"],
+    ]);
+}

@@ -123,14 +123,24 @@ for _, name in G.ipairs({'dofile', 'loadfile', 'print', 'os', 'io', 'package', '
   rawset(G, name, nil)
 end
 
--- Library tables become read-only views.
+-- Library tables become read-only views; next, pairs, ipairs and rawget see through them.
+local real = setmetatable({}, {__mode = 'k'})
 for _, name in G.ipairs({'string', 'table', 'math', 'coroutine', 'bit', 'cjson', 'cmsgpack',
                          'struct', 'redis'}) do
   local lib = rawget(G, name)
   if lib then
-    rawset(G, name, setmetatable({}, {__index = lib, __newindex = readonly, __metatable = false}))
+    local view = setmetatable({}, {__index = lib, __newindex = readonly, __metatable = false})
+    real[view] = lib
+    rawset(G, name, view)
   end
 end
+real[env] = G
+local lua_next, lua_ipairs = next, G.ipairs
+local function see(t) return real[t] or t end
+rawset(G, 'next', function(t, k) return lua_next(see(t), k) end)
+rawset(G, 'pairs', function(t) return lua_next, see(t), nil end)
+rawset(G, 'ipairs', function(t) return lua_ipairs(see(t)) end)
+rawset(G, 'rawget', function(t, k) return rawget(see(t), k) end)
 
 rawset(G, '_G', env)
 setmetatable(G, {

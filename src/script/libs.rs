@@ -1,5 +1,5 @@
 //! Libraries Redis embeds in its Lua state, implemented in Rust with Redis's behaviour:
-//! `bit` (LuaBitOp) and the deterministic `math.random` (Redis's rand48). Each function
+//! `bit` (LuaBitOp), `cjson` and `cmsgpack` (their own modules), and the deterministic `math.random` (Redis's rand48). Each function
 //! returns `(true, n, values...)` or `(false, message)`; api.lua turns the latter into a
 //! Lua error at the script's line, as `luaL_error` would.
 
@@ -9,7 +9,7 @@ use mlua::{Lua, MultiValue, Table, Value};
 
 type Ret = mlua::Result<MultiValue>;
 
-fn ok(vals: Vec<Value>) -> Ret {
+pub(super) fn ok(vals: Vec<Value>) -> Ret {
     let mut m = MultiValue::with_capacity(vals.len() + 2);
     m.push_back(Value::Boolean(true));
     m.push_back(Value::Integer(vals.len() as _));
@@ -17,7 +17,7 @@ fn ok(vals: Vec<Value>) -> Ret {
     Ok(m)
 }
 
-fn fail(lua: &Lua, msg: &str) -> Ret {
+pub(super) fn fail(lua: &Lua, msg: &str) -> Ret {
     let mut m = MultiValue::new();
     m.push_back(Value::Boolean(false));
     m.push_back(Value::String(lua.create_string(msg)?));
@@ -252,6 +252,8 @@ fn random_fns(lua: &Lua, rust: &Table) -> mlua::Result<()> {
 /// Registers the libraries as fields of `rust` (api.lua installs them as globals).
 pub fn register(lua: &Lua, rust: &Table) -> mlua::Result<()> {
     rust.set("bit", bit_lib(lua)?)?;
+    rust.set("cjson", super::cjson::lib(lua)?)?;
+    rust.set("cmsgpack", super::cmsgpack::lib(lua)?)?;
     random_fns(lua, rust)?;
     Ok(())
 }

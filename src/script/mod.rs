@@ -15,6 +15,8 @@
 //!   by one, flushed as one MULTI/EXEC unit when the EVAL ends), never as the script.
 //! - The scripts' globals are read-only (`api.lua`): a script can keep nothing between calls.
 
+pub mod cjson;
+pub mod cmsgpack;
 pub mod convert;
 pub mod libs;
 mod trampoline;
