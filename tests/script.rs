@@ -504,7 +504,11 @@ fn busy_script_is_killed_and_others_get_busy() {
         s(&busy),
         "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n"
     );
-    assert_eq!(s(&b.call(&["FUNCTION", "KILL"])).starts_with("-"), true);
+    // FUNCTION KILL does not kill an EVAL (Redis answers with the EVAL busy error).
+    assert_eq!(
+        s(&b.call(&["FUNCTION", "KILL"])),
+        "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n"
+    );
     assert_eq!(s(&b.call(&["SCRIPT", "KILL"])), "+OK\r\n");
     let r = s(&a.read_reply());
     assert!(
@@ -650,4 +654,242 @@ fn cmsgpack_matches_redis() {
         &["EVAL", "local t = {} t[1] = t return cmsgpack.pack(t)", "0"],
         &["EVAL", "return {cmsgpack._NAME, cmsgpack._VERSION}", "0"],
     ]);
+}
+
+const LIB: &str = "#!lua name=mylib\n\
+local function my_hset(keys, args)\n\
+  local hash = keys[1]\n\
+  return redis.call('HSET', hash, '_last_modified_', '1', unpack(args))\n\
+end\n\
+redis.register_function{function_name='my_hset', callback=my_hset, flags={'allow-oom'}, description='sets'}";
+
+#[test]
+fn functions_match_redis() {
+    compat(&[
+        &["FUNCTION", "LOAD", LIB],
+        &["FUNCTION", "LOAD", LIB],
+        &["FUNCTION", "LOAD", "REPLACE", LIB],
+        &["FUNCTION", "LOAD", "BOGUS", LIB],
+        &["FCALL", "my_hset", "1", "h", "f", "v"],
+        &["HGETALL", "h"],
+        &["FCALL", "nosuch", "0"],
+        &["FCALL", "my_hset", "x"],
+        &["FCALL", "my_hset", "5", "a"],
+        &["FCALL", "my_hset", "-1"],
+        &["FCALL_RO", "my_hset", "1", "h", "f", "v"],
+        &["FUNCTION", "LIST"],
+        &["FUNCTION", "LIST", "WITHCODE"],
+        &["FUNCTION", "LIST", "LIBRARYNAME", "my*"],
+        &["FUNCTION", "LIST", "LIBRARYNAME", "other"],
+        &["FUNCTION", "LIST", "LIBRARYNAME"],
+        &["FUNCTION", "LIST", "BOGUS"],
+        &["FUNCTION", "STATS"],
+        &["FUNCTION", "LOAD", "return 1"],
+        &["FUNCTION", "LOAD", "#!lua name=bad"],
+        &["FUNCTION", "LOAD", "#!lua\nreturn 1"],
+        &["FUNCTION", "LOAD", "#!lua foo=bar\nreturn 1"],
+        &["FUNCTION", "LOAD", "#!lua name=a name=b\nreturn 1"],
+        &["FUNCTION", "LOAD", "#!lua name=bad-name\nreturn 1"],
+        &["FUNCTION", "LOAD", "#!js name=x\nreturn 1"],
+        &["FUNCTION", "LOAD", "#!lua name=bad\nreturn 1"],
+        &["FUNCTION", "LOAD", "#!lua name=bad\nreturn ("],
+        &["FUNCTION", "LOAD", "#!lua name=bad\nerror('x')"],
+        &["FUNCTION", "LOAD", "#!lua name=bad\nredis.call('ping')"],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=bad\nredis.register_function('f', 1)",
+        ],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=bad\nredis.register_function(1)",
+        ],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=bad\nredis.register_function()",
+        ],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=bad\nredis.register_function{function_name='f'}",
+        ],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=bad\nredis.register_function{callback=function() end}",
+        ],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=bad\nredis.register_function{function_name='f', callback=function() end, flags={'bogus'}}",
+        ],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=bad\nredis.register_function{function_name='f', callback=function() end, foo=1}",
+        ],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=bad\nredis.register_function('f', function() end) redis.register_function('f', function() end)",
+        ],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=bad\nredis.register_function('bad-name', function() end)",
+        ],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=x\nredis.register_function('my_hset', function() end)",
+        ],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=x\nredis.register_function('a', function() return x end)",
+        ],
+        &["FCALL", "a", "0"],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=y\nredis.register_function{function_name='b', callback=function(k, a) return {k[1], a[1], redis.call('set', k[1], a[1])} end, flags={'no-writes'}}",
+        ],
+        &["FCALL", "b", "1", "key", "val"],
+        &["FCALL_RO", "b", "1", "key", "val"],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=z\nredis.register_function('c', function(k, a) return {#k, #a, KEYS} end)",
+        ],
+        &["FCALL", "c", "1", "key", "val"],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=w\nredis.register_function('d', function(k, a) return redis.register_function('e', function() end) end)",
+        ],
+        &["FCALL", "d", "0"],
+        &["FUNCTION", "DELETE", "nosuch"],
+        &["FUNCTION", "DELETE", "y"],
+        &["FCALL", "b", "0"],
+        &["FUNCTION", "KILL"],
+        &["FUNCTION", "FLUSH", "BOGUS"],
+        &["FUNCTION", "FLUSH"],
+        &["FUNCTION", "LIST"],
+        &["FUNCTION", "RESTORE", "bad"],
+        &["FUNCTION", "RESTORE", "x", "bogus"],
+        &["FUNCTION", "HELP"],
+    ]);
+}
+
+#[test]
+fn function_dump_restore_and_rdb() {
+    let srv = Server::start(&["--enable-debug-command", "yes"]);
+    let mut con = srv.conn();
+    let load = |con: &mut redis::Connection, code: &str| -> redis::RedisResult<String> {
+        redis::cmd("FUNCTION").arg("LOAD").arg(code).query(con)
+    };
+    assert_eq!(load(&mut con, LIB).unwrap(), "mylib");
+    let dump: Vec<u8> = redis::cmd("FUNCTION").arg("DUMP").query(&mut con).unwrap();
+    // The payload is Redis's: a real redis-server restores it.
+    if let Some(redis_srv) = common::redis_or_skip(&[]) {
+        let mut rc = redis_srv.conn();
+        let ok: String = redis::cmd("FUNCTION")
+            .arg("RESTORE")
+            .arg(&dump)
+            .query(&mut rc)
+            .unwrap();
+        assert_eq!(ok, "OK");
+        let theirs: Vec<u8> = redis::cmd("FUNCTION").arg("DUMP").query(&mut rc).unwrap();
+        assert_eq!(theirs, dump);
+    }
+    // APPEND collides, REPLACE and FLUSH succeed.
+    let err = redis::cmd("FUNCTION")
+        .arg("RESTORE")
+        .arg(&dump)
+        .query::<String>(&mut con)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("Library mylib already exists"),
+        "{err}"
+    );
+    for policy in ["REPLACE", "FLUSH"] {
+        let ok: String = redis::cmd("FUNCTION")
+            .arg("RESTORE")
+            .arg(&dump)
+            .arg(policy)
+            .query(&mut con)
+            .unwrap();
+        assert_eq!(ok, "OK");
+    }
+    // The libraries survive a save and reload, and a restart from the RDB file.
+    let ok: String = redis::cmd("DEBUG").arg("RELOAD").query(&mut con).unwrap();
+    assert_eq!(ok, "OK");
+    let n: i64 = redis::cmd("FCALL")
+        .arg("my_hset")
+        .arg(1)
+        .arg("h")
+        .arg("f")
+        .arg("v")
+        .query(&mut con)
+        .unwrap();
+    assert_eq!(n, 2);
+    let _: String = redis::cmd("SAVE").query(&mut con).unwrap();
+    // (A stopped test server removes its directory: keep the file elsewhere.)
+    let keep = std::env::temp_dir().join(format!("uredis-fn-rdb-{}", std::process::id()));
+    std::fs::create_dir_all(&keep).unwrap();
+    std::fs::copy(srv.dir.join("dump.rdb"), keep.join("dump.rdb")).unwrap();
+    drop(con);
+    drop(srv);
+    let dir = keep.display().to_string();
+    let srv = Server::start(&["--dir", &dir]);
+    let mut con = srv.conn();
+    let list: Vec<redis::Value> = redis::cmd("FUNCTION").arg("LIST").query(&mut con).unwrap();
+    assert_eq!(list.len(), 1);
+    let n: i64 = redis::cmd("FCALL")
+        .arg("my_hset")
+        .arg(1)
+        .arg("h2")
+        .arg("f")
+        .arg("v")
+        .query(&mut con)
+        .unwrap();
+    assert_eq!(n, 2);
+    drop(srv);
+    let _ = std::fs::remove_dir_all(&keep);
+}
+
+#[test]
+fn function_kill_and_busy_function() {
+    let srv = Server::start(&["--busy-reply-threshold", "50"]);
+    let mut a = srv.raw();
+    let mut b = srv.raw();
+    b.call(&[
+        "FUNCTION",
+        "LOAD",
+        "#!lua name=spin\nredis.register_function{function_name='spin', callback=function() while true do end end, flags={'no-writes'}}",
+    ]);
+    a.cmd(&[b"FCALL", b"spin", b"0"]);
+    let mut busy = Vec::new();
+    assert!(wait_until(Duration::from_secs(20), || {
+        busy = b.call(&["PING"]);
+        busy.starts_with(b"-BUSY")
+    }));
+    assert_eq!(
+        s(&busy),
+        "-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n"
+    );
+    let stats = s(&b.call(&["FUNCTION", "STATS"]));
+    assert!(
+        stats.contains("$4\r\nspin\r\n") && stats.contains("$5\r\nFCALL\r\n"),
+        "{stats}"
+    );
+    assert!(s(&b.call(&["SCRIPT", "KILL"])).starts_with("-BUSY"));
+    assert_eq!(s(&b.call(&["FUNCTION", "KILL"])), "+OK\r\n");
+    let r = s(&a.read_reply());
+    assert_eq!(
+        r,
+        "-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.\r\n"
+    );
 }

@@ -152,10 +152,35 @@ setmetatable(G, {
 })
 setmetatable(env, {__index = G, __newindex = readonly, __metatable = false})
 
--- Gives a compiled script (or function library) the sandboxed environment.
-local function sandbox(f)
-  setfenv(f, env)
+-- Function libraries: their code runs at FUNCTION LOAD with only a small API as globals
+-- (`redis` with register_function, log and the version fields; anything else is a
+-- nonexistent global), and their functions run later with the same globals as scripts.
+local function missing(_, k)
+  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+end
+local load_redis = {register_function = raising(rust.register_function), log = redis.log,
+                    LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+                    REDIS_VERSION = redis.REDIS_VERSION, REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM}
+setmetatable(load_redis, {__index = missing, __newindex = readonly, __metatable = false})
+local load_api = setmetatable({redis = load_redis},
+                              {__index = missing, __newindex = readonly, __metatable = false})
+local fenv_mt = {__index = G, __newindex = readonly, __metatable = false}
+local fenv = setmetatable({}, fenv_mt)
+real[fenv] = G
+
+-- Gives a compiled script (or function library, when `library` is true) its environment.
+local function sandbox(f, library)
+  setfenv(f, library and fenv or env)
   return f
 end
 
-return run, sandbox, env
+-- Runs a library's code at FUNCTION LOAD with the load API as globals (errors are returned
+-- as they are: Redis runs it without an error handler).
+local function load_library(f)
+  fenv_mt.__index = load_api
+  local ok, err = lua_pcall(f)
+  fenv_mt.__index = G
+  return ok, err
+end
+
+return run, sandbox, load_library

@@ -72,7 +72,7 @@ fn pack_value(v: &Value, depth: usize, out: &mut Vec<u8>) {
     match v {
         Value::Nil => out.push(0xc0),
         Value::Boolean(b) => out.push(if *b { 0xc3 } else { 0xc2 }),
-        Value::Integer(i) => pack_int(*i as i64, out),
+        Value::Integer(i) => pack_int(*i, out),
         Value::Number(n) => pack_number(*n, out),
         Value::String(s) => {
             let s = s.as_bytes();
@@ -260,7 +260,7 @@ fn int_arg(args: &MultiValue, i: usize) -> Option<i64> {
     match args.get(i) {
         None | Some(Value::Nil) => Some(0),
         Some(Value::Number(n)) => Some(*n as i64),
-        Some(Value::Integer(n)) => Some(*n as i64),
+        Some(Value::Integer(n)) => Some(*n),
         _ => None,
     }
 }

@@ -245,7 +245,7 @@ pub fn lua_to_reply(v: &Value, out: &mut Reply, script_resp3: bool, depth: usize
                 out.null();
             }
         }
-        Value::Integer(i) => out.int(*i as i64),
+        Value::Integer(i) => out.int(*i),
         Value::Number(n) => out.int(lua_number_to_i64(*n)),
         Value::Table(t) => table_to_reply(t, out, script_resp3, depth),
         _ => out.null(),

@@ -18,6 +18,7 @@
 pub mod cjson;
 pub mod cmsgpack;
 pub mod convert;
+pub mod functions;
 pub mod libs;
 mod trampoline;
 
@@ -86,6 +87,8 @@ pub struct Run {
     pub db: usize,
     /// redis.set_repl: propagate the script's commands (false = REPL_NONE).
     pub propagate: bool,
+    /// The caller's command (FUNCTION STATS), for FCALL.
+    pub command: Vec<Bytes>,
 }
 
 pub struct Engine {
@@ -94,7 +97,10 @@ pub struct Engine {
     globals: Table,
     runner: Function,
     sandbox: Function,
+    loader: Function,
     pub scripts: HashMap<String, Script>,
+    /// Function libraries (FUNCTION LOAD).
+    pub functions: functions::Functions,
     /// Bytes of cached script bodies (INFO used_memory_scripts_eval).
     pub scripts_mem: usize,
     pub run: Option<Run>,
@@ -145,13 +151,18 @@ impl Engine {
         libs::register(&lua, &rust)?;
         trampoline::register(&lua, &rust)?;
         let api = lua.load(API).set_name("@__redis_api").into_function()?;
-        let (runner, sandbox, _env): (Function, Function, Table) =
+        let (runner, sandbox, loader): (Function, Function, Function) =
             api.call((globals.clone(), rust))?;
         lua.set_hook(
             HookTriggers::new().every_nth_instruction(100_000),
-            |_lua, _dbg| match with_server(interrupt) {
-                Some(Err(e)) => Err(e),
-                _ => Ok(VmState::Continue),
+            |_lua, _dbg| {
+                if functions::load_timed_out() {
+                    return Err(mlua::Error::RuntimeError("FUNCTION LOAD timeout".into()));
+                }
+                match with_server(interrupt) {
+                    Some(Err(e)) => Err(e),
+                    _ => Ok(VmState::Continue),
+                }
             },
         )?;
         Ok(Engine {
@@ -159,7 +170,9 @@ impl Engine {
             globals,
             runner,
             sandbox,
+            loader,
             scripts: HashMap::new(),
+            functions: Default::default(),
             scripts_mem: 0,
             run: None,
             scratch: Reply::new(),
@@ -400,6 +413,10 @@ fn log_level_ok(level: f64) -> Option<u8> {
 fn register_api(lua: &Lua, rust: &Table) -> mlua::Result<()> {
     rust.set("call", lua.create_function(script_call)?)?;
     rust.set(
+        "register_function",
+        lua.create_function(functions::register_function)?,
+    )?;
+    rust.set(
         "setresp",
         lua.create_function(|lua, args: MultiValue| {
             let running = with_server(|srv| srv.scripting.run.is_some()).unwrap_or(false);
@@ -414,7 +431,7 @@ fn register_api(lua: &Lua, rust: &Table) -> mlua::Result<()> {
             }
             let resp = match &args[0] {
                 Value::Number(n) => *n as i64,
-                Value::Integer(i) => *i as i64,
+                Value::Integer(i) => *i,
                 Value::String(s) => s
                     .to_str()
                     .ok()
@@ -448,7 +465,7 @@ fn register_api(lua: &Lua, rust: &Table) -> mlua::Result<()> {
             }
             let flags = match &args[0] {
                 Value::Number(n) => *n as i64,
-                Value::Integer(i) => *i as i64,
+                Value::Integer(i) => *i,
                 _ => 0,
             };
             if flags & !3 != 0 {
@@ -660,6 +677,8 @@ pub struct Invocation<'a> {
     pub flags: u32,
     pub keys: &'a [Bytes],
     pub args: &'a [Bytes],
+    /// The caller's argv, kept for FUNCTION STATS (empty for EVAL).
+    pub command: Vec<Bytes>,
 }
 
 /// Runs a script for client `cid` and writes its reply to `out` (Redis's
@@ -701,6 +720,10 @@ pub fn run_script(srv: &mut Server, out: &mut Reply, cid: usize, db: usize, inv:
     if inv.eval {
         let _ = engine.globals.raw_set("KEYS", keys.clone());
         let _ = engine.globals.raw_set("ARGV", args.clone());
+    } else {
+        // Functions get keys and arguments as parameters, never as globals.
+        let _ = engine.globals.raw_set("KEYS", Value::Nil);
+        let _ = engine.globals.raw_set("ARGV", Value::Nil);
     }
     srv.scripting.run = Some(Run {
         caller: cid,
@@ -714,6 +737,7 @@ pub fn run_script(srv: &mut Server, out: &mut Reply, cid: usize, db: usize, inv:
         resp3: false,
         db,
         propagate: true,
+        command: inv.command,
     });
     // The caller's state that commands run from the script may change.
     let (saved_flags, saved_last) = match srv.clients.get_mut(cid) {
