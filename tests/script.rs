@@ -893,3 +893,50 @@ fn function_kill_and_busy_function() {
         "-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.\r\n"
     );
 }
+
+#[test]
+fn struct_matches_redis() {
+    let cases = [
+        "struct.pack('>I2', 258)",
+        "struct.pack('<i', -2)",
+        "struct.pack('bBhHlLi3', -1, 255, -300, 65535, -5, 7, 70000)",
+        "struct.pack('s', 'ab')",
+        "struct.pack('c3', 'abcdef')",
+        "struct.pack('c0', 'xyz')",
+        "struct.pack('!4 b i', 1, 2)",
+        "struct.pack('!b d', 1, 2)",
+        "struct.pack('d', 1.5)",
+        "struct.pack('>f', 0.5)",
+        "struct.pack('xb', 3)",
+        "{struct.unpack('>I2', 'AB')}",
+        "{struct.unpack('<h', '\\255\\255')}",
+        "{struct.unpack('bc0', '\\003abcd')}",
+        "{struct.unpack('s', 'ab\\0cd')}",
+        "{struct.unpack('s', 'ab')}",
+        "{struct.unpack('i', 'a')}",
+        "{struct.unpack('c0', 'a')}",
+        "struct.size('i4h!8d')",
+        "struct.size('s')",
+        "struct.size('c0')",
+        "struct.pack('q', 1)",
+        "struct.pack('i40', 1)",
+        "struct.pack('i', 'x')",
+        "struct.pack('i')",
+        "struct.pack('c5', 'ab')",
+        "struct.pack('!3i', 1)",
+        "{struct.unpack('>d', struct.pack('>d', 3.25))}",
+        "{struct.unpack('i2', 'abcd', 3)}",
+        "{struct.unpack('<i8', struct.pack('<i8', -7))}",
+        "{struct.unpack('>I3', '\\1\\2\\3')}",
+    ];
+    let script: Vec<Vec<String>> = cases
+        .iter()
+        .map(|c| vec!["EVAL".to_string(), format!("return {c}"), "0".to_string()])
+        .collect();
+    let refs: Vec<Vec<&str>> = script
+        .iter()
+        .map(|c| c.iter().map(|s| s.as_str()).collect())
+        .collect();
+    let cmds: Vec<&[&str]> = refs.iter().map(|c| c.as_slice()).collect();
+    compat(&cmds);
+}

@@ -1,5 +1,5 @@
 //! Libraries Redis embeds in its Lua state, implemented in Rust with Redis's behaviour:
-//! `bit` (LuaBitOp), `cjson` and `cmsgpack` (their own modules), and the deterministic `math.random` (Redis's rand48). Each function
+//! `bit` (LuaBitOp), `cjson`, `cmsgpack` and `struct` (their own modules), and the deterministic `math.random` (Redis's rand48). Each function
 //! returns `(true, n, values...)` or `(false, message)`; api.lua turns the latter into a
 //! Lua error at the script's line, as `luaL_error` would.
 
@@ -254,6 +254,7 @@ pub fn register(lua: &Lua, rust: &Table) -> mlua::Result<()> {
     rust.set("bit", bit_lib(lua)?)?;
     rust.set("cjson", super::cjson::lib(lua)?)?;
     rust.set("cmsgpack", super::cmsgpack::lib(lua)?)?;
+    rust.set("struct", super::lstruct::lib(lua)?)?;
     random_fns(lua, rust)?;
     Ok(())
 }

@@ -20,6 +20,7 @@ pub mod cmsgpack;
 pub mod convert;
 pub mod functions;
 pub mod libs;
+pub mod lstruct;
 mod trampoline;
 
 use std::cell::Cell;
