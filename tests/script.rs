@@ -940,3 +940,25 @@ fn struct_matches_redis() {
     let cmds: Vec<&[&str]> = refs.iter().map(|c| c.as_slice()).collect();
     compat(&cmds);
 }
+
+#[test]
+fn caller_disconnecting_during_a_busy_script() {
+    let srv = Server::start(&["--busy-reply-threshold", "50"]);
+    let mut b = srv.raw();
+    {
+        let mut a = srv.raw();
+        a.cmd(&[b"EVAL", b"while true do end", b"0"]);
+        assert!(wait_until(Duration::from_secs(20), || b
+            .call(&["PING"])
+            .starts_with(b"-BUSY")));
+        // `a` disconnects while its script runs; new clients connect meanwhile.
+    }
+    let mut c = srv.raw();
+    assert!(s(&c.call(&["PING"])).starts_with("-BUSY"));
+    assert_eq!(s(&b.call(&["SCRIPT", "KILL"])), "+OK\r\n");
+    assert!(wait_until(Duration::from_secs(20), || b.call(&["PING"])
+        == b"+PONG\r\n"));
+    assert_eq!(s(&c.call(&["SET", "k", "v"])), "+OK\r\n");
+    let list = s(&b.call(&["CLIENT", "LIST"]));
+    assert_eq!(list.matches("id=").count(), 2, "{list}");
+}

@@ -366,6 +366,11 @@ impl Server {
         };
         // Anything another part of the server appended to this client meanwhile goes after.
         c.restore_out(out);
+        if c.closing {
+            // It disconnected while running a long script: free it now.
+            self.maybe_free(cid);
+            return;
+        }
         if self.close_if_query_buffer_over_limit(cid) {
             return;
         }
@@ -537,6 +542,11 @@ impl Server {
         let Some(c) = self.clients.get(cid) else {
             return;
         };
+        // The caller of a running script keeps its slot until the script ends (the loop is
+        // polled from inside long scripts); `process_input` frees it then.
+        if self.scripting.run.as_ref().is_some_and(|r| r.caller == cid) {
+            return;
+        }
         if c.closing && !c.recv_armed && !c.send_inflight {
             let c = self.clients.remove(cid);
             // SAFETY: no operation on this fd is in flight any more.

@@ -1,6 +1,9 @@
 //! Lua scripting (Redis 7.0's eval.c, script.c and script_lua.c): owns the one long-lived Lua
-//! 5.1 state, the sandbox it runs scripts in, the script cache (SHA1 -> compiled function),
-//! the state of the script running now, and the bridge by which `redis.call` runs commands.
+//! 5.1 state, the sandbox it runs scripts in (`api.lua`), the script cache (SHA1 -> compiled
+//! function), the function libraries (`functions`), the state of the script running now, and
+//! the bridge by which `redis.call` runs commands. Submodules: `convert` (replies <-> Lua
+//! values), `libs`/`cjson`/`cmsgpack`/`lstruct` (the embedded libraries), `trampoline` (the
+//! two C functions that raise Lua errors as Redis does).
 //!
 //! Invariants:
 //! - At most one script runs at a time (`Engine::run` is `Some` exactly while it runs). While it
