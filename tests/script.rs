@@ -962,3 +962,33 @@ fn caller_disconnecting_during_a_busy_script() {
     let list = s(&b.call(&["CLIENT", "LIST"]));
     assert_eq!(list.matches("id=").count(), 2, "{list}");
 }
+
+#[test]
+fn scripts_in_transactions_and_keyspace_events_match_redis() {
+    compat(&[
+        &["MULTI"],
+        &["EVAL", "return redis.call('incr', 'c')", "0"],
+        &["EVAL", "return redis.call('incr', 'c')", "0"],
+        &["EVAL", "return redis.call('nosuch')", "0"],
+        &["EXEC"],
+        &["EVAL", "return redis.call('select', '3')", "0"],
+        &[
+            "EVAL",
+            "redis.call('select', '2'); redis.call('set', 'in2', 'x'); return redis.call('dbsize')",
+            "0",
+        ],
+        &["EXISTS", "in2"],
+        &["SELECT", "2"],
+        &["GET", "in2"],
+    ]);
+    // Keyspace notifications of commands run by a script reach subscribers.
+    let srv = Server::start(&["--notify-keyspace-events", "KEA"]);
+    let mut sub = srv.raw();
+    let mut a = srv.raw();
+    sub.call(&["SUBSCRIBE", "__keyevent@0__:set"]);
+    a.call(&["EVAL", "return redis.call('set', 'k', 'v')", "0"]);
+    assert_eq!(
+        s(&sub.read_reply()),
+        "*3\r\n$7\r\nmessage\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n"
+    );
+}
