@@ -22,6 +22,8 @@
 //!                                      lpop, rpop, sadd, hset, spop, zadd, zpopmin, lrange_100,
 //!                                      lrange_300, lrange_500, lrange_600, mset) and `all`
 //!                                      (redis-benchmark's whole default run: both)
+//!                                      `evalsha_get` and `evalsha_incr` run EVALSHA of a script
+//!                                      doing one GET / one INCR (loaded first with SCRIPT LOAD)
 //!   UREDIS_BENCH_ROUNDS=1              repeat every case; the median of the rounds is shown
 //!   UREDIS_BENCH_ACL_USER=1            run as an ACL user whose every command is checked
 //!                                      (`+@all -@dangerous ~key:* ~counter:* ~mylist ...`)
@@ -175,6 +177,15 @@ fn create_acl_user(srv: &Server) -> Result<(), String> {
     }
 }
 
+/// The scripts of the `evalsha_*` tests.
+fn eval_script(test: &str) -> Option<&'static str> {
+    match test {
+        "evalsha_get" => Some("return redis.call('get', KEYS[1])"),
+        "evalsha_incr" => Some("return redis.call('incr', KEYS[1])"),
+        _ => None,
+    }
+}
+
 fn run_case(
     opts: &Opts,
     srv: &mut Server,
@@ -182,6 +193,25 @@ fn run_case(
     pipeline: u64,
     n: u64,
 ) -> Result<Sample, String> {
+    // EVALSHA tests: load the script (its SHA1 is the one redis-benchmark then sends).
+    let mut test_args: Vec<String> = vec!["-t".into(), test.into()];
+    if let Some(script) = eval_script(test) {
+        let cli = opts.redis_benchmark.replace("redis-benchmark", "redis-cli");
+        let loaded = Command::new(&cli)
+            .args(["-h", "127.0.0.1", "-p", &srv.port.to_string()])
+            .args(["SCRIPT", "LOAD", script])
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run {cli}: {e}"))?;
+        let sha = String::from_utf8_lossy(&loaded.stdout).trim().to_string();
+        if sha != uredis::script::sha1hex(script.as_bytes()) {
+            return Err(format!("SCRIPT LOAD against {} answered {sha:?}", srv.name));
+        }
+        test_args = ["EVALSHA", &sha, "1", "key:__rand_int__"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    }
     let before = srv
         .cpu_us()
         .ok_or("cannot read the server's /proc/PID/stat")?;
@@ -195,7 +225,8 @@ fn run_case(
         .args(["-n", &n.to_string()])
         .args(["-r", &opts.keyspace.to_string()])
         .args(["-P", &pipeline.to_string()])
-        .args(["-t", test, "--csv"])
+        .args(&test_args)
+        .arg("--csv")
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("cannot run {}: {e}", opts.redis_benchmark))?;
@@ -212,7 +243,7 @@ fn run_case(
     let rps = stdout
         .lines()
         .filter(|l| l.starts_with('"') && !l.starts_with("\"test\""))
-        .filter(|l| row_is(l, test))
+        .filter(|l| eval_script(test).is_some() || row_is(l, test))
         .find_map(|l| l.split(',').nth(1)?.trim_matches('"').parse::<f64>().ok())
         .ok_or_else(|| {
             format!(

@@ -402,7 +402,7 @@ pub static PARAMS: &[Param] = &[
         Kind::Percentiles,
         "50 99 99.9",
     ),
-    p(No, "busy-reply-threshold", LONG, "5000").aka("lua-time-limit"),
+    p(Yes, "busy-reply-threshold", LONG, "5000").aka("lua-time-limit"),
     p(No, "watchdog-period", INT, "0").hidden(),
     p(No, "use-exit-on-panic", BOOL, "no").hidden(),
     // ---- Replication

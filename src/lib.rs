@@ -19,6 +19,7 @@ pub mod protocol;
 pub mod pubsub;
 pub mod rand;
 pub mod runtime;
+pub mod script;
 pub mod server;
 pub mod stats;
 pub mod types;

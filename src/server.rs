@@ -88,12 +88,16 @@ pub struct Server {
     pub exec_depth: u32,
     /// Users, client authentication, the ACL log (`crate::acl`).
     pub acl: crate::acl::Acl,
+    /// Lua scripting: the Lua state, the script cache, the running script (`crate::script`).
+    pub scripting: crate::script::Engine,
     /// Clients with replies to send at the end of this iteration.
     pub(crate) pending_write: Vec<usize>,
     /// Scratch buffers reused for every request (no allocation per command).
     pub(crate) argv: Vec<Bytes>,
     pub(crate) spans: Vec<Arg>,
     completions: Vec<Completion>,
+    /// Reaped completions not handled yet.
+    pub(crate) ready: std::collections::VecDeque<Completion>,
     next_cron: Instant,
 }
 
@@ -138,10 +142,12 @@ impl Server {
             aof: Default::default(),
             exec_depth: 0,
             acl,
+            scripting: crate::script::Engine::new(),
             pending_write: Vec::with_capacity(1024),
             argv: Vec::with_capacity(16),
             spans: Vec::with_capacity(16),
             completions: Vec::with_capacity(4096),
+            ready: std::collections::VecDeque::with_capacity(4096),
             next_cron: Instant::now(),
         }
     }
@@ -176,19 +182,8 @@ impl Server {
             completions.clear();
             self.ring.submit_and_wait(Some(timeout), &mut completions)?;
             clock::update();
-            for c in &completions {
-                match crate::runtime::untoken(c.token).1 {
-                    crate::net::TAG_RECV => self.stats.reads_processed += 1,
-                    crate::net::TAG_SEND => self.stats.writes_processed += 1,
-                    _ => {}
-                }
-                self.on_completion(*c);
-                if self.shutdown.is_some() {
-                    // SHUTDOWN ran: like Redis's exit() inside the command, nothing after it
-                    // is executed.
-                    break;
-                }
-            }
+            self.ready.extend(completions.drain(..));
+            self.handle_ready();
             crate::blocking::handle_timeouts(self);
             crate::blocking::resume_unblocked(self);
             if Instant::now() >= self.next_cron {
@@ -298,6 +293,25 @@ impl Server {
             let _ = std::fs::remove_file(&self.config.pidfile);
         }
         tracing::warn!("uredis is now ready to exit, bye bye...");
+    }
+
+    /// Handles the reaped completions in order. Also called from inside a long script
+    /// (`poll_while_busy`), which then handles the rest of the batch the script interrupted.
+    pub(crate) fn handle_ready(&mut self) {
+        while let Some(c) = self.ready.pop_front() {
+            match crate::runtime::untoken(c.token).1 {
+                crate::net::TAG_RECV => self.stats.reads_processed += 1,
+                crate::net::TAG_SEND => self.stats.writes_processed += 1,
+                _ => {}
+            }
+            self.on_completion(c);
+            if self.shutdown.is_some() {
+                // SHUTDOWN ran: like Redis's exit() inside the command, nothing after it
+                // is executed.
+                self.ready.clear();
+                break;
+            }
+        }
     }
 
     /// Periodic work, `hz` times per second (Redis's `serverCron` + `databasesCron`).

@@ -242,8 +242,6 @@ fn config_set_refuses_what_uredis_does_not_implement() {
         ("replica-read-only", "no", "yes"),
         ("masterauth", "x", ""),
         ("min-slaves-to-write", "1", "0"),
-        ("lua-time-limit", "100", "5000"),
-        ("busy-reply-threshold", "100", "5000"),
         ("slowlog-max-len", "10", "128"),
         ("tls-port", "6380", "0"),
         ("oom-score-adj", "relative", "no"),

@@ -1707,6 +1707,186 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "eval",
+        summary: "Execute a Lua script server side",
+        since: "2.6.0",
+        group: "scripting",
+        complexity: Some("Depends on the script that is executed."),
+        arguments: Some(&[
+            Arg {
+                name: "script",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "arg",
+                kind: "string",
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@slow", "@scripting"],
+        key_specs: &[KeySpec {
+            notes: Some(
+                "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE",
+            ),
+            flags: &["RW", "access", "update"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "eval_ro",
+        summary: "Execute a read-only Lua script server side",
+        since: "7.0.0",
+        group: "scripting",
+        complexity: Some("Depends on the script that is executed."),
+        arguments: Some(&[
+            Arg {
+                name: "script",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "arg",
+                kind: "string",
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@slow", "@scripting"],
+        key_specs: &[KeySpec {
+            notes: Some(
+                "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS",
+            ),
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "evalsha",
+        summary: "Execute a Lua script server side",
+        since: "2.6.0",
+        group: "scripting",
+        complexity: Some("Depends on the script that is executed."),
+        arguments: Some(&[
+            Arg {
+                name: "sha1",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "arg",
+                kind: "string",
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@slow", "@scripting"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "evalsha_ro",
+        summary: "Execute a read-only Lua script server side",
+        since: "7.0.0",
+        group: "scripting",
+        complexity: Some("Depends on the script that is executed."),
+        arguments: Some(&[
+            Arg {
+                name: "sha1",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "arg",
+                kind: "string",
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@slow", "@scripting"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "exec",
         summary: "Execute all commands issued after MULTI",
         since: "1.2.0",
@@ -1901,6 +2081,98 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "fcall",
+        summary: "Invoke a function",
+        since: "7.0.0",
+        group: "scripting",
+        complexity: Some("Depends on the function that is executed."),
+        arguments: Some(&[
+            Arg {
+                name: "function",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "arg",
+                kind: "string",
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@slow", "@scripting"],
+        key_specs: &[KeySpec {
+            notes: Some(
+                "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE",
+            ),
+            flags: &["RW", "access", "update"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "fcall_ro",
+        summary: "Invoke a read-only function",
+        since: "7.0.0",
+        group: "scripting",
+        complexity: Some("Depends on the function that is executed."),
+        arguments: Some(&[
+            Arg {
+                name: "function",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "numkeys",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "arg",
+                kind: "string",
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@slow", "@scripting"],
+        key_specs: &[KeySpec {
+            notes: Some(
+                "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS",
+            ),
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Keynum {
+                keynumidx: 0,
+                firstkey: 1,
+                keystep: 1,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "flushall",
         summary: "Remove all keys from all databases",
         since: "1.0.0",
@@ -1970,6 +2242,195 @@ pub static DOCS: &[Doc] = &[
         }]),
         acl_categories: &["@keyspace", "@write", "@slow", "@dangerous"],
         tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "function",
+        summary: "A container for function commands",
+        since: "7.0.0",
+        group: "scripting",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "function|delete",
+        summary: "Delete a function by name",
+        since: "7.0.0",
+        group: "scripting",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "library-name",
+            kind: "string",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@write", "@slow", "@scripting"],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "function|dump",
+        summary: "Dump all functions into a serialized binary payload",
+        since: "7.0.0",
+        group: "scripting",
+        complexity: Some("O(N) where N is the number of functions"),
+        acl_categories: &["@slow", "@scripting"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "function|flush",
+        summary: "Deleting all functions",
+        since: "7.0.0",
+        group: "scripting",
+        complexity: Some("O(N) where N is the number of functions deleted"),
+        arguments: Some(&[Arg {
+            name: "async",
+            kind: "oneof",
+            flags: &["optional"],
+            arguments: Some(&[
+                Arg {
+                    name: "async",
+                    kind: "pure-token",
+                    token: Some("ASYNC"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "sync",
+                    kind: "pure-token",
+                    token: Some("SYNC"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@write", "@slow", "@scripting"],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "function|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "7.0.0",
+        group: "scripting",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@scripting"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "function|kill",
+        summary: "Kill the function currently in execution.",
+        since: "7.0.0",
+        group: "scripting",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@scripting"],
+        tips: &["request_policy:all_shards", "response_policy:one_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "function|list",
+        summary: "List information about all the functions",
+        since: "7.0.0",
+        group: "scripting",
+        complexity: Some("O(N) where N is the number of functions"),
+        arguments: Some(&[
+            Arg {
+                name: "library-name-pattern",
+                kind: "string",
+                token: Some("LIBRARYNAME"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "withcode",
+                kind: "pure-token",
+                token: Some("WITHCODE"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@slow", "@scripting"],
+        tips: &["nondeterministic_output_order"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "function|load",
+        summary: "Create a function with the given arguments (name, code, description)",
+        since: "7.0.0",
+        group: "scripting",
+        complexity: Some("O(1) (considering compilation time is redundant)"),
+        arguments: Some(&[
+            Arg {
+                name: "replace",
+                kind: "pure-token",
+                token: Some("REPLACE"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "function-code",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@slow", "@scripting"],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "function|restore",
+        summary: "Restore all the functions on the given payload",
+        since: "7.0.0",
+        group: "scripting",
+        complexity: Some("O(N) where N is the number of functions on the payload"),
+        arguments: Some(&[
+            Arg {
+                name: "serialized-value",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "policy",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "flush",
+                        kind: "pure-token",
+                        token: Some("FLUSH"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "append",
+                        kind: "pure-token",
+                        token: Some("APPEND"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "replace",
+                        kind: "pure-token",
+                        token: Some("REPLACE"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@slow", "@scripting"],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "function|stats",
+        summary: "Return information about the function currently running (name, description, duration)",
+        since: "7.0.0",
+        group: "scripting",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@scripting"],
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
         ..Doc::EMPTY
     },
     Doc {
@@ -6031,6 +6492,105 @@ pub static DOCS: &[Doc] = &[
                 limit: 0,
             },
         }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "script",
+        summary: "A container for Lua scripts management commands",
+        since: "2.6.0",
+        group: "scripting",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "script|exists",
+        summary: "Check existence of scripts in the script cache.",
+        since: "2.6.0",
+        group: "scripting",
+        complexity: Some(
+            "O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).",
+        ),
+        arguments: Some(&[Arg {
+            name: "sha1",
+            kind: "string",
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow", "@scripting"],
+        tips: &[
+            "request_policy:all_shards",
+            "response_policy:agg_logical_and",
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "script|flush",
+        summary: "Remove all the scripts from the script cache.",
+        since: "2.6.0",
+        group: "scripting",
+        complexity: Some("O(N) with N being the number of scripts in cache"),
+        history: Some(&[(
+            "6.2.0",
+            "Added the `ASYNC` and `SYNC` flushing mode modifiers.",
+        )]),
+        arguments: Some(&[Arg {
+            name: "async",
+            kind: "oneof",
+            since: Some("6.2.0"),
+            flags: &["optional"],
+            arguments: Some(&[
+                Arg {
+                    name: "async",
+                    kind: "pure-token",
+                    token: Some("ASYNC"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "sync",
+                    kind: "pure-token",
+                    token: Some("SYNC"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow", "@scripting"],
+        tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "script|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "5.0.0",
+        group: "scripting",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@scripting"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "script|kill",
+        summary: "Kill the script currently in execution.",
+        since: "2.6.0",
+        group: "scripting",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@scripting"],
+        tips: &["request_policy:all_shards", "response_policy:one_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "script|load",
+        summary: "Load the specified Lua script into the script cache.",
+        since: "2.6.0",
+        group: "scripting",
+        complexity: Some("O(N) with N being the length in bytes of the script body."),
+        arguments: Some(&[Arg {
+            name: "script",
+            kind: "string",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow", "@scripting"],
+        tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
         ..Doc::EMPTY
     },
     Doc {

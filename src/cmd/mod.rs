@@ -226,6 +226,17 @@ const PUBSUB_ALLOWED: &[&str] = &[
     "reset",
 ];
 
+/// Commands whose effects are propagated as the commands they ran, not as themselves.
+const PROPAGATES_OWN_COMMANDS: &[&str] = &[
+    "exec",
+    "eval",
+    "evalsha",
+    "eval_ro",
+    "evalsha_ro",
+    "fcall",
+    "fcall_ro",
+];
+
 /// Commands that run rather than queue while in MULTI.
 const MULTI_CONTROL: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
 
@@ -241,7 +252,8 @@ fn precheck(
 ) -> Result<(), Vec<u8>> {
     let c = &srv.clients[cid];
     if c.flags & (client_flag::PUBSUB | client_flag::MULTI | client_flag::ACL_CHECK) == 0 {
-        return misconf_check(srv, cid, cmd);
+        misconf_check(srv, cid, cmd)?;
+        return busy_check(srv, cmd);
     }
     let acl = c.has(client_flag::ACL_CHECK);
     if acl && srv.acl.auth_required(c) && !cmd.has(flags::NO_AUTH) {
@@ -262,7 +274,20 @@ fn precheck(
         )
         .into_bytes());
     }
-    Ok(())
+    busy_check(srv, cmd)
+}
+
+/// While a script runs past busy-reply-threshold only `allow_busy` commands run.
+#[inline]
+fn busy_check(srv: &Server, cmd: &Command) -> Result<(), Vec<u8>> {
+    match &srv.scripting.run {
+        Some(run) if run.timed_out && !cmd.has(flags::ALLOW_BUSY) => Err(if run.eval {
+            crate::script::BUSY_ERROR.as_bytes().to_vec()
+        } else {
+            crate::script::BUSY_FUNCTION_ERROR.as_bytes().to_vec()
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// A failed BGSAVE with stop-writes-on-bgsave-error: writes (and PING, as Redis) are refused;
@@ -408,8 +433,8 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
             stat.failed += 1;
         }
     }
-    if srv.dirty != dirty_before && cmd.name != "exec" {
-        // (EXEC's commands were recorded one by one as they ran.)
+    if srv.dirty != dirty_before && !PROPAGATES_OWN_COMMANDS.contains(&cmd.name) {
+        // (EXEC's and scripts' commands were recorded one by one as they ran.)
         srv.propagation.record(db, argv);
     } else {
         srv.propagation.clear_rewrite();

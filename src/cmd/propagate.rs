@@ -64,6 +64,26 @@ impl Propagation {
     pub(crate) fn clear_rewrite(&mut self) {
         self.rewrite = None;
     }
+
+    /// How many commands the running top-level command recorded so far.
+    pub(crate) fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Forgets what was recorded after the first `n` (a script's `redis.set_repl(REPL_NONE)`).
+    pub(crate) fn truncate_pending(&mut self, n: usize) {
+        self.pending.truncate(n);
+    }
+
+    /// Sets aside what a running script recorded while the loop is polled for other clients.
+    pub(crate) fn take_pending(&mut self) -> Vec<(usize, Vec<Bytes>)> {
+        std::mem::take(&mut self.pending)
+    }
+
+    /// Puts back what `take_pending` set aside.
+    pub(crate) fn restore_pending(&mut self, pending: Vec<(usize, Vec<Bytes>)>) {
+        self.pending = pending;
+    }
 }
 
 /// Emits what the top-level command recorded: one command alone, several wrapped in

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod list;
 pub mod multi;
 pub mod pubsub;
+pub mod script;
 pub mod server;
 pub mod set;
 pub mod string;
@@ -34,4 +35,5 @@ pub static TABLES: &[&[Command]] = &[
     pubsub::COMMANDS,
     dump::COMMANDS,
     acl::COMMANDS,
+    script::COMMANDS,
 ];

@@ -27,7 +27,7 @@ use crate::server::{Shutdown, ShutdownFlags};
 
 /// Writes Redis's `addReplyHelp` format: a header naming the command, the given lines, and the
 /// HELP entry, all as status replies.
-fn reply_help(out: &mut Reply, command: &[u8], lines: &[&str]) {
+pub(crate) fn reply_help(out: &mut Reply, command: &[u8], lines: &[&str]) {
     out.array(lines.len() + 3);
     let mut head = String::from_utf8_lossy(command).to_uppercase();
     head.push_str(" <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
@@ -482,6 +482,15 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
     let net = used.saturating_sub(startup);
     let (alloc_allocated, alloc_active, alloc_resident) = allocator_stats(used, rss);
     let system = total_system_memory();
+    let lua_mem = srv.scripting.memory() as u64;
+    let scripts_eval = srv.scripting.scripts_mem as u64;
+    let functions_mem: u64 = srv
+        .scripting
+        .functions
+        .libraries
+        .iter()
+        .map(|l| l.code.len() as u64)
+        .sum();
     let maxmemory = srv
         .config
         .get("maxmemory")
@@ -505,19 +514,20 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
         "allocator_resident" => alloc_resident,
         "total_system_memory" => system,
         "total_system_memory_human" => bytes_to_human(system),
-        "used_memory_lua" => 0,
-        "used_memory_vm_eval" => 0,
-        "used_memory_lua_human" => "0B",
-        "used_memory_scripts_eval" => 0,
-        "number_of_cached_scripts" => 0,
-        "number_of_functions" => 0,
-        "number_of_libraries" => 0,
+        // One Lua state serves EVAL and functions: its memory is reported as the eval VM's.
+        "used_memory_lua" => lua_mem,
+        "used_memory_vm_eval" => lua_mem,
+        "used_memory_lua_human" => bytes_to_human(lua_mem),
+        "used_memory_scripts_eval" => scripts_eval,
+        "number_of_cached_scripts" => srv.scripting.scripts.len(),
+        "number_of_functions" => srv.scripting.functions.functions.len(),
+        "number_of_libraries" => srv.scripting.functions.libraries.len(),
         "used_memory_vm_functions" => 0,
-        "used_memory_vm_total" => 0,
-        "used_memory_vm_total_human" => "0B",
-        "used_memory_functions" => 0,
-        "used_memory_scripts" => 0,
-        "used_memory_scripts_human" => "0B",
+        "used_memory_vm_total" => lua_mem,
+        "used_memory_vm_total_human" => bytes_to_human(lua_mem),
+        "used_memory_functions" => functions_mem,
+        "used_memory_scripts" => scripts_eval + functions_mem,
+        "used_memory_scripts_human" => bytes_to_human(scripts_eval + functions_mem),
         "maxmemory" => maxmemory,
         "maxmemory_human" => bytes_to_human(maxmemory),
         "maxmemory_policy" => srv.config.get("maxmemory-policy").unwrap_or("noeviction"),
@@ -1376,6 +1386,16 @@ fn cmd_shutdown(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if abort {
         // A shutdown never waits (no replicas to catch up), so none is ever in progress.
         return Err(Error::Msg("ERR No shutdown in progress."));
+    }
+    // While a script is past busy-reply-threshold only SHUTDOWN NOSAVE may end the server.
+    if !flags.nosave
+        && let Some(run) = ctx.srv.scripting.run.as_ref().filter(|r| r.timed_out)
+    {
+        return Err(Error::Msg(if run.eval {
+            crate::script::BUSY_ERROR
+        } else {
+            crate::script::BUSY_FUNCTION_ERROR
+        }));
     }
     if !ctx.srv.prepare_for_shutdown(flags) {
         return Err(Error::Msg("ERR Errors trying to SHUTDOWN. Check logs."));

@@ -325,6 +325,11 @@ impl Server {
             if c.waiting() || out.len() + c.pending_output() > OUT_HIGH_WATER {
                 break;
             }
+            // The client running a script executes nothing else until it ends (the loop is
+            // polled from inside a long script, see `Server::poll_while_busy`).
+            if self.scripting.run.as_ref().is_some_and(|r| r.caller == cid) {
+                break;
+            }
             if c.rbuf.is_empty() || c.rbuf.len() < c.need {
                 break;
             }
@@ -368,6 +373,11 @@ impl Server {
         };
         // Anything another part of the server appended to this client meanwhile goes after.
         c.restore_out(out);
+        if c.closing {
+            // It disconnected while running a long script: free it now.
+            self.maybe_free(cid);
+            return;
+        }
         if self.close_if_query_buffer_over_limit(cid) {
             return;
         }
@@ -556,6 +566,11 @@ impl Server {
         let Some(c) = self.clients.get(cid) else {
             return;
         };
+        // The caller of a running script keeps its slot until the script ends (the loop is
+        // polled from inside long scripts); `process_input` frees it then.
+        if self.scripting.run.as_ref().is_some_and(|r| r.caller == cid) {
+            return;
+        }
         if c.closing && !c.recv_armed && !c.send_inflight {
             let c = self.clients.remove(cid);
             // SAFETY: no operation on this fd is in flight any more.

@@ -115,6 +115,13 @@ pub fn write_options(srv: &Server) -> rdb::WriteOptions {
             .config
             .get("maxmemory-policy")
             .is_some_and(|p| p.ends_with("-lru")),
+        functions: srv
+            .scripting
+            .functions
+            .libraries
+            .iter()
+            .map(|l| l.code.clone())
+            .collect(),
         ..crate::family::dump::write_options(srv)
     }
 }
@@ -126,7 +133,7 @@ pub fn load_options(srv: &Server) -> rdb::LoadOptions {
         skip_expired: true,
         now_ms: clock::update(),
         skip_checksum: srv.config.get("rdbchecksum") == Some("no"),
-        keep_functions: false,
+        keep_functions: true,
         ..crate::family::dump::load_options(srv)
     }
 }
@@ -380,19 +387,6 @@ pub fn load_file(
             _ => {}
         }
     }
-    if !summary.functions.is_empty() {
-        // Dropping them would lose data the user stored: refuse, naming the cause.
-        return Err(format!(
-            "The RDB file {} contains {} function librar{} (FUNCTION LOAD); uredis does not support functions yet",
-            file.display(),
-            summary.functions.len(),
-            if summary.functions.len() == 1 {
-                "y"
-            } else {
-                "ies"
-            }
-        ));
-    }
     if summary.empty_keys_skipped > 0 {
         tracing::warn!(
             "Done loading RDB, keys loaded: {}, keys expired: {}, empty keys skipped: {}.",
@@ -410,6 +404,26 @@ pub fn load_file(
     Ok(Some(summary))
 }
 
+/// Links the function libraries an RDB file held (`replace`: a library of the same name is
+/// replaced, as DEBUG RELOAD's RDBFLAGS_ALLOW_DUP).
+fn install_functions(srv: &mut Server, codes: &[Vec<u8>], replace: bool) -> Result<(), String> {
+    if codes.is_empty() {
+        return Ok(());
+    }
+    let codes: Vec<bytes::Bytes> = codes
+        .iter()
+        .map(|c| bytes::Bytes::copy_from_slice(c))
+        .collect();
+    let policy = if replace {
+        crate::script::functions::Policy::Replace
+    } else {
+        crate::script::functions::Policy::Append
+    };
+    srv.scripting
+        .restore_libraries(&codes, policy)
+        .map_err(|e| format!("Failed loading library: {e}"))
+}
+
 /// Start-up load of `dir`/`dbfilename` (Redis's `loadDataFromDisk`). A missing file is an
 /// empty dataset; any other failure is an error naming what and where (the caller exits).
 pub fn load_at_startup(srv: &mut Server) -> Result<(), String> {
@@ -418,6 +432,7 @@ pub fn load_at_startup(srv: &mut Server) -> Result<(), String> {
     let opts = load_options(srv);
     match load_file(&file, &mut srv.dbs, &opts) {
         Ok(Some(summary)) => {
+            install_functions(srv, &summary.functions, false)?;
             srv.rdb.last_load_keys_loaded = summary.keys_loaded;
             srv.rdb.last_load_keys_expired = summary.keys_expired;
             tracing::info!(
@@ -446,6 +461,9 @@ pub fn debug_reload(srv: &mut Server, save: bool) -> Result<(), &'static str> {
     let loaded = load_file(&file, &mut fresh, &load_options(srv));
     match loaded {
         Ok(Some(summary)) => {
+            if let Err(e) = install_functions(srv, &summary.functions, true) {
+                tracing::warn!("{e}");
+            }
             for db in 0..srv.dbs.len() {
                 srv.touch_all_watched_keys(db, None);
             }

@@ -413,6 +413,24 @@ pub(crate) fn lru_for(freq: Option<u8>, idle: Option<u64>, lru_clock: u32) -> u3
     db::new_lru()
 }
 
+/// The libraries of a FUNCTION DUMP payload (footer already checked and removed), with
+/// FUNCTION RESTORE's error texts.
+pub(super) fn load_function_payload(p: &[u8]) -> Result<Vec<Vec<u8>>, &'static str> {
+    let mut rd = Rd { b: p, pos: 0 };
+    let mut out = Vec::new();
+    while rd.pos < p.len() {
+        let t = rd.u8("the type").map_err(|_| "can not read data type")?;
+        if t != kind::OPCODE_FUNCTION2 {
+            return Err("given type is not a function");
+        }
+        let code = rd
+            .string("a function library")
+            .map_err(|_| "failed loading the given functions payload")?;
+        out.push(code.into_owned());
+    }
+    Ok(out)
+}
+
 /// The value of a DUMP payload (footer already checked and removed).
 pub(super) fn load_payload(p: &[u8], opts: &LoadOptions) -> Res<Value> {
     let mut rd = Rd { b: p, pos: 0 };

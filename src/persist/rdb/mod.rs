@@ -109,6 +109,8 @@ pub struct WriteOptions {
     /// `list-compress-depth`: inner quicklist nodes are saved LZF-compressed, as Redis's
     /// quicklist holds them.
     pub list_compress_depth: usize,
+    /// Function libraries' code, written as `FUNCTION2` opcodes before the databases.
+    pub functions: Vec<bytes::Bytes>,
 }
 
 impl Default for WriteOptions {
@@ -120,6 +122,7 @@ impl Default for WriteOptions {
             save_lru: false,
             list_max_listpack_size: -2,
             list_compress_depth: 0,
+            functions: Vec::new(),
         }
     }
 }
@@ -225,6 +228,29 @@ pub fn dump_value_with(value: &Value, opts: &WriteOptions) -> Vec<u8> {
     let mut p = Vec::new();
     write::dump_payload(value, opts, &mut p);
     p
+}
+
+/// FUNCTION DUMP's payload: each library's code after a `FUNCTION2` opcode, then the RDB
+/// version (2 bytes LE) and the CRC64.
+pub fn dump_functions(codes: &[bytes::Bytes], compression: bool) -> Vec<u8> {
+    let mut p = Vec::new();
+    for c in codes {
+        p.push(kind::OPCODE_FUNCTION2);
+        // Writing to a Vec cannot fail.
+        let _ = write::save_string(&mut p, c, compression);
+    }
+    p.extend_from_slice(&RDB_VERSION.to_le_bytes());
+    let crc = crc64(0, &p);
+    p.extend_from_slice(&crc.to_le_bytes());
+    p
+}
+
+/// FUNCTION RESTORE: the libraries' code in a payload, or Redis's error text.
+pub fn restore_functions(payload: &[u8]) -> Result<Vec<Vec<u8>>, &'static str> {
+    if !verify_payload(payload) {
+        return Err("DUMP payload version or checksum are wrong");
+    }
+    load::load_function_payload(&payload[..payload.len() - 10])
 }
 
 /// Redis's `verifyDumpPayload`: at least 10 bytes, an RDB version this server reads, and a

@@ -370,6 +370,10 @@ pub(super) fn write(dbs: &[Db], opts: &WriteOptions, out: &mut dyn io::Write) ->
         save_string(&mut o, k.as_bytes(), opts.compression)?;
         save_string(&mut o, v.as_bytes(), opts.compression)?;
     }
+    for code in &opts.functions {
+        o.put(&[kind::OPCODE_FUNCTION2])?;
+        save_string(&mut o, code, opts.compression)?;
+    }
     let lfu = db::lfu();
     // Database numbers are positions in `dbs`, as Redis's `server.db[j]`.
     for (dbid, d) in dbs.iter().enumerate() {
