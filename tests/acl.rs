@@ -929,3 +929,47 @@ fn categories_are_redis_categories() {
         assert_eq!(mine, theirs, "ACL CAT {cat}");
     }
 }
+
+#[test]
+fn scripts_run_with_the_callers_permissions_like_redis() {
+    let steps: &[(usize, &[&str])] = &[
+        (
+            0,
+            &[
+                "ACL", "SETUSER", "s", "on", "nopass", "+@all", "-del", "~k*", "&chan",
+            ],
+        ),
+        (1, &["AUTH", "s", "x"]),
+        (
+            1,
+            &["EVAL", "return redis.call('set', KEYS[1], 'v')", "1", "k1"],
+        ),
+        (1, &["EVAL", "return redis.call('del', KEYS[1])", "1", "k1"]),
+        (1, &["EVAL", "return redis.call('get', 'other')", "0"]),
+        (
+            1,
+            &["EVAL", "return redis.pcall('publish', 'other', 'm')", "0"],
+        ),
+        (
+            1,
+            &["EVAL", "return redis.call('publish', 'chan', 'm')", "0"],
+        ),
+        (1, &["EVAL", "return redis.acl_check_cmd('del', 'k1')", "0"]),
+        (1, &["EVAL", "return redis.acl_check_cmd('get', 'k1')", "0"]),
+        (
+            1,
+            &["EVAL", "return redis.acl_check_cmd('get', 'zzz')", "0"],
+        ),
+        (0, &["EVAL", "return redis.acl_check_cmd('del', 'x')", "0"]),
+    ];
+    replay(&[], 2, steps);
+    // The denials are logged with context `lua`, as Redis logs them.
+    let srv = Server::start(&[]);
+    let mut admin = srv.raw();
+    admin.call(&["ACL", "SETUSER", "s", "on", "nopass", "+@all", "-del", "~*"]);
+    let mut c = srv.raw();
+    c.call(&["AUTH", "s", "x"]);
+    c.call(&["EVAL", "return redis.call('del', 'k')", "0"]);
+    let log = s(&admin.call(&["ACL", "LOG", "1"]));
+    assert!(log.contains("$7\r\ncontext\r\n$3\r\nlua\r\n"), "{log}");
+}

@@ -164,8 +164,8 @@ pub enum Reason {
 pub struct LogEntry {
     pub count: u64,
     pub reason: Reason,
-    /// `toplevel` or `multi`.
-    pub multi: bool,
+    /// `toplevel`, `multi` or `lua`.
+    pub context: &'static str,
     pub object: Vec<u8>,
     pub username: Vec<u8>,
     /// Unix ms of the last occurrence.
@@ -417,6 +417,39 @@ pub fn check_command(
     })
 }
 
+/// The check `redis.call` makes for a script's command (Redis's `scriptVerifyACL`): the
+/// caller's user decides; a denial is logged with context `lua`.
+pub fn check_script(
+    srv: &mut Server,
+    cid: usize,
+    cmd: &'static Command,
+    argv: &[Bytes],
+) -> Result<(), &'static str> {
+    let Some(user) = srv.clients.get(cid).map(|c| c.user) else {
+        return Ok(());
+    };
+    let Err(denied) = check(&srv.acl.users[user], cmd, argv) else {
+        return Ok(());
+    };
+    log_denial(srv, cid, denied, cmd, argv);
+    Err(match denied {
+        Denied::Command => "The user executing the script can't run this command or subcommand",
+        Denied::Key(_) => {
+            "The user executing the script can't access at least one of the keys mentioned in the command arguments"
+        }
+        Denied::Channel(_) => {
+            "The user executing the script can't publish to the channel mentioned in the command"
+        }
+    })
+}
+
+/// Whether the user of client `cid` may run `argv` (`redis.acl_check_cmd`).
+pub fn allowed(srv: &Server, cid: usize, cmd: &'static Command, argv: &[Bytes]) -> bool {
+    srv.clients
+        .get(cid)
+        .is_none_or(|c| check(&srv.acl.users[c.user], cmd, argv).is_ok())
+}
+
 /// The check EXEC makes again on each queued command (ACLs may have changed meanwhile).
 pub fn check_exec(
     srv: &mut Server,
@@ -459,12 +492,18 @@ pub fn add_log(srv: &mut Server, cid: usize, reason: Reason, object: Vec<u8>, us
     let Some(c) = srv.clients.get(cid) else {
         return;
     };
-    let multi = c.has(flag::MULTI);
+    let context = if srv.scripting.run.as_ref().is_some_and(|r| r.caller == cid) {
+        "lua"
+    } else if c.has(flag::MULTI) {
+        "multi"
+    } else {
+        "toplevel"
+    };
     let cinfo = crate::family::connection::client_info_string(cid, c);
     let log = &mut srv.acl.log;
     let found = log.iter().take(10).position(|e| {
         e.reason == reason
-            && e.multi == multi
+            && e.context == context
             && (e.ctime - now).abs() <= 60_000
             && e.object == object
             && e.username == username
@@ -481,7 +520,7 @@ pub fn add_log(srv: &mut Server, cid: usize, reason: Reason, object: Vec<u8>, us
     log.push_front(LogEntry {
         count: 1,
         reason,
-        multi,
+        context,
         object,
         username,
         ctime: now,

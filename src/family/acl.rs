@@ -248,7 +248,7 @@ fn cmd_log(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             Reason::Auth => b"auth",
         });
         out.bulk(b"context");
-        out.bulk(if e.multi { b"multi" } else { b"toplevel" });
+        out.bulk(e.context.as_bytes());
         out.bulk(b"object");
         out.bulk(&e.object);
         out.bulk(b"username");

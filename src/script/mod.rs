@@ -356,14 +356,18 @@ fn script_call(lua: &Lua, args: MultiValue) -> mlua::Result<(Value, bool)> {
         if cmd.has(cf::NOSCRIPT) {
             return raise(lua, "This Redis command is not allowed from script");
         }
-        if run.read_only && cmd.has(cf::WRITE | cf::MAY_REPLICATE) {
+        let (caller, read_only, write_dirty) = (run.caller, run.read_only, run.write_dirty);
+        if let Err(e) = crate::acl::check_script(srv, caller, cmd, &argv) {
+            return raise(lua, e);
+        }
+        if read_only && cmd.has(cf::WRITE | cf::MAY_REPLICATE) {
             return raise(
                 lua,
                 "Write commands are not allowed from read-only scripts.",
             );
         }
         if cmd.has(cf::WRITE) {
-            if !run.write_dirty && crate::persist::snapshot::writes_denied(srv) {
+            if !write_dirty && crate::persist::snapshot::writes_denied(srv) {
                 let e = format!("-{}", crate::persist::snapshot::MISCONF_ERROR);
                 return raise(lua, &e);
             }
@@ -595,11 +599,16 @@ fn register_api(lua: &Lua, rust: &Table) -> mlua::Result<()> {
                 Some(c) if !c.subcommands.is_empty() && argv.len() >= 2 => c.subcommand(&argv[1]),
                 other => other,
             };
-            if cmd.is_none_or(|c| !c.arity_ok(argv.len())) {
+            let Some(cmd) = cmd.filter(|c| c.arity_ok(argv.len())) else {
                 return raise(lua, "Invalid command passed to redis.acl_check_cmd()");
-            }
-            // Without ACL users every command is permitted to the (default) user.
-            Ok((Value::Boolean(true), false))
+            };
+            // The caller's user decides (Redis checks `original_client->user`).
+            let ok = with_server(|srv| {
+                let caller = srv.scripting.run.as_ref().map(|r| r.caller);
+                caller.is_none_or(|cid| crate::acl::allowed(srv, cid, cmd, &argv))
+            })
+            .unwrap_or(true);
+            Ok((Value::Boolean(ok), false))
         })?,
     )?;
     rust.set("version", crate::VERSION)?;
