@@ -12,6 +12,7 @@ pub mod multi;
 pub mod pubsub;
 pub mod server;
 pub mod set;
+pub mod stream;
 pub mod string;
 pub mod zset;
 
@@ -32,4 +33,5 @@ pub static TABLES: &[&[Command]] = &[
     geo::COMMANDS,
     pubsub::COMMANDS,
     dump::COMMANDS,
+    stream::COMMANDS,
 ];

@@ -184,9 +184,20 @@ impl Db {
 
     /// Queues `key` as ready if clients are blocked on it (Redis's `signalKeyAsReady`, which
     /// `dbAdd` calls for lists and sorted sets).
-    fn signal_ready(&mut self, key: &[u8], value: &Value) {
+    pub fn signal_ready(&mut self, key: &[u8], value: &Value) {
         if !self.blocking.is_empty()
             && value.is_blockable()
+            && self.blocking.contains_key(key)
+            && !self.ready.iter().any(|k| k == key)
+        {
+            self.ready.push(key.to_vec());
+        }
+    }
+
+    /// Queues `key` as ready if clients are blocked on it, whatever it holds now: a stream was
+    /// changed, deleted or overwritten (Redis signals those for XREAD/XREADGROUP waiters).
+    pub fn signal_key(&mut self, key: &[u8]) {
+        if !self.blocking.is_empty()
             && self.blocking.contains_key(key)
             && !self.ready.iter().any(|k| k == key)
         {
@@ -240,6 +251,7 @@ impl Db {
         });
         let new = value.take().unwrap_or(Value::Int(0));
         let old = std::mem::replace(&mut e.value, new);
+        let was_stream = matches!(old, Value::Stream(_));
         if existed {
             // Redis looks the key up for writing (an access) and, under LFU, keeps the old
             // counter on overwrite; under LRU the new value's access time is now.
@@ -253,6 +265,9 @@ impl Db {
         };
         e.expire = new_expire;
         self.sync_expires(key, old_expire, new_expire);
+        if was_stream && !self.blocking.is_empty() {
+            self.signal_key(key);
+        }
         if !existed && LOG_NEW.load(Ordering::Relaxed) {
             self.new_log.push(key.to_vec());
             EXPIRED_PENDING.store(true, Ordering::Relaxed);
@@ -290,6 +305,9 @@ impl Db {
 
     fn remove_entry(&mut self, key: &[u8]) -> Option<Entry> {
         let e = self.main.remove(key)?;
+        if matches!(e.value, Value::Stream(_)) && !self.blocking.is_empty() {
+            self.signal_key(key);
+        }
         if e.expire != 0 {
             self.expires.remove(key);
         }

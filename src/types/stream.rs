@@ -1,0 +1,822 @@
+//! The stream type, laid out as Redis 7.0's `t_stream.c` lays it out: an ordered map from each
+//! node's master id to a listpack holding up to `stream-node-max-entries` entries (or
+//! `stream-node-max-bytes`). A node's listpack is byte for byte Redis's: a master entry
+//! (`count`, `deleted`, the master field names, a 0 terminator) then entries of
+//! `flags, ms-delta, seq-delta, [num-fields, field, value ... | value ...], lp-count` with ids
+//! delta-encoded against the master id and field names omitted (`SAMEFIELDS`) when they equal
+//! the master's. So RDB/DUMP write the nodes as they are, memory per entry is Redis's, a range
+//! read is a map lookup plus a walk (O(log n + k)), and trimming drops whole nodes.
+//!
+//! Invariants: nodes are keyed by the id of their first entry ever appended (the master id);
+//! every id in a node is >= its key and < the next node's key; a node with no live entry is
+//! removed; `length` counts live entries; `last_id` never decreases. Consumer groups live in
+//! `groups` (ordered by name, as Redis's rax) with their PELs. This module knows nothing of
+//! commands.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::persist::rdb::listpack::Writer;
+
+/// A stream entry id, `<ms>-<seq>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct StreamId {
+    pub ms: u64,
+    pub seq: u64,
+}
+
+impl StreamId {
+    pub const MIN: StreamId = StreamId { ms: 0, seq: 0 };
+    pub const MAX: StreamId = StreamId {
+        ms: u64::MAX,
+        seq: u64::MAX,
+    };
+
+    pub const fn new(ms: u64, seq: u64) -> StreamId {
+        StreamId { ms, seq }
+    }
+
+    /// The successor (`streamIncrID`); `None` for the maximum id.
+    pub fn incr(self) -> Option<StreamId> {
+        if self.seq == u64::MAX {
+            if self.ms == u64::MAX {
+                None
+            } else {
+                Some(StreamId::new(self.ms + 1, 0))
+            }
+        } else {
+            Some(StreamId::new(self.ms, self.seq + 1))
+        }
+    }
+
+    /// The predecessor (`streamDecrID`); `None` for 0-0.
+    pub fn decr(self) -> Option<StreamId> {
+        if self.seq == 0 {
+            if self.ms == 0 {
+                None
+            } else {
+                Some(StreamId::new(self.ms - 1, u64::MAX))
+            }
+        } else {
+            Some(StreamId::new(self.ms, self.seq - 1))
+        }
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.ms == 0 && self.seq == 0
+    }
+
+    /// `<ms>-<seq>`.
+    pub fn to_bytes(self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(24);
+        v.extend_from_slice(itoa::Buffer::new().format(self.ms).as_bytes());
+        v.push(b'-');
+        v.extend_from_slice(itoa::Buffer::new().format(self.seq).as_bytes());
+        v
+    }
+
+    /// The 16-byte big-endian form Redis uses as rax key (`streamEncodeID`).
+    pub fn encode(self) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        b[..8].copy_from_slice(&self.ms.to_be_bytes());
+        b[8..].copy_from_slice(&self.seq.to_be_bytes());
+        b
+    }
+
+    pub fn decode(b: &[u8]) -> Option<StreamId> {
+        if b.len() != 16 {
+            return None;
+        }
+        let ms = u64::from_be_bytes(b[..8].try_into().ok()?);
+        let seq = u64::from_be_bytes(b[8..].try_into().ok()?);
+        Some(StreamId::new(ms, seq))
+    }
+}
+
+/// Entry flags in a node (`STREAM_ITEM_FLAG_*`).
+pub const FLAG_DELETED: i64 = 1;
+pub const FLAG_SAMEFIELDS: i64 = 2;
+
+/// Redis's cap on a node's listpack (`STREAM_LISTPACK_MAX_SIZE`).
+const LISTPACK_MAX_SIZE: usize = 1 << 30;
+
+/// One listpack element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ele<'a> {
+    Int(i64),
+    Str(&'a [u8]),
+}
+
+impl Ele<'_> {
+    pub fn int(self) -> i64 {
+        match self {
+            Ele::Int(v) => v,
+            Ele::Str(s) => crate::protocol::parse_i64(s).unwrap_or(0),
+        }
+    }
+
+    pub fn to_vec(self) -> Vec<u8> {
+        match self {
+            Ele::Int(v) => itoa::Buffer::new().format(v).as_bytes().to_vec(),
+            Ele::Str(s) => s.to_vec(),
+        }
+    }
+
+    fn eq_bytes(self, b: &[u8]) -> bool {
+        match self {
+            Ele::Str(s) => s == b,
+            Ele::Int(v) => itoa::Buffer::new().format(v).as_bytes() == b,
+        }
+    }
+}
+
+/// Decodes every element of a listpack this module built or the RDB loader validated.
+/// Malformed bytes end the walk early rather than panic.
+pub fn elements(lp: &[u8]) -> Vec<Ele<'_>> {
+    let mut out = Vec::new();
+    let mut p = 6;
+    let last = lp.len().saturating_sub(1);
+    while p < last {
+        let b = lp[p];
+        let get = |from: usize, n: usize| lp.get(from..from + n);
+        let (len, e) = if b & 0x80 == 0 {
+            (1, Ele::Int((b & 0x7f) as i64))
+        } else if b & 0xc0 == 0x80 {
+            let n = (b & 0x3f) as usize;
+            match get(p + 1, n) {
+                Some(s) => (1 + n, Ele::Str(s)),
+                None => break,
+            }
+        } else if b & 0xe0 == 0xc0 {
+            let Some(d) = get(p + 1, 1) else { break };
+            let u = (((b & 0x1f) as i64) << 8) | d[0] as i64;
+            (2, Ele::Int(if u >= 1 << 12 { u - (1 << 13) } else { u }))
+        } else if b & 0xf0 == 0xe0 {
+            let Some(d) = get(p + 1, 1) else { break };
+            let n = (((b & 0x0f) as usize) << 8) | d[0] as usize;
+            match get(p + 2, n) {
+                Some(s) => (2 + n, Ele::Str(s)),
+                None => break,
+            }
+        } else {
+            match b {
+                0xf0 => {
+                    let Some(d) = get(p + 1, 4) else { break };
+                    let n = u32::from_le_bytes([d[0], d[1], d[2], d[3]]) as usize;
+                    match get(p + 5, n) {
+                        Some(s) => (5 + n, Ele::Str(s)),
+                        None => break,
+                    }
+                }
+                0xf1 => {
+                    let Some(d) = get(p + 1, 2) else { break };
+                    (3, Ele::Int(i16::from_le_bytes([d[0], d[1]]) as i64))
+                }
+                0xf2 => {
+                    let Some(d) = get(p + 1, 3) else { break };
+                    (
+                        4,
+                        Ele::Int((i32::from_le_bytes([0, d[0], d[1], d[2]]) >> 8) as i64),
+                    )
+                }
+                0xf3 => {
+                    let Some(d) = get(p + 1, 4) else { break };
+                    (
+                        5,
+                        Ele::Int(i32::from_le_bytes([d[0], d[1], d[2], d[3]]) as i64),
+                    )
+                }
+                0xf4 => {
+                    let Some(d) = get(p + 1, 8) else { break };
+                    let mut a = [0u8; 8];
+                    a.copy_from_slice(d);
+                    (9, Ele::Int(i64::from_le_bytes(a)))
+                }
+                _ => break,
+            }
+        };
+        let bl = match len {
+            0..=127 => 1,
+            128..=16382 => 2,
+            16383..=2097150 => 3,
+            2097151..=268435454 => 4,
+            _ => 5,
+        };
+        out.push(e);
+        p += len + bl;
+    }
+    out
+}
+
+fn build(elems: &[Ele]) -> Vec<u8> {
+    let mut w = Writer::new();
+    for e in elems {
+        match *e {
+            Ele::Int(v) => w.append_int(v),
+            Ele::Str(s) => w.append(s),
+        }
+    }
+    w.finish()
+}
+
+/// A decoded entry of a node: its id, its fields and values, and where its flags element is.
+#[derive(Debug)]
+struct EntryView<'a> {
+    id: StreamId,
+    flags: i64,
+    /// Element index of the flags.
+    at: usize,
+    /// field, value, field, value ...
+    fields: Vec<Ele<'a>>,
+}
+
+/// A decoded node.
+struct NodeView<'a> {
+    elems: Vec<Ele<'a>>,
+    entries: Vec<EntryView<'a>>,
+}
+
+fn view(master: StreamId, lp: &[u8]) -> NodeView<'_> {
+    let elems = elements(lp);
+    let mut entries = Vec::new();
+    let nmaster = elems.get(2).map_or(0, |e| e.int()).max(0) as usize;
+    let mut i = 3 + nmaster + 1;
+    while i + 2 < elems.len() {
+        let flags = elems[i].int();
+        let id = StreamId::new(
+            master.ms.wrapping_add(elems[i + 1].int() as u64),
+            master.seq.wrapping_add(elems[i + 2].int() as u64),
+        );
+        let mut j = i + 3;
+        let mut fields = Vec::new();
+        if flags & FLAG_SAMEFIELDS != 0 {
+            for k in 0..nmaster {
+                let (Some(f), Some(v)) = (elems.get(3 + k), elems.get(j)) else {
+                    break;
+                };
+                fields.push(*f);
+                fields.push(*v);
+                j += 1;
+            }
+        } else {
+            let n = elems.get(j).map_or(0, |e| e.int()).max(0) as usize;
+            j += 1;
+            for _ in 0..n * 2 {
+                let Some(e) = elems.get(j) else { break };
+                fields.push(*e);
+                j += 1;
+            }
+        }
+        entries.push(EntryView {
+            id,
+            flags,
+            at: i,
+            fields,
+        });
+        i = j + 1; // lp-count
+    }
+    NodeView { elems, entries }
+}
+
+/// A stream entry as read: its id and its field/value pairs, flattened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: StreamId,
+    pub fields: Vec<Vec<u8>>,
+}
+
+/// A pending (delivered, not acknowledged) entry of a group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nack {
+    /// Unix ms of the last delivery.
+    pub delivery_time: i64,
+    pub delivery_count: u64,
+    pub consumer: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Consumer {
+    /// Unix ms of the last interaction.
+    pub seen_time: i64,
+    pub pel: BTreeSet<StreamId>,
+}
+
+/// Redis's `SCG_INVALID_ENTRIES_READ`.
+pub const INVALID_ENTRIES_READ: i64 = -1;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub last_id: StreamId,
+    /// Entries read through this group; `INVALID_ENTRIES_READ` when unknown.
+    pub entries_read: i64,
+    pub pel: BTreeMap<StreamId, Nack>,
+    pub consumers: BTreeMap<Vec<u8>, Consumer>,
+}
+
+impl Group {
+    pub fn new(last_id: StreamId, entries_read: i64) -> Group {
+        Group {
+            last_id,
+            entries_read,
+            pel: BTreeMap::new(),
+            consumers: BTreeMap::new(),
+        }
+    }
+}
+
+/// How to trim (XADD / XTRIM options).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trim {
+    MaxLen(u64),
+    MinId(StreamId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Stream {
+    nodes: BTreeMap<StreamId, Vec<u8>>,
+    pub length: u64,
+    pub last_id: StreamId,
+    pub first_id: StreamId,
+    pub max_deleted_id: StreamId,
+    pub entries_added: u64,
+    pub groups: BTreeMap<Vec<u8>, Group>,
+}
+
+/// Why an append failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppendError {
+    /// The id is not greater than the top item (or the sequence would overflow).
+    TooSmall,
+    /// The fields are too large for a node.
+    TooBig,
+}
+
+impl Stream {
+    pub fn new() -> Stream {
+        Stream::default()
+    }
+
+    pub fn len(&self) -> u64 {
+        self.length
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.length == 0
+    }
+
+    /// Number of nodes (XINFO STREAM `radix-tree-nodes` is Redis's rax count, not this).
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The nodes, in order (RDB).
+    pub fn nodes(&self) -> impl Iterator<Item = (&StreamId, &Vec<u8>)> {
+        self.nodes.iter()
+    }
+
+    /// Inserts a node as loaded from RDB (validated by the caller); keys must ascend.
+    pub fn push_node(&mut self, master: StreamId, lp: Vec<u8>) {
+        self.nodes.insert(master, lp);
+    }
+
+    pub fn heap_size(&self) -> usize {
+        self.nodes
+            .values()
+            .map(|v| v.capacity() + 48)
+            .sum::<usize>()
+            + self
+                .groups
+                .values()
+                .map(|g| 64 + g.pel.len() * 64 + g.consumers.len() * 64)
+                .sum::<usize>()
+    }
+
+    /// The first entry id, deleted or not (`streamGetEdgeID(s,1,0,..)`).
+    pub fn first_id_with_tombstones(&self) -> Option<StreamId> {
+        let (k, lp) = self.nodes.first_key_value()?;
+        view(*k, lp).entries.first().map(|e| e.id)
+    }
+
+    /// XINFO STREAM `radix-tree-nodes`: Redis counts its rax's inner nodes, which this layout
+    /// does not have; estimated as one per key plus the root.
+    pub fn rax_nodes_estimate(&self) -> usize {
+        self.nodes.len() + 1
+    }
+
+    /// The id `XADD` would give: `use_id` (with `seq` `None` for `<ms>-*`) or an automatic one
+    /// from `now_ms` that never goes below the last id.
+    pub fn next_id(&self, use_id: Option<(u64, Option<u64>)>, now_ms: u64) -> Option<StreamId> {
+        match use_id {
+            Some((ms, Some(seq))) => Some(StreamId::new(ms, seq)),
+            Some((ms, None)) => {
+                if self.last_id.ms == ms {
+                    if self.last_id.seq == u64::MAX {
+                        return None;
+                    }
+                    Some(StreamId::new(ms, self.last_id.seq + 1))
+                } else {
+                    Some(StreamId::new(ms, 0))
+                }
+            }
+            None => {
+                if now_ms > self.last_id.ms {
+                    Some(StreamId::new(now_ms, 0))
+                } else {
+                    self.last_id.incr()
+                }
+            }
+        }
+    }
+
+    /// Appends an entry (`streamAppendItem`). `fields` are field, value, ... pairs.
+    pub fn append<B: AsRef<[u8]>>(
+        &mut self,
+        id: StreamId,
+        fields: &[B],
+        node_max_bytes: usize,
+        node_max_entries: usize,
+    ) -> Result<(), AppendError> {
+        if id <= self.last_id {
+            return Err(AppendError::TooSmall);
+        }
+        let totelelen: usize = fields.iter().map(|f| f.as_ref().len()).sum();
+        if totelelen > LISTPACK_MAX_SIZE {
+            return Err(AppendError::TooBig);
+        }
+        let numfields = fields.len() / 2;
+        let max_bytes = if node_max_bytes == 0 || node_max_bytes > LISTPACK_MAX_SIZE {
+            LISTPACK_MAX_SIZE
+        } else {
+            node_max_bytes
+        };
+        let mut tail = self.nodes.last_entry();
+        if let Some(t) = &tail {
+            let lp = t.get();
+            let mut full = lp.len() + totelelen >= max_bytes;
+            if !full && node_max_entries > 0 {
+                let e = elements_head(lp, 2);
+                let count = e.first().map_or(0, |e| e.int()) + e.get(1).map_or(0, |e| e.int());
+                full = count >= node_max_entries as i64;
+            }
+            if full {
+                tail = None;
+            }
+        }
+        let (master, mut lp, same) = match tail {
+            None => {
+                let mut w = Writer::new();
+                w.append_int(1);
+                w.append_int(0);
+                w.append_int(numfields as i64);
+                for f in fields.iter().step_by(2) {
+                    w.append(f.as_ref());
+                }
+                w.append_int(0);
+                (id, w, true)
+            }
+            Some(t) => {
+                let master = *t.key();
+                let lp = t.remove();
+                let elems = elements(&lp);
+                let count = elems.first().map_or(0, |e| e.int());
+                let nmaster = elems.get(2).map_or(0, |e| e.int()) as usize;
+                let same = nmaster == numfields
+                    && (0..nmaster).all(|i| {
+                        elems
+                            .get(3 + i)
+                            .is_some_and(|e| e.eq_bytes(fields[i * 2].as_ref()))
+                    });
+                let mut elems2 = elems;
+                elems2[0] = Ele::Int(count + 1);
+                let w = writer_from(&elems2);
+                (master, w, same)
+            }
+        };
+        let flags = if same { FLAG_SAMEFIELDS } else { 0 };
+        lp.append_int(flags);
+        lp.append_int(id.ms.wrapping_sub(master.ms) as i64);
+        lp.append_int(id.seq.wrapping_sub(master.seq) as i64);
+        if !same {
+            lp.append_int(numfields as i64);
+        }
+        for pair in fields.chunks(2) {
+            if !same {
+                lp.append(pair[0].as_ref());
+            }
+            lp.append(pair.get(1).map_or(&[][..], |v| v.as_ref()));
+        }
+        let mut lp_count = numfields as i64 + 3;
+        if !same {
+            lp_count += numfields as i64 + 1;
+        }
+        lp.append_int(lp_count);
+        self.nodes.insert(master, lp.finish());
+        self.length += 1;
+        self.entries_added += 1;
+        self.last_id = id;
+        if self.length == 1 {
+            self.first_id = id;
+        }
+        Ok(())
+    }
+
+    /// Entries with `start <= id <= end`, in order (or reversed), at most `count` (0 = all).
+    pub fn range(&self, start: StreamId, end: StreamId, rev: bool, count: usize) -> Vec<Entry> {
+        let mut out = Vec::new();
+        self.walk(start, end, rev, |id, fields| {
+            out.push(Entry {
+                id,
+                fields: fields.iter().map(|e| e.to_vec()).collect(),
+            });
+            count == 0 || out.len() < count
+        });
+        out
+    }
+
+    /// Calls `f` on each live entry in range until it returns false.
+    fn walk(
+        &self,
+        start: StreamId,
+        end: StreamId,
+        rev: bool,
+        mut f: impl FnMut(StreamId, &[Ele]) -> bool,
+    ) {
+        if start > end {
+            return;
+        }
+        if !rev {
+            let first = self
+                .nodes
+                .range(..=start)
+                .next_back()
+                .map(|(k, _)| *k)
+                .unwrap_or(start);
+            for (k, lp) in self.nodes.range(first..=end) {
+                let v = view(*k, lp);
+                for e in &v.entries {
+                    if e.flags & FLAG_DELETED != 0 || e.id < start {
+                        continue;
+                    }
+                    if e.id > end {
+                        return;
+                    }
+                    if !f(e.id, &e.fields) {
+                        return;
+                    }
+                }
+            }
+        } else {
+            for (k, lp) in self.nodes.range(..=end).rev() {
+                let v = view(*k, lp);
+                for e in v.entries.iter().rev() {
+                    if e.flags & FLAG_DELETED != 0 || e.id > end {
+                        continue;
+                    }
+                    if e.id < start {
+                        return;
+                    }
+                    if !f(e.id, &e.fields) {
+                        return;
+                    }
+                }
+                if *k <= start {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Whether a live entry with this id exists.
+    pub fn contains(&self, id: StreamId) -> bool {
+        let mut found = false;
+        self.walk(id, id, false, |_, _| {
+            found = true;
+            false
+        });
+        found
+    }
+
+    /// First (or last) live entry id, if any (`streamGetEdgeID` skipping tombstones).
+    pub fn edge_id(&self, first: bool) -> Option<StreamId> {
+        let mut r = None;
+        self.walk(StreamId::MIN, StreamId::MAX, !first, |id, _| {
+            r = Some(id);
+            false
+        });
+        r
+    }
+
+    /// Marks the entry `id` deleted (`streamDeleteItem`). Returns whether it existed. Does not
+    /// touch `first_id` / `max_deleted_id` (the callers do, as Redis's).
+    pub fn delete(&mut self, id: StreamId) -> bool {
+        let Some((&master, lp)) = self.nodes.range(..=id).next_back() else {
+            return false;
+        };
+        let v = view(master, lp);
+        let Some(e) = v
+            .entries
+            .iter()
+            .find(|e| e.id == id && e.flags & FLAG_DELETED == 0)
+        else {
+            return false;
+        };
+        let mut elems = v.elems.clone();
+        let count = elems[0].int() - 1;
+        elems[0] = Ele::Int(count);
+        elems[1] = Ele::Int(elems[1].int() + 1);
+        elems[e.at] = Ele::Int(e.flags | FLAG_DELETED);
+        let new = if count == 0 {
+            None
+        } else {
+            Some(build(&elems))
+        };
+        match new {
+            None => {
+                self.nodes.remove(&master);
+            }
+            Some(lp) => {
+                self.nodes.insert(master, lp);
+            }
+        }
+        self.length -= 1;
+        true
+    }
+
+    /// Trims from the head (`streamTrim`); `limit` 0 = unlimited. Returns entries removed.
+    pub fn trim(&mut self, how: Trim, approx: bool, limit: u64) -> u64 {
+        let mut deleted: u64 = 0;
+        loop {
+            if let Trim::MaxLen(maxlen) = how
+                && self.length <= maxlen
+            {
+                break;
+            }
+            let Some((&master, lp)) = self.nodes.first_key_value() else {
+                break;
+            };
+            let head = elements_head(lp, 1);
+            let entries = head.first().map_or(0, |e| e.int()).max(0) as u64;
+            if limit != 0 && deleted + entries > limit {
+                break;
+            }
+            let remove_node = match how {
+                Trim::MaxLen(maxlen) => self.length - entries >= maxlen,
+                Trim::MinId(min) => {
+                    let v = view(master, lp);
+                    v.entries.last().is_none_or(|e| e.id < min)
+                }
+            };
+            if remove_node {
+                self.nodes.remove(&master);
+                self.length -= entries;
+                deleted += entries;
+                continue;
+            }
+            if approx {
+                break;
+            }
+            let v = view(master, lp);
+            let mut elems = v.elems.clone();
+            let mut from_node = 0;
+            for e in &v.entries {
+                let stop = match how {
+                    Trim::MaxLen(maxlen) => self.length <= maxlen,
+                    Trim::MinId(min) => e.id >= min,
+                };
+                if stop {
+                    break;
+                }
+                if e.flags & FLAG_DELETED == 0 {
+                    elems[e.at] = Ele::Int(e.flags | FLAG_DELETED);
+                    from_node += 1;
+                    self.length -= 1;
+                }
+            }
+            deleted += from_node;
+            elems[0] = Ele::Int(entries as i64 - from_node as i64);
+            elems[1] = Ele::Int(elems[1].int() + from_node as i64);
+            let new = build(&elems);
+            self.nodes.insert(master, new);
+            break;
+        }
+        if self.length == 0 {
+            self.first_id = StreamId::MIN;
+        } else if deleted > 0 {
+            self.first_id = self.edge_id(true).unwrap_or_default();
+        }
+        deleted
+    }
+
+    /// `streamEstimateDistanceFromFirstEverEntry`.
+    pub fn estimate_distance(&self, id: StreamId) -> i64 {
+        if self.entries_added == 0 {
+            return 0;
+        }
+        if self.length == 0 && id <= self.last_id {
+            return self.entries_added as i64;
+        }
+        if id == self.last_id {
+            return self.entries_added as i64;
+        } else if id > self.last_id {
+            return INVALID_ENTRIES_READ;
+        }
+        if self.max_deleted_id.is_zero() || self.max_deleted_id < self.first_id {
+            if id < self.first_id {
+                return (self.entries_added - self.length) as i64;
+            } else if id == self.first_id {
+                return (self.entries_added - self.length + 1) as i64;
+            }
+        }
+        INVALID_ENTRIES_READ
+    }
+
+    /// `streamRangeHasTombstones`.
+    pub fn range_has_tombstones(&self, start: Option<StreamId>, end: Option<StreamId>) -> bool {
+        if self.length == 0 || self.max_deleted_id.is_zero() {
+            return false;
+        }
+        if self.first_id > self.max_deleted_id {
+            return false;
+        }
+        let s = start.unwrap_or(StreamId::MIN);
+        let e = end.unwrap_or(StreamId::MAX);
+        s <= self.max_deleted_id && self.max_deleted_id <= e
+    }
+
+    /// A group's lag (`streamReplyWithCGLag`), `None` when it cannot be known.
+    pub fn lag(&self, g: &Group) -> Option<i64> {
+        if self.entries_added == 0 {
+            return Some(0);
+        }
+        if g.entries_read != INVALID_ENTRIES_READ
+            && !self.range_has_tombstones(Some(g.last_id), None)
+        {
+            return Some(self.entries_added as i64 - g.entries_read);
+        }
+        let er = self.estimate_distance(g.last_id);
+        if er != INVALID_ENTRIES_READ {
+            return Some(self.entries_added as i64 - er);
+        }
+        None
+    }
+}
+
+/// The first `n` elements only.
+fn elements_head(lp: &[u8], n: usize) -> Vec<Ele<'_>> {
+    // Nodes are small (stream-node-max-bytes); decoding the head only would need a lazy
+    // decoder, this keeps one.
+    let mut e = elements(lp);
+    e.truncate(n);
+    e
+}
+
+fn writer_from(elems: &[Ele]) -> Writer {
+    let mut w = Writer::new();
+    for e in elems {
+        match *e {
+            Ele::Int(v) => w.append_int(v),
+            Ele::Str(s) => w.append(s),
+        }
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn add(s: &mut Stream, ms: u64, seq: u64, f: &[&str]) {
+        s.append(StreamId::new(ms, seq), f, 4096, 100).unwrap();
+    }
+
+    #[test]
+    fn append_range_delete_trim() {
+        let mut s = Stream::new();
+        for i in 1..=250 {
+            add(&mut s, i, 0, &["a", "1", "b", &i.to_string()]);
+        }
+        add(&mut s, 251, 0, &["x", "y"]);
+        assert_eq!(s.len(), 251);
+        assert_eq!(s.node_count(), 3);
+        let r = s.range(StreamId::new(99, 0), StreamId::new(102, 0), false, 0);
+        assert_eq!(
+            r.iter().map(|e| e.id.ms).collect::<Vec<_>>(),
+            vec![99, 100, 101, 102]
+        );
+        assert_eq!(
+            r[0].fields,
+            vec![b"a".to_vec(), b"1".to_vec(), b"b".to_vec(), b"99".to_vec()]
+        );
+        let r = s.range(StreamId::MIN, StreamId::MAX, true, 2);
+        assert_eq!(r[0].fields, vec![b"x".to_vec(), b"y".to_vec()]);
+        assert_eq!(r[1].id.ms, 250);
+        assert!(s.delete(StreamId::new(100, 0)));
+        assert!(!s.delete(StreamId::new(100, 0)));
+        assert!(!s.contains(StreamId::new(100, 0)));
+        assert_eq!(s.len(), 250);
+        assert_eq!(s.trim(Trim::MaxLen(200), true, 0), 0);
+        assert_eq!(s.trim(Trim::MaxLen(100), true, 0), 99);
+        assert_eq!(s.trim(Trim::MinId(StreamId::new(205, 0)), false, 0), 104);
+        assert_eq!(s.first_id, StreamId::new(205, 0));
+        assert_eq!(s.edge_id(false), Some(StreamId::new(251, 0)));
+    }
+}
