@@ -368,6 +368,14 @@ impl Stream {
         self.nodes.len()
     }
 
+    /// Live entries counted from the nodes' headers (RDB load checks `length` with it).
+    pub fn live_count(&self) -> u64 {
+        self.nodes
+            .values()
+            .map(|lp| elements_head(lp, 1).first().map_or(0, |e| e.int()).max(0) as u64)
+            .sum()
+    }
+
     /// The nodes, in order (RDB).
     pub fn nodes(&self) -> impl Iterator<Item = (&StreamId, &Vec<u8>)> {
         self.nodes.iter()
@@ -758,6 +766,71 @@ impl Stream {
         }
         None
     }
+}
+
+/// Checks a node's listpack (already validated as a listpack) has a stream node's layout
+/// (`streamValidateListpackIntegrity` in deep mode), with ids at or after `master` in order.
+pub fn validate_node(master: StreamId, lp: &[u8]) -> Result<(), &'static str> {
+    const BAD: &str = "stream node layout is invalid";
+    let e = elements(lp);
+    let int = |i: usize| match e.get(i) {
+        Some(Ele::Int(v)) => Ok(*v),
+        _ => Err(BAD),
+    };
+    let count = int(0)?;
+    let deleted = int(1)?;
+    let nmaster = int(2)?;
+    if count < 0 || deleted < 0 || nmaster < 0 || nmaster as usize > e.len() {
+        return Err(BAD);
+    }
+    if count == 0 {
+        return Err("Empty listpack inside stream");
+    }
+    let mut i = 3 + nmaster as usize;
+    if int(i)? != 0 {
+        return Err(BAD);
+    }
+    i += 1;
+    let mut prev: Option<StreamId> = None;
+    let mut live = 0;
+    for _ in 0..count + deleted {
+        let start = i;
+        let flags = int(i)?;
+        let ms = int(i + 1)?;
+        let seq = int(i + 2)?;
+        i += 3;
+        let mut fields = nmaster as usize;
+        let mut extra = 3;
+        if flags & FLAG_SAMEFIELDS == 0 {
+            let n = int(i)?;
+            if n < 0 || n as usize > e.len() {
+                return Err(BAD);
+            }
+            fields = n as usize;
+            i += 1 + fields;
+            extra += fields + 1;
+        }
+        i += fields;
+        if int(i)? != (fields + extra) as i64 || i - start != fields + extra {
+            return Err(BAD);
+        }
+        i += 1;
+        let id = StreamId::new(
+            master.ms.wrapping_add(ms as u64),
+            master.seq.wrapping_add(seq as u64),
+        );
+        if prev.is_some_and(|p| p >= id) || id < master {
+            return Err(BAD);
+        }
+        prev = Some(id);
+        if flags & FLAG_DELETED == 0 {
+            live += 1;
+        }
+    }
+    if i != e.len() || live != count {
+        return Err(BAD);
+    }
+    Ok(())
 }
 
 /// The first `n` elements only.
