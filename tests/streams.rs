@@ -255,6 +255,17 @@ fn xreadgroup_block_is_served_once_per_entry_and_fails_when_key_or_group_goes() 
         let mut a = blocked_on(srv, &["XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"], 1);
         c.call(&["SET", "s", "x"]);
         assert_eq!(s(a.read_reply()), "-UNBLOCKED the stream key no longer exists\r\n");
+        // FLUSHALL and SWAPDB take the stream away too.
+        c.call(&["DEL", "s"]);
+        c.call(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
+        let mut a = blocked_on(srv, &["XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"], 1);
+        c.call(&["FLUSHALL"]);
+        assert_eq!(s(a.read_reply()), "-UNBLOCKED the stream key no longer exists\r\n");
+        c.call(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
+        let mut a = blocked_on(srv, &["XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"], 1);
+        c.call(&["SWAPDB", "0", "1"]);
+        assert_eq!(s(a.read_reply()), "-UNBLOCKED the stream key no longer exists\r\n");
+        c.call(&["FLUSHALL"]);
         // A plain XREAD waiter is not failed by a deletion.
         let mut r = blocked_on(srv, &["XREAD", "BLOCK", "0", "STREAMS", "q", "$"], 1);
         c.call(&["XADD", "q", "1-1", "a", "1"]);

@@ -393,6 +393,7 @@ impl Db {
     /// Removes every key, returning the old tables so the caller can free them where it likes
     /// (FLUSHALL ASYNC frees them off the event loop).
     pub fn flush(&mut self) -> (Dict<Entry>, Dict<()>) {
+        self.signal_blocked_streams();
         self.expire_cursor = 0;
         self.avg_ttl = 0;
         (self.main.take(), self.expires.take())
@@ -400,6 +401,8 @@ impl Db {
 
     /// Swaps contents with another database (SWAPDB), keeping each one's id.
     pub fn swap_contents(&mut self, other: &mut Db) {
+        self.signal_blocked_streams();
+        other.signal_blocked_streams();
         std::mem::swap(&mut self.main, &mut other.main);
         std::mem::swap(&mut self.expires, &mut other.expires);
         std::mem::swap(&mut self.avg_ttl, &mut other.avg_ttl);
@@ -407,6 +410,24 @@ impl Db {
         other.expire_cursor = 0;
         self.scan_for_ready_keys();
         other.scan_for_ready_keys();
+    }
+
+    /// Queues every blocked-on key holding a stream, before the database is emptied or swapped
+    /// (Redis's `scanDatabaseForDeletedStreams`: XREADGROUP waiters must fail).
+    fn signal_blocked_streams(&mut self) {
+        if self.blocking.is_empty() {
+            return;
+        }
+        let keys: Vec<Vec<u8>> = self.blocking.keys().cloned().collect();
+        for k in keys {
+            if self
+                .main
+                .get(&k)
+                .is_some_and(|e| matches!(e.value, Value::Stream(_)))
+            {
+                self.signal_key(&k);
+            }
+        }
     }
 
     /// Queues every blocked-on key that now holds a list or sorted set (after SWAPDB).
