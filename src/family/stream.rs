@@ -167,10 +167,13 @@ fn write_stream<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<Option<&'a mut Strea
     }
 }
 
-fn node_limits(_ctx: &Ctx) -> (usize, usize) {
-    // stream-node-max-bytes / stream-node-max-entries at their defaults (the settings are
-    // accepted but not wired to a field yet).
-    (4096, 100)
+/// `stream-node-max-bytes`, `stream-node-max-entries` (0 = no limit).
+fn node_limits(ctx: &Ctx) -> (usize, usize) {
+    let c = &ctx.srv.config;
+    (
+        c.stream_node_max_bytes.max(0) as usize,
+        c.stream_node_max_entries.max(0) as usize,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -188,7 +191,11 @@ struct AddTrimArgs {
 }
 
 /// `streamParseAddOrTrimArgsOrReply`. Returns the args and the index of the id (XADD).
-fn parse_add_trim(argv: &[Bytes], xadd: bool) -> Result<(AddTrimArgs, usize), Error> {
+fn parse_add_trim(
+    argv: &[Bytes],
+    xadd: bool,
+    node_max_entries: usize,
+) -> Result<(AddTrimArgs, usize), Error> {
     let mut a = AddTrimArgs::default();
     let mut i = 2;
     let mut limit_given = false;
@@ -257,7 +264,9 @@ fn parse_add_trim(argv: &[Bytes], xadd: bool) -> Result<(AddTrimArgs, usize), Er
             ));
         }
     } else if a.approx {
-        a.limit = 100 * 100; // 100 * stream-node-max-entries
+        // At most 100 nodes' worth of work, capped both ways as Redis does.
+        let l = 100i64.saturating_mul(node_max_entries as i64);
+        a.limit = if l <= 0 { 10000 } else { l.min(1_000_000) };
     } else {
         a.limit = 0;
     }
@@ -279,7 +288,7 @@ fn rewrite_trim(argv: &mut [Bytes], a: &AddTrimArgs, s: &Stream) {
 
 /// XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value ...
 fn cmd_xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let (a, idpos) = parse_add_trim(argv, true)?;
+    let (a, idpos) = parse_add_trim(argv, true, node_limits(ctx).1)?;
     let field_pos = idpos + 1;
     let nf = argv.len().saturating_sub(field_pos);
     if nf < 2 || nf % 2 == 1 {
@@ -350,7 +359,7 @@ fn cmd_xtrim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.out.int(0);
         return Ok(());
     }
-    let (a, _) = parse_add_trim(argv, false)?;
+    let (a, _) = parse_add_trim(argv, false, node_limits(ctx).1)?;
     let Some(s) = write_stream(ctx, key)? else {
         return Ok(());
     };
