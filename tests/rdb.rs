@@ -115,6 +115,8 @@ fn describe_value(v: &Value) -> Desc {
                 .map(|(m, s)| format!("{}={}", show(m), score_str(s)))
                 .collect(),
         ),
+        // (Streams are compared in tests/streams.rs.)
+        Value::Stream(s) => ("stream", vec![s.len().to_string()]),
     };
     if t == "hash" || t == "set" {
         items.sort();

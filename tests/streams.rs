@@ -46,14 +46,32 @@ fn random_script(seed: u64, n: usize) -> Vec<Vec<String>> {
                 match r.below(12) {
                     0 => v.extend(["MAXLEN".into(), "~".into(), (r.below(300)).to_string()]),
                     1 => v.extend(["MAXLEN".into(), (r.below(300)).to_string()]),
-                    2 => v.extend(["MINID".into(), "~".into(), (ms[k].saturating_sub(r.below(200))).to_string()]),
-                    3 => v.extend(["MAXLEN".into(), "~".into(), "50".into(), "LIMIT".into(), r.below(150).to_string()]),
+                    2 => v.extend([
+                        "MINID".into(),
+                        "~".into(),
+                        (ms[k].saturating_sub(r.below(200))).to_string(),
+                    ]),
+                    3 => v.extend([
+                        "MAXLEN".into(),
+                        "~".into(),
+                        "50".into(),
+                        "LIMIT".into(),
+                        r.below(150).to_string(),
+                    ]),
                     _ => {}
                 }
-                v.push(if r.below(4) == 0 { format!("{}-*", ms[k]) } else { format!("{}-{}", ms[k], r.below(3)) });
+                v.push(if r.below(4) == 0 {
+                    format!("{}-*", ms[k])
+                } else {
+                    format!("{}-{}", ms[k], r.below(3))
+                });
                 let fields = if r.below(5) == 0 { 1 + r.below(3) } else { 2 };
                 for f in 0..fields {
-                    let name = if r.below(6) == 0 { format!("x{f}") } else { ["a", "b", "c"][f as usize % 3].to_string() };
+                    let name = if r.below(6) == 0 {
+                        format!("x{f}")
+                    } else {
+                        ["a", "b", "c"][f as usize % 3].to_string()
+                    };
                     v.push(name);
                     v.push(match r.below(4) {
                         0 => r.below(1000).to_string(),
@@ -66,9 +84,23 @@ fn random_script(seed: u64, n: usize) -> Vec<Vec<String>> {
             }
             16 | 17 => {
                 let a = r.below(ms[k] + 2);
-                vec!["XRANGE".into(), key, a.to_string(), "+".into(), "COUNT".into(), (1 + r.below(5)).to_string()]
+                vec![
+                    "XRANGE".into(),
+                    key,
+                    a.to_string(),
+                    "+".into(),
+                    "COUNT".into(),
+                    (1 + r.below(5)).to_string(),
+                ]
             }
-            18 => vec!["XREVRANGE".into(), key, "+".into(), "-".into(), "COUNT".into(), (1 + r.below(5)).to_string()],
+            18 => vec![
+                "XREVRANGE".into(),
+                key,
+                "+".into(),
+                "-".into(),
+                "COUNT".into(),
+                (1 + r.below(5)).to_string(),
+            ],
             19 | 20 => {
                 let mut v = vec!["XDEL".into(), key];
                 for _ in 0..=r.below(3) {
@@ -76,21 +108,66 @@ fn random_script(seed: u64, n: usize) -> Vec<Vec<String>> {
                 }
                 v
             }
-            21 => vec!["XTRIM".into(), key, "MAXLEN".into(), "~".into(), r.below(200).to_string()],
-            22 => vec!["XTRIM".into(), key, "MINID".into(), r.below(ms[k] + 1).to_string()],
+            21 => vec![
+                "XTRIM".into(),
+                key,
+                "MAXLEN".into(),
+                "~".into(),
+                r.below(200).to_string(),
+            ],
+            22 => vec![
+                "XTRIM".into(),
+                key,
+                "MINID".into(),
+                r.below(ms[k] + 1).to_string(),
+            ],
             23 => vec!["XLEN".into(), key],
-            24 => vec!["XGROUP".into(), "CREATE".into(), key, "g".into(), "0".into(), "MKSTREAM".into()],
-            25 => vec!["XREADGROUP".into(), "GROUP".into(), "g".into(), format!("c{}", r.below(3)), "COUNT".into(), (1 + r.below(4)).to_string(), "STREAMS".into(), key, ">".into()],
-            26 => vec!["XACK".into(), key, "g".into(), format!("{}-{}", r.below(ms[k] + 1), r.below(3))],
+            24 => vec![
+                "XGROUP".into(),
+                "CREATE".into(),
+                key,
+                "g".into(),
+                "0".into(),
+                "MKSTREAM".into(),
+            ],
+            25 => vec![
+                "XREADGROUP".into(),
+                "GROUP".into(),
+                "g".into(),
+                format!("c{}", r.below(3)),
+                "COUNT".into(),
+                (1 + r.below(4)).to_string(),
+                "STREAMS".into(),
+                key,
+                ">".into(),
+            ],
+            26 => vec![
+                "XACK".into(),
+                key,
+                "g".into(),
+                format!("{}-{}", r.below(ms[k] + 1), r.below(3)),
+            ],
             27 => vec!["XPENDING".into(), key, "g".into()],
             28 => vec!["XINFO".into(), "GROUPS".into(), key],
-            _ => vec!["XREAD".into(), "COUNT".into(), "3".into(), "STREAMS".into(), key, format!("{}", r.below(ms[k] + 1))],
+            _ => vec![
+                "XREAD".into(),
+                "COUNT".into(),
+                "3".into(),
+                "STREAMS".into(),
+                key,
+                format!("{}", r.below(ms[k] + 1)),
+            ],
         };
         out.push(c);
     }
     // The whole content at the end.
     for k in 0..3 {
-        out.push(vec!["XRANGE".into(), format!("s{k}"), "-".into(), "+".into()]);
+        out.push(vec![
+            "XRANGE".into(),
+            format!("s{k}"),
+            "-".into(),
+            "+".into(),
+        ]);
         out.push(vec!["XLEN".into(), format!("s{k}")]);
     }
     out
@@ -100,7 +177,10 @@ fn random_script(seed: u64, n: usize) -> Vec<Vec<String>> {
 fn random_command_streams_match_redis() {
     for seed in [1u64, 2, 3] {
         let script = random_script(seed, 1500);
-        let refs: Vec<Vec<&str>> = script.iter().map(|c| c.iter().map(|s| s.as_str()).collect()).collect();
+        let refs: Vec<Vec<&str>> = script
+            .iter()
+            .map(|c| c.iter().map(|s| s.as_str()).collect())
+            .collect();
         let refs: Vec<&[&str]> = refs.iter().map(|c| c.as_slice()).collect();
         if !compat(&refs) {
             return;
@@ -113,7 +193,15 @@ fn small_nodes_and_trimming_match_redis() {
     // 1000 entries over 10 nodes: approximate trims remove whole nodes, exactly as Redis's.
     let mut script: Vec<Vec<String>> = Vec::new();
     for i in 1..=1000 {
-        script.push(vec!["XADD".into(), "s".into(), format!("{i}-1"), "f".into(), i.to_string(), "g".into(), "x".repeat(i % 40)]);
+        script.push(vec![
+            "XADD".into(),
+            "s".into(),
+            format!("{i}-1"),
+            "f".into(),
+            i.to_string(),
+            "g".into(),
+            "x".repeat(i % 40),
+        ]);
     }
     for cmd in [
         "XTRIM s MAXLEN ~ 950",
@@ -132,7 +220,10 @@ fn small_nodes_and_trimming_match_redis() {
     ] {
         script.push(cmd.split(' ').map(String::from).collect());
     }
-    let refs: Vec<Vec<&str>> = script.iter().map(|c| c.iter().map(|s| s.as_str()).collect()).collect();
+    let refs: Vec<Vec<&str>> = script
+        .iter()
+        .map(|c| c.iter().map(|s| s.as_str()).collect())
+        .collect();
     let refs: Vec<&[&str]> = refs.iter().map(|c| c.as_slice()).collect();
     compat(&refs);
 }
@@ -189,7 +280,13 @@ fn xread_block_serves_every_waiter_with_new_entries() {
         c.call(&["XADD", "s", "1-1", "a", "1"]);
         // `$` means "after what exists now": three readers, one of them on two keys.
         let mut r1 = blocked_on(srv, &["XREAD", "BLOCK", "0", "STREAMS", "s", "$"], 1);
-        let mut r2 = blocked_on(srv, &["XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "other", "s", "$", "$"], 2);
+        let mut r2 = blocked_on(
+            srv,
+            &[
+                "XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "other", "s", "$", "$",
+            ],
+            2,
+        );
         let mut r3 = blocked_on(srv, &["XREAD", "BLOCK", "0", "STREAMS", "s", "1-1"], 3);
         c.call(&["XADD", "s", "2-1", "b", "2"]);
         let want = "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n";
@@ -199,14 +296,21 @@ fn xread_block_serves_every_waiter_with_new_entries() {
         wait_blocked(srv, 0);
         // A key created by XADD wakes a reader waiting on a missing key; only that key is
         // in the reply.
-        let mut r4 = blocked_on(srv, &["XREAD", "BLOCK", "0", "STREAMS", "s", "new", "$", "$"], 1);
+        let mut r4 = blocked_on(
+            srv,
+            &["XREAD", "BLOCK", "0", "STREAMS", "s", "new", "$", "$"],
+            1,
+        );
         c.call(&["XADD", "new", "5-5", "k", "v"]);
         assert_eq!(
             s(r4.read_reply()),
             "*1\r\n*2\r\n$3\r\nnew\r\n*1\r\n*2\r\n$3\r\n5-5\r\n*2\r\n$1\r\nk\r\n$1\r\nv\r\n"
         );
         // Timeout: a null array. Wrong type while waiting: not served, still blocked.
-        assert_eq!(s(c.call(&["XREAD", "BLOCK", "10", "STREAMS", "s", "$"])), "*-1\r\n");
+        assert_eq!(
+            s(c.call(&["XREAD", "BLOCK", "10", "STREAMS", "s", "$"])),
+            "*-1\r\n"
+        );
         let mut r5 = blocked_on(srv, &["XREAD", "BLOCK", "0", "STREAMS", "t", "$"], 1);
         c.call(&["SET", "t", "x"]);
         c.call(&["DEL", "t"]);
@@ -224,8 +328,36 @@ fn xreadgroup_block_is_served_once_per_entry_and_fails_when_key_or_group_goes() 
     on_both(|srv| {
         let mut c = srv.raw();
         c.call(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
-        let mut a = blocked_on(srv, &["XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"], 1);
-        let mut b = blocked_on(srv, &["XREADGROUP", "GROUP", "g", "bob", "BLOCK", "0", "STREAMS", "s", ">"], 2);
+        let mut a = blocked_on(
+            srv,
+            &[
+                "XREADGROUP",
+                "GROUP",
+                "g",
+                "alice",
+                "BLOCK",
+                "0",
+                "STREAMS",
+                "s",
+                ">",
+            ],
+            1,
+        );
+        let mut b = blocked_on(
+            srv,
+            &[
+                "XREADGROUP",
+                "GROUP",
+                "g",
+                "bob",
+                "BLOCK",
+                "0",
+                "STREAMS",
+                "s",
+                ">",
+            ],
+            2,
+        );
         c.call(&["XADD", "s", "1-1", "job", "1"]);
         // The first waiter gets the entry; the second stays blocked (nothing new for the group).
         assert_eq!(
@@ -238,9 +370,26 @@ fn xreadgroup_block_is_served_once_per_entry_and_fails_when_key_or_group_goes() 
             s(b.read_reply()),
             "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$3\r\njob\r\n$1\r\n2\r\n"
         );
-        assert_eq!(s(c.call(&["XPENDING", "s", "g"])), "*4\r\n:2\r\n$3\r\n1-1\r\n$3\r\n2-1\r\n*2\r\n*2\r\n$5\r\nalice\r\n$1\r\n1\r\n*2\r\n$3\r\nbob\r\n$1\r\n1\r\n");
+        assert_eq!(
+            s(c.call(&["XPENDING", "s", "g"])),
+            "*4\r\n:2\r\n$3\r\n1-1\r\n$3\r\n2-1\r\n*2\r\n*2\r\n$5\r\nalice\r\n$1\r\n1\r\n*2\r\n$3\r\nbob\r\n$1\r\n1\r\n"
+        );
         // The group destroyed while waiting.
-        let mut a = blocked_on(srv, &["XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"], 1);
+        let mut a = blocked_on(
+            srv,
+            &[
+                "XREADGROUP",
+                "GROUP",
+                "g",
+                "alice",
+                "BLOCK",
+                "0",
+                "STREAMS",
+                "s",
+                ">",
+            ],
+            1,
+        );
         c.call(&["XGROUP", "DESTROY", "s", "g"]);
         assert_eq!(
             s(a.read_reply()),
@@ -248,23 +397,91 @@ fn xreadgroup_block_is_served_once_per_entry_and_fails_when_key_or_group_goes() 
         );
         // The key deleted (or overwritten) while waiting.
         c.call(&["XGROUP", "CREATE", "s", "g", "$"]);
-        let mut a = blocked_on(srv, &["XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"], 1);
+        let mut a = blocked_on(
+            srv,
+            &[
+                "XREADGROUP",
+                "GROUP",
+                "g",
+                "alice",
+                "BLOCK",
+                "0",
+                "STREAMS",
+                "s",
+                ">",
+            ],
+            1,
+        );
         c.call(&["DEL", "s"]);
-        assert_eq!(s(a.read_reply()), "-UNBLOCKED the stream key no longer exists\r\n");
+        assert_eq!(
+            s(a.read_reply()),
+            "-UNBLOCKED the stream key no longer exists\r\n"
+        );
         c.call(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
-        let mut a = blocked_on(srv, &["XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"], 1);
+        let mut a = blocked_on(
+            srv,
+            &[
+                "XREADGROUP",
+                "GROUP",
+                "g",
+                "alice",
+                "BLOCK",
+                "0",
+                "STREAMS",
+                "s",
+                ">",
+            ],
+            1,
+        );
         c.call(&["SET", "s", "x"]);
-        assert_eq!(s(a.read_reply()), "-UNBLOCKED the stream key no longer exists\r\n");
+        assert_eq!(
+            s(a.read_reply()),
+            "-UNBLOCKED the stream key no longer exists\r\n"
+        );
         // FLUSHALL and SWAPDB take the stream away too.
         c.call(&["DEL", "s"]);
         c.call(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
-        let mut a = blocked_on(srv, &["XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"], 1);
+        let mut a = blocked_on(
+            srv,
+            &[
+                "XREADGROUP",
+                "GROUP",
+                "g",
+                "alice",
+                "BLOCK",
+                "0",
+                "STREAMS",
+                "s",
+                ">",
+            ],
+            1,
+        );
         c.call(&["FLUSHALL"]);
-        assert_eq!(s(a.read_reply()), "-UNBLOCKED the stream key no longer exists\r\n");
+        assert_eq!(
+            s(a.read_reply()),
+            "-UNBLOCKED the stream key no longer exists\r\n"
+        );
         c.call(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
-        let mut a = blocked_on(srv, &["XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"], 1);
+        let mut a = blocked_on(
+            srv,
+            &[
+                "XREADGROUP",
+                "GROUP",
+                "g",
+                "alice",
+                "BLOCK",
+                "0",
+                "STREAMS",
+                "s",
+                ">",
+            ],
+            1,
+        );
         c.call(&["SWAPDB", "0", "1"]);
-        assert_eq!(s(a.read_reply()), "-UNBLOCKED the stream key no longer exists\r\n");
+        assert_eq!(
+            s(a.read_reply()),
+            "-UNBLOCKED the stream key no longer exists\r\n"
+        );
         c.call(&["FLUSHALL"]);
         // A plain XREAD waiter is not failed by a deletion.
         let mut r = blocked_on(srv, &["XREAD", "BLOCK", "0", "STREAMS", "q", "$"], 1);
@@ -278,7 +495,17 @@ fn xreadgroup_block_is_served_once_per_entry_and_fails_when_key_or_group_goes() 
         c.call(&["DEL", "s"]);
         c.call(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
         assert_eq!(
-            s(c.call(&["XREADGROUP", "GROUP", "g", "x", "BLOCK", "10", "STREAMS", "s", ">"])),
+            s(c.call(&[
+                "XREADGROUP",
+                "GROUP",
+                "g",
+                "x",
+                "BLOCK",
+                "10",
+                "STREAMS",
+                "s",
+                ">"
+            ])),
             "*-1\r\n"
         );
         c.call(&["FLUSHALL"]);
@@ -291,10 +518,30 @@ fn blocking_reads_inside_multi_answer_at_once() {
         let mut c = srv.raw();
         c.call(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
         c.call(&["MULTI"]);
-        c.call(&["XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"]);
+        c.call(&[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "s",
+            ">",
+        ]);
         c.call(&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"]);
         c.call(&["XADD", "s", "1-1", "a", "1"]);
-        c.call(&["XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"]);
+        c.call(&[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "s",
+            ">",
+        ]);
         assert_eq!(
             s(c.call(&["EXEC"])),
             "*4\r\n*-1\r\n*-1\r\n$3\r\n1-1\r\n*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n"
@@ -320,8 +567,28 @@ fn effects_propagate_as_redis_does() {
     c.call(&["XADD", "t", "MAXLEN", "~", "10", "151-1", "f", "v"]);
     c.call(&["XGROUP", "CREATE", "s", "g", "0"]);
     c.call(&["XREADGROUP", "GROUP", "g", "alice", "STREAMS", "s", ">"]);
-    c.call(&["XREADGROUP", "GROUP", "g", "bob", "NOACK", "STREAMS", "s", "0"]);
-    c.call(&["XCLAIM", "s", "g", "bob", "0", &id, "TIME", "1000", "RETRYCOUNT", "3"]);
+    c.call(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "bob",
+        "NOACK",
+        "STREAMS",
+        "s",
+        "0",
+    ]);
+    c.call(&[
+        "XCLAIM",
+        "s",
+        "g",
+        "bob",
+        "0",
+        &id,
+        "TIME",
+        "1000",
+        "RETRYCOUNT",
+        "3",
+    ]);
     c.call(&["XACK", "s", "g", &id]);
     let log = s(c.call(&["DEBUG", "PROPAGATED"]));
     let lines: Vec<&str> = log.lines().filter(|l| !l.starts_with(['*', '$'])).collect();
@@ -333,7 +600,11 @@ fn effects_propagate_as_redis_does() {
         "{}",
         lines[153]
     );
-    assert!(lines[153].ends_with(&format!(" RETRYCOUNT 1 FORCE JUSTID LASTID {id}")), "{}", lines[153]);
+    assert!(
+        lines[153].ends_with(&format!(" RETRYCOUNT 1 FORCE JUSTID LASTID {id}")),
+        "{}",
+        lines[153]
+    );
     // A NOACK consumer created by XREADGROUP is propagated as XGROUP CREATECONSUMER.
     assert_eq!(lines[154], "0 XGROUP CREATECONSUMER s g bob");
     assert_eq!(
@@ -364,14 +635,53 @@ fn mask_rax_nodes(b: &[u8]) -> String {
 fn fill_stream(c: &mut Raw) {
     for i in 1..=230 {
         let f = if i % 7 == 0 { "other" } else { "field" };
-        c.call(&["XADD", "s", &format!("{i}-{}", i % 3), f, &i.to_string(), "v", &"x".repeat(i % 50)]);
+        c.call(&[
+            "XADD",
+            "s",
+            &format!("{i}-{}", i % 3),
+            f,
+            &i.to_string(),
+            "v",
+            &"x".repeat(i % 50),
+        ]);
     }
     c.call(&["XDEL", "s", "5-2", "100-1", "101-2"]);
     c.call(&["XGROUP", "CREATE", "s", "g1", "0"]);
     c.call(&["XGROUP", "CREATE", "s", "g2", "50-0", "ENTRIESREAD", "40"]);
-    c.call(&["XREADGROUP", "GROUP", "g1", "alice", "COUNT", "5", "STREAMS", "s", ">"]);
-    c.call(&["XREADGROUP", "GROUP", "g1", "bob", "COUNT", "3", "STREAMS", "s", ">"]);
-    c.call(&["XCLAIM", "s", "g1", "carol", "0", "2-2", "TIME", "1000", "RETRYCOUNT", "7"]);
+    c.call(&[
+        "XREADGROUP",
+        "GROUP",
+        "g1",
+        "alice",
+        "COUNT",
+        "5",
+        "STREAMS",
+        "s",
+        ">",
+    ]);
+    c.call(&[
+        "XREADGROUP",
+        "GROUP",
+        "g1",
+        "bob",
+        "COUNT",
+        "3",
+        "STREAMS",
+        "s",
+        ">",
+    ]);
+    c.call(&[
+        "XCLAIM",
+        "s",
+        "g1",
+        "carol",
+        "0",
+        "2-2",
+        "TIME",
+        "1000",
+        "RETRYCOUNT",
+        "7",
+    ]);
     c.call(&["XGROUP", "CREATECONSUMER", "s", "g2", "dave"]);
     c.call(&["XADD", "empty", "1-1", "a", "1"]);
     c.call(&["XDEL", "empty", "1-1"]);
@@ -405,17 +715,28 @@ fn dump_restore_both_ways_with_redis() {
         // Redis's payload restored here reads back exactly as Redis shows it.
         u.call_bytes(&[b"RESTORE", b"from-redis", b"0", &pr]);
         r.call_bytes(&[b"RESTORE", b"from-uredis", b"0", &pu]);
-        for (shown, on, here) in [
-            ("from-redis", &mut u, r.call(&["XINFO", "STREAM", key, "FULL"])),
-        ] {
-            let got = on.call(&["XINFO", "STREAM", shown, "FULL"]);
-            assert_eq!(mask_rax_nodes(&got), mask_rax_nodes(&here), "{key} restored in uredis");
-        }
+        let here = r.call(&["XINFO", "STREAM", key, "FULL"]);
+        let got = u.call(&["XINFO", "STREAM", "from-redis", "FULL"]);
+        assert_eq!(
+            mask_rax_nodes(&got),
+            mask_rax_nodes(&here),
+            "{key} restored in uredis"
+        );
         let want = u.call(&["XINFO", "STREAM", key, "FULL"]);
         let got = r.call(&["XINFO", "STREAM", "from-uredis", "FULL"]);
-        assert_eq!(mask_rax_nodes(&got), mask_rax_nodes(&want), "{key} restored in redis");
-        assert_eq!(s(u.call(&["XRANGE", "from-redis", "-", "+"])), s(r.call(&["XRANGE", key, "-", "+"])));
-        assert_eq!(s(u.call(&["XINFO", "GROUPS", "from-redis"])), s(r.call(&["XINFO", "GROUPS", key])));
+        assert_eq!(
+            mask_rax_nodes(&got),
+            mask_rax_nodes(&want),
+            "{key} restored in redis"
+        );
+        assert_eq!(
+            s(u.call(&["XRANGE", "from-redis", "-", "+"])),
+            s(r.call(&["XRANGE", key, "-", "+"]))
+        );
+        assert_eq!(
+            s(u.call(&["XINFO", "GROUPS", "from-redis"])),
+            s(r.call(&["XINFO", "GROUPS", key]))
+        );
         u.call(&["DEL", "from-redis"]);
         r.call(&["DEL", "from-uredis"]);
     }
@@ -449,12 +770,26 @@ fn rdb_files_with_streams_both_ways() {
         .output()
         .expect("redis-check-rdb runs");
     let out = String::from_utf8_lossy(&check.stdout).into_owned();
-    assert!(check.status.success() && out.contains("RDB looks OK"), "{out}");
-    let redis2 = Server::start_redis(&["--dir", dir.to_str().expect("utf-8"), "--dbfilename", "ours.rdb"])
-        .expect("redis-server starts on our file");
+    assert!(
+        check.status.success() && out.contains("RDB looks OK"),
+        "{out}"
+    );
+    let redis2 = Server::start_redis(&[
+        "--dir",
+        dir.to_str().expect("utf-8"),
+        "--dbfilename",
+        "ours.rdb",
+    ])
+    .expect("redis-server starts on our file");
     let mut r2 = redis2.raw();
-    assert_eq!(mask_rax_nodes(&r2.call(&["XINFO", "STREAM", "s", "FULL"])), mask_rax_nodes(&want_s));
-    assert_eq!(mask_rax_nodes(&r2.call(&["XINFO", "STREAM", "empty", "FULL"])), mask_rax_nodes(&want_e));
+    assert_eq!(
+        mask_rax_nodes(&r2.call(&["XINFO", "STREAM", "s", "FULL"])),
+        mask_rax_nodes(&want_s)
+    );
+    assert_eq!(
+        mask_rax_nodes(&r2.call(&["XINFO", "STREAM", "empty", "FULL"])),
+        mask_rax_nodes(&want_e)
+    );
     drop(redis2);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -520,8 +855,17 @@ fn streams_as_keys_match_redis() {
         assert_eq!(
             events,
             [
-                "xadd", "xadd", "xtrim", "xadd", "xdel", "xsetid", "xgroup-create",
-                "xgroup-createconsumer", "xgroup-delconsumer", "xgroup-setid", "xgroup-destroy"
+                "xadd",
+                "xadd",
+                "xtrim",
+                "xadd",
+                "xdel",
+                "xsetid",
+                "xgroup-create",
+                "xgroup-createconsumer",
+                "xgroup-delconsumer",
+                "xgroup-setid",
+                "xgroup-destroy"
             ]
             .iter()
             .map(|e| format!("__keyevent@0__:{e}"))
@@ -549,13 +893,49 @@ fn broker_example_producers_consumers_and_a_janitor() {
     // Two consumers wait for work.
     let mut w1 = srv.raw();
     let mut w2 = srv.raw();
-    send(&mut w1, &["XREADGROUP", "GROUP", "workers", "w1", "COUNT", "1", "BLOCK", "0", "STREAMS", "jobs", ">"]);
-    send(&mut w2, &["XREADGROUP", "GROUP", "workers", "w2", "COUNT", "1", "BLOCK", "0", "STREAMS", "jobs", ">"]);
+    send(
+        &mut w1,
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "workers",
+            "w1",
+            "COUNT",
+            "1",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "jobs",
+            ">",
+        ],
+    );
+    send(
+        &mut w2,
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "workers",
+            "w2",
+            "COUNT",
+            "1",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "jobs",
+            ">",
+        ],
+    );
     wait_blocked(&srv, 2);
     // Producers add jobs.
     let mut p = srv.raw();
     for i in 1..=4 {
-        p.call(&["XADD", "jobs", &format!("{i}-0"), "task", &format!("job{i}")]);
+        p.call(&[
+            "XADD",
+            "jobs",
+            &format!("{i}-0"),
+            "task",
+            &format!("job{i}"),
+        ]);
     }
     let r1 = s(w1.read_reply());
     let r2 = s(w2.read_reply());
@@ -563,19 +943,46 @@ fn broker_example_producers_consumers_and_a_janitor() {
     assert!(r2.contains("job2"), "{r2}");
     // w1 finishes its job and acknowledges it; w2 "dies" holding job2.
     assert_eq!(s(w1.call(&["XACK", "jobs", "workers", "1-0"])), ":1\r\n");
-    let r = s(w1.call(&["XREADGROUP", "GROUP", "workers", "w1", "COUNT", "1", "STREAMS", "jobs", ">"]));
+    let r = s(w1.call(&[
+        "XREADGROUP",
+        "GROUP",
+        "workers",
+        "w1",
+        "COUNT",
+        "1",
+        "STREAMS",
+        "jobs",
+        ">",
+    ]));
     assert!(r.contains("job3"), "{r}");
     w1.call(&["XACK", "jobs", "workers", "3-0"]);
     drop(w2);
     // The janitor claims what has been pending (here: anything) from dead consumers.
     let mut janitor = srv.raw();
-    let r = s(janitor.call(&["XAUTOCLAIM", "jobs", "workers", "janitor", "0", "0-0", "COUNT", "10"]));
+    let r = s(janitor.call(&[
+        "XAUTOCLAIM",
+        "jobs",
+        "workers",
+        "janitor",
+        "0",
+        "0-0",
+        "COUNT",
+        "10",
+    ]));
     assert_eq!(
         r,
         "*3\r\n$3\r\n0-0\r\n*1\r\n*2\r\n$3\r\n2-0\r\n*2\r\n$4\r\ntask\r\n$4\r\njob2\r\n*0\r\n"
     );
     janitor.call(&["XACK", "jobs", "workers", "2-0"]);
-    let r = s(janitor.call(&["XREADGROUP", "GROUP", "workers", "janitor", "STREAMS", "jobs", ">"]));
+    let r = s(janitor.call(&[
+        "XREADGROUP",
+        "GROUP",
+        "workers",
+        "janitor",
+        "STREAMS",
+        "jobs",
+        ">",
+    ]));
     assert!(r.contains("job4"), "{r}");
     janitor.call(&["XACK", "jobs", "workers", "4-0"]);
     assert_eq!(

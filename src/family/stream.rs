@@ -291,7 +291,7 @@ fn cmd_xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (a, idpos) = parse_add_trim(argv, true, node_limits(ctx).1)?;
     let field_pos = idpos + 1;
     let nf = argv.len().saturating_sub(field_pos);
-    if nf < 2 || nf % 2 == 1 {
+    if nf < 2 || !nf.is_multiple_of(2) {
         return Err(Error::Msg(
             "ERR wrong number of arguments for 'xadd' command",
         ));
@@ -760,7 +760,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], xreadgroup: bool) -> CmdResult {
         } else if is(o, "streams") && more > 0 {
             streams_arg = i + 1;
             let n = argv.len() - streams_arg;
-            if n % 2 != 0 {
+            if !n.is_multiple_of(2) {
                 return Err(Error::Msg(
                     "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
                 ));

@@ -692,10 +692,18 @@ fn load_stream(rd: &mut Rd, t: u8) -> Res<Option<Value>> {
         let at = rd.pos;
         let key = rd.string("a stream node key")?;
         let Some(master) = StreamId::decode(&key) else {
-            return Err(blob_err(at, "stream", "node key is not the size of a stream ID"));
+            return Err(blob_err(
+                at,
+                "stream",
+                "node key is not the size of a stream ID",
+            ));
         };
         if prev.is_some_and(|p| p >= master) {
-            return Err(blob_err(at, "stream", "Listpack re-added with existing key"));
+            return Err(blob_err(
+                at,
+                "stream",
+                "Listpack re-added with existing key",
+            ));
         }
         prev = Some(master);
         let at = rd.pos;
@@ -711,7 +719,8 @@ fn load_stream(rd: &mut Rd, t: u8) -> Res<Option<Value>> {
         s.first_id = s.edge_id(true).unwrap_or(StreamId::MAX);
     } else {
         s.first_id = StreamId::new(rd.len("the first id")?, rd.len("the first id")?);
-        s.max_deleted_id = StreamId::new(rd.len("the max deleted id")?, rd.len("the max deleted id")?);
+        s.max_deleted_id =
+            StreamId::new(rd.len("the max deleted id")?, rd.len("the max deleted id")?);
         s.entries_added = rd.len("the entries added")?;
     }
     if s.length != 0 && s.node_count() == 0 {
@@ -773,15 +782,18 @@ fn load_stream(rd: &mut Rd, t: u8) -> Res<Option<Value>> {
                     return Err(rd.err("Consumer entry not found in group global PEL"));
                 };
                 if !nack.consumer.is_empty() || !c.pel.insert(id) {
-                    return Err(rd.err(
-                        "Duplicated consumer PEL entry  loading a stream consumer group",
-                    ));
+                    return Err(
+                        rd.err("Duplicated consumer PEL entry  loading a stream consumer group")
+                    );
                 }
                 nack.consumer = cname.clone();
             }
             g.consumers.insert(cname, c);
         }
-        if g.pel.values().any(|n| !g.consumers.contains_key(&n.consumer)) {
+        if g.pel
+            .values()
+            .any(|n| !g.consumers.contains_key(&n.consumer))
+        {
             return Err(rd.err("Stream CG PEL entry without consumer"));
         }
         s.groups.insert(name, g);
