@@ -634,7 +634,7 @@ fn deliver_new(
                     if g.entries_read != INVALID_ENTRIES_READ
                         && !s.range_has_tombstones(Some(id), None)
                     {
-                        Some(g.entries_read + 1)
+                        Some(g.entries_read.wrapping_add(1))
                     } else if s.entries_added > 0 {
                         Some(s.estimate_distance(id))
                     } else {
@@ -704,7 +704,7 @@ fn deliver_history(
             Some(e) => {
                 if let Some(n) = s.groups.get_mut(gname).and_then(|g| g.pel.get_mut(&id)) {
                     n.delivery_time = now;
-                    n.delivery_count += 1;
+                    n.delivery_count = n.delivery_count.wrapping_add(1);
                 }
                 out.push(ServedEntry::Full(e));
             }
@@ -1322,7 +1322,7 @@ fn cmd_xpending(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             break;
         }
         let Some(nack) = g.pel.get(&id) else { continue };
-        if minidle != 0 && now - nack.delivery_time < minidle {
+        if minidle != 0 && now.wrapping_sub(nack.delivery_time) < minidle {
             continue;
         }
         count -= 1;
@@ -1333,7 +1333,7 @@ fn cmd_xpending(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         out.array(4);
         reply_id(out, id);
         out.bulk(&nack.consumer);
-        out.int((now - nack.delivery_time).max(0));
+        out.int((now.wrapping_sub(nack.delivery_time)).max(0));
         out.int(nack.delivery_count as i64);
     }
     Ok(())
@@ -1461,7 +1461,7 @@ fn cmd_xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             }
             let Some(nack) = g.pel.get(&id) else { continue };
             let orphan = nack.consumer.is_empty();
-            if !orphan && minidle != 0 && now - nack.delivery_time < minidle {
+            if !orphan && minidle != 0 && now.wrapping_sub(nack.delivery_time) < minidle {
                 continue;
             }
             if !have_consumer {
@@ -1479,7 +1479,7 @@ fn cmd_xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             if retrycount >= 0 {
                 nack.delivery_count = retrycount as u64;
             } else if !justid {
-                nack.delivery_count += 1;
+                nack.delivery_count = nack.delivery_count.wrapping_add(1);
             }
             let nack = nack.clone();
             if old[..] != cname[..] {
@@ -1610,7 +1610,7 @@ fn cmd_xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         if minidle != 0
             && g.pel
                 .get(&id)
-                .is_some_and(|n| now - n.delivery_time < minidle)
+                .is_some_and(|n| now.wrapping_sub(n.delivery_time) < minidle)
         {
             continue;
         }
@@ -1627,7 +1627,7 @@ fn cmd_xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         let old = std::mem::replace(&mut nack.consumer, cname.to_vec());
         nack.delivery_time = now;
         if !justid {
-            nack.delivery_count += 1;
+            nack.delivery_count = nack.delivery_count.wrapping_add(1);
         }
         let nack = nack.clone();
         if old[..] != cname[..] {
@@ -1851,7 +1851,7 @@ fn cmd_xinfo_consumers(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         out.bulk(b"pending");
         out.int(c.pel.len() as i64);
         out.bulk(b"idle");
-        out.int((now - c.seen_time).max(0));
+        out.int(now.wrapping_sub(c.seen_time).max(0));
     }
     Ok(())
 }

@@ -729,9 +729,9 @@ impl Stream {
         }
         if self.max_deleted_id.is_zero() || self.max_deleted_id < self.first_id {
             if id < self.first_id {
-                return (self.entries_added - self.length) as i64;
+                return self.entries_added.wrapping_sub(self.length) as i64;
             } else if id == self.first_id {
-                return (self.entries_added - self.length + 1) as i64;
+                return self.entries_added.wrapping_sub(self.length).wrapping_add(1) as i64;
             }
         }
         INVALID_ENTRIES_READ
@@ -758,11 +758,11 @@ impl Stream {
         if g.entries_read != INVALID_ENTRIES_READ
             && !self.range_has_tombstones(Some(g.last_id), None)
         {
-            return Some(self.entries_added as i64 - g.entries_read);
+            return Some((self.entries_added as i64).wrapping_sub(g.entries_read));
         }
         let er = self.estimate_distance(g.last_id);
         if er != INVALID_ENTRIES_READ {
-            return Some(self.entries_added as i64 - er);
+            return Some((self.entries_added as i64).wrapping_sub(er));
         }
         None
     }
