@@ -129,80 +129,87 @@ impl Ele<'_> {
     }
 }
 
-/// Decodes every element of a listpack this module built or the RDB loader validated.
-/// Malformed bytes end the walk early rather than panic.
+/// Decodes the element at `p` of a listpack this module built or the RDB loader validated:
+/// the element and the offset of the next. `None` at the end or on malformed bytes.
+fn decode_at(lp: &[u8], p: usize) -> Option<(Ele<'_>, usize)> {
+    let last = lp.len().checked_sub(1)?;
+    if p >= last {
+        return None;
+    }
+    let b = lp[p];
+    let get = |from: usize, n: usize| lp.get(from..from.checked_add(n)?);
+    let (len, e) = if b & 0x80 == 0 {
+        (1, Ele::Int((b & 0x7f) as i64))
+    } else if b & 0xc0 == 0x80 {
+        let n = (b & 0x3f) as usize;
+        (1 + n, Ele::Str(get(p + 1, n)?))
+    } else if b & 0xe0 == 0xc0 {
+        let d = get(p + 1, 1)?;
+        let u = (((b & 0x1f) as i64) << 8) | d[0] as i64;
+        (2, Ele::Int(if u >= 1 << 12 { u - (1 << 13) } else { u }))
+    } else if b & 0xf0 == 0xe0 {
+        let d = get(p + 1, 1)?;
+        let n = (((b & 0x0f) as usize) << 8) | d[0] as usize;
+        (2 + n, Ele::Str(get(p + 2, n)?))
+    } else {
+        match b {
+            0xf0 => {
+                let d = get(p + 1, 4)?;
+                let n = u32::from_le_bytes([d[0], d[1], d[2], d[3]]) as usize;
+                (5 + n, Ele::Str(get(p + 5, n)?))
+            }
+            0xf1 => {
+                let d = get(p + 1, 2)?;
+                (3, Ele::Int(i16::from_le_bytes([d[0], d[1]]) as i64))
+            }
+            0xf2 => {
+                let d = get(p + 1, 3)?;
+                (
+                    4,
+                    Ele::Int((i32::from_le_bytes([0, d[0], d[1], d[2]]) >> 8) as i64),
+                )
+            }
+            0xf3 => {
+                let d = get(p + 1, 4)?;
+                (
+                    5,
+                    Ele::Int(i32::from_le_bytes([d[0], d[1], d[2], d[3]]) as i64),
+                )
+            }
+            0xf4 => {
+                let d = get(p + 1, 8)?;
+                let mut a = [0u8; 8];
+                a.copy_from_slice(d);
+                (9, Ele::Int(i64::from_le_bytes(a)))
+            }
+            _ => return None,
+        }
+    };
+    let bl = match len {
+        0..=127 => 1,
+        128..=16382 => 2,
+        16383..=2097150 => 3,
+        2097151..=268435454 => 4,
+        _ => 5,
+    };
+    Some((e, p + len + bl))
+}
+
+/// Decodes every element of a listpack (malformed bytes end the walk early, never panic).
 pub fn elements(lp: &[u8]) -> Vec<Ele<'_>> {
+    elements_head(lp, usize::MAX)
+}
+
+/// The first `n` elements only.
+fn elements_head(lp: &[u8], n: usize) -> Vec<Ele<'_>> {
     let mut out = Vec::new();
     let mut p = 6;
-    let last = lp.len().saturating_sub(1);
-    while p < last {
-        let b = lp[p];
-        let get = |from: usize, n: usize| lp.get(from..from + n);
-        let (len, e) = if b & 0x80 == 0 {
-            (1, Ele::Int((b & 0x7f) as i64))
-        } else if b & 0xc0 == 0x80 {
-            let n = (b & 0x3f) as usize;
-            match get(p + 1, n) {
-                Some(s) => (1 + n, Ele::Str(s)),
-                None => break,
-            }
-        } else if b & 0xe0 == 0xc0 {
-            let Some(d) = get(p + 1, 1) else { break };
-            let u = (((b & 0x1f) as i64) << 8) | d[0] as i64;
-            (2, Ele::Int(if u >= 1 << 12 { u - (1 << 13) } else { u }))
-        } else if b & 0xf0 == 0xe0 {
-            let Some(d) = get(p + 1, 1) else { break };
-            let n = (((b & 0x0f) as usize) << 8) | d[0] as usize;
-            match get(p + 2, n) {
-                Some(s) => (2 + n, Ele::Str(s)),
-                None => break,
-            }
-        } else {
-            match b {
-                0xf0 => {
-                    let Some(d) = get(p + 1, 4) else { break };
-                    let n = u32::from_le_bytes([d[0], d[1], d[2], d[3]]) as usize;
-                    match get(p + 5, n) {
-                        Some(s) => (5 + n, Ele::Str(s)),
-                        None => break,
-                    }
-                }
-                0xf1 => {
-                    let Some(d) = get(p + 1, 2) else { break };
-                    (3, Ele::Int(i16::from_le_bytes([d[0], d[1]]) as i64))
-                }
-                0xf2 => {
-                    let Some(d) = get(p + 1, 3) else { break };
-                    (
-                        4,
-                        Ele::Int((i32::from_le_bytes([0, d[0], d[1], d[2]]) >> 8) as i64),
-                    )
-                }
-                0xf3 => {
-                    let Some(d) = get(p + 1, 4) else { break };
-                    (
-                        5,
-                        Ele::Int(i32::from_le_bytes([d[0], d[1], d[2], d[3]]) as i64),
-                    )
-                }
-                0xf4 => {
-                    let Some(d) = get(p + 1, 8) else { break };
-                    let mut a = [0u8; 8];
-                    a.copy_from_slice(d);
-                    (9, Ele::Int(i64::from_le_bytes(a)))
-                }
-                _ => break,
-            }
-        };
-        let bl = match len {
-            0..=127 => 1,
-            128..=16382 => 2,
-            16383..=2097150 => 3,
-            2097151..=268435454 => 4,
-            _ => 5,
+    while out.len() < n {
+        let Some((e, next)) = decode_at(lp, p) else {
+            break;
         };
         out.push(e);
-        p += len + bl;
+        p = next;
     }
     out
 }
@@ -466,7 +473,10 @@ impl Stream {
                 full = count >= node_max_entries as i64;
             }
             if full {
-                tail = None;
+                // The full node stays as it is: give back its spare capacity (lpShrinkToFit).
+                if let Some(mut t) = tail.take() {
+                    t.get_mut().shrink_to_fit();
+                }
             }
         }
         let (master, mut lp, same) = match tail {
@@ -483,19 +493,41 @@ impl Stream {
             }
             Some(t) => {
                 let master = *t.key();
-                let lp = t.remove();
-                let elems = elements(&lp);
-                let count = elems.first().map_or(0, |e| e.int());
-                let nmaster = elems.get(2).map_or(0, |e| e.int()) as usize;
-                let same = nmaster == numfields
-                    && (0..nmaster).all(|i| {
-                        elems
-                            .get(3 + i)
+                let mut lp = t.remove();
+                let head = elements_head(&lp, 3);
+                let count = head.first().map_or(0, |e| e.int());
+                let nmaster = head.get(2).map_or(0, |e| e.int()).max(0) as usize;
+                let same = nmaster == numfields && {
+                    let m = elements_head(&lp, 3 + nmaster);
+                    (0..nmaster).all(|i| {
+                        m.get(3 + i)
                             .is_some_and(|e| e.eq_bytes(fields[i * 2].as_ref()))
-                    });
-                let mut elems2 = elems;
-                elems2[0] = Ele::Int(count + 1);
-                let w = writer_from(&elems2);
+                    })
+                };
+                // The live count is the first element: patched in place while it stays a
+                // 7-bit integer (always, at the default 100 entries per node).
+                let in_place = lp.len() > 7 && lp[6] & 0x80 == 0 && count + 1 <= 127;
+                if in_place {
+                    lp[6] = (count + 1) as u8;
+                }
+                let w = match Writer::reopen(lp) {
+                    Ok(w) if in_place => w,
+                    Ok(w) => {
+                        let lp = w.finish();
+                        let mut elems = elements(&lp);
+                        if let Some(e) = elems.first_mut() {
+                            *e = Ele::Int(count + 1);
+                        }
+                        writer_from(&elems)
+                    }
+                    Err(lp) => {
+                        let mut elems = elements(&lp);
+                        if let Some(e) = elems.first_mut() {
+                            *e = Ele::Int(count + 1);
+                        }
+                        writer_from(&elems)
+                    }
+                };
                 (master, w, same)
             }
         };
@@ -831,15 +863,6 @@ pub fn validate_node(master: StreamId, lp: &[u8]) -> Result<(), &'static str> {
         return Err(BAD);
     }
     Ok(())
-}
-
-/// The first `n` elements only.
-fn elements_head(lp: &[u8], n: usize) -> Vec<Ele<'_>> {
-    // Nodes are small (stream-node-max-bytes); decoding the head only would need a lazy
-    // decoder, this keeps one.
-    let mut e = elements(lp);
-    e.truncate(n);
-    e
 }
 
 fn writer_from(elems: &[Ele]) -> Writer {
