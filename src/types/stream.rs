@@ -506,7 +506,7 @@ impl Stream {
                 };
                 // The live count is the first element: patched in place while it stays a
                 // 7-bit integer (always, at the default 100 entries per node).
-                let in_place = lp.len() > 7 && lp[6] & 0x80 == 0 && count + 1 <= 127;
+                let in_place = lp.len() > 7 && lp[6] & 0x80 == 0 && count < 127;
                 if in_place {
                     lp[6] = (count + 1) as u8;
                 }
