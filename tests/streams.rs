@@ -991,3 +991,151 @@ fn broker_example_producers_consumers_and_a_janitor() {
     );
     assert_eq!(s(admin.call(&["XLEN", "jobs"])), ":4\r\n");
 }
+
+/// The commands of a RESP stream (an AOF file), each as its arguments joined by spaces.
+fn aof_commands(b: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut p = 0;
+    let line = |p: &mut usize| -> Option<String> {
+        let start = *p;
+        let end = start + b[start..].windows(2).position(|w| w == b"\r\n")?;
+        *p = end + 2;
+        Some(String::from_utf8_lossy(&b[start..end]).into_owned())
+    };
+    while p < b.len() {
+        let Some(h) = line(&mut p) else { break };
+        let Some(n) = h.strip_prefix('*').and_then(|n| n.parse::<usize>().ok()) else {
+            break;
+        };
+        let mut args = Vec::new();
+        for _ in 0..n {
+            let Some(len) = line(&mut p).and_then(|l| l[1..].parse::<usize>().ok()) else {
+                break;
+            };
+            args.push(String::from_utf8_lossy(&b[p..p + len]).into_owned());
+            p += len + 2;
+        }
+        out.push(args.join(" "));
+    }
+    out
+}
+
+/// Delivery times chosen by the server (XCLAIM ... TIME <now>) are not comparable.
+fn mask_times(cmds: Vec<String>) -> Vec<String> {
+    cmds.into_iter()
+        .map(|c| {
+            let mut w: Vec<String> = c.split(' ').map(String::from).collect();
+            for i in 1..w.len() {
+                if w[i - 1] == "TIME" && w[0] == "XCLAIM" && w[i].len() >= 12 {
+                    w[i] = "<now>".into();
+                }
+            }
+            w.join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn propagation_matches_redis_aof() {
+    let Some(redis) = redis_or_skip(&["--appendonly", "yes", "--appendfsync", "always"]) else {
+        return;
+    };
+    let ours = Server::start(&["--enable-debug-command", "yes"]);
+    let mut r = redis.raw();
+    let mut u = ours.raw();
+    u.call(&["DEBUG", "PROPAGATED", "ON"]);
+    let mut script: Vec<Vec<String>> = Vec::new();
+    let mut add = |c: &str| script.push(c.split(' ').map(String::from).collect());
+    add("XADD s 5-1 a 1");
+    for i in 1..=130 {
+        add(&format!("XADD t {i}-1 f v"));
+    }
+    for c in [
+        "XADD t MAXLEN ~ 10 131-1 f v",
+        "XADD t MINID ~ 120 132-1 f v",
+        "XTRIM t MAXLEN ~ 5",
+        "XTRIM t MAXLEN 20",
+        "XADD t NOMKSTREAM 133-* f v",
+        "XADD none NOMKSTREAM 1-1 f v",
+        "XGROUP CREATE s g 0",
+        "XGROUP CREATE s g2 $ ENTRIESREAD 1",
+        "XREADGROUP GROUP g alice STREAMS s >",
+        "XREADGROUP GROUP g alice STREAMS s >",
+        "XREADGROUP GROUP g bob NOACK STREAMS s 0",
+        "XCLAIM s g bob 0 5-1 TIME 1000 RETRYCOUNT 3",
+        "XADD s 6-1 a 2",
+        "XADD s 7-1 a 3",
+        "XREADGROUP GROUP g carol NOACK STREAMS s >",
+        "XREADGROUP GROUP g2 dan COUNT 1 STREAMS s >",
+        "XCLAIM s g bob 0 9-9 LASTID 10-0",
+        "XCLAIM s g2 erin 0 6-1 7-1 JUSTID",
+        "XDEL s 6-1",
+        "XAUTOCLAIM s g2 frank 0 0",
+        "XACK s g 5-1",
+        "XACK s g 5-1",
+        "XGROUP CREATECONSUMER s g gina",
+        "XGROUP DELCONSUMER s g gina",
+        "XGROUP SETID s g 0 ENTRIESREAD 0",
+        "XGROUP DESTROY s g2",
+        "XSETID s 100-1 ENTRIESADDED 10 MAXDELETEDID 6-1",
+        "XGROUP CREATE m g $ MKSTREAM",
+        "XGROUP CREATE s gb $",
+    ] {
+        add(c);
+    }
+    for c in &script {
+        let a: Vec<&str> = c.iter().map(|s| s.as_str()).collect();
+        r.call(&a);
+        u.call(&a);
+    }
+    // A blocked XREADGROUP served by an XADD propagates what it did.
+    let block = [
+        "XREADGROUP",
+        "GROUP",
+        "gb",
+        "hank",
+        "BLOCK",
+        "0",
+        "STREAMS",
+        "s",
+        ">",
+    ];
+    let mut rb = redis.raw();
+    send(&mut rb, &block);
+    wait_blocked(&redis, 1);
+    let mut ub = ours.raw();
+    send(&mut ub, &block);
+    wait_blocked(&ours, 1);
+    r.call(&["XADD", "s", "200-1", "a", "9"]);
+    u.call(&["XADD", "s", "200-1", "a", "9"]);
+    assert_eq!(s(rb.read_reply()), s(ub.read_reply()));
+    // Redis's AOF (after its SELECT), and ours.
+    let dir = redis.dir.join("appendonlydir");
+    let incr = std::fs::read_dir(&dir)
+        .expect("appendonlydir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with(".incr.aof"))
+        .expect("incr file");
+    let want = mask_times(
+        aof_commands(&std::fs::read(incr).expect("read aof"))
+            .into_iter()
+            .filter(|c| !c.starts_with("SELECT"))
+            .collect(),
+    );
+    let log = u.call(&["DEBUG", "PROPAGATED"]);
+    // The log is one array with a bulk string per command: "<db> <args...>"; parsed as a
+    // RESP array, its "arguments" are those strings.
+    let mut got = Vec::new();
+    {
+        let text = String::from_utf8_lossy(&log).into_owned();
+        let mut lines = text.split("\r\n").skip(1);
+        while let (Some(_len), Some(cmd)) = (lines.next(), lines.next()) {
+            if let Some((_, rest)) = cmd.split_once(' ') {
+                got.push(rest.to_string());
+            }
+        }
+    }
+    let got = mask_times(got);
+    assert_eq!(got, want);
+}
