@@ -963,6 +963,8 @@ fn parse_block_ms(arg: &[u8]) -> Result<i64, Error> {
     if ms == 0 {
         return Ok(0);
     }
+    // In Redis 7.0.15 a deadline that overflows wraps negative, which its timeout table
+    // (keyed unsigned) never reaches: the client waits for ever.
     Ok(clock::now_ms().saturating_add(ms))
 }
 
