@@ -156,6 +156,22 @@ fn read_stream_out<'a>(
     }
 }
 
+/// The stream at `key` and the reply buffer, without counting a lookup (already counted).
+fn read_stream_out_quiet<'a>(
+    ctx: &'a mut Ctx,
+    key: &[u8],
+) -> Result<(Option<&'a mut Stream>, &'a mut Reply), Error> {
+    let out = &mut *ctx.out;
+    match ctx.srv.dbs[ctx.db]
+        .get_mut_no_touch(key)
+        .map(|e| &mut e.value)
+    {
+        Some(Value::Stream(s)) => Ok((Some(s), out)),
+        Some(_) => Err(Error::WrongType),
+        None => Ok((None, out)),
+    }
+}
+
 /// The stream at `key` for writing, or WRONGTYPE.
 fn write_stream<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<Option<&'a mut Stream>, Error> {
     match ctx.lookup_write(key) {
@@ -355,12 +371,9 @@ fn cmd_xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]
 fn cmd_xtrim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let key = &argv[1];
-    if write_stream(ctx, key)?.is_none() {
-        ctx.out.int(0);
-        return Ok(());
-    }
     let (a, _) = parse_add_trim(argv, false, node_limits(ctx).1)?;
     let Some(s) = write_stream(ctx, key)? else {
+        ctx.out.int(0);
         return Ok(());
     };
     let deleted = match a.trim {
@@ -1697,6 +1710,10 @@ fn reply_entries_read(out: &mut Reply, g: &Group) {
 
 /// XINFO STREAM key [FULL [COUNT count]]
 fn cmd_xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    // The key is looked up before the options are parsed, as Redis does.
+    if read_stream(ctx, &argv[2])?.is_none() {
+        return Err(Error::NoSuchKey);
+    }
     let opts = &argv[3..];
     let mut full = false;
     let mut count: i64 = 10;
@@ -1715,7 +1732,7 @@ fn cmd_xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             }
         }
     }
-    let (Some(s), out) = read_stream_out(ctx, &argv[2])? else {
+    let (Some(s), out) = read_stream_out_quiet(ctx, &argv[2])? else {
         return Err(Error::NoSuchKey);
     };
     out.map(if full { 9 } else { 10 });
