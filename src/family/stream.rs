@@ -863,7 +863,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], xreadgroup: bool) -> CmdResult {
                 let ready = if serving.is_some() {
                     s.last_id > gt
                 } else {
-                    s.length > 0 && s.edge_id(false).is_some_and(|m| m > gt)
+                    s.length > 0 && s.last_id > gt && s.edge_id(false).is_some_and(|m| m > gt)
                 };
                 if ready {
                     let start = gt.incr().unwrap_or(StreamId::MAX);
@@ -884,7 +884,9 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], xreadgroup: bool) -> CmdResult {
                     || (if serving.is_some() {
                         s.last_id > glast
                     } else {
-                        s.length > 0 && s.edge_id(false).is_some_and(|m| m > glast)
+                        s.length > 0
+                            && s.last_id > glast
+                            && s.edge_id(false).is_some_and(|m| m > glast)
                     });
                 if !ready {
                     continue;

@@ -225,6 +225,110 @@ fn build(elems: &[Ele]) -> Vec<u8> {
     w.finish()
 }
 
+/// Where an entry's fields are in its node (see `walk_node`).
+struct EntryAt<'a, 'm> {
+    lp: &'a [u8],
+    master_fields: &'m [Ele<'a>],
+    /// Offset of the first field (or value, with SAMEFIELDS).
+    at: usize,
+    same: bool,
+    /// Number of field/value pairs.
+    n: usize,
+}
+
+impl<'a> EntryAt<'a, '_> {
+    /// Appends field, value, ... to `out`.
+    fn fields_into(&self, out: &mut Vec<Ele<'a>>) {
+        let mut p = self.at;
+        for i in 0..self.n {
+            if self.same {
+                let Some((v, q)) = decode_at(self.lp, p) else {
+                    return;
+                };
+                out.push(self.master_fields.get(i).copied().unwrap_or(Ele::Str(b"")));
+                out.push(v);
+                p = q;
+            } else {
+                let Some((f, q)) = decode_at(self.lp, p) else {
+                    return;
+                };
+                let Some((v, q)) = decode_at(self.lp, q) else {
+                    return;
+                };
+                out.push(f);
+                out.push(v);
+                p = q;
+            }
+        }
+    }
+}
+
+/// Walks a node's entries in order without allocating per entry: `f(id, flags, fields)`
+/// until it returns false. Malformed bytes end the walk.
+fn walk_node<'a>(
+    master: StreamId,
+    lp: &'a [u8],
+    mut f: impl FnMut(StreamId, i64, &EntryAt<'a, '_>) -> bool,
+) {
+    let mut p = 6;
+    let next = |p: &mut usize| -> Option<Ele<'a>> {
+        let (e, q) = decode_at(lp, *p)?;
+        *p = q;
+        Some(e)
+    };
+    let (Some(_count), Some(_deleted), Some(nm)) = (next(&mut p), next(&mut p), next(&mut p))
+    else {
+        return;
+    };
+    let nm = nm.int().max(0) as usize;
+    let mut master_fields = Vec::with_capacity(nm.min(64));
+    for _ in 0..nm {
+        let Some(e) = next(&mut p) else { return };
+        master_fields.push(e);
+    }
+    if next(&mut p).is_none() {
+        return; // the master terminator
+    }
+    loop {
+        let (Some(flags), Some(msd), Some(seqd)) = (next(&mut p), next(&mut p), next(&mut p))
+        else {
+            return;
+        };
+        let flags = flags.int();
+        let id = StreamId::new(
+            master.ms.wrapping_add(msd.int() as u64),
+            master.seq.wrapping_add(seqd.int() as u64),
+        );
+        let same = flags & FLAG_SAMEFIELDS != 0;
+        let n = if same {
+            nm
+        } else {
+            match next(&mut p) {
+                Some(e) => e.int().max(0) as usize,
+                None => return,
+            }
+        };
+        let at = p;
+        let skip = if same { n } else { 2 * n };
+        for _ in 0..skip + 1 {
+            // the fields/values, then lp-count
+            if next(&mut p).is_none() {
+                return;
+            }
+        }
+        let e = EntryAt {
+            lp,
+            master_fields: &master_fields,
+            at,
+            same,
+            n,
+        };
+        if !f(id, flags, &e) {
+            return;
+        }
+    }
+}
+
 /// A decoded entry of a node: its id, its fields and values, and where its flags element is.
 #[derive(Debug)]
 struct EntryView<'a> {
@@ -590,18 +694,28 @@ impl Stream {
                 .next_back()
                 .map(|(k, _)| *k)
                 .unwrap_or(start);
+            // Forward: entries are decoded in place, fields only for those handed to `f`.
+            let mut fields = Vec::new();
             for (k, lp) in self.nodes.range(first..=end) {
-                let v = view(*k, lp);
-                for e in &v.entries {
-                    if e.flags & FLAG_DELETED != 0 || e.id < start {
-                        continue;
+                let mut stop = false;
+                walk_node(*k, lp, |id, flags, e| {
+                    if flags & FLAG_DELETED != 0 || id < start {
+                        return true;
                     }
-                    if e.id > end {
-                        return;
+                    if id > end {
+                        stop = true;
+                        return false;
                     }
-                    if !f(e.id, &e.fields) {
-                        return;
+                    fields.clear();
+                    e.fields_into(&mut fields);
+                    if !f(id, &fields) {
+                        stop = true;
+                        return false;
                     }
+                    true
+                });
+                if stop {
+                    return;
                 }
             }
         } else {
@@ -637,6 +751,22 @@ impl Stream {
 
     /// First (or last) live entry id, if any (`streamGetEdgeID` skipping tombstones).
     pub fn edge_id(&self, first: bool) -> Option<StreamId> {
+        if !first {
+            // The last live id: the last node with a live entry, walked forward in place.
+            for (k, lp) in self.nodes.iter().rev() {
+                let mut last = None;
+                walk_node(*k, lp, |id, flags, _| {
+                    if flags & FLAG_DELETED == 0 {
+                        last = Some(id);
+                    }
+                    true
+                });
+                if last.is_some() {
+                    return last;
+                }
+            }
+            return None;
+        }
         let mut r = None;
         self.walk(StreamId::MIN, StreamId::MAX, !first, |id, _| {
             r = Some(id);
