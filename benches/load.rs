@@ -24,6 +24,10 @@
 //!                                      (redis-benchmark's whole default run: both)
 //!                                      `evalsha_get` and `evalsha_incr` run EVALSHA of a script
 //!                                      doing one GET / one INCR (loaded first with SCRIPT LOAD)
+//!                                      (redis-benchmark's whole default run: both), and
+//!                                      `stream` (`xadd`, `xreadgroup`: custom commands, see
+//!                                      `STREAM_TESTS`; run `xadd` first so there is something
+//!                                      to read)
 //!   UREDIS_BENCH_ROUNDS=1              repeat every case; the median of the rounds is shown
 //!   UREDIS_BENCH_ACL_USER=1            run as an ACL user whose every command is checked
 //!                                      (`+@all -@dangerous ~key:* ~counter:* ~mylist ...`)
@@ -68,6 +72,33 @@ const DATA_TESTS: &[&str] = &[
     "mset",
 ];
 
+/// Stream cases, run as redis-benchmark custom commands: (name, setup command run once
+/// before the case with its error ignored, the benchmarked command). `xreadgroup` reads one
+/// new entry per call into the PEL of one consumer (XREADGROUP's full path: group, consumer,
+/// PEL insert), from what the `xadd` case appended.
+const STREAM_TESTS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "xadd",
+        &[],
+        &["XADD", "bench:stream", "*", "field", "__rand_int__"],
+    ),
+    (
+        "xreadgroup",
+        &["XGROUP", "CREATE", "bench:stream", "g", "0", "MKSTREAM"],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "COUNT",
+            "1",
+            "STREAMS",
+            "bench:stream",
+            ">",
+        ],
+    ),
+];
+
 /// Expands `UREDIS_BENCH_TESTS` entries: groups (`fast`, `data`, `all`), `ping` as its two
 /// tests (one test per run), without duplicates.
 fn expand_tests(spec: &str) -> Vec<String> {
@@ -77,6 +108,7 @@ fn expand_tests(spec: &str) -> Vec<String> {
             "" => vec![],
             "fast" => FAST_TESTS.to_vec(),
             "data" => DATA_TESTS.to_vec(),
+            "stream" => STREAM_TESTS.iter().map(|t| t.0).collect(),
             "all" => FAST_TESTS.iter().chain(DATA_TESTS).copied().collect(),
             // `-t ping` would run two tests in one run; keep one test per run.
             "ping" => vec!["ping_inline", "ping_mbulk"],
@@ -212,21 +244,35 @@ fn run_case(
             .map(|s| s.to_string())
             .collect();
     }
+    // Stream tests: a custom command, after a one-off setup command.
+    let custom = STREAM_TESTS.iter().find(|t| t.0 == test);
+    if let Some((_, setup, command)) = custom {
+        if !setup.is_empty() {
+            let _ = Command::new(&opts.redis_benchmark)
+                .args(["-h", "127.0.0.1", "-p", &srv.port.to_string()])
+                .args(["-c", "1", "-n", "1"])
+                .args(*setup)
+                .stdin(Stdio::null())
+                .output();
+        }
+        test_args = command.iter().map(|s| s.to_string()).collect();
+    }
     let before = srv
         .cpu_us()
         .ok_or("cannot read the server's /proc/PID/stat")?;
-    let mut bench = Command::new(&opts.redis_benchmark);
+    let mut cmd = Command::new(&opts.redis_benchmark);
     if opts.acl_user {
-        bench.args(["--user", ACL_USER, "-a", ACL_USER]);
+        cmd.args(["--user", ACL_USER, "-a", ACL_USER]);
     }
-    let out = bench
-        .args(["-h", "127.0.0.1", "-p", &srv.port.to_string()])
+    // A custom command (EVALSHA, XADD ...) must come last.
+    cmd.args(["-h", "127.0.0.1", "-p", &srv.port.to_string()])
         .args(["-c", &opts.clients.to_string()])
         .args(["-n", &n.to_string()])
         .args(["-r", &opts.keyspace.to_string()])
         .args(["-P", &pipeline.to_string()])
-        .args(&test_args)
         .arg("--csv")
+        .args(&test_args);
+    let out = cmd
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("cannot run {}: {e}", opts.redis_benchmark))?;
@@ -243,7 +289,8 @@ fn run_case(
     let rps = stdout
         .lines()
         .filter(|l| l.starts_with('"') && !l.starts_with("\"test\""))
-        .filter(|l| eval_script(test).is_some() || row_is(l, test))
+        // A custom command's row is named by the command itself.
+        .filter(|l| eval_script(test).is_some() || custom.is_some() || row_is(l, test))
         .find_map(|l| l.split(',').nth(1)?.trim_matches('"').parse::<f64>().ok())
         .ok_or_else(|| {
             format!(

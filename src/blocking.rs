@@ -36,9 +36,14 @@ pub struct Blocked {
     pub deadline: i64,
     /// The command to re-run when a key is ready.
     pub argv: Vec<Bytes>,
-    /// The `TYPE` a key must hold to serve this client ("list", "zset").
+    /// The `TYPE` a key must hold to serve this client ("list", "zset", "stream"), or
+    /// `ANY_CHANGE`: re-run whenever the key is signalled, whatever it holds (XREADGROUP,
+    /// which must fail when its stream or group goes away).
     pub kind: &'static str,
 }
+
+/// `Blocked::kind` of a waiter re-run on every signal of its key (see there).
+pub const ANY_CHANGE: &str = "*";
 
 /// Server-wide blocking state.
 #[derive(Default)]
@@ -55,6 +60,8 @@ pub struct Blocking {
     reblocked: bool,
     /// Set by `Ctx::block` during a first run: the client is to be parked.
     request: Option<(Vec<Vec<u8>>, i64, &'static str)>,
+    /// Set by `Ctx::block_argv`: the command to re-run instead of the one sent.
+    request_argv: Option<Vec<Bytes>>,
 }
 
 impl Blocking {
@@ -128,6 +135,26 @@ impl Ctx<'_> {
         b.request = Some((uniq, deadline, kind));
     }
 
+    /// `block`, re-running `argv` instead of the command as sent when a key is ready (XREAD
+    /// blocks with its `$` ids made concrete).
+    pub fn block_argv(
+        &mut self,
+        keys: &[Bytes],
+        deadline: i64,
+        kind: &'static str,
+        argv: Vec<Bytes>,
+    ) {
+        self.block(keys, deadline, kind);
+        if self.srv.blocking.request.is_some() {
+            self.srv.blocking.request_argv = Some(argv);
+        }
+    }
+
+    /// While a blocked client's command is re-run: the key that became ready.
+    pub fn serving_key(&self) -> Option<&[u8]> {
+        self.srv.blocking.serving.as_deref()
+    }
+
     /// The keys of a blocking command in the order to try them: argument order, except that
     /// while a waiter is being served the key that became ready comes first.
     pub fn serve_order<'k>(&self, keys: &'k [Bytes]) -> Vec<&'k Bytes> {
@@ -156,6 +183,11 @@ pub(crate) fn after_handler(srv: &mut Server, cid: usize, argv: &[Bytes], rerun:
     let Some((keys, deadline, kind)) = srv.blocking.request.take() else {
         return false;
     };
+    let argv = srv
+        .blocking
+        .request_argv
+        .take()
+        .unwrap_or_else(|| argv.to_vec());
     let Some(c) = srv.clients.get_mut(cid) else {
         return true;
     };
@@ -176,7 +208,7 @@ pub(crate) fn after_handler(srv: &mut Server, cid: usize, argv: &[Bytes], rerun:
         db,
         keys,
         deadline,
-        argv: argv.to_vec(),
+        argv,
         kind,
     }));
     true
@@ -262,9 +294,9 @@ fn serve_key(srv: &mut Server, db: usize, key: &[u8]) {
             .get_mut_no_touch(key)
             .map(|e| e.value.type_name())
         {
-            None => break,
-            Some(t) if t != kind => continue,
-            Some(_) => rerun(srv, cid, key),
+            _ if kind == ANY_CHANGE => rerun(srv, cid, key),
+            Some(t) if t == kind => rerun(srv, cid, key),
+            _ => continue,
         }
     }
 }

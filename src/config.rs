@@ -384,8 +384,8 @@ pub static PARAMS: &[Param] = &[
     p(Yes, "zset-max-listpack-entries", LONG, "128").aka("zset-max-ziplist-entries"),
     p(Yes, "zset-max-listpack-value", LMEM, "64").aka("zset-max-ziplist-value"),
     p(No, "hll-sparse-max-bytes", LMEM, "3000"),
-    p(No, "stream-node-max-bytes", LMEM, "4096"),
-    p(No, "stream-node-max-entries", LONG, "100"),
+    p(Yes, "stream-node-max-bytes", LMEM, "4096"),
+    p(Yes, "stream-node-max-entries", LONG, "100"),
     // ---- Diagnostics and scripting
     p(
         No,
@@ -575,6 +575,9 @@ pub struct Config {
     pub set_max_intset_entries: usize,
     pub zset_max_listpack_entries: usize,
     pub zset_max_listpack_value: usize,
+    /// Stream node limits (`stream-node-max-bytes`, `stream-node-max-entries`).
+    pub stream_node_max_bytes: i64,
+    pub stream_node_max_entries: i64,
 }
 
 impl Default for Config {
@@ -619,6 +622,8 @@ impl Default for Config {
             set_max_intset_entries: 512,
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
+            stream_node_max_bytes: 4096,
+            stream_node_max_entries: 100,
         };
         c.refresh();
         c
@@ -1088,6 +1093,8 @@ impl Config {
         self.set_max_intset_entries = num(self, "set-max-intset-entries") as usize;
         self.zset_max_listpack_entries = num(self, "zset-max-listpack-entries") as usize;
         self.zset_max_listpack_value = num(self, "zset-max-listpack-value") as usize;
+        self.stream_node_max_bytes = num(self, "stream-node-max-bytes");
+        self.stream_node_max_entries = num(self, "stream-node-max-entries");
         let lfu = self
             .get("maxmemory-policy")
             .is_some_and(|p| p.ends_with("-lfu"));

@@ -104,6 +104,38 @@ fn dump(c: &mut redis::Connection) -> Dump {
                     format!("{m:?}")
                 }
                 "zset" => q::<Vec<String>>(c, &["ZRANGE", &k, "0", "-1", "WITHSCORES"]).join(","),
+                "stream" => {
+                    // Entries, the stream's ids and counters, groups and their pending
+                    // summaries: everything deterministic the rewrite must carry.
+                    let range: redis::Value = q(c, &["XRANGE", &k, "-", "+"]);
+                    let info: Vec<redis::Value> = q(c, &["XINFO", "STREAM", &k]);
+                    let ids: Vec<String> = info
+                        .chunks(2)
+                        .filter(|p| {
+                            matches!(&p[0], redis::Value::BulkString(n) if matches!(
+                                &n[..],
+                                b"length" | b"last-generated-id" | b"max-deleted-entry-id"
+                                    | b"entries-added" | b"groups"
+                            ))
+                        })
+                        .map(|p| format!("{:?}", p[1]))
+                        .collect();
+                    let groups: Vec<Vec<redis::Value>> = q(c, &["XINFO", "GROUPS", &k]);
+                    let mut pend = Vec::new();
+                    for g in &groups {
+                        if let Some(redis::Value::BulkString(name)) = g.get(1) {
+                            let name = String::from_utf8_lossy(name).to_string();
+                            let p: redis::Value = q(c, &["XPENDING", &k, &name]);
+                            let cons: redis::Value = q(c, &["XINFO", "CONSUMERS", &k, &name]);
+                            // Consumer idle/inactive times differ; keep names and counts.
+                            let cons = format!("{cons:?}");
+                            let names: Vec<&str> =
+                                cons.split("BulkString(").skip(1).take(1).collect();
+                            pend.push(format!("{p:?} {names:?}"));
+                        }
+                    }
+                    format!("{range:?} {ids:?} {groups:?} {pend:?}")
+                }
                 other => panic!("type {other}"),
             };
             let at: i64 = q(c, &["PEXPIRETIME", &k]);
@@ -143,6 +175,30 @@ fn fill(c: &mut redis::Connection) {
     let _: i64 = q(c, &["EXPIREAT", "list", "4102444800"]);
     let _: () = q(c, &["MSET", "m1", "x", "m2", "y"]);
     let _: i64 = q(c, &["DEL", "m2"]);
+    for i in 1..=5 {
+        let id = format!("{i}-1");
+        let _: String = q(c, &["XADD", "stream", &id, "f", "v", "n", &i.to_string()]);
+    }
+    let _: i64 = q(c, &["XDEL", "stream", "2-1"]);
+    let _: () = q(c, &["XGROUP", "CREATE", "stream", "g1", "0"]);
+    let _: () = q(c, &["XGROUP", "CREATE", "stream", "g2", "$"]);
+    let _: redis::Value = q(
+        c,
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g1",
+            "alice",
+            "COUNT",
+            "2",
+            "STREAMS",
+            "stream",
+            ">",
+        ],
+    );
+    let _: i64 = q(c, &["XGROUP", "CREATECONSUMER", "stream", "g1", "bob"]);
+    let _: String = q(c, &["XADD", "emptystream", "9-9", "a", "b"]);
+    let _: i64 = q(c, &["XDEL", "emptystream", "9-9"]);
     let _: () = q(c, &["SELECT", "1"]);
     let _: () = q(c, &["SET", "db1key", "in db 1", "PX", "7000000"]);
     let _: i64 = q(c, &["LPUSH", "db1list", "z"]);

@@ -252,7 +252,6 @@ fn config_set_refuses_what_uredis_does_not_implement() {
         ("aof-timestamp-enabled", "yes", "no"),
         ("rdb-del-sync-files", "yes", "no"),
         ("lazyfree-lazy-expire", "yes", "no"),
-        ("stream-node-max-entries", "10", "100"),
         ("activedefrag", "yes", "no"),
         ("rdb-key-save-delay", "100", "0"),
     ] {

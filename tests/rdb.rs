@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use common::{Raw, Server, redis_or_skip};
 use uredis::keyspace::{Db, Ttl, Value};
 use uredis::persist::rdb::{self, Ent, LoadOptions, WriteOptions, kind};
+use uredis::types::stream::{Consumer, Group, Nack, Stream, StreamId};
 use uredis::types::{Hash, List, Set, ZSet, hash, zset};
 
 // ---------------------------------------------------------------------------------------------
@@ -115,6 +116,8 @@ fn describe_value(v: &Value) -> Desc {
                 .map(|(m, s)| format!("{}={}", show(m), score_str(s)))
                 .collect(),
         ),
+        // (Streams are compared in tests/streams.rs.)
+        Value::Stream(s) => ("stream", vec![s.len().to_string()]),
     };
     if t == "hash" || t == "set" {
         items.sort();
@@ -806,7 +809,38 @@ fn fuzz_values() -> Vec<Value> {
     let mut zs = ZSet::new_skiplist();
     zs.insert_new(b"x", -1.0);
     zs.insert_new(b"y", 3.25);
+    let mut st = Stream::new();
+    for i in 1..=12u64 {
+        let f: &[&[u8]] = if i % 4 == 0 {
+            &[b"other", b"1"]
+        } else {
+            &[b"f", b"-77", b"g", b"some text"]
+        };
+        st.append(StreamId::new(i, i % 2), f, 4096, 5)
+            .expect("append");
+    }
+    st.delete(StreamId::new(3, 1));
+    st.max_deleted_id = StreamId::new(3, 1);
+    let mut g = Group::new(StreamId::new(5, 1), 4);
+    let mut c = Consumer {
+        seen_time: 1_700_000_000_000,
+        ..Consumer::default()
+    };
+    for id in [StreamId::new(2, 0), StreamId::new(4, 0)] {
+        g.pel.insert(
+            id,
+            Nack {
+                delivery_time: 1_700_000_000_000,
+                delivery_count: 2,
+                consumer: b"alice".to_vec(),
+            },
+        );
+        c.pel.insert(id);
+    }
+    g.consumers.insert(b"alice".to_vec(), c);
+    st.groups.insert(b"g".to_vec(), g);
     vec![
+        Value::Stream(Box::new(st)),
         Value::Int(-12),
         Value::Str(b"abcabcabcabcabcabcabcabcabc".to_vec()),
         Value::List(Box::new(l)),
@@ -869,7 +903,27 @@ fn fuzz_loader_never_panics() {
             m.extend_from_slice(&10u16.to_le_bytes());
             let crc = rdb::crc64(0, &m);
             m.extend_from_slice(&crc.to_le_bytes());
-            let res = std::panic::catch_unwind(|| rdb::restore_value(&m).is_ok());
+            let res = std::panic::catch_unwind(|| match rdb::restore_value(&m) {
+                // A stream that passed validation must also be safe to use.
+                Ok(Value::Stream(mut s)) => {
+                    let all = s.range(StreamId::MIN, StreamId::MAX, false, 0);
+                    s.range(StreamId::MIN, StreamId::MAX, true, 3);
+                    if let Some(e) = all.first() {
+                        s.delete(e.id);
+                    }
+                    s.trim(uredis::types::stream::Trim::MaxLen(2), false, 0);
+                    let id = s.last_id.incr().unwrap_or(StreamId::MAX);
+                    let _ = s.append(id, &[b"a", b"b"], 4096, 100);
+                    s.lag(
+                        s.groups
+                            .values()
+                            .next()
+                            .unwrap_or(&Group::new(StreamId::MIN, -1)),
+                    );
+                    true
+                }
+                r => r.is_ok(),
+            });
             match res {
                 Ok(ok) => restored += usize::from(ok),
                 Err(_) => panic!("restore panicked on payload {}", hex(&m)),

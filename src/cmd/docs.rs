@@ -7810,6 +7810,1242 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "xack",
+        summary: "Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some("O(1) for each message ID processed."),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "group",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "id",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@stream", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xadd",
+        summary: "Appends a new entry to a stream",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some(
+            "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.",
+        ),
+        history: Some(&[
+            (
+                "6.2.0",
+                "Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option.",
+            ),
+            ("7.0.0", "Added support for the `<ms>-*` explicit ID form."),
+        ]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "nomkstream",
+                kind: "pure-token",
+                token: Some("NOMKSTREAM"),
+                since: Some("6.2.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "trim",
+                kind: "block",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "strategy",
+                        kind: "oneof",
+                        arguments: Some(&[
+                            Arg {
+                                name: "maxlen",
+                                kind: "pure-token",
+                                token: Some("MAXLEN"),
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "minid",
+                                kind: "pure-token",
+                                token: Some("MINID"),
+                                since: Some("6.2.0"),
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "operator",
+                        kind: "oneof",
+                        flags: &["optional"],
+                        arguments: Some(&[
+                            Arg {
+                                name: "equal",
+                                kind: "pure-token",
+                                token: Some("="),
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "approximately",
+                                kind: "pure-token",
+                                token: Some("~"),
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "threshold",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        token: Some("LIMIT"),
+                        since: Some("6.2.0"),
+                        flags: &["optional"],
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "id_or_auto",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "auto_id",
+                        kind: "pure-token",
+                        token: Some("*"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "id",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "field_value",
+                kind: "block",
+                flags: &["multiple"],
+                arguments: Some(&[
+                    Arg {
+                        name: "field",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "value",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@stream", "@fast"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: Some("UPDATE instead of INSERT because of the optional trimming feature"),
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xautoclaim",
+        summary: "Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.",
+        since: "6.2.0",
+        group: "stream",
+        complexity: Some("O(1) if COUNT is small."),
+        history: Some(&[(
+            "7.0.0",
+            "Added an element to the reply array, containing deleted entries the command cleared from the PEL",
+        )]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "group",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "consumer",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "min-idle-time",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "start",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("COUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "justid",
+                kind: "pure-token",
+                token: Some("JUSTID"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@stream", "@fast"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xclaim",
+        summary: "Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some(
+            "O(log N) with N being the number of messages in the PEL of the consumer group.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "group",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "consumer",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "min-idle-time",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "id",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "ms",
+                kind: "integer",
+                token: Some("IDLE"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "unix-time-milliseconds",
+                kind: "unix-time",
+                token: Some("TIME"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("RETRYCOUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "force",
+                kind: "pure-token",
+                token: Some("FORCE"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "justid",
+                kind: "pure-token",
+                token: Some("JUSTID"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "id",
+                kind: "string",
+                token: Some("LASTID"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@stream", "@fast"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xdel",
+        summary: "Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some(
+            "O(1) for each single item to delete in the stream, regardless of the stream size.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "id",
+                kind: "string",
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@stream", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xgroup",
+        summary: "A container for consumer groups commands",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xgroup|create",
+        summary: "Create a consumer group.",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some("O(1)"),
+        history: Some(&[("7.0.0", "Added the `entries_read` named argument.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "groupname",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "id",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "id",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "new_id",
+                        kind: "pure-token",
+                        token: Some("$"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "mkstream",
+                kind: "pure-token",
+                token: Some("MKSTREAM"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "entries_read",
+                kind: "integer",
+                token: Some("ENTRIESREAD"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@stream", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xgroup|createconsumer",
+        summary: "Create a consumer in a consumer group.",
+        since: "6.2.0",
+        group: "stream",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "groupname",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "consumername",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@stream", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xgroup|delconsumer",
+        summary: "Delete a consumer from a consumer group.",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "groupname",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "consumername",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@stream", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xgroup|destroy",
+        summary: "Destroy a consumer group.",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some(
+            "O(N) where N is the number of entries in the group's pending entries list (PEL).",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "groupname",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@stream", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xgroup|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some("O(1)"),
+        acl_categories: &["@stream", "@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xgroup|setid",
+        summary: "Set a consumer group to an arbitrary last delivered ID value.",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some("O(1)"),
+        history: Some(&[("7.0.0", "Added the optional `entries_read` argument.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "groupname",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "id",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "id",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "new_id",
+                        kind: "pure-token",
+                        token: Some("$"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "entries_read",
+                kind: "integer",
+                token: Some("ENTRIESREAD"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@stream", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xinfo",
+        summary: "A container for stream introspection commands",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xinfo|consumers",
+        summary: "List the consumers in a consumer group",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "groupname",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@stream", "@slow"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xinfo|groups",
+        summary: "List the consumer groups of a stream",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some("O(1)"),
+        history: Some(&[("7.0.0", "Added the `entries-read` and `lag` fields")]),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@stream", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xinfo|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some("O(1)"),
+        acl_categories: &["@stream", "@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xinfo|stream",
+        summary: "Get information about a stream",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some("O(1)"),
+        history: Some(&[
+            ("6.0.0", "Added the `FULL` modifier."),
+            (
+                "7.0.0",
+                "Added the `max-deleted-entry-id`, `entries-added`, `recorded-first-entry-id`, `entries-read` and `lag` fields",
+            ),
+        ]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "full",
+                kind: "block",
+                token: Some("FULL"),
+                flags: &["optional"],
+                arguments: Some(&[Arg {
+                    name: "count",
+                    kind: "integer",
+                    token: Some("COUNT"),
+                    flags: &["optional"],
+                    ..Arg::EMPTY
+                }]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@stream", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xlen",
+        summary: "Return the number of entries in a stream",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@stream", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xpending",
+        summary: "Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some(
+            "O(N) with N being the number of elements returned, so asking for a small fixed number of entries per call is O(1). O(M), where M is the total number of entries scanned when used with the IDLE filter. When the command returns just the summary and the list of consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer.",
+        ),
+        history: Some(&[(
+            "6.2.0",
+            "Added the `IDLE` option and exclusive range intervals.",
+        )]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "group",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "filters",
+                kind: "block",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "min-idle-time",
+                        kind: "integer",
+                        token: Some("IDLE"),
+                        since: Some("6.2.0"),
+                        flags: &["optional"],
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "start",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "end",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "consumer",
+                        kind: "string",
+                        flags: &["optional"],
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@stream", "@slow"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xrange",
+        summary: "Return a range of elements in a stream, with IDs matching the specified IDs interval",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some(
+            "O(N) with N being the number of elements being returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).",
+        ),
+        history: Some(&[("6.2.0", "Added exclusive ranges.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "start",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "end",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("COUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@stream", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xread",
+        summary: "Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some(
+            "For each stream mentioned: O(N) with N being the number of elements being returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is used, XADD will pay O(M) time in order to serve the M clients blocked on the stream getting new data.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("COUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "milliseconds",
+                kind: "integer",
+                token: Some("BLOCK"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "streams",
+                kind: "block",
+                token: Some("STREAMS"),
+                arguments: Some(&[
+                    Arg {
+                        name: "key",
+                        kind: "key",
+                        key_spec_index: Some(0),
+                        flags: &["multiple"],
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "id",
+                        kind: "string",
+                        flags: &["multiple"],
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@stream", "@slow", "@blocking"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Keyword {
+                keyword: "STREAMS",
+                startfrom: 1,
+            },
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 2,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xreadgroup",
+        summary: "Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some(
+            "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "group_consumer",
+                kind: "block",
+                token: Some("GROUP"),
+                arguments: Some(&[
+                    Arg {
+                        name: "group",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "consumer",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("COUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "milliseconds",
+                kind: "integer",
+                token: Some("BLOCK"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "noack",
+                kind: "pure-token",
+                token: Some("NOACK"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "streams",
+                kind: "block",
+                token: Some("STREAMS"),
+                arguments: Some(&[
+                    Arg {
+                        name: "key",
+                        kind: "key",
+                        key_spec_index: Some(0),
+                        flags: &["multiple"],
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "id",
+                        kind: "string",
+                        flags: &["multiple"],
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@stream", "@slow", "@blocking"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Keyword {
+                keyword: "STREAMS",
+                startfrom: 4,
+            },
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 2,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xrevrange",
+        summary: "Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some(
+            "O(N) with N being the number of elements returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).",
+        ),
+        history: Some(&[("6.2.0", "Added exclusive ranges.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "end",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "start",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("COUNT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@stream", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xsetid",
+        summary: "An internal command for replicating stream values",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some("O(1)"),
+        history: Some(&[(
+            "7.0.0",
+            "Added the `entries_added` and `max_deleted_entry_id` arguments.",
+        )]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "last-id",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "entries_added",
+                kind: "integer",
+                token: Some("ENTRIESADDED"),
+                since: Some("7.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "max_deleted_entry_id",
+                kind: "string",
+                token: Some("MAXDELETEDID"),
+                since: Some("7.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@stream", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "xtrim",
+        summary: "Trims the stream to (approximately if '~' is passed) a certain size",
+        since: "5.0.0",
+        group: "stream",
+        complexity: Some(
+            "O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation.",
+        ),
+        history: Some(&[(
+            "6.2.0",
+            "Added the `MINID` trimming strategy and the `LIMIT` option.",
+        )]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "trim",
+                kind: "block",
+                arguments: Some(&[
+                    Arg {
+                        name: "strategy",
+                        kind: "oneof",
+                        arguments: Some(&[
+                            Arg {
+                                name: "maxlen",
+                                kind: "pure-token",
+                                token: Some("MAXLEN"),
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "minid",
+                                kind: "pure-token",
+                                token: Some("MINID"),
+                                since: Some("6.2.0"),
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "operator",
+                        kind: "oneof",
+                        flags: &["optional"],
+                        arguments: Some(&[
+                            Arg {
+                                name: "equal",
+                                kind: "pure-token",
+                                token: Some("="),
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "approximately",
+                                kind: "pure-token",
+                                token: Some("~"),
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "threshold",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        token: Some("LIMIT"),
+                        since: Some("6.2.0"),
+                        flags: &["optional"],
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@stream", "@slow"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "zadd",
         summary: "Add one or more members to a sorted set, or update its score if it already exists",
         since: "1.2.0",

@@ -20,8 +20,8 @@ use super::Ctx;
 pub struct Propagation {
     /// Recorded (db, argv) of the running top-level command.
     pending: Vec<(usize, Vec<Bytes>)>,
-    /// Set by `Ctx::propagate_as` for the command running now.
-    rewrite: Option<Vec<Bytes>>,
+    /// Set by `Ctx::propagate_as` / `propagate_instead` for the command running now.
+    rewrite: Option<Vec<Vec<Bytes>>>,
     /// Emitted commands, when recording is on (`DEBUG PROPAGATED ON`); bounded.
     pub log: Option<Vec<(usize, Vec<Bytes>)>>,
     /// The AOF consumes what is emitted.
@@ -38,8 +38,10 @@ impl Propagation {
         let rewrite = self.rewrite.take();
         // Don't copy argv when nothing consumes propagation.
         if self.active() {
-            let argv = rewrite.unwrap_or_else(|| argv.to_vec());
-            self.pending.push((db, argv));
+            match rewrite {
+                Some(cmds) => self.pending.extend(cmds.into_iter().map(|c| (db, c))),
+                None => self.pending.push((db, argv.to_vec())),
+            }
         }
     }
 
@@ -128,7 +130,14 @@ impl Ctx<'_> {
     /// Propagate `argv` instead of the command as sent, if this command changes the dataset
     /// (BLPOP served -> LPOP, BLMOVE -> LMOVE, ...).
     pub fn propagate_as(&mut self, argv: Vec<Bytes>) {
-        self.srv.propagation.rewrite = Some(argv);
+        self.srv.propagation.rewrite = Some(vec![argv]);
+    }
+
+    /// Propagate `cmds` (possibly none) instead of the command as sent, if this command
+    /// changes the dataset (XREADGROUP -> XCLAIM ... / XGROUP SETID, as Redis's
+    /// `alsoPropagate` with `preventCommandPropagation`).
+    pub fn propagate_instead(&mut self, cmds: Vec<Vec<Bytes>>) {
+        self.srv.propagation.rewrite = Some(cmds);
     }
 
     /// Whether anything consumes propagation (a handler can skip building a rewrite).

@@ -14,6 +14,7 @@ pub mod pubsub;
 pub mod script;
 pub mod server;
 pub mod set;
+pub mod stream;
 pub mod string;
 pub mod zset;
 
@@ -36,4 +37,5 @@ pub static TABLES: &[&[Command]] = &[
     dump::COMMANDS,
     acl::COMMANDS,
     script::COMMANDS,
+    stream::COMMANDS,
 ];

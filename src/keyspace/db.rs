@@ -347,13 +347,38 @@ impl Db {
 
     /// Queues `key` as ready if clients are blocked on it (Redis's `signalKeyAsReady`, which
     /// `dbAdd` calls for lists and sorted sets).
-    fn signal_ready(&mut self, key: &[u8], value: &Value) {
+    pub fn signal_ready(&mut self, key: &[u8], value: &Value) {
         if !self.blocking.is_empty()
             && value.is_blockable()
             && self.blocking.contains_key(key)
             && !self.ready.iter().any(|k| k == key)
         {
             self.ready.push(key.to_vec());
+        }
+    }
+
+    /// Queues `key` as ready if clients are blocked on it, whatever it holds now: a stream was
+    /// changed, deleted or overwritten (Redis signals those for XREAD/XREADGROUP waiters).
+    pub fn signal_key(&mut self, key: &[u8]) {
+        if !self.blocking.is_empty()
+            && self.blocking.contains_key(key)
+            && !self.ready.iter().any(|k| k == key)
+        {
+            self.ready.push(key.to_vec());
+        }
+    }
+
+    /// Before `key` is overwritten or deleted: if it holds a stream with waiters, signal them
+    /// (a blocked XREADGROUP must fail).
+    fn signal_if_stream(&mut self, key: &[u8]) {
+        if !self.blocking.is_empty()
+            && self.blocking.contains_key(key)
+            && self
+                .main
+                .get(key)
+                .is_some_and(|n| matches!(n.value(), ValueRef::Obj(Value::Stream(_))))
+        {
+            self.signal_key(key);
         }
     }
 
@@ -445,6 +470,7 @@ impl Db {
             self.expire_if_needed(key);
         }
         if !self.blocking.is_empty() {
+            self.signal_if_stream(key);
             self.signal_ready(key, &value);
         }
         let new_expire = match ttl {
@@ -499,6 +525,7 @@ impl Db {
     /// RDB loader). Replaces any existing key.
     pub fn put_entry(&mut self, key: &[u8], entry: Entry) {
         if !self.blocking.is_empty() {
+            self.signal_if_stream(key);
             self.signal_ready(key, &entry.value);
         }
         let mut had_expire = false;
@@ -518,6 +545,7 @@ impl Db {
     }
 
     fn remove_entry(&mut self, key: &[u8]) -> Option<Entry> {
+        self.signal_if_stream(key);
         let n = self.main.remove(key)?;
         let expire = if n.node().has_expire() {
             self.expires.remove(key).unwrap_or(0)
@@ -642,6 +670,7 @@ impl Db {
     /// Removes every key, returning the old tables so the caller can free them where it likes
     /// (FLUSHALL ASYNC frees them off the event loop).
     pub fn flush(&mut self) -> Flushed {
+        self.signal_blocked_streams();
         self.expire_cursor = 0;
         self.avg_ttl = 0;
         (self.main.take(), self.expires.take())
@@ -649,6 +678,8 @@ impl Db {
 
     /// Swaps contents with another database (SWAPDB), keeping each one's id.
     pub fn swap_contents(&mut self, other: &mut Db) {
+        self.signal_blocked_streams();
+        other.signal_blocked_streams();
         std::mem::swap(&mut self.main, &mut other.main);
         std::mem::swap(&mut self.expires, &mut other.expires);
         std::mem::swap(&mut self.avg_ttl, &mut other.avg_ttl);
@@ -656,6 +687,18 @@ impl Db {
         other.expire_cursor = 0;
         self.scan_for_ready_keys();
         other.scan_for_ready_keys();
+    }
+
+    /// Queues every blocked-on key holding a stream, before the database is emptied or swapped
+    /// (Redis's `scanDatabaseForDeletedStreams`: XREADGROUP waiters must fail).
+    fn signal_blocked_streams(&mut self) {
+        if self.blocking.is_empty() {
+            return;
+        }
+        let keys: Vec<Vec<u8>> = self.blocking.keys().cloned().collect();
+        for k in keys {
+            self.signal_if_stream(&k);
+        }
     }
 
     /// Queues every blocked-on key that now holds a list or sorted set (after SWAPDB).

@@ -121,6 +121,7 @@ pub fn write_commands(dbs: &[Db], w: &mut dyn Write) -> io::Result<()> {
                     h.iter()
                         .map(|(f, v)| vec![Cow::Borrowed(f), Cow::Borrowed(v)]),
                 )?,
+                Value::Stream(st) => write_stream(w, key, st)?,
             }
             if e.expire != 0 {
                 w.write_all(b"*3\r\n$9\r\nPEXPIREAT\r\n")?;
@@ -187,4 +188,108 @@ pub fn write_base_file(
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// One argv as a RESP command.
+fn command(w: &mut dyn Write, args: &[&[u8]]) -> io::Result<()> {
+    count(w, b'*', args.len())?;
+    for a in args {
+        bulk(w, a)?;
+    }
+    Ok(())
+}
+
+/// A stream as Redis's `rewriteStreamObject` writes it: XADD per entry (an empty stream as
+/// `XADD key MAXLEN 0 0-1 x y`), XSETID with ENTRIESADDED / MAXDELETEDID, then each group
+/// (XGROUP CREATE ... ENTRIESREAD) with its consumers: XCLAIM ... JUSTID FORCE per pending
+/// entry, or XGROUP CREATECONSUMER for a consumer with none.
+fn write_stream(
+    w: &mut dyn Write,
+    key: &[u8],
+    st: &crate::types::stream::Stream,
+) -> io::Result<()> {
+    use crate::types::stream::StreamId;
+    let n = |v: i64| itoa::Buffer::new().format(v).as_bytes().to_vec();
+    if st.len() > 0 {
+        // In slices, so a big stream is never copied whole.
+        let mut from = StreamId::MIN;
+        loop {
+            let slice = st.range(from, StreamId::MAX, false, 1000);
+            for e in &slice {
+                let id = e.id.to_bytes();
+                let mut args: Vec<&[u8]> = vec![b"XADD", key, &id];
+                args.extend(e.fields.iter().map(|f| f.as_slice()));
+                command(w, &args)?;
+            }
+            match slice.last().and_then(|e| e.id.incr()) {
+                Some(next) if slice.len() == 1000 => from = next,
+                _ => break,
+            }
+        }
+    } else {
+        command(w, &[b"XADD", key, b"MAXLEN", b"0", b"0-1", b"x", b"y"])?;
+    }
+    let (last, maxdel) = (st.last_id.to_bytes(), st.max_deleted_id.to_bytes());
+    let added = n(st.entries_added as i64);
+    command(
+        w,
+        &[
+            b"XSETID",
+            key,
+            &last,
+            b"ENTRIESADDED",
+            &added,
+            b"MAXDELETEDID",
+            &maxdel,
+        ],
+    )?;
+    for (gname, g) in &st.groups {
+        let (glast, read) = (g.last_id.to_bytes(), n(g.entries_read));
+        command(
+            w,
+            &[
+                b"XGROUP",
+                b"CREATE",
+                key,
+                gname,
+                &glast,
+                b"ENTRIESREAD",
+                &read,
+            ],
+        )?;
+        for (cname, c) in &g.consumers {
+            if c.pel.is_empty() {
+                command(w, &[b"XGROUP", b"CREATECONSUMER", key, gname, cname])?;
+                continue;
+            }
+            for id in &c.pel {
+                let Some(nack) = g.pel.get(id) else {
+                    continue;
+                };
+                let (idb, time, retry) = (
+                    id.to_bytes(),
+                    n(nack.delivery_time),
+                    n(nack.delivery_count as i64),
+                );
+                command(
+                    w,
+                    &[
+                        b"XCLAIM",
+                        key,
+                        gname,
+                        cname,
+                        b"0",
+                        &idb,
+                        b"TIME",
+                        &time,
+                        b"RETRYCOUNT",
+                        &retry,
+                        b"JUSTID",
+                        b"FORCE",
+                    ],
+                )?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -143,6 +143,23 @@ impl Writer {
         self.count += 1;
     }
 
+    /// Reopens a finished listpack (as `finish` returned it) to append more, as `lpAppend` on
+    /// it would. Gives the blob back if its header does not know its element count (65535).
+    pub fn reopen(mut lp: Vec<u8>) -> Result<Writer, Vec<u8>> {
+        if lp.len() < HDR + 1 || lp[lp.len() - 1] != EOF {
+            return Err(lp);
+        }
+        let numele = u16::from_le_bytes([lp[4], lp[5]]);
+        if numele == NUMELE_UNKNOWN {
+            return Err(lp);
+        }
+        lp.pop();
+        Ok(Writer {
+            buf: lp,
+            count: numele as usize,
+        })
+    }
+
     /// The finished blob.
     pub fn finish(mut self) -> Vec<u8> {
         self.buf.push(EOF);

@@ -698,9 +698,125 @@ fn load_object(rd: &mut Rd, t: u8, o: &LoadOptions) -> Res<Option<Value>> {
     Ok(Some(v))
 }
 
-/// Streams (types 15, 19, 21): not supported yet. A stream decoder replaces this function.
-fn load_stream(rd: &mut Rd, _t: u8) -> Res<Option<Value>> {
-    Err(rd.err("streams are not supported yet"))
+/// Streams (types 15, 19, 21, `rdbLoadObject`): the nodes (16-byte master id, listpack,
+/// validated in full, the listpack and its stream layout), the metadata, then the groups with
+/// their PELs and consumers (21, Redis 7.2's, adds each consumer's active time, dropped).
+fn load_stream(rd: &mut Rd, t: u8) -> Res<Option<Value>> {
+    use crate::types::stream::{self, Consumer, Group, Nack, StreamId};
+    let mut s = stream::Stream::new();
+    let nodes = rd.count("stream listpacks", 2)?;
+    let mut prev: Option<StreamId> = None;
+    for _ in 0..nodes {
+        let at = rd.pos;
+        let key = rd.string("a stream node key")?;
+        let Some(master) = StreamId::decode(&key) else {
+            return Err(blob_err(
+                at,
+                "stream",
+                "node key is not the size of a stream ID",
+            ));
+        };
+        if prev.is_some_and(|p| p >= master) {
+            return Err(blob_err(
+                at,
+                "stream",
+                "Listpack re-added with existing key",
+            ));
+        }
+        prev = Some(master);
+        let at = rd.pos;
+        let lp = rd.string("a stream listpack")?.into_owned();
+        listpack::parse(&lp).map_err(|e| blob_err(at, "stream listpack", e))?;
+        stream::validate_node(master, &lp).map_err(|e| blob_err(at, "stream listpack", e))?;
+        s.push_node(master, lp);
+    }
+    s.length = rd.len("the stream length")?;
+    s.last_id = StreamId::new(rd.len("the last id")?, rd.len("the last id")?);
+    if t == kind::STREAM_LISTPACKS {
+        s.entries_added = s.length;
+        s.first_id = s.edge_id(true).unwrap_or(StreamId::MAX);
+    } else {
+        s.first_id = StreamId::new(rd.len("the first id")?, rd.len("the first id")?);
+        s.max_deleted_id =
+            StreamId::new(rd.len("the max deleted id")?, rd.len("the max deleted id")?);
+        s.entries_added = rd.len("the entries added")?;
+    }
+    if s.length != 0 && s.node_count() == 0 {
+        return Err(rd.err("Stream length inconsistent with rax entries"));
+    }
+    if s.live_count() != s.length {
+        return Err(rd.err("stream length does not match its entries"));
+    }
+    let groups = rd.count("stream groups", 3)?;
+    for _ in 0..groups {
+        let name = rd.string("a consumer group name")?.into_owned();
+        let last = StreamId::new(rd.len("a group id")?, rd.len("a group id")?);
+        let entries_read = if t == kind::STREAM_LISTPACKS {
+            s.estimate_distance(last)
+        } else {
+            rd.len("a group's entries read")? as i64
+        };
+        if s.groups.contains_key(&name) {
+            return Err(rd.err(format!(
+                "Duplicated consumer group name {}",
+                String::from_utf8_lossy(&name)
+            )));
+        }
+        let mut g = Group::new(last, entries_read);
+        let pel = rd.count("a group PEL", 17)?;
+        for _ in 0..pel {
+            let id = StreamId::decode(rd.take(16, "a PEL id")?).unwrap_or_default();
+            let d = rd.take(8, "a delivery time")?;
+            let delivery_time = i64::from_le_bytes(d.try_into().unwrap_or([0; 8]));
+            let delivery_count = rd.len("a delivery count")?;
+            let nack = Nack {
+                delivery_time,
+                delivery_count,
+                consumer: Vec::new(),
+            };
+            if g.pel.insert(id, nack).is_some() {
+                return Err(rd.err("Duplicated global PEL entry loading stream consumer group"));
+            }
+        }
+        let consumers = rd.count("a group's consumers", 10)?;
+        for _ in 0..consumers {
+            let cname = rd.string("a consumer name")?.into_owned();
+            let d = rd.take(8, "a seen time")?;
+            let seen_time = i64::from_le_bytes(d.try_into().unwrap_or([0; 8]));
+            if t == kind::STREAM_LISTPACKS_3 {
+                rd.take(8, "an active time")?;
+            }
+            if g.consumers.contains_key(&cname) {
+                return Err(rd.err("Duplicate stream consumer detected."));
+            }
+            let mut c = Consumer {
+                seen_time,
+                pel: Default::default(),
+            };
+            let n = rd.count("a consumer PEL", 16)?;
+            for _ in 0..n {
+                let id = StreamId::decode(rd.take(16, "a PEL id")?).unwrap_or_default();
+                let Some(nack) = g.pel.get_mut(&id) else {
+                    return Err(rd.err("Consumer entry not found in group global PEL"));
+                };
+                if !nack.consumer.is_empty() || !c.pel.insert(id) {
+                    return Err(
+                        rd.err("Duplicated consumer PEL entry  loading a stream consumer group")
+                    );
+                }
+                nack.consumer = cname.clone();
+            }
+            g.consumers.insert(cname, c);
+        }
+        if g.pel
+            .values()
+            .any(|n| !g.consumers.contains_key(&n.consumer))
+        {
+            return Err(rd.err("Stream CG PEL entry without consumer"));
+        }
+        s.groups.insert(name, g);
+    }
+    Ok(Some(Value::Stream(Box::new(s))))
 }
 
 fn blob_err(at: usize, what: &str, e: &str) -> RdbError {

@@ -140,6 +140,7 @@ pub(super) fn type_of(v: &Value) -> u8 {
         Value::ZSet(_) => kind::ZSET_2,
         Value::Hash(h) if matches!(**h, Hash::Listpack(_)) => kind::HASH_LISTPACK,
         Value::Hash(_) => kind::HASH,
+        Value::Stream(_) => kind::STREAM_LISTPACKS_2,
     }
 }
 
@@ -153,7 +154,47 @@ pub(super) fn save_value(o: &mut impl Out, v: &Value, opts: &WriteOptions) -> io
         Value::Set(s) => save_set(o, s, comp),
         Value::ZSet(z) => save_zset(o, z, comp),
         Value::Hash(h) => save_hash(o, h, comp),
+        Value::Stream(st) => save_stream(o, st, comp),
     }
+}
+
+/// A stream as `RDB_TYPE_STREAM_LISTPACKS_2` (Redis 7.0): the nodes as they are (16-byte
+/// master id, listpack), the metadata, then each group with its PEL and consumers.
+fn save_stream(o: &mut impl Out, s: &crate::types::Stream, comp: bool) -> io::Result<()> {
+    save_len(o, s.node_count() as u64)?;
+    for (id, lp) in s.nodes() {
+        save_string(o, &id.encode(), comp)?;
+        save_string(o, lp, comp)?;
+    }
+    save_len(o, s.length)?;
+    for id in [s.last_id, s.first_id, s.max_deleted_id] {
+        save_len(o, id.ms)?;
+        save_len(o, id.seq)?;
+    }
+    save_len(o, s.entries_added)?;
+    save_len(o, s.groups.len() as u64)?;
+    for (name, g) in &s.groups {
+        save_string(o, name, comp)?;
+        save_len(o, g.last_id.ms)?;
+        save_len(o, g.last_id.seq)?;
+        save_len(o, g.entries_read as u64)?;
+        save_len(o, g.pel.len() as u64)?;
+        for (id, n) in &g.pel {
+            o.put(&id.encode())?;
+            o.put(&n.delivery_time.to_le_bytes())?;
+            save_len(o, n.delivery_count)?;
+        }
+        save_len(o, g.consumers.len() as u64)?;
+        for (cname, c) in &g.consumers {
+            save_string(o, cname, comp)?;
+            o.put(&c.seen_time.to_le_bytes())?;
+            save_len(o, c.pel.len() as u64)?;
+            for id in &c.pel {
+                o.put(&id.encode())?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Redis's quicklist `packed_threshold`: elements this big get a node of their own (PLAIN).
