@@ -147,8 +147,8 @@ pub static PARAMS: &[Param] = &[
     // ---- Network and clients
     p(Yes, "bind", Kind::List, "* -::*").fixed(),
     p(Yes, "port", PORT, "6379").fixed(),
-    p(No, "unixsocket", STR, "").fixed(),
-    p(No, "unixsocketperm", Kind::Octal(0, 0o777), "0").fixed(),
+    p(Yes, "unixsocket", STR, "").fixed(),
+    p(Yes, "unixsocketperm", Kind::Octal(0, 0o777), "0").fixed(),
     p(No, "socket-mark-id", Kind::Int(0, u32::MAX as i64), "0").fixed(),
     p(Yes, "tcp-backlog", INT, "511").fixed(),
     p(Yes, "protected-mode", BOOL, "yes"),

@@ -227,6 +227,19 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let mut listeners = listeners;
+    let unixsocket = cfg.get("unixsocket").unwrap_or("").to_string();
+    if !unixsocket.is_empty() {
+        let perm = u32::from_str_radix(cfg.get("unixsocketperm").unwrap_or("0"), 8).unwrap_or(0);
+        match uredis::net::listen_unix(&unixsocket, perm, cfg.tcp_backlog) {
+            Ok(l) => listeners.push(l),
+            Err(e) => {
+                tracing::error!("Failed opening Unix socket: {e}");
+                eprintln!("uredis-server: failed opening Unix socket {unixsocket}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     // Redis writes a pid file when one is named, or when it went to the background.
     let pidfile = match (cfg.pidfile.as_str(), cfg.daemonize && supervised.is_none()) {
         ("", true) => "/var/run/redis.pid".to_string(),
@@ -270,11 +283,18 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     tracing::info!("Ready to accept connections tcp");
+    if !unixsocket.is_empty() {
+        tracing::info!("Ready to accept connections unix");
+    }
     if supervised == Some("systemd") {
         notify_systemd("STATUS=Ready to accept connections\n");
         notify_systemd("READY=1\n");
     }
     let result = server.run();
+    if !unixsocket.is_empty() {
+        // Redis removes its socket file when it shuts down.
+        let _ = std::fs::remove_file(&unixsocket);
+    }
     if supervised == Some("systemd") {
         notify_systemd("STOPPING=1\n");
     }

@@ -50,6 +50,8 @@ pub mod flag {
     /// The dispatcher must check this client's authentication or permissions before each
     /// command (`crate::acl`); clear for authenticated clients of an unrestricted user.
     pub const ACL_CHECK: u32 = 1 << 12;
+    /// Connected through `unixsocket` (CLIENT LIST flag `U`; local for protected mode).
+    pub const UNIX_SOCKET: u32 = 1 << 24;
 }
 
 pub struct Client {
@@ -306,6 +308,9 @@ impl Client {
         }
         if self.has(flag::CLOSE_ASAP) {
             s.push('A');
+        }
+        if self.has(flag::UNIX_SOCKET) {
+            s.push('U');
         }
         if self.has(flag::NO_EVICT) {
             s.push('e');

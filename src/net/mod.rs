@@ -111,6 +111,37 @@ pub fn listen(bind: &[String], port: u16, backlog: i32) -> std::io::Result<Vec<(
     Ok(out)
 }
 
+/// Opens the Unix-domain listening socket `path` (Redis's `unixsocket`), removing a stale socket
+/// file first as Redis's anetUnixServer does, and applies `perm` (`unixsocketperm`, 0 = leave
+/// the umask's mode) to it.
+pub fn listen_unix(path: &str, perm: u32, backlog: i32) -> std::io::Result<(RawFd, String)> {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::remove_file(path);
+    let l = std::os::unix::net::UnixListener::bind(path)?;
+    if perm != 0 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(perm))?;
+    }
+    let fd = l.into_raw_fd();
+    // SAFETY: fd is a listening socket we own.
+    unsafe { libc::listen(fd, backlog) };
+    Ok((fd, path.to_string()))
+}
+
+/// Whether `fd` is a Unix-domain socket (for accepted clients: came in through `unixsocket`).
+fn is_unix_socket(fd: RawFd) -> bool {
+    // SAFETY: getsockname writes at most `len` bytes into the zeroed storage we own.
+    unsafe {
+        let mut ss: libc::sockaddr_storage = std::mem::zeroed();
+        let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+        libc::getsockname(
+            fd,
+            (&mut ss as *mut libc::sockaddr_storage).cast(),
+            &mut len,
+        ) == 0
+            && ss.ss_family as i32 == libc::AF_UNIX
+    }
+}
+
 fn set_sockopt(fd: RawFd, level: i32, name: i32, val: i32) {
     // SAFETY: setsockopt with a pointer to a live i32 and its size.
     unsafe {
@@ -160,6 +191,34 @@ impl Server {
             refuse(fd, b"-ERR max number of clients reached\r\n");
             return;
         }
+        let unix = is_unix_socket(fd);
+        let (addr, laddr) = if unix {
+            // Redis prints a unix client's addr and laddr as "<unixsocket>:0", and treats it
+            // as local for protected mode.
+            let a = format!("{}:0", self.config.get("unixsocket").unwrap_or(""));
+            (a.clone(), a)
+        } else {
+            match self.accept_tcp(fd) {
+                Some(a) => a,
+                None => return,
+            }
+        };
+        let id = self.next_client_id;
+        self.next_client_id += 1;
+        self.stats.total_connections += 1;
+        let cid = self
+            .clients
+            .insert(Client::new(id, fd, addr, laddr, clock::now_ms()));
+        if unix {
+            self.clients[cid].flags |= flag::UNIX_SOCKET;
+        }
+        crate::acl::set_default_auth(self, cid);
+        self.arm_recv(cid);
+    }
+
+    /// Protected mode and socket options for an accepted TCP client; its (addr, laddr), or
+    /// None when it was refused (and closed).
+    fn accept_tcp(&mut self, fd: RawFd) -> Option<(String, String)> {
         // SAFETY: fd was just accepted and is owned by nobody else; into_raw_fd gives it back.
         let stream = unsafe { TcpStream::from_raw_fd(fd) };
         // Protected mode: while the default user needs no password, only the loopback
@@ -174,7 +233,7 @@ impl Server {
         {
             self.stats.rejected_connections += 1;
             refuse(stream.into_raw_fd(), PROTECTED_MODE_DENIED);
-            return;
+            return None;
         }
         let _ = stream.set_nodelay(true);
         let addr = stream
@@ -198,14 +257,7 @@ impl Server {
             );
             set_sockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, 3);
         }
-        let id = self.next_client_id;
-        self.next_client_id += 1;
-        self.stats.total_connections += 1;
-        let cid = self
-            .clients
-            .insert(Client::new(id, fd, addr, laddr, clock::now_ms()));
-        crate::acl::set_default_auth(self, cid);
-        self.arm_recv(cid);
+        Some((addr, laddr))
     }
 
     /// Queues a receive into the client's spare read-buffer capacity.
