@@ -148,3 +148,93 @@ fn unix_clients_are_local_for_protected_mode() {
     assert_eq!(unix_call(&mut s, &["GET", "a"]), b"$1\r\n1\r\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Starts `bin` under `prlimit --nofile=<soft>:<hard>` with `--maxclients <n>` and returns the
+/// maxclients it ended up with (CONFIG GET), or None when prlimit is missing.
+fn maxclients_under_limit(bin: &str, soft: u64, hard: u64, n: &str) -> Option<String> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
+    let mut child = Command::new("prlimit")
+        .arg(format!("--nofile={soft}:{hard}"))
+        .args([
+            "--",
+            bin,
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--maxclients",
+            n,
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut got = None;
+    if wait_until(Duration::from_secs(10), || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    }) {
+        let mut r = Raw::connect(("127.0.0.1", port));
+        let reply = r.call(&["CONFIG", "GET", "maxclients"]);
+        got = Some(String::from_utf8_lossy(&reply).to_string());
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    got
+}
+
+#[test]
+fn maxclients_lowered_to_the_open_files_limit_as_redis() {
+    let ours = env!("CARGO_BIN_EXE_uredis-server");
+    let Some(mine) = maxclients_under_limit(ours, 1000, 5000, "10000") else {
+        eprintln!("note: prlimit not available; skipped");
+        return;
+    };
+    // Redis walks down from 10032 in steps of 16 to the first value the hard limit allows:
+    // 4992 files, so 4960 clients.
+    assert!(mine.ends_with("\r\n4960\r\n"), "{mine}");
+    if Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let theirs = maxclients_under_limit("redis-server", 1000, 5000, "10000");
+        assert_eq!(Some(mine.clone()), theirs);
+    }
+    // A limit that already suffices leaves maxclients alone.
+    let fine = maxclients_under_limit(ours, 1000, 5000, "100").unwrap();
+    assert!(fine.ends_with("\r\n100\r\n"), "{fine}");
+}
+
+#[test]
+fn maxclients_refuses_the_extra_connection_as_redis() {
+    // The extra client reads Redis's error and then EOF; counted in rejected_connections.
+    for srv in [
+        Some(Server::start(&["--maxclients", "2"])),
+        redis_or_skip(&["--maxclients", "2"]),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let mut a = srv.raw();
+        assert_eq!(a.call(&["PING"]), b"+PONG\r\n");
+        let mut b = srv.raw();
+        assert_eq!(b.call(&["PING"]), b"+PONG\r\n");
+        let mut c = srv.raw();
+        assert_eq!(c.read_reply(), b"-ERR max number of clients reached\r\n");
+        assert!(c.is_closed());
+        let info = String::from_utf8_lossy(&a.call(&["INFO", "stats"])).to_string();
+        assert!(info.contains("rejected_connections:1\r\n"), "{info}");
+        drop(b);
+        // The freed slot is usable again (Redis frees it once it sees the close).
+        assert!(wait_until(Duration::from_secs(10), || {
+            let mut d = srv.raw();
+            d.call(&["PING"]) == b"+PONG\r\n"
+        }));
+    }
+}
