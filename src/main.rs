@@ -240,6 +240,30 @@ fn main() -> ExitCode {
             }
         }
     }
+    let tls_port = uredis::net::tls::port(&cfg);
+    let mut tls = uredis::net::tls::TlsState::default();
+    if tls_port != 0 {
+        match uredis::net::tls::build(&cfg) {
+            Ok(c) => tls.config = Some(c),
+            Err(e) => {
+                tracing::error!("{e}");
+                tracing::error!("Failed to configure TLS. Check logs for more info.");
+                eprintln!("uredis-server: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+        match uredis::net::listen(&cfg.bind, tls_port, cfg.tcp_backlog) {
+            Ok(l) => {
+                tls.listener_fds = l.iter().map(|(fd, _)| *fd).collect();
+                listeners.extend(l);
+            }
+            Err(e) => {
+                tracing::error!("Failed listening on port {tls_port} (tls), aborting: {e}");
+                eprintln!("uredis-server: failed listening on port {tls_port}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     // Redis writes a pid file when one is named, or when it went to the background.
     let pidfile = match (cfg.pidfile.as_str(), cfg.daemonize && supervised.is_none()) {
         ("", true) => "/var/run/redis.pid".to_string(),
@@ -254,6 +278,7 @@ fn main() -> ExitCode {
     let port = cfg.port;
     let mut server = Server::new(cfg, ring);
     server.listeners = listeners;
+    server.tls = tls;
     server.port = port;
     if let Err(e) = uredis::acl::file::load_at_startup(&mut server) {
         tracing::warn!("{e}");
@@ -283,6 +308,9 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     tracing::info!("Ready to accept connections tcp");
+    if tls_port != 0 {
+        tracing::info!("Ready to accept connections tls");
+    }
     if !unixsocket.is_empty() {
         tracing::info!("Ready to accept connections unix");
     }

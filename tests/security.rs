@@ -238,3 +238,384 @@ fn maxclients_refuses_the_extra_connection_as_redis() {
         }));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// TLS
+// ---------------------------------------------------------------------------------------------
+
+/// A CA, a server certificate for localhost/127.0.0.1 and a client certificate, made with
+/// `openssl` in a fresh directory; None when openssl is missing.
+fn make_certs(tag: &str) -> Option<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("uredis-tls-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).ok()?;
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\n",
+    )
+    .ok()?;
+    std::fs::write(dir.join("cext.cnf"), "extendedKeyUsage=clientAuth\n").ok()?;
+    let steps: &[&[&str]] = &[
+        &[
+            "req",
+            "-x509",
+            "-new",
+            "-nodes",
+            "-newkey",
+            "rsa:2048",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=Test CA",
+        ],
+        &[
+            "req",
+            "-new",
+            "-nodes",
+            "-newkey",
+            "rsa:2048",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=localhost",
+        ],
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-days",
+            "30",
+            "-extfile",
+            "ext.cnf",
+        ],
+        &[
+            "req",
+            "-new",
+            "-nodes",
+            "-newkey",
+            "rsa:2048",
+            "-keyout",
+            "client.key",
+            "-out",
+            "client.csr",
+            "-subj",
+            "/CN=client",
+        ],
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "client.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "client.crt",
+            "-days",
+            "30",
+            "-extfile",
+            "cext.cnf",
+        ],
+    ];
+    for s in steps {
+        let ok = Command::new("openssl")
+            .args(*s)
+            .current_dir(&dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .ok()?
+            .success();
+        if !ok {
+            return None;
+        }
+    }
+    Some(dir)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Server arguments for TLS on `port` with the certificates in `d`, plus `extra`.
+fn tls_args(d: &std::path::Path, port: u16, extra: &[&str]) -> Vec<String> {
+    let f = |n: &str| d.join(n).display().to_string();
+    let mut v = vec![
+        "--tls-port".to_string(),
+        port.to_string(),
+        "--tls-cert-file".into(),
+        f("server.crt"),
+        "--tls-key-file".into(),
+        f("server.key"),
+        "--tls-ca-cert-file".into(),
+        f("ca.crt"),
+    ];
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+/// Runs redis-cli over TLS against `port`; with `cert`, presents the client certificate.
+/// Returns (success, stdout+stderr).
+fn tls_cli(d: &std::path::Path, port: u16, cert: bool, args: &[&str]) -> (bool, String) {
+    let f = |n: &str| d.join(n).display().to_string();
+    let mut cmd = Command::new("redis-cli");
+    cmd.args(["--tls", "--cacert", &f("ca.crt"), "-p", &port.to_string()]);
+    if cert {
+        cmd.args(["--cert", &f("client.crt"), "--key", &f("client.key")]);
+    }
+    let out = cmd.args(args).output().expect("redis-cli runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        out.status.success() && !text.starts_with("Error"),
+        text.trim().to_string(),
+    )
+}
+
+/// Starts uredis and (when installed) redis-server with TLS; returns them with their TLS ports.
+fn tls_pair(d: &std::path::Path, extra: &[&str]) -> Vec<(Server, u16)> {
+    let mut out = Vec::new();
+    let p = free_port();
+    let a = tls_args(d, p, extra);
+    let a: Vec<&str> = a.iter().map(|s| s.as_str()).collect();
+    out.push((Server::start(&a), p));
+    let p = free_port();
+    let a = tls_args(d, p, extra);
+    let a: Vec<&str> = a.iter().map(|s| s.as_str()).collect();
+    if let Some(r) = redis_or_skip(&a) {
+        out.push((r, p));
+    }
+    out
+}
+
+#[test]
+fn tls_with_redis_cli_like_redis() {
+    let Some(d) = make_certs("cli") else {
+        eprintln!("note: openssl missing; TLS test skipped");
+        return;
+    };
+    let servers = tls_pair(&d, &[]);
+    let mut seen = Vec::new();
+    for (_srv, port) in &servers {
+        let mut got: Vec<(bool, String)> = [
+            &["SET", "k", "hello"][..],
+            &["GET", "k"],
+            &["CONFIG", "GET", "tls-auth-clients"],
+            &["CONFIG", "GET", "tls-protocols"],
+        ]
+        .iter()
+        .map(|a| tls_cli(&d, *port, true, a))
+        .collect();
+        // tls-auth-clients yes (the default): a client without a certificate is refused.
+        let (ok, text) = tls_cli(&d, *port, false, &["PING"]);
+        assert!(!ok, "served without a client certificate: {text}");
+        got.push((ok, String::new()));
+        seen.push(got);
+    }
+    assert_eq!(seen[0][0], (true, "OK".to_string()));
+    assert_eq!(seen[0][1], (true, "hello".to_string()));
+    if seen.len() == 2 {
+        assert_eq!(seen[0], seen[1]);
+    }
+    // A big value crosses many TLS records both ways.
+    let (_srv, port) = &servers[0];
+    let big = "x".repeat(1 << 20);
+    let file = d.join("big.txt");
+    std::fs::write(&file, &big).unwrap();
+    let f = |n: &str| d.join(n).display().to_string();
+    let out = Command::new("redis-cli")
+        .args([
+            "--tls",
+            "--cacert",
+            &f("ca.crt"),
+            "--cert",
+            &f("client.crt"),
+        ])
+        .args([
+            "--key",
+            &f("client.key"),
+            "-p",
+            &port.to_string(),
+            "-x",
+            "SET",
+            "big",
+        ])
+        .stdin(std::fs::File::open(&file).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "OK");
+    assert_eq!(
+        tls_cli(&d, *port, true, &["STRLEN", "big"]),
+        (true, (1 << 20).to_string())
+    );
+    let (_, v) = tls_cli(&d, *port, true, &["GET", "big"]);
+    assert_eq!(v.len(), 1 << 20);
+    drop(servers);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn tls_auth_clients_optional_and_no() {
+    let Some(d) = make_certs("auth") else {
+        return;
+    };
+    for mode in ["optional", "no"] {
+        for (_srv, port) in tls_pair(&d, &["--tls-auth-clients", mode]) {
+            assert_eq!(tls_cli(&d, port, false, &["PING"]), (true, "PONG".into()));
+            assert_eq!(tls_cli(&d, port, true, &["PING"]), (true, "PONG".into()));
+        }
+    }
+    // Switched live with CONFIG SET: new connections follow it.
+    let servers = tls_pair(&d, &["--tls-auth-clients", "optional"]);
+    let (srv, port) = &servers[0];
+    assert_eq!(tls_cli(&d, *port, false, &["PING"]), (true, "PONG".into()));
+    let mut r = srv.raw();
+    assert_eq!(
+        r.call(&["CONFIG", "SET", "tls-auth-clients", "yes"]),
+        b"+OK\r\n"
+    );
+    assert!(!tls_cli(&d, *port, false, &["PING"]).0);
+    assert_eq!(tls_cli(&d, *port, true, &["PING"]), (true, "PONG".into()));
+    // A configuration that cannot be built is refused and the old one kept.
+    let e = r.call(&["CONFIG", "SET", "tls-cert-file", "/nonexistent.crt"]);
+    assert_eq!(
+        e,
+        b"-ERR CONFIG SET failed (possibly related to argument 'tls-cert-file') - Unable to update TLS configuration. Check server logs.\r\n"
+    );
+    assert_eq!(tls_cli(&d, *port, true, &["PING"]), (true, "PONG".into()));
+    drop(servers);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Whether `openssl s_client` completes a handshake with `args` against `port`.
+fn s_client(d: &std::path::Path, port: u16, args: &[&str]) -> bool {
+    let f = |n: &str| d.join(n).display().to_string();
+    let mut child = Command::new("openssl")
+        .args(["s_client", "-connect", &format!("127.0.0.1:{port}")])
+        .args([
+            "-CAfile",
+            &f("ca.crt"),
+            "-cert",
+            &f("client.crt"),
+            "-key",
+            &f("client.key"),
+        ])
+        .args(["-verify_return_error", "-brief"])
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("openssl runs");
+    // Keep stdin open until the reply arrived (s_client quits at end of input), or until
+    // s_client exits by itself (failed handshake).
+    let mut stdin = child.stdin.take();
+    if let Some(i) = stdin.as_mut() {
+        let _ = i.write_all(b"PING\r\n");
+    }
+    let mut stdout = child.stdout.take().expect("piped");
+    let mut seen = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let ok = loop {
+        match stdout.read(&mut chunk) {
+            Ok(0) | Err(_) => break false,
+            Ok(n) => seen.extend_from_slice(&chunk[..n]),
+        }
+        if String::from_utf8_lossy(&seen).contains("+PONG") {
+            break true;
+        }
+    };
+    drop(stdin);
+    let _ = child.kill();
+    let _ = child.wait();
+    ok
+}
+
+#[test]
+fn tls_protocols_and_ciphersuites_restrict_the_handshake_as_redis() {
+    let Some(d) = make_certs("proto") else {
+        return;
+    };
+    for (_srv, port) in tls_pair(&d, &["--tls-protocols", "TLSv1.3"]) {
+        assert!(s_client(&d, port, &["-tls1_3"]));
+        assert!(!s_client(&d, port, &["-tls1_2"]));
+    }
+    for (_srv, port) in tls_pair(&d, &["--tls-ciphersuites", "TLS_AES_256_GCM_SHA384"]) {
+        assert!(s_client(
+            &d,
+            port,
+            &["-ciphersuites", "TLS_AES_256_GCM_SHA384"]
+        ));
+        assert!(!s_client(
+            &d,
+            port,
+            &["-ciphersuites", "TLS_AES_128_GCM_SHA256"]
+        ));
+    }
+    for (_srv, port) in tls_pair(
+        &d,
+        &[
+            "--tls-protocols",
+            "TLSv1.2",
+            "--tls-ciphers",
+            "ECDHE-RSA-AES128-GCM-SHA256",
+        ],
+    ) {
+        assert!(s_client(
+            &d,
+            port,
+            &["-cipher", "ECDHE-RSA-AES128-GCM-SHA256"]
+        ));
+        assert!(!s_client(
+            &d,
+            port,
+            &["-cipher", "ECDHE-RSA-AES256-GCM-SHA384"]
+        ));
+    }
+    // What uredis cannot do is refused, not ignored.
+    let srv = Server::start(&[]);
+    let mut r = srv.raw();
+    let e = r.call(&["CONFIG", "SET", "tls-key-file-pass", "secret"]);
+    assert!(e.starts_with(b"-ERR"), "{}", show(&e, 200));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn tls_bad_configuration_stops_start_up() {
+    let Some(d) = make_certs("bad") else {
+        return;
+    };
+    let p = free_port();
+    let mut a = tls_args(&d, p, &[]);
+    a[3] = "/nonexistent/server.crt".into();
+    let out = Command::new(env!("CARGO_BIN_EXE_uredis-server"))
+        .args(["--port", "0"])
+        .args(&a)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let _ = std::fs::remove_dir_all(&d);
+}

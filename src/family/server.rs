@@ -925,6 +925,7 @@ fn canonical_name(typed: &str) -> String {
 /// functions). Most are read live from `srv.config`: hz, timeout, tcp-keepalive,
 /// proto-max-bulk-len, client-query-buffer-limit, activerehashing, active-expire-effort.
 fn apply_config_changes(ctx: &mut Ctx, old: &Config) -> Result<(), (&'static str, String)> {
+    crate::net::tls::reconfigure(&mut ctx.srv.tls, &ctx.srv.config, old)?;
     let cfg = &mut ctx.srv.config;
     if cfg.loglevel != old.loglevel {
         config::apply_loglevel(&cfg.loglevel);

@@ -115,6 +115,8 @@ pub struct Client {
     /// Authenticated (Redis's `c->authenticated`): by AUTH/HELLO, or at connection when the
     /// default user needs no password.
     pub authenticated: bool,
+    /// The TLS session of a client accepted on `tls-port` (`crate::net::tls`).
+    pub tls: Option<Box<crate::net::tls::Session>>,
 }
 
 impl Client {
@@ -162,6 +164,7 @@ impl Client {
             // clients without a user.
             authenticated: true,
             flags: 0,
+            tls: None,
         }
     }
 
@@ -207,7 +210,9 @@ impl Client {
 
     /// Whether anything waits to be handed to the kernel.
     pub fn has_unsent(&self) -> bool {
-        !self.out.is_empty() || !self.chain.is_empty()
+        !self.out.is_empty()
+            || !self.chain.is_empty()
+            || self.tls.as_ref().is_some_and(|t| t.wants_write())
     }
 
     /// Moves the chain and `out` into `send_chain` and fills the iovecs and header of a

@@ -7,6 +7,7 @@
 //! every argument of the batch has been dropped.
 
 pub mod client;
+pub mod tls;
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{FromRawFd, IntoRawFd, RawFd};
@@ -186,9 +187,19 @@ impl Server {
             return;
         }
         let fd = c.result;
+        let on_tls = self
+            .listeners
+            .get(listener)
+            .is_some_and(|&(lfd, _)| self.tls.is_listener(lfd));
         if self.clients.len() >= self.config.maxclients {
             self.stats.rejected_connections += 1;
-            refuse(fd, b"-ERR max number of clients reached\r\n");
+            if on_tls {
+                // Redis's write of the error fails before the TLS handshake: just closed.
+                // SAFETY: closing the fd we just accepted.
+                unsafe { libc::close(fd) };
+            } else {
+                refuse(fd, b"-ERR max number of clients reached\r\n");
+            }
             return;
         }
         let unix = is_unix_socket(fd);
@@ -211,6 +222,15 @@ impl Server {
             .insert(Client::new(id, fd, addr, laddr, clock::now_ms()));
         if unix {
             self.clients[cid].flags |= flag::UNIX_SOCKET;
+        }
+        if on_tls {
+            match self.tls.new_session() {
+                Some(s) => self.clients[cid].tls = Some(s),
+                None => {
+                    self.close_client(cid);
+                    return;
+                }
+            }
         }
         crate::acl::set_default_auth(self, cid);
         self.arm_recv(cid);
@@ -284,8 +304,13 @@ impl Server {
             // Read no further than the end of a big argument, like Redis.
             n = n.min(want);
         }
-        let n = n.min(u32::MAX as usize) as u32;
-        let ptr = spare.as_mut_ptr().cast::<u8>();
+        let mut n = n.min(u32::MAX as usize) as u32;
+        let mut ptr = spare.as_mut_ptr().cast::<u8>();
+        if let Some(t) = c.tls.as_mut() {
+            // TLS: ciphertext goes to the session's own buffer (boxed, so it stays put).
+            n = t.inbuf.len() as u32;
+            ptr = t.inbuf.as_mut_ptr();
+        }
         let fd = c.fd;
         c.recv_armed = true;
         // SAFETY: `ptr..ptr+n` is the spare capacity of `c.rbuf`. The buffer is not touched,
@@ -318,8 +343,23 @@ impl Server {
             return;
         }
         let n = res as usize;
-        // SAFETY: the kernel wrote `n` initialised bytes into the spare capacity we lent it.
-        unsafe { c.rbuf.set_len(c.rbuf.len() + n) };
+        if let Some(t) = c.tls.as_mut() {
+            match t.on_ciphertext(c.fd, n, &mut c.rbuf) {
+                Ok(tls::Fed::Ok) => {}
+                Ok(tls::Fed::Closed) => {
+                    self.close_client(cid);
+                    return;
+                }
+                Err(e) => {
+                    tracing::debug!("Error accepting a client connection: {e}");
+                    self.close_client(cid);
+                    return;
+                }
+            }
+        } else {
+            // SAFETY: the kernel wrote `n` initialised bytes into the spare capacity we lent it.
+            unsafe { c.rbuf.set_len(c.rbuf.len() + n) };
+        }
         c.net_in += n as u64;
         c.last_interaction = clock::now_ms();
         self.stats.net_input_bytes += n as u64;
@@ -456,6 +496,12 @@ impl Server {
                 continue;
             }
             let c = &mut self.clients[cid];
+            if c.tls.is_some() {
+                if !c.send_inflight {
+                    self.tls_flush(cid);
+                }
+                continue;
+            }
             if !c.send_inflight && !c.chain.is_empty() {
                 self.submit_sendmsg(cid);
             } else if !c.send_inflight && !c.out.is_empty() {
@@ -470,6 +516,28 @@ impl Server {
         pending.clear();
         if self.pending_write.is_empty() {
             self.pending_write = pending;
+        }
+    }
+
+    /// Encrypts everything waiting for a TLS client (and what rustls itself has to send) into
+    /// `sending` and sends it.
+    fn tls_flush(&mut self, cid: usize) {
+        let c = &mut self.clients[cid];
+        let Some(t) = c.tls.as_mut() else {
+            return;
+        };
+        c.sending.clear();
+        c.sent = 0;
+        for b in c.chain.drain(..) {
+            t.encrypt(&b, &mut c.sending);
+        }
+        c.chain_len = 0;
+        t.encrypt(&c.out.buf, &mut c.sending);
+        c.out.buf.clear();
+        if !c.sending.is_empty() {
+            self.submit_send(cid);
+        } else if c.has(flag::CLOSE_AFTER_REPLY) {
+            self.close_client(cid);
         }
     }
 
