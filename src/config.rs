@@ -471,7 +471,7 @@ pub static PARAMS: &[Param] = &[
         "ip",
     ),
     // ---- TLS
-    p(Yes, "tls-port", PORT, "0").fixed(),
+    p(Yes, "tls-port", PORT, "0"),
     p(Yes, "tls-cert-file", STR, ""),
     p(Yes, "tls-key-file", STR, ""),
     p(No, "tls-key-file-pass", STR, ""),

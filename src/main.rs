@@ -219,10 +219,16 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let listeners = match uredis::net::listen(&cfg.bind, cfg.port, cfg.tcp_backlog) {
+    // Port 0 means no TCP listener (Redis); TLS and the Unix socket may still be configured.
+    let tcp = if cfg.port == 0 {
+        Ok(Vec::new())
+    } else {
+        uredis::net::listen(&cfg.bind, cfg.port, cfg.tcp_backlog)
+    };
+    let listeners = match tcp {
         Ok(l) => l,
         Err(e) => {
-            tracing::error!("Failed listening on port {} (tcp), aborting: {e}", cfg.port);
+            tracing::error!("Failed listening on port {} (TCP), aborting: {e}", cfg.port);
             eprintln!("uredis-server: failed listening on port {}: {e}", cfg.port);
             return ExitCode::FAILURE;
         }
@@ -258,11 +264,16 @@ fn main() -> ExitCode {
                 listeners.extend(l);
             }
             Err(e) => {
-                tracing::error!("Failed listening on port {tls_port} (tls), aborting: {e}");
+                tracing::error!("Failed listening on port {tls_port} (TLS), aborting: {e}");
                 eprintln!("uredis-server: failed listening on port {tls_port}: {e}");
                 return ExitCode::FAILURE;
             }
         }
+    }
+    if listeners.is_empty() {
+        tracing::error!("Configured to not listen anywhere, exiting.");
+        eprintln!("uredis-server: configured to not listen anywhere, exiting.");
+        return ExitCode::FAILURE;
     }
     // Redis writes a pid file when one is named, or when it went to the background.
     let pidfile = match (cfg.pidfile.as_str(), cfg.daemonize && supervised.is_none()) {
@@ -275,7 +286,8 @@ fn main() -> ExitCode {
         tracing::warn!("Failed to write PID file {pidfile}: {e}");
     }
     install_signal_handlers();
-    let port = cfg.port;
+    // INFO's tcp_port: the TCP port, else the TLS one (Redis).
+    let port = if cfg.port != 0 { cfg.port } else { tls_port };
     let mut server = Server::new(cfg, ring);
     server.listeners = listeners;
     server.tls = tls;

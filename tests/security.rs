@@ -619,3 +619,92 @@ fn tls_bad_configuration_stops_start_up() {
     assert!(!out.status.success());
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// A rustls client (the library uredis itself uses) with the test CA and client certificate.
+fn rust_tls_client(
+    d: &std::path::Path,
+    port: u16,
+) -> rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_file_iter(d.join("ca.crt")).unwrap() {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let certs: Vec<_> = CertificateDer::pem_file_iter(d.join("client.crt"))
+        .unwrap()
+        .map(|c| c.unwrap())
+        .collect();
+    let key = PrivateKeyDer::from_pem_file(d.join("client.key")).unwrap();
+    #[allow(deprecated)]
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let cfg = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_client_auth_cert(certs, key)
+        .unwrap();
+    let conn = rustls::ClientConnection::new(
+        std::sync::Arc::new(cfg),
+        ServerName::try_from("localhost").unwrap(),
+    )
+    .unwrap();
+    let tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    rustls::StreamOwned::new(conn, tcp)
+}
+
+#[test]
+fn tls_rust_client_pipelines_like_redis() {
+    let Some(d) = make_certs("rust") else {
+        return;
+    };
+    let mut transcripts = Vec::new();
+    for (_srv, port) in tls_pair(&d, &[]) {
+        let mut s = rust_tls_client(&d, port);
+        // One write holding many commands (split over TLS records by the client), replies
+        // read back in order.
+        let mut batch = Vec::new();
+        let n = 2000;
+        for i in 0..n {
+            let v = format!("value-{i}-{}", "y".repeat(i % 300));
+            batch.extend(encode(&[
+                b"SET",
+                format!("key:{i}").as_bytes(),
+                v.as_bytes(),
+            ]));
+            batch.extend(encode(&[b"GET", format!("key:{i}").as_bytes()]));
+        }
+        batch.extend(encode(&[b"HELLO", b"3"]));
+        batch.extend(encode(&[b"DBSIZE"]));
+        s.write_all(&batch).unwrap();
+        s.flush().unwrap();
+        let mut buf = Vec::new();
+        let mut replies = Vec::new();
+        while replies.len() < 2 * n + 2 {
+            while let Some(k) = frame_len(&buf) {
+                let rest = buf.split_off(k);
+                replies.push(std::mem::replace(&mut buf, rest));
+            }
+            if replies.len() >= 2 * n + 2 {
+                break;
+            }
+            let mut chunk = [0u8; 65536];
+            let k = s.read(&mut chunk).expect("read");
+            assert!(k > 0, "closed after {} replies", replies.len());
+            buf.extend_from_slice(&chunk[..k]);
+        }
+        assert_eq!(replies[0], b"+OK\r\n");
+        assert_eq!(replies[2 * n + 1], format!(":{n}\r\n").into_bytes());
+        // HELLO's reply carries version and id fields that differ; compare the rest.
+        replies.remove(2 * n);
+        transcripts.push(replies);
+    }
+    if transcripts.len() == 2 {
+        assert!(
+            transcripts[0] == transcripts[1],
+            "replies differ from Redis"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -209,7 +209,7 @@ impl Server {
             let a = format!("{}:0", self.config.get("unixsocket").unwrap_or(""));
             (a.clone(), a)
         } else {
-            match self.accept_tcp(fd) {
+            match self.accept_tcp(fd, on_tls) {
                 Some(a) => a,
                 None => return,
             }
@@ -238,7 +238,7 @@ impl Server {
 
     /// Protected mode and socket options for an accepted TCP client; its (addr, laddr), or
     /// None when it was refused (and closed).
-    fn accept_tcp(&mut self, fd: RawFd) -> Option<(String, String)> {
+    fn accept_tcp(&mut self, fd: RawFd, on_tls: bool) -> Option<(String, String)> {
         // SAFETY: fd was just accepted and is owned by nobody else; into_raw_fd gives it back.
         let stream = unsafe { TcpStream::from_raw_fd(fd) };
         // Protected mode: while the default user needs no password, only the loopback
@@ -252,7 +252,12 @@ impl Server {
             })
         {
             self.stats.rejected_connections += 1;
-            refuse(stream.into_raw_fd(), PROTECTED_MODE_DENIED);
+            if on_tls {
+                // The reply would have to be encrypted after a handshake; closed instead.
+                drop(stream);
+            } else {
+                refuse(stream.into_raw_fd(), PROTECTED_MODE_DENIED);
+            }
             return None;
         }
         let _ = stream.set_nodelay(true);

@@ -168,6 +168,15 @@ pub fn reconfigure(
     cfg: &Config,
     old: &Config,
 ) -> Result<(), (&'static str, String)> {
+    if cfg.get("tls-port") != old.get("tls-port") {
+        // Redis re-binds; uredis's listeners are armed once (multishot accepts).
+        return Err((
+            "tls-port",
+            "changing tls-port at run time is not supported by uredis: restart with the new \
+             port"
+                .into(),
+        ));
+    }
     let Some(&changed) = PARAMS.iter().find(|p| cfg.get(p) != old.get(p)) else {
         return Ok(());
     };
