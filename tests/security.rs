@@ -708,3 +708,24 @@ fn tls_rust_client_pipelines_like_redis() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn tls_commands_before_close_notify_are_executed() {
+    let Some(d) = make_certs("eof") else {
+        return;
+    };
+    let servers = tls_pair(&d, &[]);
+    for (_srv, port) in &servers {
+        let mut s = rust_tls_client(&d, *port);
+        s.write_all(&encode(&[b"SET", b"last", b"words"])).unwrap();
+        s.conn.send_close_notify();
+        s.flush().unwrap();
+        let _ = s.sock.shutdown(std::net::Shutdown::Write);
+        let mut rest = Vec::new();
+        let _ = s.read_to_end(&mut rest);
+        assert!(wait_until(Duration::from_secs(10), || {
+            tls_cli(&d, *port, true, &["GET", "last"]) == (true, "words".into())
+        }));
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}

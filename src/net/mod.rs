@@ -352,6 +352,9 @@ impl Server {
             match t.on_ciphertext(c.fd, n, &mut c.rbuf) {
                 Ok(tls::Fed::Ok) => {}
                 Ok(tls::Fed::Closed) => {
+                    // close_notify: what arrived before it still executes (Redis reads it
+                    // first), then the connection closes like a plain EOF.
+                    self.process_input(cid);
                     self.close_client(cid);
                     return;
                 }
