@@ -729,3 +729,46 @@ fn tls_commands_before_close_notify_are_executed() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn tls_ca_cert_dir_verifies_clients() {
+    let Some(d) = make_certs("cadir") else {
+        return;
+    };
+    let cadir = d.join("cas");
+    std::fs::create_dir_all(&cadir).unwrap();
+    std::fs::copy(d.join("ca.crt"), cadir.join("ca.pem")).unwrap();
+    // OpenSSL looks CAs up by subject hash: give Redis its link too.
+    let _ = Command::new("openssl")
+        .args(["rehash"])
+        .arg(&cadir)
+        .output();
+    let f = |n: &str| d.join(n).display().to_string();
+    let mut args = Vec::new();
+    for (port, redis) in [(free_port(), false), (free_port(), true)] {
+        args.clear();
+        args.extend([
+            "--tls-port".to_string(),
+            port.to_string(),
+            "--tls-cert-file".into(),
+            f("server.crt"),
+            "--tls-key-file".into(),
+            f("server.key"),
+            "--tls-ca-cert-dir".into(),
+            cadir.display().to_string(),
+        ]);
+        let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+        let srv = if redis {
+            match redis_or_skip(&a) {
+                Some(s) => s,
+                None => continue,
+            }
+        } else {
+            Server::start(&a)
+        };
+        assert_eq!(tls_cli(&d, port, true, &["PING"]), (true, "PONG".into()));
+        assert!(!tls_cli(&d, port, false, &["PING"]).0);
+        drop(srv);
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
