@@ -219,14 +219,62 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let listeners = match uredis::net::listen(&cfg.bind, cfg.port, cfg.tcp_backlog) {
+    // Port 0 means no TCP listener (Redis); TLS and the Unix socket may still be configured.
+    let tcp = if cfg.port == 0 {
+        Ok(Vec::new())
+    } else {
+        uredis::net::listen(&cfg.bind, cfg.port, cfg.tcp_backlog)
+    };
+    let listeners = match tcp {
         Ok(l) => l,
         Err(e) => {
-            tracing::error!("Failed listening on port {} (tcp), aborting: {e}", cfg.port);
+            tracing::error!("Failed listening on port {} (TCP), aborting: {e}", cfg.port);
             eprintln!("uredis-server: failed listening on port {}: {e}", cfg.port);
             return ExitCode::FAILURE;
         }
     };
+    let mut listeners = listeners;
+    let unixsocket = cfg.get("unixsocket").unwrap_or("").to_string();
+    if !unixsocket.is_empty() {
+        let perm = u32::from_str_radix(cfg.get("unixsocketperm").unwrap_or("0"), 8).unwrap_or(0);
+        match uredis::net::listen_unix(&unixsocket, perm, cfg.tcp_backlog) {
+            Ok(l) => listeners.push(l),
+            Err(e) => {
+                tracing::error!("Failed opening Unix socket: {e}");
+                eprintln!("uredis-server: failed opening Unix socket {unixsocket}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let tls_port = uredis::net::tls::port(&cfg);
+    let mut tls = uredis::net::tls::TlsState::default();
+    if tls_port != 0 {
+        match uredis::net::tls::build(&cfg) {
+            Ok(c) => tls.config = Some(c),
+            Err(e) => {
+                tracing::error!("{e}");
+                tracing::error!("Failed to configure TLS. Check logs for more info.");
+                eprintln!("uredis-server: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+        match uredis::net::listen(&cfg.bind, tls_port, cfg.tcp_backlog) {
+            Ok(l) => {
+                tls.listener_fds = l.iter().map(|(fd, _)| *fd).collect();
+                listeners.extend(l);
+            }
+            Err(e) => {
+                tracing::error!("Failed listening on port {tls_port} (TLS), aborting: {e}");
+                eprintln!("uredis-server: failed listening on port {tls_port}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if listeners.is_empty() {
+        tracing::error!("Configured to not listen anywhere, exiting.");
+        eprintln!("uredis-server: configured to not listen anywhere, exiting.");
+        return ExitCode::FAILURE;
+    }
     // Redis writes a pid file when one is named, or when it went to the background.
     let pidfile = match (cfg.pidfile.as_str(), cfg.daemonize && supervised.is_none()) {
         ("", true) => "/var/run/redis.pid".to_string(),
@@ -238,9 +286,11 @@ fn main() -> ExitCode {
         tracing::warn!("Failed to write PID file {pidfile}: {e}");
     }
     install_signal_handlers();
-    let port = cfg.port;
+    // INFO's tcp_port: the TCP port, else the TLS one (Redis).
+    let port = if cfg.port != 0 { cfg.port } else { tls_port };
     let mut server = Server::new(cfg, ring);
     server.listeners = listeners;
+    server.tls = tls;
     server.port = port;
     if let Err(e) = uredis::acl::file::load_at_startup(&mut server) {
         tracing::warn!("{e}");
@@ -282,11 +332,21 @@ fn main() -> ExitCode {
     uredis::persist::aof::delete_history(&mut server);
     server.after_load();
     tracing::info!("Ready to accept connections tcp");
+    if tls_port != 0 {
+        tracing::info!("Ready to accept connections tls");
+    }
+    if !unixsocket.is_empty() {
+        tracing::info!("Ready to accept connections unix");
+    }
     if supervised == Some("systemd") {
         notify_systemd("STATUS=Ready to accept connections\n");
         notify_systemd("READY=1\n");
     }
     let result = server.run();
+    if !unixsocket.is_empty() {
+        // Redis removes its socket file when it shuts down.
+        let _ = std::fs::remove_file(&unixsocket);
+    }
     if supervised == Some("systemd") {
         notify_systemd("STOPPING=1\n");
     }

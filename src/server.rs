@@ -69,6 +69,8 @@ pub struct Server {
     pub ring: Ring,
     /// Listening sockets: (fd, address as text).
     pub listeners: Vec<(RawFd, String)>,
+    /// TLS configuration and listeners (`crate::net::tls`).
+    pub tls: crate::net::tls::TlsState,
     /// The TCP port actually bound.
     pub port: u16,
     pub cronloops: u64,
@@ -132,6 +134,7 @@ impl Server {
             shutdown: None,
             ring,
             listeners: Vec::new(),
+            tls: Default::default(),
             port: 0,
             cronloops: 0,
             blocking: Default::default(),

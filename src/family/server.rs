@@ -172,31 +172,58 @@ pub fn adjust_open_files_limit(cfg: &mut Config) {
     if old >= maxfiles {
         return;
     }
-    // Try the full amount, then the most the hard limit allows (Redis walks down 16 at a
-    // time; the outcome is the same without the thousands of system calls).
-    let mut best = old;
+    // Redis tries `maxfiles`, then walks down 16 at a time until setrlimit succeeds (setting
+    // the soft and the hard limit). The walk is skipped ahead to the first of its values the
+    // system can allow (at most the hard limit, or nr_open for a privileged process), which
+    // ends on the same value without thousands of failing system calls.
+    let mut best = maxfiles;
     let mut last_err = None;
-    for want in [maxfiles, limit.rlim_max.min(maxfiles)] {
-        if want <= old {
-            continue;
-        }
+    let try_set = |want: u64| {
         let l = libc::rlimit {
             rlim_cur: want,
-            rlim_max: want.max(limit.rlim_max),
+            rlim_max: want,
         };
         // SAFETY: setrlimit reads the struct we pass.
-        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &l) } == 0 {
-            best = want;
+        (unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &l) } == 0)
+            .then_some(())
+            .ok_or_else(std::io::Error::last_os_error)
+    };
+    let step_below = |from: u64, cap: u64| -> u64 {
+        if from <= cap {
+            from
+        } else {
+            from - (from - cap).div_ceil(16) * 16
+        }
+    };
+    let nr_open = std::fs::read_to_string("/proc/sys/fs/nr_open")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or(1 << 20);
+    let mut caps = vec![limit.rlim_max.max(nr_open), limit.rlim_max].into_iter();
+    let mut tries = 0u32;
+    while best > old {
+        match try_set(best) {
+            Ok(()) => break,
+            Err(e) => last_err = Some(e),
+        }
+        if best < 16 {
+            best = old;
             break;
         }
-        last_err = Some(std::io::Error::last_os_error());
+        tries += 1;
+        best = match caps.next() {
+            Some(cap) if step_below(best, cap) < best => step_below(best, cap),
+            _ if tries > 100_000 => old,
+            _ => best - 16,
+        };
     }
+    let best = best.max(old);
     if best < maxfiles {
         if best <= MIN_RESERVED_FDS {
             tracing::warn!(
-                "Your current 'ulimit -n' of {old} is not enough for the server to start. Please increase your open file limit to at least {maxfiles}."
+                "Your current 'ulimit -n' of {old} is not enough for the server to start. Please increase your open file limit to at least {maxfiles}. Exiting."
             );
-            return;
+            std::process::exit(1);
         }
         let reduced = best - MIN_RESERVED_FDS;
         let _ = cfg.set("maxclients", &reduced.to_string());
@@ -884,6 +911,7 @@ fn canonical_name(typed: &str) -> String {
 /// functions). Most are read live from `srv.config`: hz, timeout, tcp-keepalive,
 /// proto-max-bulk-len, client-query-buffer-limit, activerehashing, active-expire-effort.
 fn apply_config_changes(ctx: &mut Ctx, old: &Config) -> Result<(), (&'static str, String)> {
+    crate::net::tls::reconfigure(&mut ctx.srv.tls, &ctx.srv.config, old)?;
     crate::persist::aof::config_changed(ctx.srv, old).map_err(|e| ("appendonly", e))?;
     let cfg = &mut ctx.srv.config;
     if cfg.loglevel != old.loglevel {

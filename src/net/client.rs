@@ -50,6 +50,8 @@ pub mod flag {
     /// The dispatcher must check this client's authentication or permissions before each
     /// command (`crate::acl`); clear for authenticated clients of an unrestricted user.
     pub const ACL_CHECK: u32 = 1 << 12;
+    /// Connected through `unixsocket` (CLIENT LIST flag `U`; local for protected mode).
+    pub const UNIX_SOCKET: u32 = 1 << 24;
 }
 
 pub struct Client {
@@ -120,6 +122,8 @@ pub struct Client {
     /// Authenticated (Redis's `c->authenticated`): by AUTH/HELLO, or at connection when the
     /// default user needs no password.
     pub authenticated: bool,
+    /// The TLS session of a client accepted on `tls-port` (`crate::net::tls`).
+    pub tls: Option<Box<crate::net::tls::Session>>,
 }
 
 impl Client {
@@ -170,6 +174,7 @@ impl Client {
             // clients without a user.
             authenticated: true,
             flags: 0,
+            tls: None,
         }
     }
 
@@ -215,7 +220,9 @@ impl Client {
 
     /// Whether anything waits to be handed to the kernel.
     pub fn has_unsent(&self) -> bool {
-        !self.out.is_empty() || !self.chain.is_empty()
+        !self.out.is_empty()
+            || !self.chain.is_empty()
+            || self.tls.as_ref().is_some_and(|t| t.wants_write())
     }
 
     /// Moves the chain and `out` into `send_chain` and fills the iovecs and header of a
@@ -316,6 +323,9 @@ impl Client {
         }
         if self.has(flag::CLOSE_ASAP) {
             s.push('A');
+        }
+        if self.has(flag::UNIX_SOCKET) {
+            s.push('U');
         }
         if self.has(flag::NO_EVICT) {
             s.push('e');

@@ -7,6 +7,7 @@
 //! every argument of the batch has been dropped.
 
 pub mod client;
+pub mod tls;
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{FromRawFd, IntoRawFd, RawFd};
@@ -111,6 +112,37 @@ pub fn listen(bind: &[String], port: u16, backlog: i32) -> std::io::Result<Vec<(
     Ok(out)
 }
 
+/// Opens the Unix-domain listening socket `path` (Redis's `unixsocket`), removing a stale socket
+/// file first as Redis's anetUnixServer does, and applies `perm` (`unixsocketperm`, 0 = leave
+/// the umask's mode) to it.
+pub fn listen_unix(path: &str, perm: u32, backlog: i32) -> std::io::Result<(RawFd, String)> {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::remove_file(path);
+    let l = std::os::unix::net::UnixListener::bind(path)?;
+    if perm != 0 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(perm))?;
+    }
+    let fd = l.into_raw_fd();
+    // SAFETY: fd is a listening socket we own.
+    unsafe { libc::listen(fd, backlog) };
+    Ok((fd, path.to_string()))
+}
+
+/// Whether `fd` is a Unix-domain socket (for accepted clients: came in through `unixsocket`).
+fn is_unix_socket(fd: RawFd) -> bool {
+    // SAFETY: getsockname writes at most `len` bytes into the zeroed storage we own.
+    unsafe {
+        let mut ss: libc::sockaddr_storage = std::mem::zeroed();
+        let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+        libc::getsockname(
+            fd,
+            (&mut ss as *mut libc::sockaddr_storage).cast(),
+            &mut len,
+        ) == 0
+            && ss.ss_family as i32 == libc::AF_UNIX
+    }
+}
+
 fn set_sockopt(fd: RawFd, level: i32, name: i32, val: i32) {
     // SAFETY: setsockopt with a pointer to a live i32 and its size.
     unsafe {
@@ -156,11 +188,58 @@ impl Server {
             return;
         }
         let fd = c.result;
+        let on_tls = self
+            .listeners
+            .get(listener)
+            .is_some_and(|&(lfd, _)| self.tls.is_listener(lfd));
         if self.clients.len() >= self.config.maxclients {
             self.stats.rejected_connections += 1;
-            refuse(fd, b"-ERR max number of clients reached\r\n");
+            if on_tls {
+                // Redis's write of the error fails before the TLS handshake: just closed.
+                // SAFETY: closing the fd we just accepted.
+                unsafe { libc::close(fd) };
+            } else {
+                refuse(fd, b"-ERR max number of clients reached\r\n");
+            }
             return;
         }
+        let unix = is_unix_socket(fd);
+        let (addr, laddr) = if unix {
+            // Redis prints a unix client's addr and laddr as "<unixsocket>:0", and treats it
+            // as local for protected mode.
+            let a = format!("{}:0", self.config.get("unixsocket").unwrap_or(""));
+            (a.clone(), a)
+        } else {
+            match self.accept_tcp(fd, on_tls) {
+                Some(a) => a,
+                None => return,
+            }
+        };
+        let id = self.next_client_id;
+        self.next_client_id += 1;
+        self.stats.total_connections += 1;
+        let cid = self
+            .clients
+            .insert(Client::new(id, fd, addr, laddr, clock::now_ms()));
+        if unix {
+            self.clients[cid].flags |= flag::UNIX_SOCKET;
+        }
+        if on_tls {
+            match self.tls.new_session() {
+                Some(s) => self.clients[cid].tls = Some(s),
+                None => {
+                    self.close_client(cid);
+                    return;
+                }
+            }
+        }
+        crate::acl::set_default_auth(self, cid);
+        self.arm_recv(cid);
+    }
+
+    /// Protected mode and socket options for an accepted TCP client; its (addr, laddr), or
+    /// None when it was refused (and closed).
+    fn accept_tcp(&mut self, fd: RawFd, on_tls: bool) -> Option<(String, String)> {
         // SAFETY: fd was just accepted and is owned by nobody else; into_raw_fd gives it back.
         let stream = unsafe { TcpStream::from_raw_fd(fd) };
         // Protected mode: while the default user needs no password, only the loopback
@@ -174,8 +253,13 @@ impl Server {
             })
         {
             self.stats.rejected_connections += 1;
-            refuse(stream.into_raw_fd(), PROTECTED_MODE_DENIED);
-            return;
+            if on_tls {
+                // The reply would have to be encrypted after a handshake; closed instead.
+                drop(stream);
+            } else {
+                refuse(stream.into_raw_fd(), PROTECTED_MODE_DENIED);
+            }
+            return None;
         }
         let _ = stream.set_nodelay(true);
         let addr = stream
@@ -199,14 +283,7 @@ impl Server {
             );
             set_sockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, 3);
         }
-        let id = self.next_client_id;
-        self.next_client_id += 1;
-        self.stats.total_connections += 1;
-        let cid = self
-            .clients
-            .insert(Client::new(id, fd, addr, laddr, clock::now_ms()));
-        crate::acl::set_default_auth(self, cid);
-        self.arm_recv(cid);
+        Some((addr, laddr))
     }
 
     /// Queues a receive into the client's spare read-buffer capacity.
@@ -238,8 +315,13 @@ impl Server {
             // pipelined client can hold the loop (~100-200 µs of SETs).
             n = n.min(want.max(READ_CHUNK));
         }
-        let n = n.min(u32::MAX as usize) as u32;
-        let ptr = spare.as_mut_ptr().cast::<u8>();
+        let mut n = n.min(u32::MAX as usize) as u32;
+        let mut ptr = spare.as_mut_ptr().cast::<u8>();
+        if let Some(t) = c.tls.as_mut() {
+            // TLS: ciphertext goes to the session's own buffer (boxed, so it stays put).
+            n = t.inbuf.len() as u32;
+            ptr = t.inbuf.as_mut_ptr();
+        }
         let fd = c.fd;
         c.recv_armed = true;
         // SAFETY: `ptr..ptr+n` is the spare capacity of `c.rbuf`. The buffer is not touched,
@@ -272,8 +354,26 @@ impl Server {
             return;
         }
         let n = res as usize;
-        // SAFETY: the kernel wrote `n` initialised bytes into the spare capacity we lent it.
-        unsafe { c.rbuf.set_len(c.rbuf.len() + n) };
+        if let Some(t) = c.tls.as_mut() {
+            match t.on_ciphertext(c.fd, n, &mut c.rbuf) {
+                Ok(tls::Fed::Ok) => {}
+                Ok(tls::Fed::Closed) => {
+                    // close_notify: what arrived before it still executes (Redis reads it
+                    // first), then the connection closes like a plain EOF.
+                    self.process_input(cid);
+                    self.close_client(cid);
+                    return;
+                }
+                Err(e) => {
+                    tracing::debug!("Error accepting a client connection: {e}");
+                    self.close_client(cid);
+                    return;
+                }
+            }
+        } else {
+            // SAFETY: the kernel wrote `n` initialised bytes into the spare capacity we lent it.
+            unsafe { c.rbuf.set_len(c.rbuf.len() + n) };
+        }
         c.net_in += n as u64;
         c.last_interaction = clock::now_ms();
         self.stats.net_input_bytes += n as u64;
@@ -435,6 +535,12 @@ impl Server {
                 continue;
             }
             let c = &mut self.clients[cid];
+            if c.tls.is_some() {
+                if !c.send_inflight {
+                    self.tls_flush(cid);
+                }
+                continue;
+            }
             if !c.send_inflight && !c.chain.is_empty() {
                 self.submit_sendmsg(cid);
             } else if !c.send_inflight && !c.out.is_empty() {
@@ -449,6 +555,28 @@ impl Server {
         pending.clear();
         if self.pending_write.is_empty() {
             self.pending_write = pending;
+        }
+    }
+
+    /// Encrypts everything waiting for a TLS client (and what rustls itself has to send) into
+    /// `sending` and sends it.
+    fn tls_flush(&mut self, cid: usize) {
+        let c = &mut self.clients[cid];
+        let Some(t) = c.tls.as_mut() else {
+            return;
+        };
+        c.sending.clear();
+        c.sent = 0;
+        for b in c.chain.drain(..) {
+            t.encrypt(&b, &mut c.sending);
+        }
+        c.chain_len = 0;
+        t.encrypt(&c.out.buf, &mut c.sending);
+        c.out.buf.clear();
+        if !c.sending.is_empty() {
+            self.submit_send(cid);
+        } else if c.has(flag::CLOSE_AFTER_REPLY) {
+            self.close_client(cid);
         }
     }
 
