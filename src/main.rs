@@ -219,21 +219,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // Port 0 means no TCP listener (Redis); TLS and the Unix socket may still be configured.
-    let tcp = if cfg.port == 0 {
-        Ok(Vec::new())
-    } else {
-        uredis::net::listen(&cfg.bind, cfg.port, cfg.tcp_backlog)
-    };
-    let listeners = match tcp {
-        Ok(l) => l,
-        Err(e) => {
-            tracing::error!("Failed listening on port {} (TCP), aborting: {e}", cfg.port);
-            eprintln!("uredis-server: failed listening on port {}: {e}", cfg.port);
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut listeners = listeners;
+    // The Unix socket first: once the TCP port accepts (start-up scripts and tests wait for
+    // it), every listener exists.
+    let mut listeners = Vec::new();
     let unixsocket = cfg.get("unixsocket").unwrap_or("").to_string();
     if !unixsocket.is_empty() {
         let perm = u32::from_str_radix(cfg.get("unixsocketperm").unwrap_or("0"), 8).unwrap_or(0);
@@ -244,6 +232,23 @@ fn main() -> ExitCode {
                 eprintln!("uredis-server: failed opening Unix socket {unixsocket}: {e}");
                 return ExitCode::FAILURE;
             }
+        }
+    }
+    // Port 0 means no TCP listener (Redis); TLS and the Unix socket may still be configured.
+    let tcp = if cfg.port == 0 {
+        Ok(Vec::new())
+    } else {
+        uredis::net::listen(&cfg.bind, cfg.port, cfg.tcp_backlog)
+    };
+    match tcp {
+        Ok(l) => listeners.extend(l),
+        Err(e) => {
+            tracing::error!("Failed listening on port {} (TCP), aborting: {e}", cfg.port);
+            eprintln!("uredis-server: failed listening on port {}: {e}", cfg.port);
+            if !unixsocket.is_empty() {
+                let _ = std::fs::remove_file(&unixsocket);
+            }
+            return ExitCode::FAILURE;
         }
     }
     let tls_port = uredis::net::tls::port(&cfg);

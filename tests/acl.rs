@@ -597,10 +597,14 @@ fn user_lines_in_redis_conf() {
         std::fs::write(&conf, text).unwrap();
         let out = std::process::Command::new(bin)
             .arg(&conf)
-            .args(["--port", "0"])
+            .args(["--port", &common::free_port().to_string()])
             .output()
             .unwrap();
         assert!(!out.status.success());
+        // Refused for the rule or the combination, not for anything else.
+        let log = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(!log.contains("not listen anywhere"), "{log}");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

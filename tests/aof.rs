@@ -486,10 +486,11 @@ fn torn_last_record() {
     let good = tear(&dir);
     // aof-load-truncated no: refuses to start, naming the way out.
     let d = dir.s();
+    let port = common::free_port().to_string();
     let out = Command::new(env!("CARGO_BIN_EXE_uredis-server"))
         .args([
             "--port",
-            "0",
+            &port,
             "--dir",
             &d,
             "--appendonly",
