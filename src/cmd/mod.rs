@@ -241,6 +241,9 @@ fn precheck(
 ) -> Result<(), Vec<u8>> {
     let c = &srv.clients[cid];
     if c.flags & (client_flag::PUBSUB | client_flag::MULTI | client_flag::ACL_CHECK) == 0 {
+        if srv.config.maxmemory != 0 {
+            oom_check(srv, cid, cmd)?;
+        }
         return misconf_check(srv, cid, cmd);
     }
     let acl = c.has(client_flag::ACL_CHECK);
@@ -253,6 +256,9 @@ fn precheck(
     if acl {
         crate::acl::check_command(srv, cid, cmd, argv)?;
     }
+    if srv.config.maxmemory != 0 {
+        oom_check(srv, cid, cmd)?;
+    }
     misconf_check(srv, cid, cmd)?;
     let c = &srv.clients[cid];
     if c.has(client_flag::PUBSUB) && !resp3 && !PUBSUB_ALLOWED.contains(&cmd.container_name()) {
@@ -263,6 +269,21 @@ fn precheck(
         .into_bytes());
     }
     Ok(())
+}
+
+/// maxmemory (Redis's `processCommand`): evict first, then refuse a deny-oom command (EXEC
+/// counts as one when it queued one) while memory is still over the limit; in MULTI, queueing
+/// any command (but EXEC, DISCARD, QUIT, RESET) is refused too, as queues use memory.
+fn oom_check(srv: &mut Server, cid: usize, cmd: &Command) -> Result<(), Vec<u8>> {
+    let c = &srv.clients[cid];
+    let denyoom = cmd.has(flags::DENYOOM)
+        || (cmd.name == "exec"
+            && c.multi
+                .iter()
+                .any(|argv| lookup_argv(argv).is_some_and(|k| k.has(flags::DENYOOM))));
+    let queueing = c.has(client_flag::MULTI)
+        && !matches!(cmd.name, "exec" | "discard" | "quit" | "reset");
+    crate::evict::oom_check(srv, denyoom, queueing)
 }
 
 /// A failed BGSAVE with stop-writes-on-bgsave-error: writes (and PING, as Redis) are refused;
