@@ -281,8 +281,8 @@ fn oom_check(srv: &mut Server, cid: usize, cmd: &Command) -> Result<(), Vec<u8>>
             && c.multi
                 .iter()
                 .any(|argv| lookup_argv(argv).is_some_and(|k| k.has(flags::DENYOOM))));
-    let queueing = c.has(client_flag::MULTI)
-        && !matches!(cmd.name, "exec" | "discard" | "quit" | "reset");
+    let queueing =
+        c.has(client_flag::MULTI) && !matches!(cmd.name, "exec" | "discard" | "quit" | "reset");
     crate::evict::oom_check(srv, denyoom, queueing)
 }
 
