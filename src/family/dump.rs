@@ -53,7 +53,7 @@ fn cmd_dump(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.out.null();
         return Ok(());
     };
-    let payload = rdb::dump_value_with(&e.value, &opts);
+    let payload = rdb::dump_value_with(e.value, &opts);
     ctx.out.bulk(&payload);
     Ok(())
 }
