@@ -400,3 +400,50 @@ fn random_write_load_stays_near_the_limit() {
         assert_eq!(other.call(&["PING"]), b"+PONG\r\n");
     }
 }
+
+/// Loading the AOF neither evicts nor is refused, whatever the limit (Redis's loader runs
+/// commands outside processCommand); the limit applies to clients once loaded.
+#[test]
+fn aof_loading_ignores_the_limit() {
+    let dir = std::env::temp_dir().join(format!("uredis-evict-aof-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let d = dir.display().to_string();
+    {
+        let srv = Server::start(&[
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "always",
+            "--dir",
+            &d,
+        ]);
+        let mut r = srv.raw();
+        fill(&mut r, "k:", 200, |_| None);
+    }
+    for policy in ["noeviction", "allkeys-lru"] {
+        let srv = Server::start(&[
+            "--appendonly",
+            "yes",
+            "--dir",
+            &d,
+            "--maxmemory",
+            "1",
+            "--maxmemory-policy",
+            policy,
+        ]);
+        let mut r = srv.raw();
+        if policy == "noeviction" {
+            assert_eq!(dbsize(&mut r), 200, "{policy}");
+            assert_eq!(evicted(&mut r), 0, "{policy}");
+            assert_eq!(
+                r.call(&["SET", "more", "x"]),
+                b"-OOM command not allowed when used memory > 'maxmemory'.\r\n"
+            );
+        } else {
+            // Commands evict (a time-limited slice each, then the event loop goes on).
+            assert!(wait_until(Duration::from_secs(30), || dbsize(&mut r) == 0));
+            assert_eq!(evicted(&mut r), 200, "{policy}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
