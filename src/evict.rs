@@ -95,6 +95,48 @@ pub struct Evictor {
     pub running: bool,
     /// Where the random policies resume (Redis's static `next_db`).
     next_db: usize,
+    /// Since when memory has been over the limit (Redis's `stat_last_eviction_exceeded_time`).
+    exceeded_since: Option<std::time::Instant>,
+    /// Total time spent over the limit before that (`stat_total_eviction_exceeded_time`).
+    exceeded_total: std::time::Duration,
+}
+
+impl Evictor {
+    /// INFO `current_eviction_exceeded_time`, in milliseconds.
+    pub fn current_exceeded_ms(&self) -> u64 {
+        self.exceeded_since
+            .map_or(0, |t| t.elapsed().as_millis() as u64)
+    }
+
+    /// INFO `total_eviction_exceeded_time`, in milliseconds.
+    pub fn total_exceeded_ms(&self) -> u64 {
+        let current = self
+            .exceeded_since
+            .map_or(std::time::Duration::ZERO, |t| t.elapsed());
+        (self.exceeded_total + current).as_millis() as u64
+    }
+
+    /// CONFIG RESETSTAT.
+    pub fn reset_stats(&mut self) {
+        self.evicted_keys = 0;
+        self.exceeded_since = None;
+        self.exceeded_total = std::time::Duration::ZERO;
+    }
+
+    /// Redis's `update_metrics` at the end of `performEvictions`.
+    fn update_metrics(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Running | Outcome::Fail => {
+                self.exceeded_since
+                    .get_or_insert_with(std::time::Instant::now);
+            }
+            Outcome::Ok => {
+                if let Some(t) = self.exceeded_since.take() {
+                    self.exceeded_total += t.elapsed();
+                }
+            }
+        }
+    }
 }
 
 impl Default for Evictor {
@@ -104,6 +146,8 @@ impl Default for Evictor {
             evicted_keys: 0,
             running: false,
             next_db: 0,
+            exceeded_since: None,
+            exceeded_total: std::time::Duration::ZERO,
         }
     }
 }
@@ -238,10 +282,12 @@ fn pick(srv: &mut Server, policy: Policy) -> Option<(usize, Vec<u8>)> {
 
 /// Redis's `performEvictions`: frees memory down to maxmemory by the policy.
 pub fn perform(srv: &mut Server) -> Outcome {
-    if srv.config.maxmemory == 0 {
-        srv.evict.running = false;
-        return Outcome::Ok;
-    }
+    let outcome = evict_some(srv);
+    srv.evict.update_metrics(outcome);
+    outcome
+}
+
+fn evict_some(srv: &mut Server) -> Outcome {
     let Some(mem_tofree) = to_free(srv) else {
         srv.evict.running = false;
         return Outcome::Ok;
@@ -287,6 +333,18 @@ pub fn perform(srv: &mut Server) -> Outcome {
                 outcome = Outcome::Running;
                 break;
             }
+        }
+    }
+    if outcome == Outcome::Fail {
+        // Out of candidates: values may still be being freed on the lazyfree thread. Wait for
+        // them a little, within the time limit, as Redis does.
+        let limit = std::time::Duration::from_micros(limit_us.min(1_000_000_000));
+        while crate::keyspace::lazyfree::pending() > 0 && start.elapsed() < limit {
+            if to_free(srv).is_none() {
+                outcome = Outcome::Ok;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_micros(limit_us.min(1000)));
         }
     }
     srv.evict.running = timed_out;

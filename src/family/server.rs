@@ -605,8 +605,8 @@ fn info_stats(ctx: &Ctx, s: &mut String) {
         "expire_cycle_cpu_milliseconds" => st.expire_cycle_us / 1000,
         "evicted_keys" => srv.evict.evicted_keys,
         "evicted_clients" => 0,
-        "total_eviction_exceeded_time" => 0,
-        "current_eviction_exceeded_time" => 0,
+        "total_eviction_exceeded_time" => srv.evict.total_exceeded_ms(),
+        "current_eviction_exceeded_time" => srv.evict.current_exceeded_ms(),
         "keyspace_hits" => st.keyspace_hits,
         "keyspace_misses" => st.keyspace_misses,
         "pubsub_channels" => srv.pubsub.channel_count(),
@@ -1231,7 +1231,7 @@ fn cmd_config_resetstat(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     for db in &mut ctx.srv.dbs {
         db.expired_keys = 0;
     }
-    ctx.srv.evict.evicted_keys = 0;
+    ctx.srv.evict.reset_stats();
     ctx.out.ok();
     Ok(())
 }
