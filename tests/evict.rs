@@ -447,3 +447,22 @@ fn aof_loading_ignores_the_limit() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn eviction_settings_read_back_like_redis() {
+    common::compat(&[
+        &["CONFIG", "SET", "maxmemory", "1gb"],
+        &["CONFIG", "GET", "maxmemory"],
+        &["CONFIG", "SET", "maxmemory-samples", "7"],
+        &["CONFIG", "GET", "maxmemory-samples"],
+        &["CONFIG", "SET", "maxmemory-samples", "0"],
+        &["CONFIG", "SET", "maxmemory-eviction-tenacity", "101"],
+        &["CONFIG", "SET", "maxmemory-eviction-tenacity", "50"],
+        &["CONFIG", "GET", "maxmemory-eviction-tenacity"],
+        &["CONFIG", "SET", "lazyfree-lazy-eviction", "yes"],
+        &["CONFIG", "GET", "lazyfree-lazy-eviction"],
+        &["CONFIG", "SET", "maxmemory-policy", "volatile-ttl"],
+        &["CONFIG", "GET", "maxmemory-policy"],
+        &["CONFIG", "SET", "maxmemory", "0"],
+    ]);
+}

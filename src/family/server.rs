@@ -482,11 +482,7 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
     let net = used.saturating_sub(startup);
     let (alloc_allocated, alloc_active, alloc_resident) = allocator_stats(used, rss);
     let system = total_system_memory();
-    let maxmemory = srv
-        .config
-        .get("maxmemory")
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0);
+    let maxmemory = srv.config.maxmemory;
     s.push_str("# Memory\r\n");
     fields!(s,
         "used_memory" => used,
