@@ -154,6 +154,7 @@ fn volatile_ttl_prefers_the_nearest_expiry() {
             }
         }
     }
+    eprintln!("volatile-ttl evicted {near_gone} near and {far_gone} far keys");
     assert!(near_gone + far_gone > 0);
     assert!(
         near_gone > 2 * far_gone,
@@ -181,6 +182,7 @@ fn allkeys_lru_keeps_recently_used_keys_more_often() {
             }
         }
     }
+    eprintln!("allkeys-lru kept {touched} touched and {untouched} untouched keys");
     assert!(
         touched > untouched,
         "kept {touched} touched keys and {untouched} untouched ones"
@@ -207,6 +209,7 @@ fn allkeys_lfu_keeps_frequently_used_keys_more_often() {
             }
         }
     }
+    eprintln!("allkeys-lfu kept {hot} hot and {cold} cold keys");
     assert!(hot > cold, "kept {hot} hot keys and {cold} cold ones");
 }
 

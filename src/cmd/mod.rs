@@ -230,8 +230,9 @@ const PUBSUB_ALLOWED: &[&str] = &[
 const MULTI_CONTROL: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
 
 /// The checks Redis's `processCommand` makes once the command is known, before it is queued
-/// or run, in its order: authentication, MULTI restrictions, ACL permissions, subscribed-mode
-/// restrictions. Clients with none of the flags involved (the common case) pay one test.
+/// or run, in its order: authentication, MULTI restrictions, ACL permissions, maxmemory
+/// (eviction, then OOM: `crate::evict`), MISCONF, subscribed-mode restrictions. Clients with
+/// none of the flags involved (the common case) pay one test, plus one for maxmemory when set.
 fn precheck(
     srv: &mut Server,
     cid: usize,
