@@ -309,9 +309,9 @@ pub static PARAMS: &[Param] = &[
         "resetchannels",
     ),
     // ---- Memory and eviction
-    p(No, "maxmemory", MEM, "0"),
-    // Selects LRU or LFU bookkeeping (OBJECT FREQ, the LFU counters); evicts nothing without
-    // maxmemory, as in Redis.
+    p(Yes, "maxmemory", MEM, "0"),
+    // Selects LRU or LFU bookkeeping (OBJECT FREQ, the LFU counters) and how `maxmemory`
+    // evicts (`crate::evict`); evicts nothing without maxmemory, as in Redis.
     p(
         Yes,
         "maxmemory-policy",
@@ -327,15 +327,15 @@ pub static PARAMS: &[Param] = &[
         ]),
         "noeviction",
     ),
-    p(No, "maxmemory-samples", Kind::Int(1, i32::MAX as i64), "5"),
-    p(No, "maxmemory-eviction-tenacity", Kind::Int(0, 100), "10"),
+    p(Yes, "maxmemory-samples", Kind::Int(1, i32::MAX as i64), "5"),
+    p(Yes, "maxmemory-eviction-tenacity", Kind::Int(0, 100), "10"),
     p(
         No,
         "maxmemory-clients",
         Kind::MemPercent(-100, i64::MAX),
         "0",
     ),
-    p(No, "lazyfree-lazy-eviction", BOOL, "no"),
+    p(Yes, "lazyfree-lazy-eviction", BOOL, "no"),
     // Expired values are freed inline, whatever their size.
     p(No, "lazyfree-lazy-expire", BOOL, "no"),
     // Values overwritten by SET and the like are freed inline.
@@ -578,6 +578,12 @@ pub struct Config {
     /// Stream node limits (`stream-node-max-bytes`, `stream-node-max-entries`).
     pub stream_node_max_bytes: i64,
     pub stream_node_max_entries: i64,
+    /// `maxmemory` in bytes (0 = no limit).
+    pub maxmemory: u64,
+    pub maxmemory_policy: crate::evict::Policy,
+    pub maxmemory_samples: usize,
+    pub maxmemory_eviction_tenacity: u32,
+    pub lazyfree_lazy_eviction: bool,
 }
 
 impl Default for Config {
@@ -624,6 +630,11 @@ impl Default for Config {
             zset_max_listpack_value: 64,
             stream_node_max_bytes: 4096,
             stream_node_max_entries: 100,
+            maxmemory: 0,
+            maxmemory_policy: crate::evict::Policy::NoEviction,
+            maxmemory_samples: 5,
+            maxmemory_eviction_tenacity: 10,
+            lazyfree_lazy_eviction: false,
         };
         c.refresh();
         c
@@ -1095,6 +1106,13 @@ impl Config {
         self.zset_max_listpack_value = num(self, "zset-max-listpack-value") as usize;
         self.stream_node_max_bytes = num(self, "stream-node-max-bytes");
         self.stream_node_max_entries = num(self, "stream-node-max-entries");
+        self.maxmemory = self.get("maxmemory").and_then(parse_memory).unwrap_or(0);
+        self.maxmemory_policy =
+            crate::evict::Policy::parse(self.get("maxmemory-policy").unwrap_or("noeviction"));
+        self.maxmemory_samples = num(self, "maxmemory-samples").max(1) as usize;
+        self.maxmemory_eviction_tenacity =
+            num(self, "maxmemory-eviction-tenacity").clamp(0, 100) as u32;
+        self.lazyfree_lazy_eviction = self.get("lazyfree-lazy-eviction") == Some("yes");
         let lfu = self
             .get("maxmemory-policy")
             .is_some_and(|p| p.ends_with("-lfu"));

@@ -10,6 +10,7 @@ pub mod alloc;
 pub mod blocking;
 pub mod cmd;
 pub mod config;
+pub mod evict;
 pub mod family;
 pub mod keyspace;
 pub mod multi;

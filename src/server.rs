@@ -64,6 +64,8 @@ pub struct Server {
     pub active_expire_enabled: bool,
     /// State of the active expiry cycles (slow from cron, fast between iterations).
     pub expire_cycle: crate::keyspace::db::ExpireCycle,
+    /// maxmemory eviction (`crate::evict`).
+    pub evict: crate::evict::Evictor,
     pub next_client_id: u64,
     pub shutdown: Option<Shutdown>,
     pub ring: Ring,
@@ -130,6 +132,7 @@ impl Server {
             replid,
             active_expire_enabled: true,
             expire_cycle: Default::default(),
+            evict: Default::default(),
             next_client_id: 1,
             shutdown: None,
             ring,
@@ -178,6 +181,10 @@ impl Server {
                 // Expiry is behind: come back for a fast cycle (see `ExpireCycle`).
                 timeout = timeout.min(Duration::from_micros(1500));
             }
+            if self.evict.running {
+                // Eviction ran out of time: come straight back for the next slice.
+                timeout = Duration::ZERO;
+            }
             if let Some(d) = self.blocking.next_deadline() {
                 let ms = (d - clock::now_ms()).max(0) as u64;
                 timeout = timeout.min(Duration::from_millis(ms));
@@ -203,6 +210,9 @@ impl Server {
             // Like Redis's beforeSleep: a fast expiry cycle, then the AOF is written before
             // replies are sent (with `appendfsync always`, replies wait for the fsync).
             self.active_expire_cycle(true);
+            if self.evict.running {
+                crate::evict::time_proc(self);
+            }
             crate::persist::aof::flush(self);
             self.flush_pending();
         }

@@ -236,8 +236,6 @@ fn config_set_refuses_what_uredis_does_not_implement() {
         )
     };
     for (name, value, default) in [
-        ("maxmemory", "1mb", "0"),
-        ("maxmemory-samples", "7", "5"),
         ("slave-read-only", "no", "yes"),
         ("replica-read-only", "no", "yes"),
         ("masterauth", "x", ""),
@@ -286,8 +284,8 @@ fn config_set_refuses_what_uredis_does_not_implement() {
     }
     // All or nothing: a refused parameter leaves the others of the same CONFIG SET unchanged.
     assert_eq!(
-        String::from_utf8_lossy(&r.call(&["CONFIG", "SET", "hz", "50", "maxmemory", "1gb"])),
-        refusal("maxmemory", "0")
+        String::from_utf8_lossy(&r.call(&["CONFIG", "SET", "hz", "50", "activedefrag", "yes"])),
+        refusal("activedefrag", "no")
     );
     assert_eq!(
         r.call(&["CONFIG", "GET", "hz"]),
@@ -384,7 +382,7 @@ fn unsupported_values_are_fatal_at_start_up() {
     for (args, name) in [
         (&["--slaveof", "127.0.0.1", "6379"][..], "slaveof"),
         (&["--replicaof", "127.0.0.1 6379"], "replicaof"),
-        (&["--maxmemory", "100mb"], "maxmemory"),
+        (&["--activedefrag", "yes"], "activedefrag"),
         (&["--io-threads", "4"], "io-threads"),
         (&["--tls-key-file-pass", "secret"], "tls-key-file-pass"),
         (&["--tls-cluster", "yes"], "tls-cluster"),

@@ -241,8 +241,9 @@ const PROPAGATES_OWN_COMMANDS: &[&str] = &[
 const MULTI_CONTROL: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
 
 /// The checks Redis's `processCommand` makes once the command is known, before it is queued
-/// or run, in its order: authentication, MULTI restrictions, ACL permissions, subscribed-mode
-/// restrictions. Clients with none of the flags involved (the common case) pay one test.
+/// or run, in its order: authentication, MULTI restrictions, ACL permissions, maxmemory
+/// (eviction, then OOM: `crate::evict`), MISCONF, subscribed-mode restrictions. Clients with
+/// none of the flags involved (the common case) pay one test, plus one for maxmemory when set.
 fn precheck(
     srv: &mut Server,
     cid: usize,
@@ -252,6 +253,9 @@ fn precheck(
 ) -> Result<(), Vec<u8>> {
     let c = &srv.clients[cid];
     if c.flags & (client_flag::PUBSUB | client_flag::MULTI | client_flag::ACL_CHECK) == 0 {
+        if srv.config.maxmemory != 0 {
+            oom_check(srv, cid, cmd)?;
+        }
         misconf_check(srv, cid, cmd)?;
         return busy_check(srv, cmd);
     }
@@ -264,6 +268,9 @@ fn precheck(
     }
     if acl {
         crate::acl::check_command(srv, cid, cmd, argv)?;
+    }
+    if srv.config.maxmemory != 0 {
+        oom_check(srv, cid, cmd)?;
     }
     misconf_check(srv, cid, cmd)?;
     let c = &srv.clients[cid];
@@ -288,6 +295,26 @@ fn busy_check(srv: &Server, cmd: &Command) -> Result<(), Vec<u8>> {
         }),
         _ => Ok(()),
     }
+}
+
+/// maxmemory (Redis's `processCommand`): evict first, then refuse a deny-oom command (EXEC
+/// counts as one when it queued one) while memory is still over the limit; in MULTI, queueing
+/// any command (but EXEC, DISCARD, QUIT, RESET) is refused too, as queues use memory.
+fn oom_check(srv: &mut Server, cid: usize, cmd: &Command) -> Result<(), Vec<u8>> {
+    let c = &srv.clients[cid];
+    if c.fd < 0 {
+        // A fake client (the AOF loader): Redis's loader runs commands without
+        // processCommand, so loading neither evicts nor is refused.
+        return Ok(());
+    }
+    let denyoom = cmd.has(flags::DENYOOM)
+        || (cmd.name == "exec"
+            && c.multi
+                .iter()
+                .any(|argv| lookup_argv(argv).is_some_and(|k| k.has(flags::DENYOOM))));
+    let queueing =
+        c.has(client_flag::MULTI) && !matches!(cmd.name, "exec" | "discard" | "quit" | "reset");
+    crate::evict::oom_check(srv, denyoom, queueing)
 }
 
 /// A failed BGSAVE with stop-writes-on-bgsave-error: writes (and PING, as Redis) are refused;

@@ -51,7 +51,7 @@ impl Propagation {
         self.aof || self.log.is_some()
     }
 
-    /// Records the deletion of a key by expiry.
+    /// Records the deletion of a key by expiry or eviction.
     pub(crate) fn record_expired(&mut self, db: usize, key: &[u8], lazyfree: bool) {
         if self.active() {
             let del: &'static [u8] = if lazyfree { b"UNLINK" } else { b"DEL" };
@@ -59,6 +59,20 @@ impl Propagation {
                 db,
                 vec![Bytes::from_static(del), Bytes::copy_from_slice(key)],
             ));
+        }
+    }
+
+    /// Sets aside what the running command recorded (eviction from inside a command, CONFIG
+    /// SET maxmemory, emits its DELs on their own); put back with `restore`.
+    pub(crate) fn set_aside(&mut self) -> Vec<(usize, Vec<Bytes>)> {
+        std::mem::take(&mut self.pending)
+    }
+
+    /// Puts back what `set_aside` took, after anything recorded since.
+    pub(crate) fn restore(&mut self, mut aside: Vec<(usize, Vec<Bytes>)>) {
+        if !aside.is_empty() {
+            aside.append(&mut self.pending);
+            self.pending = aside;
         }
     }
 
@@ -109,6 +123,18 @@ pub(crate) fn flush(srv: &mut crate::server::Server) {
     // Keep the allocation for the next command.
     if srv.propagation.pending.is_empty() {
         srv.propagation.pending = pending;
+    }
+}
+
+/// Emits what was recorded one command at a time, without a MULTI/EXEC wrapper: the DELs of
+/// evicted keys (Redis's `propagate_no_multi` in `performEvictions`).
+pub(crate) fn flush_unwrapped(srv: &mut crate::server::Server) {
+    if srv.propagation.pending.is_empty() {
+        return;
+    }
+    let pending = std::mem::take(&mut srv.propagation.pending);
+    for (db, argv) in pending {
+        emit(srv, db, argv);
     }
 }
 

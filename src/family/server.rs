@@ -518,11 +518,7 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
         .iter()
         .map(|l| l.code.len() as u64)
         .sum();
-    let maxmemory = srv
-        .config
-        .get("maxmemory")
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0);
+    let maxmemory = srv.config.maxmemory;
     s.push_str("# Memory\r\n");
     fields!(s,
         "used_memory" => used,
@@ -566,7 +562,7 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
         "rss_overhead_bytes" => rss as i64 - alloc_resident as i64,
         "mem_fragmentation_ratio" => format!("{:.2}", ratio(rss, used)),
         "mem_fragmentation_bytes" => rss as i64 - used as i64,
-        "mem_not_counted_for_evict" => 0,
+        "mem_not_counted_for_evict" => crate::evict::not_counted(srv),
         "mem_replication_backlog" => 0,
         "mem_total_replication_buffers" => 0,
         "mem_clients_slaves" => 0,
@@ -640,10 +636,10 @@ fn info_stats(ctx: &Ctx, s: &mut String) {
         "expired_stale_perc" => "0.00",
         "expired_time_cap_reached_count" => 0,
         "expire_cycle_cpu_milliseconds" => st.expire_cycle_us / 1000,
-        "evicted_keys" => 0,
+        "evicted_keys" => srv.evict.evicted_keys,
         "evicted_clients" => 0,
-        "total_eviction_exceeded_time" => 0,
-        "current_eviction_exceeded_time" => 0,
+        "total_eviction_exceeded_time" => srv.evict.total_exceeded_ms(),
+        "current_eviction_exceeded_time" => srv.evict.current_exceeded_ms(),
         "keyspace_hits" => st.keyspace_hits,
         "keyspace_misses" => st.keyspace_misses,
         "pubsub_channels" => srv.pubsub.channel_count(),
@@ -875,6 +871,21 @@ fn cmd_config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         let attempted = std::mem::replace(&mut ctx.srv.config, backup);
         let _ = apply_config_changes(ctx, &attempted);
         return Err(config_set_failed(name, &reason));
+    }
+    if let Some(i) = config::index("maxmemory")
+        && chosen.contains(&i)
+        && ctx.srv.config.maxmemory != 0
+    {
+        // Redis's updateMaxmemory: a limit under the current usage evicts at once.
+        let used = crate::alloc::used_memory().saturating_sub(crate::evict::not_counted(ctx.srv));
+        if ctx.srv.config.maxmemory < used as u64 {
+            tracing::warn!(
+                "WARNING: the new maxmemory value set via CONFIG SET ({}) is smaller than the current memory usage ({}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.",
+                ctx.srv.config.maxmemory,
+                used
+            );
+        }
+        crate::evict::perform(ctx.srv);
     }
     if let Some(i) = config::index("requirepass")
         && chosen.contains(&i)
@@ -1254,6 +1265,7 @@ fn cmd_config_resetstat(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     for db in &mut ctx.srv.dbs {
         db.expired_keys = 0;
     }
+    ctx.srv.evict.reset_stats();
     ctx.out.ok();
     Ok(())
 }

@@ -629,6 +629,96 @@ impl Db {
         None
     }
 
+    /// Samples up to `count` stored keys for eviction, as Redis's `dictGetSomeKeys`: from a
+    /// random bucket on, consecutive buckets (in scan order) are visited, at most `count * 10`
+    /// of them, and their keys reported. With `volatile`, the keys are drawn from the expiry
+    /// table (keys with a TTL only). Keys are reported as stored: an expired key not yet
+    /// reclaimed may be among them (as in Redis). `f` gets the key, its access data
+    /// (`lru`) and its expiry (0 = none).
+    pub fn sample(
+        &self,
+        volatile: bool,
+        count: usize,
+        mut rand: impl FnMut() -> u64,
+        mut f: impl FnMut(&[u8], u32, i64),
+    ) {
+        let mut cursor = rand();
+        let mut got = 0usize;
+        let mut steps = count.saturating_mul(10);
+        if volatile {
+            if self.expires.is_empty() {
+                return;
+            }
+            while got < count && steps > 0 {
+                cursor = self.expires.scan(cursor, |k, &at| {
+                    if got < count
+                        && let Some(n) = self.main.get(k)
+                    {
+                        got += 1;
+                        f(k, n.lru(), at);
+                    }
+                });
+                steps -= 1;
+            }
+        } else {
+            if self.main.is_empty() {
+                return;
+            }
+            while got < count && steps > 0 {
+                cursor = self.main.scan(cursor, |n| {
+                    if got < count {
+                        got += 1;
+                        let k = n.key();
+                        f(k, n.lru(), Self::node_expire(&self.expires, k, n));
+                    }
+                });
+                steps -= 1;
+            }
+        }
+    }
+
+    /// A uniformly random stored key (from the expiry table with `volatile`), for the random
+    /// eviction policies (Redis's `dictGetRandomKey`); expired or not.
+    pub fn random_stored(&self, volatile: bool) -> Option<Vec<u8>> {
+        if volatile {
+            self.expires
+                .random(crate::rand::next_u64)
+                .map(|(k, _)| k.to_vec())
+        } else {
+            self.main
+                .random(crate::rand::next_u64)
+                .map(|n| n.key().to_vec())
+        }
+    }
+
+    /// Whether `key` is stored (in the expiry table with `volatile`), expired or not.
+    pub fn stored(&self, key: &[u8], volatile: bool) -> bool {
+        if volatile {
+            self.expires.contains_key(key)
+        } else {
+            self.main.get(key).is_some()
+        }
+    }
+
+    /// Deletes `key` for eviction, whether or not its TTL passed (Redis's `dbGenericDelete`
+    /// from `performEvictions`). With `lazy` (`lazyfree-lazy-eviction`) a big value is freed
+    /// on the lazyfree thread, else here, so the memory it held is released before this
+    /// returns. True if the key was stored.
+    pub fn evict(&mut self, key: &[u8], lazy: bool) -> bool {
+        let Some(n) = self.main.remove(key) else {
+            return false;
+        };
+        if n.node().has_expire() {
+            self.expires.remove(key);
+        }
+        if lazy && !n.node().is_small() {
+            super::lazyfree::free(n.into_value());
+        } else {
+            drop(n);
+        }
+        true
+    }
+
     /// One step of a SCAN over the keys: calls `f` for each live key of the visited buckets.
     pub fn scan(&self, cursor: u64, mut f: impl FnMut(&[u8], EntryRef<'_>)) -> u64 {
         let now = clock::now_ms();

@@ -5,6 +5,7 @@
 //! allocator (mimalloc) frees blocks of the loop thread's pages from another thread without a
 //! lock the loop waits on.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Sender, channel};
 
 use super::Value;
@@ -13,6 +14,14 @@ use super::Value;
 pub const LAZYFREE_THRESHOLD: usize = 64;
 
 type Job = Box<dyn FnOnce() + Send>;
+
+/// Jobs sent and not finished yet (Redis's `bioPendingJobsOfType(BIO_LAZY_FREE)`).
+static PENDING: AtomicUsize = AtomicUsize::new(0);
+
+/// Jobs handed to the lazyfree thread that have not finished.
+pub fn pending() -> usize {
+    PENDING.load(Ordering::Relaxed)
+}
 
 thread_local! {
     /// The channel to the lazyfree thread, started on first use by the event loop's thread.
@@ -28,7 +37,11 @@ thread_local! {
 
 /// Runs `job` on the lazyfree thread (inline if the thread could not be started).
 pub fn run(job: impl FnOnce() + Send + 'static) {
-    let job: Job = Box::new(job);
+    PENDING.fetch_add(1, Ordering::Relaxed);
+    let job: Job = Box::new(move || {
+        job();
+        PENDING.fetch_sub(1, Ordering::Relaxed);
+    });
     TX.with(|tx| match tx {
         Some(tx) => {
             if let Err(e) = tx.send(job) {
