@@ -287,7 +287,7 @@ fn rerun(srv: &mut Server, cid: usize, key: &[u8]) {
     );
     srv.blocking.serving = Some(key.to_vec());
     crate::cmd::call(srv, &mut out, cid, &argv);
-    srv.propagation.flush();
+    crate::cmd::propagate::flush(srv);
     srv.blocking.serving = None;
     srv.blocking.reblocked = false;
     put_back(srv, cid, out);

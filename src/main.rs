@@ -265,10 +265,22 @@ fn main() -> ExitCode {
             .join(", ")
     );
     tracing::info!("Server initialized");
-    if let Err(e) = uredis::persist::snapshot::load_at_startup(&mut server) {
+    // Like Redis's loadDataFromDisk (the AOF when appendonly yes, else the RDB) and
+    // aofOpenIfNeededOnServerStart.
+    let loaded = uredis::persist::aof::init(&mut server).and_then(|()| {
+        if server.config.get("appendonly") == Some("yes") {
+            uredis::persist::aof::load::load_on_start(&mut server)
+        } else {
+            uredis::persist::snapshot::load_at_startup(&mut server)
+        }
+    });
+    if let Err(e) = loaded.and_then(|()| uredis::persist::aof::open_on_start(&mut server)) {
+        tracing::error!("{e}");
         eprintln!("uredis-server: {e}");
         return ExitCode::FAILURE;
     }
+    uredis::persist::aof::delete_history(&mut server);
+    server.after_load();
     tracing::info!("Ready to accept connections tcp");
     if supervised == Some("systemd") {
         notify_systemd("STATUS=Ready to accept connections\n");

@@ -321,6 +321,9 @@ impl Deliver<'_, '_> {
         } else {
             put(&mut c.out, frame.resp2);
         }
+        // With `appendfsync always` the message waits for the fsync of what this loop
+        // iteration appended, as Redis sends it after `flushAppendOnlyFile`.
+        c.aof_mark = true;
         if !c.pending_write {
             c.pending_write = true;
             self.pending.push(cid);

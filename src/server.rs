@@ -80,6 +80,8 @@ pub struct Server {
     pub pubsub: crate::pubsub::PubSub,
     /// What the running command propagates (`cmd::propagate`).
     pub propagation: crate::cmd::propagate::Propagation,
+    /// The append-only file (`persist::aof`).
+    pub aof: crate::persist::aof::Aof,
     /// Nesting of EXEC: commands run inside a transaction do not block.
     pub exec_depth: u32,
     /// Users, client authentication, the ACL log (`crate::acl`).
@@ -130,6 +132,7 @@ impl Server {
             rdb: Default::default(),
             pubsub: Default::default(),
             propagation: Default::default(),
+            aof: Default::default(),
             exec_depth: 0,
             acl,
             pending_write: Vec::with_capacity(1024),
@@ -138,6 +141,13 @@ impl Server {
             completions: Vec::with_capacity(4096),
             next_cron: Instant::now(),
         }
+    }
+
+    /// Start-up loading replayed commands as a client: forget the command statistics that
+    /// counted, as Redis's loader (which bypasses `call`) does. The dirty counter keeps the
+    /// replayed changes, as in Redis.
+    pub fn after_load(&mut self) {
+        self.stats = Stats::default();
     }
 
     fn cron_period(&self) -> Duration {
@@ -185,6 +195,9 @@ impl Server {
                 self.finish_shutdown();
                 return Ok(());
             }
+            // Like Redis's beforeSleep: the AOF is written before replies are sent (with
+            // `appendfsync always`, replies wait for the fsync's completion).
+            crate::persist::aof::flush(self);
             self.flush_pending();
         }
     }
@@ -237,12 +250,16 @@ impl Server {
                 tracing::warn!("There is a child saving an .rdb. Killing it!");
                 snapshot::kill_bgsave(self);
             }
-            Some(_) => {
+            Some(ChildKind::Aof) => {
                 tracing::warn!("There is a child rewriting the AOF. Killing it!");
+                crate::persist::aof::kill_child(self);
+            }
+            Some(_) => {
                 self.children.kill();
             }
             None => {}
         }
+        crate::persist::aof::flush_on_shutdown(self);
         if (snapshot::has_save_points(self) && !flags.nosave) || flags.save {
             tracing::info!("Saving the final RDB snapshot before exiting.");
             if !snapshot::rdb_save(self) {
@@ -300,6 +317,7 @@ impl Server {
                 db.rehash_cron(Duration::from_millis(1));
             }
         }
+        crate::persist::aof::cron(self);
         // Clients left over their output-buffer soft limit for too long (Redis's clientsCron).
         crate::pubsub::output_limits_cron(self);
         // Idle client timeout.
@@ -321,7 +339,8 @@ impl Server {
             use crate::persist::child::ChildKind;
             match done.kind {
                 ChildKind::Rdb => crate::persist::snapshot::bgsave_done(self, &done),
-                ChildKind::Aof | ChildKind::Replication => {
+                ChildKind::Aof => crate::persist::aof::rewrite_done(self, &done),
+                ChildKind::Replication => {
                     tracing::warn!(
                         "child {} ({:?}) finished: {:?}",
                         done.pid,

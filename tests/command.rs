@@ -846,6 +846,7 @@ const GENERATE: &[&str] = &[
     "save",
     "bgsave",
     "lastsave",
+    "bgrewriteaof",
     "hset",
     "hsetnx",
     "hmset",

@@ -419,6 +419,15 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "bgrewriteaof",
+        summary: "Asynchronously rewrite the append-only file",
+        since: "1.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "bgsave",
         summary: "Asynchronously save the dataset to disk",
         since: "1.0.0",

@@ -276,6 +276,14 @@ fn misconf_check(srv: &Server, cid: usize, cmd: &Command) -> Result<(), Vec<u8>>
     {
         return Err(crate::persist::snapshot::MISCONF_ERROR.as_bytes().to_vec());
     }
+    // The AOF part of writeCommandsDeniedByDiskError: a write or fsync error.
+    if srv.aof.deny_writes
+        && (cmd.has(flags::WRITE)
+            || cmd.name == "ping"
+            || (cmd.name == "exec" && queues_write(&srv.clients[cid])))
+    {
+        return Err(srv.aof.write_error_text().into_bytes());
+    }
     Ok(())
 }
 
@@ -411,7 +419,7 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
         c.after_command(out, mark);
     }
     if top {
-        srv.propagation.flush();
+        propagate::flush(srv);
         if srv.blocking.count > 0 {
             crate::blocking::handle_ready_keys(srv);
         }

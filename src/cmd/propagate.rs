@@ -5,8 +5,11 @@
 //! its argv, or as what the handler asked for with `Ctx::propagate_as` (a served `BLPOP` is
 //! propagated as `LPOP`). When the top-level command ends, the recorded commands are emitted
 //! as one unit: wrapped in MULTI/EXEC when there is more than one (an EXEC, a command that
-//! served blocked clients). Replication and the AOF will be the consumers; today the only one
-//! is the log `DEBUG PROPAGATED` reads, which tests use to check what would be sent.
+//! served blocked clients). `flush` hands each emitted command, with its database, to every
+//! consumer: the AOF (`persist::aof::feed`), the log `DEBUG PROPAGATED` reads (tests), and
+//! later the replication backlog. Keys deleted by expiry are propagated as DEL (UNLINK with
+//! `lazyfree-lazy-expire`), in the unit of the command that found them expired, or alone when
+//! the cron's active expiry deleted them.
 
 use bytes::Bytes;
 
@@ -21,6 +24,8 @@ pub struct Propagation {
     rewrite: Option<Vec<Bytes>>,
     /// Emitted commands, when recording is on (`DEBUG PROPAGATED ON`); bounded.
     pub log: Option<Vec<(usize, Vec<Bytes>)>>,
+    /// The AOF consumes what is emitted.
+    pub aof: bool,
 }
 
 /// Most entries the debug log keeps.
@@ -31,10 +36,27 @@ impl Propagation {
     #[inline]
     pub(crate) fn record(&mut self, db: usize, argv: &[Bytes]) {
         let rewrite = self.rewrite.take();
-        // Nothing consumes propagation unless recording is on: don't copy argv for nothing.
-        if self.log.is_some() {
+        // Don't copy argv when nothing consumes propagation.
+        if self.active() {
             let argv = rewrite.unwrap_or_else(|| argv.to_vec());
             self.pending.push((db, argv));
+        }
+    }
+
+    /// Whether anything consumes propagated commands (handlers may skip building rewrites).
+    #[inline]
+    pub fn active(&self) -> bool {
+        self.aof || self.log.is_some()
+    }
+
+    /// Records the deletion of a key by expiry.
+    pub(crate) fn record_expired(&mut self, db: usize, key: &[u8], lazyfree: bool) {
+        if self.active() {
+            let del: &'static [u8] = if lazyfree { b"UNLINK" } else { b"DEL" };
+            self.pending.push((
+                db,
+                vec![Bytes::from_static(del), Bytes::copy_from_slice(key)],
+            ));
         }
     }
 
@@ -42,25 +64,39 @@ impl Propagation {
     pub(crate) fn clear_rewrite(&mut self) {
         self.rewrite = None;
     }
+}
 
-    /// Emits what the top-level command recorded.
-    pub(crate) fn flush(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let pending = std::mem::take(&mut self.pending);
-        let Some(log) = self.log.as_mut() else {
-            return;
-        };
-        let wrap = pending.len() > 1;
-        let db = pending[0].0;
-        if wrap {
-            log.push((db, vec![Bytes::from_static(b"MULTI")]));
-        }
-        log.extend(pending);
-        if wrap {
-            log.push((db, vec![Bytes::from_static(b"EXEC")]));
-        }
+/// Emits what the top-level command recorded: one command alone, several wrapped in
+/// MULTI/EXEC (in the database of the first), to every consumer.
+pub(crate) fn flush(srv: &mut crate::server::Server) {
+    if srv.propagation.pending.is_empty() {
+        return;
+    }
+    let mut pending = std::mem::take(&mut srv.propagation.pending);
+    let wrap = pending.len() > 1;
+    let db = pending[0].0;
+    if wrap {
+        emit(srv, db, vec![Bytes::from_static(b"MULTI")]);
+    }
+    for (db, argv) in pending.drain(..) {
+        emit(srv, db, argv);
+    }
+    if wrap {
+        emit(srv, db, vec![Bytes::from_static(b"EXEC")]);
+    }
+    // Keep the allocation for the next command.
+    if srv.propagation.pending.is_empty() {
+        srv.propagation.pending = pending;
+    }
+}
+
+/// Hands one emitted command to the consumers.
+fn emit(srv: &mut crate::server::Server, db: usize, argv: Vec<Bytes>) {
+    if srv.aof.feeding() {
+        srv.aof.feed(db, &argv);
+    }
+    if let Some(log) = srv.propagation.log.as_mut() {
+        log.push((db, argv));
         if log.len() > LOG_MAX {
             let excess = log.len() - LOG_MAX;
             log.drain(..excess);
@@ -73,5 +109,11 @@ impl Ctx<'_> {
     /// (BLPOP served -> LPOP, BLMOVE -> LMOVE, ...).
     pub fn propagate_as(&mut self, argv: Vec<Bytes>) {
         self.srv.propagation.rewrite = Some(argv);
+    }
+
+    /// Whether anything consumes propagation (a handler can skip building a rewrite).
+    #[inline]
+    pub fn propagating(&self) -> bool {
+        self.srv.propagation.active()
     }
 }

@@ -456,6 +456,23 @@ fn expire_generic(ctx: &mut Ctx, argv: &[Bytes], base: i64, seconds: bool) -> Cm
         "expire"
     };
     ctx.dirty(1);
+    if ctx.propagating() {
+        // Redis 7.0: DEL (UNLINK with lazyfree-lazy-expire) when already past, else PEXPIREAT
+        // with the absolute time, keeping the NX/XX/GT/LT options.
+        let prop = if event == "del" {
+            let lazy = ctx.srv.config.get("lazyfree-lazy-expire") == Some("yes");
+            let del: &'static [u8] = if lazy { b"UNLINK" } else { b"DEL" };
+            vec![Bytes::from_static(del), argv[1].clone()]
+        } else if ctx.cmd.name == "pexpireat" {
+            argv.to_vec()
+        } else {
+            let mut v = argv.to_vec();
+            v[0] = Bytes::from_static(b"PEXPIREAT");
+            v[2] = Bytes::copy_from_slice(itoa::Buffer::new().format(when).as_bytes());
+            v
+        };
+        ctx.propagate_as(prop);
+    }
     // Redis replies before the `expire` event but after the `del` one.
     if event == "del" {
         ctx.changed(class::GENERIC, event, key);

@@ -547,7 +547,7 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
         "mem_clients_slaves" => 0,
         "mem_clients_normal" => clients_mem,
         "mem_cluster_links" => 0,
-        "mem_aof_buffer" => 0,
+        "mem_aof_buffer" => ctx.srv.aof.buffered(),
         "mem_allocator" => "libc",
         "active_defrag_running" => 0,
         "lazyfree_pending_objects" => 0,
@@ -587,20 +587,8 @@ fn info_persistence(ctx: &Ctx, s: &mut String) {
         "rdb_last_cow_size" => rdb.last_cow_size,
         "rdb_last_load_keys_expired" => rdb.last_load_keys_expired,
         "rdb_last_load_keys_loaded" => rdb.last_load_keys_loaded,
-        // No append-only file is written yet, whatever `appendonly` says.
-        "aof_enabled" => 0,
-        "aof_rewrite_in_progress" => 0,
-        "aof_rewrite_scheduled" => 0,
-        "aof_last_rewrite_time_sec" => -1,
-        "aof_current_rewrite_time_sec" => -1,
-        "aof_last_bgrewrite_status" => "ok",
-        "aof_rewrites" => 0,
-        "aof_rewrites_consecutive_failures" => 0,
-        "aof_last_write_status" => "ok",
-        "aof_last_cow_size" => 0,
-        "module_fork_in_progress" => 0,
-        "module_fork_last_cow_size" => 0,
     );
+    crate::persist::aof::info_fields(srv, s);
 }
 
 fn info_stats(ctx: &Ctx, s: &mut String) {
@@ -898,6 +886,7 @@ fn canonical_name(typed: &str) -> String {
 /// functions). Most are read live from `srv.config`: hz, timeout, tcp-keepalive,
 /// proto-max-bulk-len, client-query-buffer-limit, activerehashing, active-expire-effort.
 fn apply_config_changes(ctx: &mut Ctx, old: &Config) -> Result<(), (&'static str, String)> {
+    crate::persist::aof::config_changed(ctx.srv, old).map_err(|e| ("appendonly", e))?;
     let cfg = &mut ctx.srv.config;
     if cfg.loglevel != old.loglevel {
         config::apply_loglevel(&cfg.loglevel);
@@ -1453,6 +1442,32 @@ fn cmd_bgsave(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
 }
 
+/// BGREWRITEAOF: rewrite the append-only file in a forked child (Redis's
+/// `bgrewriteaofCommand`); scheduled when another child (BGSAVE) runs or inside EXEC.
+fn cmd_bgrewriteaof(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let srv = &mut *ctx.srv;
+    if srv.children.active_kind() == Some(ChildKind::Aof) {
+        Err(Error::Msg(
+            "ERR Background append only file rewriting already in progress",
+        ))
+    } else if srv.children.has_active() || srv.exec_depth > 0 {
+        srv.aof.rewrite_scheduled = true;
+        // A manual request may run at once, whatever the earlier failures.
+        srv.aof.consecutive_failures = 0;
+        ctx.out
+            .simple(b"Background append only file rewriting scheduled");
+        Ok(())
+    } else if crate::persist::aof::start_rewrite(srv).is_ok() {
+        ctx.out
+            .simple(b"Background append only file rewriting started");
+        Ok(())
+    } else {
+        Err(Error::Msg(
+            "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+        ))
+    }
+}
+
 /// LASTSAVE: Unix time of the last successful save.
 fn cmd_lastsave(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.out.int(ctx.srv.rdb.lastsave);
@@ -1517,6 +1532,13 @@ pub static COMMANDS: &[Command] = &[
         cmd_bgsave,
     ),
     Command::new("lastsave", 1, LOADING | STALE | FAST, NO_KEYS, cmd_lastsave),
+    Command::new(
+        "bgrewriteaof",
+        1,
+        NO_ASYNC_LOADING | ADMIN | NOSCRIPT,
+        NO_KEYS,
+        cmd_bgrewriteaof,
+    ),
     Command::new(
         "shutdown",
         -1,

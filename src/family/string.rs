@@ -219,8 +219,8 @@ enum SetReply {
 fn set_generic(
     ctx: &mut Ctx,
     flags: u16,
-    key: &[u8],
-    val: &[u8],
+    key: &Bytes,
+    val: &Bytes,
     expire: Option<&[u8]>,
     reply: SetReply,
 ) -> CmdResult {
@@ -246,6 +246,9 @@ fn set_generic(
     }
     ctx.srv.dbs[ctx.db].set(key, Value::string(val), ttl);
     ctx.dirty(1);
+    if ctx.propagating() {
+        propagate_set(ctx, flags, key, val, ttl);
+    }
     ctx.changed(class::STRING, "set", key);
     if expire.is_some() {
         ctx.notify(class::GENERIC, "expire", key);
@@ -259,11 +262,40 @@ fn set_generic(
     Ok(())
 }
 
+/// What a SET-family command propagates (Redis 7.0's `setGenericCommand` / `getsetCommand`):
+/// with a TTL `SET key value PXAT <ms>`; GETSET as `SET key value`; otherwise the command as
+/// sent (SET ... GET without its GET, see `cmd_set`).
+fn propagate_set(ctx: &mut Ctx, flags: u16, key: &Bytes, val: &Bytes, ttl: Ttl) {
+    if let Ttl::At(ms) = ttl {
+        ctx.propagate_as(vec![
+            Bytes::from_static(b"SET"),
+            key.clone(),
+            val.clone(),
+            Bytes::from_static(b"PXAT"),
+            Bytes::copy_from_slice(itoa::Buffer::new().format(ms).as_bytes()),
+        ]);
+    } else if ctx.cmd.name == "getset" {
+        ctx.propagate_as(vec![Bytes::from_static(b"SET"), key.clone(), val.clone()]);
+    }
+    let _ = flags;
+}
+
 /// SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds |
 /// PXAT unix-time-milliseconds | KEEPTTL]
 fn cmd_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (flags, expire) = parse_extended(argv, true)?;
-    set_generic(ctx, flags, &argv[1], &argv[2], expire, SetReply::OkNull)
+    set_generic(ctx, flags, &argv[1], &argv[2], expire, SetReply::OkNull)?;
+    if flags & OPT_GET != 0 && expire.is_none() && ctx.propagating() {
+        // Propagated without GET (used only if the key was set).
+        let kept = argv
+            .iter()
+            .enumerate()
+            .filter(|(j, a)| *j < 3 || !is(a, "get"))
+            .map(|(_, a)| a.clone())
+            .collect();
+        ctx.propagate_as(kept);
+    }
+    Ok(())
 }
 
 /// SETNX key value
@@ -304,6 +336,11 @@ fn cmd_getset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn cmd_getdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if get_generic(ctx, &argv[1])? && ctx.db().delete(&argv[1]) {
         ctx.dirty(1);
+        if ctx.propagating() {
+            let lazy = ctx.srv.config.get("lazyfree-lazy-user-del") == Some("yes");
+            let del: &'static [u8] = if lazy { b"UNLINK" } else { b"DEL" };
+            ctx.propagate_as(vec![Bytes::from_static(del), argv[1].clone()]);
+        }
         ctx.changed(class::GENERIC, "del", &argv[1]);
     }
     Ok(())
@@ -336,6 +373,22 @@ fn cmd_getex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     };
     if let Some(event) = changed {
         ctx.dirty(1);
+        if ctx.propagating() {
+            // Never propagated as sent: PEXPIREAT, DEL/UNLINK or PERSIST (Redis 7.0).
+            let k = argv[1].clone();
+            let lazy = ctx.srv.config.get("lazyfree-lazy-expire") == Some("yes");
+            let prop = match (event, at) {
+                ("expire", Some(ms)) => vec![
+                    Bytes::from_static(b"PEXPIREAT"),
+                    k,
+                    Bytes::copy_from_slice(itoa::Buffer::new().format(ms).as_bytes()),
+                ],
+                ("del", _) if lazy => vec![Bytes::from_static(b"UNLINK"), k],
+                ("del", _) => vec![Bytes::from_static(b"DEL"), k],
+                _ => vec![Bytes::from_static(b"PERSIST"), k],
+            };
+            ctx.propagate_as(prop);
+        }
         ctx.changed(class::GENERIC, event, key);
     }
     Ok(())
@@ -562,6 +615,15 @@ fn cmd_incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         Ok(Value::Str(text))
     })?;
     ctx.dirty(1);
+    if ctx.propagating() {
+        // The final value, so float formatting can't make a replay differ (Redis 7.0).
+        ctx.propagate_as(vec![
+            Bytes::from_static(b"SET"),
+            argv[1].clone(),
+            Bytes::from(reply.clone()),
+            Bytes::from_static(b"KEEPTTL"),
+        ]);
+    }
     // The event goes before the reply, as in Redis.
     ctx.changed(class::STRING, "incrbyfloat", &argv[1]);
     ctx.out.bulk(&reply);

@@ -111,7 +111,14 @@ impl Server {
         for db in 0..self.dbs.len() {
             if !self.dbs[db].expired_log.is_empty() {
                 let log = std::mem::take(&mut self.dbs[db].expired_log);
+                let lazyfree = self.config.get("lazyfree-lazy-expire") == Some("yes");
                 for key in &log {
+                    // Propagated as DEL/UNLINK: with the command that found it expired, or
+                    // alone when the cron's active expiry deleted it.
+                    self.propagation.record_expired(db, key, lazyfree);
+                    if cur.is_none() {
+                        crate::cmd::propagate::flush(self);
+                    }
                     let c = cur.as_mut().map(|(c, o)| (*c, &mut **o));
                     self.notify(c, class::EXPIRED, "expired", key, db);
                     self.signal_modified_key(db, key);

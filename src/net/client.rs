@@ -87,6 +87,13 @@ pub struct Client {
     pub send_inflight: bool,
     /// Queued in the server's pending-write list.
     pub pending_write: bool,
+    /// AOF offset this client's pending replies wait for (`appendfsync always`).
+    pub aof_wait: u64,
+    /// Listed in the AOF's held clients.
+    pub aof_held: bool,
+    /// Replies were written in this loop iteration: `aof_wait` is raised to what the AOF
+    /// holds when the iteration ends (`flush_pending`).
+    pub aof_mark: bool,
     /// Closing: no new I/O is issued; the slot is freed when nothing is in flight.
     pub closing: bool,
     /// Creation and last-interaction times, Unix ms.
@@ -141,6 +148,9 @@ impl Client {
             recv_armed: false,
             send_inflight: false,
             pending_write: false,
+            aof_wait: 0,
+            aof_held: false,
+            aof_mark: false,
             closing: false,
             ctime: now_ms,
             last_interaction: now_ms,

@@ -138,6 +138,7 @@ impl Server {
             TAG_ACCEPT => self.on_accept(slot, c),
             TAG_RECV => self.on_recv(slot, c.result),
             TAG_SEND => self.on_send(slot, c.result),
+            crate::persist::aof::TAG_AOF => crate::persist::aof::on_completion(self, c),
             _ => tracing::error!("completion with unknown tag {tag}"),
         }
     }
@@ -379,11 +380,12 @@ impl Server {
 
     /// Notes that `cid` has replies to send at the end of this loop iteration.
     pub fn mark_pending_write(&mut self, cid: usize) {
-        if let Some(c) = self.clients.get_mut(cid)
-            && !c.pending_write
-        {
-            c.pending_write = true;
-            self.pending_write.push(cid);
+        if let Some(c) = self.clients.get_mut(cid) {
+            c.aof_mark = true;
+            if !c.pending_write {
+                c.pending_write = true;
+                self.pending_write.push(cid);
+            }
         }
     }
 
@@ -396,6 +398,20 @@ impl Server {
             };
             c.pending_write = false;
             if c.closing {
+                continue;
+            }
+            // appendfsync always: replies wait until what they acknowledge is on disk. Those
+            // written in this iteration wait for everything appended in it (Redis writes the
+            // AOF before any reply of the iteration).
+            if c.aof_mark {
+                c.aof_mark = false;
+                c.aof_wait = c.aof_wait.max(self.aof.hold_mark());
+            }
+            if !self.aof.releasable(c.aof_wait) {
+                if !c.aof_held {
+                    c.aof_held = true;
+                    self.aof.hold(cid);
+                }
                 continue;
             }
             // client-output-buffer-limit: Redis checks it as replies are appended; every reply
@@ -496,8 +512,10 @@ impl Server {
         let Some(c) = self.clients.get_mut(cid) else {
             return;
         };
-        if c.has_unsent() || c.has(flag::CLOSE_AFTER_REPLY) {
-            self.mark_pending_write(cid);
+        if (c.has_unsent() || c.has(flag::CLOSE_AFTER_REPLY)) && !c.pending_write {
+            // Replies written meanwhile were marked (AOF hold) when written: don't raise it.
+            c.pending_write = true;
+            self.pending_write.push(cid);
         }
         // Resume a client that stopped executing because its replies piled up.
         let c = &self.clients[cid];

@@ -10,8 +10,9 @@
 //! - `snapshot`: SAVE, BGSAVE (by `child`), save points, start-up load, DEBUG RELOAD, the
 //!   MISCONF condition.
 //!
-//! Later part: `aof` (the multi-part append-only file fed by `cmd::propagate`).
+//! - `aof`: the multi-part append-only file fed by `cmd::propagate` (writer, loader, rewrite).
 
+pub mod aof;
 pub mod child;
 pub mod rdb;
 pub mod snapshot;

@@ -168,6 +168,39 @@ impl Ring {
         self.push(sqe);
     }
 
+    /// Queues a write of `len` bytes at `buf` to a file at its current position (appends on an
+    /// `O_APPEND` file). With `link`, the next queued operation starts only once this one has
+    /// completed in full (`IOSQE_IO_LINK`: an error or short write cancels it).
+    ///
+    /// # Safety
+    /// `buf..buf+len` must stay valid and unmodified until the completion is reaped.
+    pub unsafe fn write_file(
+        &mut self,
+        fd: RawFd,
+        buf: *const u8,
+        len: u32,
+        token: u64,
+        link: bool,
+    ) {
+        let mut sqe = opcode::Write::new(types::Fd(fd), buf, len)
+            .offset(u64::MAX)
+            .build()
+            .user_data(token);
+        if link {
+            sqe = sqe.flags(squeue::Flags::IO_LINK);
+        }
+        self.push(sqe);
+    }
+
+    /// Queues an `fdatasync` of `fd`.
+    pub fn fdatasync(&mut self, fd: RawFd, token: u64) {
+        let sqe = opcode::Fsync::new(types::Fd(fd))
+            .flags(types::FsyncFlags::DATASYNC)
+            .build()
+            .user_data(token);
+        self.push(sqe);
+    }
+
     /// Submits everything queued and waits for at least one completion or the timeout, in one
     /// `io_uring_enter`. Then collects all available completions.
     pub fn submit_and_wait(
