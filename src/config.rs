@@ -419,7 +419,7 @@ pub static PARAMS: &[Param] = &[
     p(No, "replica-ignore-disk-write-errors", BOOL, "no"),
     // Values below 16kb are raised to 16kb (Redis's CONFIG_REPL_BACKLOG_MIN_SIZE).
     p(
-        No,
+        Yes,
         "repl-backlog-size",
         Kind::Mem(1, i64::MAX as u64),
         "1048576",
@@ -427,15 +427,15 @@ pub static PARAMS: &[Param] = &[
     p(No, "repl-backlog-ttl", LONG, "3600"),
     p(No, "repl-timeout", Kind::Int(1, i32::MAX as i64), "60"),
     p(
-        No,
+        Yes,
         "repl-ping-replica-period",
         Kind::Int(1, i32::MAX as i64),
         "10",
     )
     .aka("repl-ping-slave-period"),
-    p(No, "repl-diskless-sync", BOOL, "yes"),
-    p(No, "repl-diskless-sync-delay", INT, "5"),
-    p(No, "repl-diskless-sync-max-replicas", INT, "0"),
+    p(Yes, "repl-diskless-sync", BOOL, "yes"),
+    p(Yes, "repl-diskless-sync-delay", INT, "5"),
+    p(Yes, "repl-diskless-sync-max-replicas", INT, "0"),
     p(
         No,
         "repl-diskless-load",

@@ -18,6 +18,7 @@ pub mod persist;
 pub mod protocol;
 pub mod pubsub;
 pub mod rand;
+pub mod repl;
 pub mod runtime;
 pub mod server;
 pub mod stats;

@@ -82,6 +82,8 @@ pub struct Server {
     pub propagation: crate::cmd::propagate::Propagation,
     /// The append-only file (`persist::aof`).
     pub aof: crate::persist::aof::Aof,
+    /// Replication, master side (`crate::repl`).
+    pub repl: crate::repl::Repl,
     /// Nesting of EXEC: commands run inside a transaction do not block.
     pub exec_depth: u32,
     /// Users, client authentication, the ACL log (`crate::acl`).
@@ -133,6 +135,7 @@ impl Server {
             pubsub: Default::default(),
             propagation: Default::default(),
             aof: Default::default(),
+            repl: Default::default(),
             exec_depth: 0,
             acl,
             pending_write: Vec::with_capacity(1024),
@@ -197,6 +200,7 @@ impl Server {
             }
             // Like Redis's beforeSleep: the AOF is written before replies are sent (with
             // `appendfsync always`, replies wait for the fsync's completion).
+            crate::repl::before_sleep(self);
             crate::persist::aof::flush(self);
             self.flush_pending();
         }
@@ -326,7 +330,7 @@ impl Server {
             let idle: Vec<usize> = self
                 .clients
                 .iter()
-                .filter(|(_, c)| !c.closing && now - c.last_interaction > limit)
+                .filter(|(_, c)| !c.closing && c.repl.is_none() && now - c.last_interaction > limit)
                 .map(|(i, _)| i)
                 .collect();
             for cid in idle {
@@ -340,17 +344,11 @@ impl Server {
             match done.kind {
                 ChildKind::Rdb => crate::persist::snapshot::bgsave_done(self, &done),
                 ChildKind::Aof => crate::persist::aof::rewrite_done(self, &done),
-                ChildKind::Replication => {
-                    tracing::warn!(
-                        "child {} ({:?}) finished: {:?}",
-                        done.pid,
-                        done.kind,
-                        done.status
-                    )
-                }
+                ChildKind::Replication => crate::repl::child_done(self, &done),
             }
         }
         crate::persist::snapshot::cron(self);
+        crate::repl::cron(self);
         crate::alloc::update_peak();
         let cmds = self.stats.total_commands;
         self.stats.ops_meter.sample(cmds, now);

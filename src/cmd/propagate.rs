@@ -7,7 +7,7 @@
 //! as one unit: wrapped in MULTI/EXEC when there is more than one (an EXEC, a command that
 //! served blocked clients). `flush` hands each emitted command, with its database, to every
 //! consumer: the AOF (`persist::aof::feed`), the log `DEBUG PROPAGATED` reads (tests), and
-//! later the replication backlog. Keys deleted by expiry are propagated as DEL (UNLINK with
+//! the replication backlog and replicas (`repl::feed`). Keys deleted by expiry are propagated as DEL (UNLINK with
 //! `lazyfree-lazy-expire`), in the unit of the command that found them expired, or alone when
 //! the cron's active expiry deleted them.
 
@@ -26,6 +26,8 @@ pub struct Propagation {
     pub log: Option<Vec<(usize, Vec<Bytes>)>>,
     /// The AOF consumes what is emitted.
     pub aof: bool,
+    /// The replication backlog consumes what is emitted (`crate::repl::feed`).
+    pub repl: bool,
 }
 
 /// Most entries the debug log keeps.
@@ -46,7 +48,7 @@ impl Propagation {
     /// Whether anything consumes propagated commands (handlers may skip building rewrites).
     #[inline]
     pub fn active(&self) -> bool {
-        self.aof || self.log.is_some()
+        self.aof || self.repl || self.log.is_some()
     }
 
     /// Records the deletion of a key by expiry.
@@ -94,6 +96,9 @@ pub(crate) fn flush(srv: &mut crate::server::Server) {
 fn emit(srv: &mut crate::server::Server, db: usize, argv: Vec<Bytes>) {
     if srv.aof.feeding() {
         srv.aof.feed(db, &argv);
+    }
+    if srv.propagation.repl {
+        crate::repl::feed(srv, db as i64, &argv);
     }
     if let Some(log) = srv.propagation.log.as_mut() {
         log.push((db, argv));

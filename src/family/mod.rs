@@ -34,4 +34,5 @@ pub static TABLES: &[&[Command]] = &[
     pubsub::COMMANDS,
     dump::COMMANDS,
     acl::COMMANDS,
+    crate::repl::COMMANDS,
 ];

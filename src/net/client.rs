@@ -120,6 +120,8 @@ pub struct Client {
     /// Authenticated (Redis's `c->authenticated`): by AUTH/HELLO, or at connection when the
     /// default user needs no password.
     pub authenticated: bool,
+    /// Replica link state, once the client sent REPLCONF or SYNC/PSYNC (`crate::repl`).
+    pub repl: Option<Box<crate::repl::Link>>,
 }
 
 impl Client {
@@ -169,6 +171,7 @@ impl Client {
             // when accepted; internal clients (loading an AOF, a master) keep it, like Redis's
             // clients without a user.
             authenticated: true,
+            repl: None,
             flags: 0,
         }
     }
@@ -299,6 +302,9 @@ impl Client {
     /// The `flags=` letters of CLIENT LIST.
     pub fn flag_letters(&self) -> String {
         let mut s = String::new();
+        if self.repl.as_ref().is_some_and(|l| l.is_replica()) {
+            s.push('S');
+        }
         if self.has(flag::PUBSUB) {
             s.push('P');
         }

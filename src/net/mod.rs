@@ -545,6 +545,7 @@ impl Server {
         crate::blocking::on_client_gone(self, cid);
         crate::multi::unwatch_all(self, cid);
         crate::pubsub::on_client_gone(self, cid);
+        crate::repl::on_client_gone(self, cid);
     }
 
     fn maybe_free(&mut self, cid: usize) {
