@@ -5407,6 +5407,26 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "psync",
+        summary: "Internal command used for replication",
+        since: "2.8.0",
+        group: "server",
+        arguments: Some(&[
+            Arg {
+                name: "replicationid",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "offset",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "pttl",
         summary: "Get the time to live for a key in milliseconds",
         since: "2.6.0",
@@ -5682,6 +5702,16 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "replconf",
+        summary: "An internal command for configuring the replication stream",
+        since: "3.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        doc_flags: &["syscmd"],
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "reset",
         summary: "Reset the connection",
         since: "6.2.0",
@@ -5764,6 +5794,15 @@ pub static DOCS: &[Doc] = &[
                 limit: 0,
             },
         }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "role",
+        summary: "Return the role of the instance in the context of replication",
+        since: "2.8.12",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@admin", "@fast", "@dangerous"],
         ..Doc::EMPTY
     },
     Doc {
@@ -7082,6 +7121,14 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "sync",
+        summary: "Internal command used for replication",
+        since: "1.0.0",
+        group: "server",
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "time",
         summary: "Return the current server time",
         since: "2.6.0",
@@ -7221,6 +7268,28 @@ pub static DOCS: &[Doc] = &[
         group: "transactions",
         complexity: Some("O(1)"),
         acl_categories: &["@fast", "@transaction"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "wait",
+        summary: "Wait for the synchronous replication of all the write commands sent in the context of the current connection",
+        since: "3.0.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "numreplicas",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "timeout",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@slow", "@connection"],
+        tips: &["request_policy:all_shards", "response_policy:agg_min"],
         ..Doc::EMPTY
     },
     Doc {
