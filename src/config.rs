@@ -403,13 +403,13 @@ pub static PARAMS: &[Param] = &[
     p(No, "watchdog-period", INT, "0").hidden(),
     p(No, "use-exit-on-panic", BOOL, "no").hidden(),
     // ---- Replication
-    p(No, "replicaof", Kind::ReplicaOf, "")
+    p(Yes, "replicaof", Kind::ReplicaOf, "")
         .aka("slaveof")
         .fixed(),
-    p(No, "masterauth", STR, ""),
-    p(No, "masteruser", STR, ""),
-    p(No, "replica-serve-stale-data", BOOL, "yes").aka("slave-serve-stale-data"),
-    p(No, "replica-read-only", BOOL, "yes").aka("slave-read-only"),
+    p(Yes, "masterauth", STR, ""),
+    p(Yes, "masteruser", STR, ""),
+    p(Yes, "replica-serve-stale-data", BOOL, "yes").aka("slave-serve-stale-data"),
+    p(Yes, "replica-read-only", BOOL, "yes").aka("slave-read-only"),
     p(No, "replica-ignore-maxmemory", BOOL, "yes").aka("slave-ignore-maxmemory"),
     p(No, "replica-lazy-flush", BOOL, "no").aka("slave-lazy-flush"),
     p(No, "replica-priority", INT, "100").aka("slave-priority"),
@@ -425,7 +425,7 @@ pub static PARAMS: &[Param] = &[
         "1048576",
     ),
     p(No, "repl-backlog-ttl", LONG, "3600"),
-    p(No, "repl-timeout", Kind::Int(1, i32::MAX as i64), "60"),
+    p(Yes, "repl-timeout", Kind::Int(1, i32::MAX as i64), "60"),
     p(
         Yes,
         "repl-ping-replica-period",

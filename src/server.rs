@@ -160,6 +160,7 @@ impl Server {
     /// Runs until SHUTDOWN or a termination signal.
     pub fn run(&mut self) -> std::io::Result<()> {
         self.arm_listeners();
+        crate::repl::replica::from_config(self);
         crate::alloc::mark_startup();
         self.next_cron = Instant::now() + self.cron_period();
         let mut completions = std::mem::take(&mut self.completions);
@@ -305,7 +306,8 @@ impl Server {
         // scaled by active-expire-effort.
         let effort = self.config.active_expire_effort;
         let budget = period * (25 + 2 * (effort - 1)) / 100;
-        if self.active_expire_enabled {
+        // A replica does not expire keys itself: its master sends the DELs.
+        if self.active_expire_enabled && self.repl.master.is_none() {
             let started = Instant::now();
             let deadline = started + budget;
             for db in &mut self.dbs {

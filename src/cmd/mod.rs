@@ -284,6 +284,9 @@ fn misconf_check(srv: &Server, cid: usize, cmd: &Command) -> Result<(), Vec<u8>>
     {
         return Err(srv.aof.write_error_text().into_bytes());
     }
+    if srv.repl.master.is_some() {
+        crate::repl::replica::precheck(srv, cid, cmd)?;
+    }
     Ok(())
 }
 

@@ -26,6 +26,8 @@
 //! `Online` exactly when the stream goes to its output buffer; while a replica is in
 //! `WaitEnd` with a diskless child, the parent never writes to its socket.
 
+pub mod replica;
+
 use std::collections::VecDeque;
 use std::os::fd::RawFd;
 
@@ -183,7 +185,11 @@ pub struct Repl {
     /// An ACK arrived or a WAIT blocked since the last `before_sleep`.
     check_waiters: bool,
     send_getack: bool,
+    /// A replica got REPLCONF GETACK: ACK before sleeping.
+    ack_now: bool,
     scratch: Vec<u8>,
+    /// Our master, while we are a replica (`replica`).
+    pub master: Option<replica::MasterLink>,
 }
 
 impl Default for Repl {
@@ -203,7 +209,9 @@ impl Default for Repl {
             waiters: Vec::new(),
             check_waiters: false,
             send_getack: false,
+            ack_now: false,
             scratch: Vec::new(),
+            master: None,
         }
     }
 }
@@ -212,7 +220,7 @@ fn unix_secs() -> i64 {
     clock::now_ms() / 1000
 }
 
-fn random_hex40() -> String {
+pub(crate) fn random_hex40() -> String {
     (0..40)
         .map(|_| {
             let d = (crate::rand::next_u64() % 16) as u8;
@@ -221,7 +229,7 @@ fn random_hex40() -> String {
         .collect()
 }
 
-fn encode(buf: &mut Vec<u8>, argv: &[Bytes]) {
+pub(crate) fn encode(buf: &mut Vec<u8>, argv: &[Bytes]) {
     let mut n = itoa::Buffer::new();
     buf.push(b'*');
     buf.extend_from_slice(n.format(argv.len()).as_bytes());
@@ -242,6 +250,14 @@ fn backlog_size(srv: &Server) -> usize {
         .unwrap_or(1 << 20)
 }
 
+/// Creates the backlog if there is none (the stream is consumed from now on).
+pub(crate) fn ensure_backlog(srv: &mut Server) {
+    if srv.repl.backlog.is_none() {
+        srv.repl.backlog = Some(Backlog::new(backlog_size(srv)));
+    }
+    srv.propagation.repl = true;
+}
+
 /// Whether the stream has a consumer (a backlog exists).
 #[inline]
 pub fn active(srv: &Server) -> bool {
@@ -251,7 +267,8 @@ pub fn active(srv: &Server) -> bool {
 /// Appends one emitted command (in database `db`, -1: whatever was selected last) to the
 /// stream: backlog and replicas (Redis's `replicationFeedSlaves`).
 pub fn feed(srv: &mut Server, db: i64, argv: &[Bytes]) {
-    if srv.repl.backlog.is_none() {
+    // A replica proxies its master's stream instead (`replica::applied`).
+    if srv.repl.backlog.is_none() || srv.repl.master.is_some() {
         return;
     }
     let mut buf = std::mem::take(&mut srv.repl.scratch);
@@ -269,7 +286,7 @@ pub fn feed(srv: &mut Server, db: i64, argv: &[Bytes]) {
     srv.repl.scratch = buf;
 }
 
-fn feed_raw(srv: &mut Server, data: &[u8]) {
+pub(crate) fn feed_raw(srv: &mut Server, data: &[u8]) {
     if let Some(b) = srv.repl.backlog.as_mut() {
         b.append(data);
     }
@@ -295,6 +312,7 @@ fn feed_raw(srv: &mut Server, data: &[u8]) {
 
 /// A client went away: forget it as a replica or a waiter.
 pub fn on_client_gone(srv: &mut Server, cid: usize) {
+    replica::on_client_gone(srv, cid);
     if srv.clients.get(cid).is_some_and(|c| c.repl.is_some()) {
         srv.repl.replicas.retain(|&r| r != cid);
         if let Some(c) = srv.clients.get_mut(cid) {
@@ -369,7 +387,10 @@ fn cmd_replconf(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 return Ok(());
             }
             b"getack" => {
-                // Only meaningful on a replica (we are never one here): no reply.
+                // From our master: ACK before the loop sleeps. No reply either way.
+                if replica::is_master_client(ctx.srv, cid) {
+                    ctx.srv.repl.ack_now = true;
+                }
                 return Ok(());
             }
             b"rdb-only" | b"rdb-filter-only" => {
@@ -404,6 +425,11 @@ fn cmd_sync(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ));
         }
     }
+    if replica::is_replica(ctx.srv) && !replica::link_up(ctx.srv) {
+        return Err(Error::Msg(
+            "NOMASTERLINK Can't SYNC while not connected with my master",
+        ));
+    }
     let psync = argv[0].eq_ignore_ascii_case(b"psync");
     if psync {
         if try_partial(ctx, &argv[1], &argv[2]) {
@@ -421,14 +447,13 @@ fn cmd_sync(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         l.wait_since = now;
     }
     srv.repl.replicas.push(cid);
-    if srv.repl.backlog.is_none() {
+    if srv.repl.backlog.is_none() && srv.repl.master.is_none() {
         // The first replica: a new history (Redis's changeReplicationId +
         // clearReplicationId2 + createReplicationBacklog).
         srv.replid = random_hex40();
         srv.repl.replid2 = "0".repeat(40);
         srv.repl.second_offset = -1;
-        srv.repl.backlog = Some(Backlog::new(backlog_size(srv)));
-        srv.propagation.repl = true;
+        ensure_backlog(srv);
         tracing::info!(
             "Replication backlog created, my new replication IDs are '{}' and '{}'",
             srv.replid,
@@ -715,6 +740,7 @@ pub fn child_done(srv: &mut Server, done: &ChildDone) {
 /// Periodic work: start waiting full syncs, PING replicas every `repl-ping-replica-period`,
 /// follow `repl-backlog-size`.
 pub fn cron(srv: &mut Server) {
+    replica::cron(srv);
     if srv.repl.backlog.is_none() {
         return;
     }
@@ -743,7 +769,10 @@ pub fn cron(srv: &mut Server) {
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(10);
     let now = clock::now_ms();
-    if !srv.repl.replicas.is_empty() && now - srv.repl.last_ping >= period * 1000 {
+    if srv.repl.master.is_none()
+        && !srv.repl.replicas.is_empty()
+        && now - srv.repl.last_ping >= period * 1000
+    {
         srv.repl.last_ping = now;
         let db = srv.repl.seldb;
         feed(srv, db, &[Bytes::from_static(b"PING")]);
@@ -753,6 +782,9 @@ pub fn cron(srv: &mut Server) {
 /// Before the loop sleeps: ask replicas for ACKs for new WAITs, release WAITs satisfied by
 /// ACKs that arrived.
 pub fn before_sleep(srv: &mut Server) {
+    if std::mem::take(&mut srv.repl.ack_now) {
+        replica::send_ack(srv);
+    }
     if std::mem::take(&mut srv.repl.send_getack) {
         let db = srv.repl.seldb;
         feed(
@@ -805,6 +837,11 @@ pub fn wait_timeout_count(srv: &mut Server, cid: usize) -> i64 {
 
 /// WAIT numreplicas timeout
 fn cmd_wait(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if replica::is_replica(ctx.srv) {
+        return Err(Error::Msg(
+            "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.",
+        ));
+    }
     let num = crate::cmd::parse_int(&argv[1])?;
     let timeout = crate::protocol::parse_i64(&argv[2]).ok_or(Error::Msg(
         "ERR timeout is not an integer or out of range",
@@ -836,6 +873,20 @@ fn cmd_wait(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// ROLE
 fn cmd_role(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     let srv = &*ctx.srv;
+    if let Some(m) = srv.repl.master.as_ref() {
+        ctx.out.array(5);
+        ctx.out.bulk(b"slave");
+        ctx.out.bulk(m.host.as_bytes());
+        ctx.out.int(m.port as i64);
+        ctx.out.bulk(m.state_name().as_bytes());
+        let off = if m.state == replica::LinkState::Connected {
+            srv.repl.offset as i64
+        } else {
+            -1
+        };
+        ctx.out.int(off);
+        return Ok(());
+    }
     let online: Vec<(String, u16, u64)> = srv
         .repl
         .replicas
@@ -873,7 +924,40 @@ fn replica_ip(c: &crate::net::client::Client, l: &Link) -> String {
 pub fn info(srv: &Server, s: &mut String) {
     use std::fmt::Write;
     s.push_str("# Replication\r\n");
-    let _ = write!(s, "role:master\r\nconnected_slaves:{}\r\n", srv.repl.replicas.len());
+    if let Some(m) = srv.repl.master.as_ref() {
+        let up = m.state == replica::LinkState::Connected;
+        let now_ms = clock::now_ms();
+        let _ = write!(
+            s,
+            "role:slave\r\nmaster_host:{}\r\nmaster_port:{}\r\nmaster_link_status:{}\r\n\
+             master_last_io_seconds_ago:{}\r\nmaster_sync_in_progress:{}\r\n\
+             slave_read_repl_offset:{}\r\nslave_repl_offset:{}\r\n",
+            m.host,
+            m.port,
+            if up { "up" } else { "down" },
+            if m.cid.is_some() { (now_ms - m.last_io) / 1000 } else { -1 },
+            (m.state == replica::LinkState::Transfer) as u8,
+            srv.repl.offset,
+            srv.repl.offset,
+        );
+        if !up {
+            let _ = write!(
+                s,
+                "master_link_down_since_seconds:{}\r\n",
+                (now_ms - m.down_since) / 1000
+            );
+        }
+        let _ = write!(
+            s,
+            "slave_priority:{}\r\nslave_read_only:{}\r\nreplica_announced:{}\r\n",
+            srv.config.get("replica-priority").unwrap_or("100"),
+            (srv.config.get("replica-read-only") != Some("no")) as u8,
+            (srv.config.get("replica-announced") != Some("no")) as u8,
+        );
+    } else {
+        s.push_str("role:master\r\n");
+    }
+    let _ = write!(s, "connected_slaves:{}\r\n", srv.repl.replicas.len());
     let now = unix_secs();
     for (i, &cid) in srv.repl.replicas.iter().enumerate() {
         let Some(c) = srv.clients.get(cid) else { continue };
@@ -933,5 +1017,19 @@ pub static COMMANDS: &[Command] = &[
         cmd_sync,
     ),
     Command::new("wait", 3, NOSCRIPT, NO_KEYS, cmd_wait),
+    Command::new(
+        "replicaof",
+        3,
+        ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING,
+        NO_KEYS,
+        replica::cmd_replicaof,
+    ),
+    Command::new(
+        "slaveof",
+        3,
+        ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING,
+        NO_KEYS,
+        replica::cmd_replicaof,
+    ),
     Command::new("role", 1, NOSCRIPT | LOADING | STALE | FAST, NO_KEYS, cmd_role),
 ];
