@@ -745,6 +745,8 @@ const GENERATE: &[&str] = &[
     "sync",
     "wait",
     "role",
+    "replicaof",
+    "slaveof",
     "client|setname",
     "client|getname",
     "client|list",

@@ -340,3 +340,152 @@ fn wait_times_out_with_the_count() {
     assert_eq!(n, 0);
     assert_eq!(info(&mut m, "stats")["sync_full"], "1");
 }
+
+fn role_connected(c: &mut redis::Connection) -> bool {
+    let v: redis::Value = q(c, &["ROLE"]);
+    matches!(&v, redis::Value::Array(items)
+        if items.get(3) == Some(&redis::Value::BulkString(b"connected".to_vec())))
+}
+
+/// A uredis replica of a redis-server master, with a redis-server replica of that uredis
+/// replica (chained): data identical everywhere after the initial sync and after the write
+/// stream; the replica refuses writes; its INFO replication has Redis's fields; the link
+/// killed by the master continues partially.
+#[test]
+fn uredis_replica_of_redis_master_and_chained_replica() {
+    let Some(master) = redis_or_skip(&["--repl-diskless-sync-delay", "0"]) else {
+        return;
+    };
+    let mut m = master.conn();
+    fill(&mut m);
+    let mport = master.port.to_string();
+    let replica = Server::start(&[
+        "--replicaof",
+        "127.0.0.1",
+        &mport,
+        "--repl-diskless-sync-delay",
+        "0",
+    ]);
+    let mut r = replica.conn();
+    assert!(wait_until(Duration::from_secs(20), || role_connected(&mut r)));
+    sync_with(&mut m, 1);
+    assert_eq!(dump(&mut m), dump(&mut r), "after the initial sync");
+    // A redis-server replica of the uredis replica.
+    let rport = replica.port.to_string();
+    let Some(sub) = redis_or_skip(&["--replicaof", "127.0.0.1", &rport]) else {
+        return;
+    };
+    let mut s = sub.conn();
+    assert!(wait_until(Duration::from_secs(20), || online(&mut r, 1)));
+    stream(&master, &mut m);
+    sync_with(&mut m, 1);
+    let want = dump(&mut m);
+    assert_eq!(want, dump(&mut r), "replica after the write stream");
+    let mo = info(&mut m, "replication")["master_repl_offset"].clone();
+    assert!(wait_until(Duration::from_secs(20), || {
+        info(&mut s, "replication")["master_repl_offset"] == mo
+    }));
+    assert_eq!(want, dump(&mut s), "chained replica after the write stream");
+    // The whole chain shares the master's replication id and offset.
+    let ri = info(&mut r, "replication");
+    assert_eq!(ri["master_replid"], info(&mut m, "replication")["master_replid"]);
+    assert_eq!(ri["master_repl_offset"], mo);
+    // Read-only.
+    let e = redis::cmd("SET").arg("x").arg("y").query::<()>(&mut r).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("You can't write against a read only replica."),
+        "{e}"
+    );
+    // INFO replication of a replica: Redis's fields, in order (the redis sub-replica is
+    // itself a replica with one... no replicas: compare with a plain redis replica).
+    let Some(plain) = redis_or_skip(&["--replicaof", "127.0.0.1", &mport]) else {
+        return;
+    };
+    let mut p = plain.conn();
+    assert!(wait_until(Duration::from_secs(20), || role_connected(&mut p)));
+    let mut ukeys = info_keys(&mut r, "replication");
+    ukeys.retain(|k| !k.starts_with("slave0"));
+    let mut pkeys = info_keys(&mut p, "replication");
+    pkeys.retain(|k| !k.starts_with("slave0"));
+    assert_eq!(ukeys, pkeys);
+    // The link is killed (on the replica's side): it continues partially.
+    let before: u64 = info(&mut m, "stats")["sync_partial_ok"].parse().unwrap();
+    let killed: i64 = q(&mut r, &["CLIENT", "KILL", "TYPE", "master"]);
+    assert_eq!(killed, 1);
+    let _: () = q(&mut m, &["SET", "after", "kill"]);
+    assert!(wait_until(Duration::from_secs(20), || {
+        info(&mut m, "stats")["sync_partial_ok"] == (before + 1).to_string()
+            && role_connected(&mut r)
+    }));
+    sync_with(&mut m, 2);
+    assert_eq!(dump(&mut m), dump(&mut r));
+    assert_eq!(info(&mut m, "stats")["sync_full"], "2", "the two replicas' initial syncs only");
+}
+
+/// REPLICAOF NO ONE on a uredis replica keeps the old id as replid2: the old redis-server
+/// master, made a replica of it, continues partially (PSYNC2) and gets the new writes.
+#[test]
+fn promotion_keeps_replid2_and_old_master_continues_partially() {
+    let Some(old) = redis_or_skip(&["--repl-diskless-sync-delay", "0"]) else {
+        return;
+    };
+    let mut o = old.conn();
+    fill(&mut o);
+    let oport = old.port.to_string();
+    let u = Server::start(&["--replicaof", "127.0.0.1", &oport]);
+    let mut c = u.conn();
+    assert!(wait_until(Duration::from_secs(20), || role_connected(&mut c)));
+    // (WAIT counts from this connection's last write: write first.)
+    let _: () = q(&mut o, &["SET", "before", "promotion"]);
+    sync_with(&mut o, 1);
+    let oo = info(&mut o, "replication")["master_repl_offset"].clone();
+    assert!(wait_until(Duration::from_secs(20), || {
+        info(&mut c, "replication")["master_repl_offset"] == oo
+    }));
+    let old_id = info(&mut o, "replication")["master_replid"].clone();
+    let _: () = q(&mut c, &["REPLICAOF", "NO", "ONE"]);
+    let ui = info(&mut c, "replication");
+    assert_eq!(ui["role"], "master");
+    assert_eq!(ui["master_replid2"], old_id);
+    assert_ne!(ui["master_replid"], old_id);
+    let _: () = q(&mut c, &["SET", "promoted", "yes"]);
+    let uport = u.port.to_string();
+    let _: () = q(&mut o, &["REPLICAOF", "127.0.0.1", &uport]);
+    assert!(wait_until(Duration::from_secs(20), || online(&mut c, 1)));
+    sync_with(&mut c, 1);
+    let st = info(&mut c, "stats");
+    assert_eq!(st["sync_partial_ok"], "1", "{st:?}");
+    assert_eq!(st["sync_full"], "0");
+    let got: String = q(&mut o, &["GET", "promoted"]);
+    assert_eq!(got, "yes");
+    assert_eq!(dump(&mut c), dump(&mut o));
+}
+
+/// Errors of a replica whose master is unreachable, as Redis: READONLY, MASTERDOWN with
+/// replica-serve-stale-data no, WAIT refused, REPLICAOF argument errors.
+#[test]
+fn replica_errors_match_redis() {
+    common::compat_with(
+        &["--replicaof", "127.0.0.1", "1"],
+        &[
+            &["SET", "x", "y"],
+            &["GET", "x"],
+            &["WAIT", "0", "0"],
+            &["REPLICAOF", "127.0.0.1", "x"],
+            &["REPLICAOF", "127.0.0.1", "70000"],
+            &["REPLICAOF", "127.0.0.1", "1"],
+            &["SLAVEOF", "127.0.0.1"],
+        ],
+    );
+    common::compat_with(
+        &[
+            "--replicaof",
+            "127.0.0.1",
+            "1",
+            "--replica-serve-stale-data",
+            "no",
+        ],
+        &[&["GET", "x"], &["SET", "x", "y"], &["INFO", "nosuchsection"]],
+    );
+}

@@ -5712,6 +5712,58 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "replicaof",
+        summary: "Make the server a replica of another instance, or promote it as master.",
+        since: "5.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "args",
+            kind: "oneof",
+            arguments: Some(&[
+                Arg {
+                    name: "host-port",
+                    kind: "block",
+                    arguments: Some(&[
+                        Arg {
+                            name: "host",
+                            kind: "string",
+                            ..Arg::EMPTY
+                        },
+                        Arg {
+                            name: "port",
+                            kind: "integer",
+                            ..Arg::EMPTY
+                        },
+                    ]),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "no-one",
+                    kind: "block",
+                    arguments: Some(&[
+                        Arg {
+                            name: "no",
+                            kind: "pure-token",
+                            token: Some("NO"),
+                            ..Arg::EMPTY
+                        },
+                        Arg {
+                            name: "one",
+                            kind: "pure-token",
+                            token: Some("ONE"),
+                            ..Arg::EMPTY
+                        },
+                    ]),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "reset",
         summary: "Reset the connection",
         since: "6.2.0",
@@ -6587,6 +6639,61 @@ pub static DOCS: &[Doc] = &[
                 limit: 0,
             },
         }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "slaveof",
+        summary: "Make the server a replica of another instance, or promote it as master.",
+        since: "1.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        deprecated_since: Some("5.0.0"),
+        replaced_by: Some("`REPLICAOF`"),
+        doc_flags: &["deprecated"],
+        arguments: Some(&[Arg {
+            name: "args",
+            kind: "oneof",
+            arguments: Some(&[
+                Arg {
+                    name: "host-port",
+                    kind: "block",
+                    arguments: Some(&[
+                        Arg {
+                            name: "host",
+                            kind: "string",
+                            ..Arg::EMPTY
+                        },
+                        Arg {
+                            name: "port",
+                            kind: "integer",
+                            ..Arg::EMPTY
+                        },
+                    ]),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "no-one",
+                    kind: "block",
+                    arguments: Some(&[
+                        Arg {
+                            name: "no",
+                            kind: "pure-token",
+                            token: Some("NO"),
+                            ..Arg::EMPTY
+                        },
+                        Arg {
+                            name: "one",
+                            kind: "pure-token",
+                            token: Some("ONE"),
+                            ..Arg::EMPTY
+                        },
+                    ]),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
         ..Doc::EMPTY
     },
     Doc {

@@ -50,6 +50,8 @@ pub mod flag {
     /// The dispatcher must check this client's authentication or permissions before each
     /// command (`crate::acl`); clear for authenticated clients of an unrestricted user.
     pub const ACL_CHECK: u32 = 1 << 12;
+    /// Our master's link, while we are a replica (`crate::repl::replica`).
+    pub const MASTER: u32 = 1 << 13;
 }
 
 pub struct Client {
@@ -304,6 +306,9 @@ impl Client {
         let mut s = String::new();
         if self.repl.as_ref().is_some_and(|l| l.is_replica()) {
             s.push('S');
+        }
+        if self.has(flag::MASTER) {
+            s.push('M');
         }
         if self.has(flag::PUBSUB) {
             s.push('P');

@@ -143,14 +143,14 @@ pub fn precheck(srv: &Server, cid: usize, cmd: &crate::cmd::Command) -> Result<(
         return Ok(());
     }
     use crate::cmd::flags;
+    if cmd.has(flags::WRITE) && srv.config.get("replica-read-only") != Some("no") {
+        return Err(b"READONLY You can't write against a read only replica.".to_vec());
+    }
     if !link_up(srv)
         && srv.config.get("replica-serve-stale-data") == Some("no")
         && !cmd.has(flags::STALE)
     {
         return Err(b"MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.".to_vec());
-    }
-    if cmd.has(flags::WRITE) && srv.config.get("replica-read-only") != Some("no") {
-        return Err(b"READONLY You can't write against a read only replica.".to_vec());
     }
     Ok(())
 }
@@ -321,6 +321,7 @@ pub fn on_connect(srv: &mut Server, res: i32) {
     srv.next_client_id += 1;
     let mut c = Client::new(id, fd, addr, String::new(), clock::now_ms());
     c.flags &= !flag::ACL_CHECK;
+    c.flags |= flag::MASTER;
     c.authenticated = true;
     let cid = srv.clients.insert(c);
     if let Some(m) = srv.repl.master.as_mut() {
