@@ -271,7 +271,12 @@ fn role_and_info_shape_match_redis() {
     );
     let ui = info(&mut um, "replication");
     let ri = info(&mut rm, "replication");
-    for k in ["role", "connected_slaves", "repl_backlog_active", "second_repl_offset"] {
+    for k in [
+        "role",
+        "connected_slaves",
+        "repl_backlog_active",
+        "second_repl_offset",
+    ] {
         assert_eq!(ui[k], ri[k], "{k}");
     }
     let slave = &ui["slave0"];
@@ -317,7 +322,15 @@ fn wait_replconf_psync_errors_match_redis() {
         &["REPLCONF", "foo", "bar"],
         &["REPLCONF", "listening-port"],
         &["REPLCONF", "listening-port", "x"],
-        &["REPLCONF", "listening-port", "6380", "capa", "eof", "capa", "psync2"],
+        &[
+            "REPLCONF",
+            "listening-port",
+            "6380",
+            "capa",
+            "eof",
+            "capa",
+            "psync2",
+        ],
         &["PSYNC", "x"],
         &["SYNC", "x"],
         &["ROLE"],
@@ -333,7 +346,11 @@ fn wait_times_out_with_the_count() {
     assert_eq!(fake.call(&["REPLCONF", "capa", "eof"]), b"+OK\r\n");
     fake.cmd(&[b"PSYNC", b"?", b"-1"]);
     let head = fake.read_reply();
-    assert!(head.starts_with(b"+FULLRESYNC "), "{}", String::from_utf8_lossy(&head));
+    assert!(
+        head.starts_with(b"+FULLRESYNC "),
+        "{}",
+        String::from_utf8_lossy(&head)
+    );
     let mut m = master.conn();
     let _: () = q(&mut m, &["SET", "a", "b"]);
     let n: i64 = q(&mut m, &["WAIT", "1", "200"]);
@@ -367,7 +384,9 @@ fn uredis_replica_of_redis_master_and_chained_replica() {
         "0",
     ]);
     let mut r = replica.conn();
-    assert!(wait_until(Duration::from_secs(20), || role_connected(&mut r)));
+    assert!(wait_until(Duration::from_secs(20), || role_connected(
+        &mut r
+    )));
     sync_with(&mut m, 1);
     assert_eq!(dump(&mut m), dump(&mut r), "after the initial sync");
     // A redis-server replica of the uredis replica.
@@ -388,10 +407,17 @@ fn uredis_replica_of_redis_master_and_chained_replica() {
     assert_eq!(want, dump(&mut s), "chained replica after the write stream");
     // The whole chain shares the master's replication id and offset.
     let ri = info(&mut r, "replication");
-    assert_eq!(ri["master_replid"], info(&mut m, "replication")["master_replid"]);
+    assert_eq!(
+        ri["master_replid"],
+        info(&mut m, "replication")["master_replid"]
+    );
     assert_eq!(ri["master_repl_offset"], mo);
     // Read-only.
-    let e = redis::cmd("SET").arg("x").arg("y").query::<()>(&mut r).unwrap_err();
+    let e = redis::cmd("SET")
+        .arg("x")
+        .arg("y")
+        .query::<()>(&mut r)
+        .unwrap_err();
     assert!(
         e.to_string()
             .contains("You can't write against a read only replica."),
@@ -403,7 +429,9 @@ fn uredis_replica_of_redis_master_and_chained_replica() {
         return;
     };
     let mut p = plain.conn();
-    assert!(wait_until(Duration::from_secs(20), || role_connected(&mut p)));
+    assert!(wait_until(Duration::from_secs(20), || role_connected(
+        &mut p
+    )));
     let mut ukeys = info_keys(&mut r, "replication");
     ukeys.retain(|k| !k.starts_with("slave0"));
     let mut pkeys = info_keys(&mut p, "replication");
@@ -420,7 +448,11 @@ fn uredis_replica_of_redis_master_and_chained_replica() {
     }));
     sync_with(&mut m, 2);
     assert_eq!(dump(&mut m), dump(&mut r));
-    assert_eq!(info(&mut m, "stats")["sync_full"], "2", "the two replicas' initial syncs only");
+    assert_eq!(
+        info(&mut m, "stats")["sync_full"],
+        "2",
+        "the two replicas' initial syncs only"
+    );
 }
 
 /// REPLICAOF NO ONE on a uredis replica keeps the old id as replid2: the old redis-server
@@ -435,7 +467,9 @@ fn promotion_keeps_replid2_and_old_master_continues_partially() {
     let oport = old.port.to_string();
     let u = Server::start(&["--replicaof", "127.0.0.1", &oport]);
     let mut c = u.conn();
-    assert!(wait_until(Duration::from_secs(20), || role_connected(&mut c)));
+    assert!(wait_until(Duration::from_secs(20), || role_connected(
+        &mut c
+    )));
     // (WAIT counts from this connection's last write: write first.)
     let _: () = q(&mut o, &["SET", "before", "promotion"]);
     sync_with(&mut o, 1);
@@ -486,6 +520,10 @@ fn replica_errors_match_redis() {
             "--replica-serve-stale-data",
             "no",
         ],
-        &[&["GET", "x"], &["SET", "x", "y"], &["INFO", "nosuchsection"]],
+        &[
+            &["GET", "x"],
+            &["SET", "x", "y"],
+            &["INFO", "nosuchsection"],
+        ],
     );
 }

@@ -35,7 +35,7 @@ use bytes::Bytes;
 
 use crate::cmd::flags::*;
 use crate::cmd::table::NO_KEYS;
-use crate::cmd::{Command, CmdResult, Ctx, Error};
+use crate::cmd::{CmdResult, Command, Ctx, Error};
 use crate::keyspace::clock;
 use crate::persist::child::{ChildDone, ChildKind, ChildStatus};
 use crate::server::Server;
@@ -337,7 +337,7 @@ fn link_mut(srv: &mut Server, cid: usize) -> &mut Link {
 
 /// REPLCONF <option> <value> ...
 fn cmd_replconf(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    if argv.len() % 2 == 0 {
+    if argv.len().is_multiple_of(2) {
         return Err(Error::Syntax);
     }
     let cid = ctx.cid;
@@ -460,10 +460,7 @@ fn cmd_sync(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             srv.repl.replid2
         );
     }
-    tracing::info!(
-        "Replica {} asks for synchronization",
-        srv.clients[cid].addr
-    );
+    tracing::info!("Replica {} asks for synchronization", srv.clients[cid].addr);
     Ok(())
 }
 
@@ -496,7 +493,8 @@ fn try_partial(ctx: &mut Ctx, replid: &[u8], offset: &[u8]) -> bool {
     let cid = ctx.cid;
     let psync2 = link_mut(srv, cid).capa_psync2;
     if psync2 {
-        ctx.out.raw(format!("+CONTINUE {}\r\n", srv.replid).as_bytes());
+        ctx.out
+            .raw(format!("+CONTINUE {}\r\n", srv.replid).as_bytes());
     } else {
         ctx.out.raw(b"+CONTINUE\r\n");
     }
@@ -519,14 +517,7 @@ fn try_partial(ctx: &mut Ctx, replid: &[u8], offset: &[u8]) -> bool {
 fn write_all_fd(fd: RawFd, mut data: &[u8]) -> bool {
     while !data.is_empty() {
         // SAFETY: sending from a live buffer on a socket this process owns.
-        let n = unsafe {
-            libc::send(
-                fd,
-                data.as_ptr().cast(),
-                data.len(),
-                libc::MSG_NOSIGNAL,
-            )
-        };
+        let n = unsafe { libc::send(fd, data.as_ptr().cast(), data.len(), libc::MSG_NOSIGNAL) };
         if n < 0 {
             if std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
                 continue;
@@ -843,9 +834,8 @@ fn cmd_wait(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ));
     }
     let num = crate::cmd::parse_int(&argv[1])?;
-    let timeout = crate::protocol::parse_i64(&argv[2]).ok_or(Error::Msg(
-        "ERR timeout is not an integer or out of range",
-    ))?;
+    let timeout = crate::protocol::parse_i64(&argv[2])
+        .ok_or(Error::Msg("ERR timeout is not an integer or out of range"))?;
     if timeout < 0 {
         return Err(Error::Msg("ERR timeout is negative"));
     }
@@ -935,7 +925,11 @@ pub fn info(srv: &Server, s: &mut String) {
             m.host,
             m.port,
             if up { "up" } else { "down" },
-            if m.cid.is_some() { (now_ms - m.last_io) / 1000 } else { -1 },
+            if m.cid.is_some() {
+                (now_ms - m.last_io) / 1000
+            } else {
+                -1
+            },
             (m.state == replica::LinkState::Transfer) as u8,
             srv.repl.offset,
             srv.repl.offset,
@@ -960,7 +954,9 @@ pub fn info(srv: &Server, s: &mut String) {
     let _ = write!(s, "connected_slaves:{}\r\n", srv.repl.replicas.len());
     let now = unix_secs();
     for (i, &cid) in srv.repl.replicas.iter().enumerate() {
-        let Some(c) = srv.clients.get(cid) else { continue };
+        let Some(c) = srv.clients.get(cid) else {
+            continue;
+        };
         let Some(l) = c.repl.as_ref() else { continue };
         let state = match l.state {
             State::WaitStart | State::Handshake => "wait_bgsave",
@@ -1031,5 +1027,11 @@ pub static COMMANDS: &[Command] = &[
         NO_KEYS,
         replica::cmd_replicaof,
     ),
-    Command::new("role", 1, NOSCRIPT | LOADING | STALE | FAST, NO_KEYS, cmd_role),
+    Command::new(
+        "role",
+        1,
+        NOSCRIPT | LOADING | STALE | FAST,
+        NO_KEYS,
+        cmd_role,
+    ),
 ];

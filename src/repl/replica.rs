@@ -150,7 +150,10 @@ pub fn precheck(srv: &Server, cid: usize, cmd: &crate::cmd::Command) -> Result<(
         && srv.config.get("replica-serve-stale-data") == Some("no")
         && !cmd.has(flags::STALE)
     {
-        return Err(b"MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.".to_vec());
+        return Err(
+            b"MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
+                .to_vec(),
+        );
     }
     Ok(())
 }
@@ -273,10 +276,7 @@ fn connect(srv: &mut Server) {
     // SAFETY: the address is boxed in the link and kept until the completion (the link is
     // never dropped while Connecting: `set_master`/`unset_master` shut the socket down and
     // the completion handler closes it).
-    unsafe {
-        srv.ring
-            .connect(fd, ptr, len as u32, token(0, TAG_CONNECT))
-    };
+    unsafe { srv.ring.connect(fd, ptr, len as u32, token(0, TAG_CONNECT)) };
 }
 
 /// The connect operation completed.
@@ -711,8 +711,7 @@ pub fn cmd_replicaof(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         && m.host.eq_ignore_ascii_case(&host)
         && m.port == port as u16
     {
-        ctx.out
-            .simple(b"OK Already connected to specified master");
+        ctx.out.simple(b"OK Already connected to specified master");
         return Ok(());
     }
     set_master(ctx.srv, host, port as u16);

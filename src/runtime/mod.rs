@@ -196,13 +196,7 @@ impl Ring {
     ///
     /// # Safety
     /// `addr..addr+len` must stay valid and unmodified until the completion is reaped.
-    pub unsafe fn connect(
-        &mut self,
-        fd: RawFd,
-        addr: *const libc::sockaddr,
-        len: u32,
-        token: u64,
-    ) {
+    pub unsafe fn connect(&mut self, fd: RawFd, addr: *const libc::sockaddr, len: u32, token: u64) {
         let sqe = opcode::Connect::new(types::Fd(fd), addr, len)
             .build()
             .user_data(token);
