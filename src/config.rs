@@ -1430,13 +1430,8 @@ lua-replicate-commands yes
             err.contains("'rename-command' is not supported by uredis yet"),
             "{err}"
         );
-        let err = cfg.apply_text("slaveof 10.0.0.1 6379").unwrap_err();
-        assert!(
-            err.ends_with(
-                "'slaveof' is not supported by uredis yet (only its default value '' is accepted)"
-            ),
-            "{err}"
-        );
+        cfg.apply_text("slaveof 10.0.0.1 6379").unwrap();
+        assert_eq!(cfg.get("replicaof"), Some("10.0.0.1 6379"));
         cfg.apply_text("slaveof no one\nreplicaof NO ONE").unwrap();
         let err = cfg.apply_text("slaveof 10.0.0.1 x").unwrap_err();
         assert!(err.ends_with("\nInvalid master port"), "{err}");
