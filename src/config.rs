@@ -443,8 +443,8 @@ pub static PARAMS: &[Param] = &[
         "disabled",
     ),
     p(No, "repl-disable-tcp-nodelay", BOOL, "no"),
-    p(No, "min-replicas-to-write", INT, "0").aka("min-slaves-to-write"),
-    p(No, "min-replicas-max-lag", INT, "10").aka("min-slaves-max-lag"),
+    p(Yes, "min-replicas-to-write", INT, "0").aka("min-slaves-to-write"),
+    p(Yes, "min-replicas-max-lag", INT, "10").aka("min-slaves-max-lag"),
     p(No, "bind-source-addr", STR, ""),
     // ---- Cluster
     p(No, "cluster-enabled", BOOL, "no").fixed(),
@@ -556,6 +556,8 @@ pub struct Config {
     /// The supervisor found at start-up for `supervised` (`systemd`, `upstart`), if any.
     pub supervised_by: Option<&'static str>,
     pub requirepass: String,
+    /// `min-replicas-to-write` (checked before every write: kept parsed).
+    pub min_replicas_to_write: i64,
     /// The `user` lines of the configuration, validated: the name, then its rules (selectors
     /// merged), loaded into the ACL at start-up (`acl::file::load_at_startup`).
     pub acl_users: Vec<Vec<Vec<u8>>>,
@@ -605,6 +607,7 @@ impl Default for Config {
             disable_thp: true,
             supervised_by: None,
             requirepass: String::new(),
+            min_replicas_to_write: 0,
             acl_users: Vec::new(),
             daemonize: false,
             pidfile: String::new(),
@@ -1068,6 +1071,7 @@ impl Config {
         self.protected_mode = self.get("protected-mode") == Some("yes");
         self.disable_thp = self.get("disable-thp") == Some("yes");
         self.requirepass = self.get("requirepass").unwrap_or("").to_string();
+        self.min_replicas_to_write = num(self, "min-replicas-to-write");
         crate::acl::set_pubsub_default(self.get("acl-pubsub-default") == Some("allchannels"));
         self.daemonize = self.get("daemonize") == Some("yes");
         self.pidfile = self.get("pidfile").unwrap_or("").to_string();

@@ -238,10 +238,9 @@ fn config_set_refuses_what_uredis_does_not_implement() {
     for (name, value, default) in [
         ("maxmemory", "1mb", "0"),
         ("maxmemory-samples", "7", "5"),
-        ("slave-read-only", "no", "yes"),
-        ("replica-read-only", "no", "yes"),
-        ("masterauth", "x", ""),
-        ("min-slaves-to-write", "1", "0"),
+        ("slave-lazy-flush", "yes", "no"),
+        ("replica-lazy-flush", "yes", "no"),
+        ("replica-announce-ip", "x", ""),
         ("lua-time-limit", "100", "5000"),
         ("busy-reply-threshold", "100", "5000"),
         ("slowlog-max-len", "10", "128"),
@@ -385,17 +384,12 @@ fn unsupported_values_are_fatal_at_start_up() {
     );
     // From the command line, old names included.
     for (args, name) in [
-        (&["--slaveof", "127.0.0.1", "6379"][..], "slaveof"),
-        (&["--replicaof", "127.0.0.1 6379"], "replicaof"),
-        (&["--maxmemory", "100mb"], "maxmemory"),
+        (&["--maxmemory", "100mb"][..], "maxmemory"),
         (&["--io-threads", "4"], "io-threads"),
         (&["--unixsocket", "/tmp/uredis.sock"], "unixsocket"),
         (&["--tls-port", "6380"], "tls-port"),
         (&["--cluster-enabled", "yes"], "cluster-enabled"),
-        (
-            &["--slave-serve-stale-data", "no"],
-            "slave-serve-stale-data",
-        ),
+        (&["--slave-lazy-flush", "yes"], "slave-lazy-flush"),
         (
             &["--appendonly", "no", "--aof-timestamp-enabled", "yes"],
             "aof-timestamp-enabled",

@@ -527,3 +527,37 @@ fn replica_errors_match_redis() {
         ],
     );
 }
+
+/// min-replicas-to-write without enough good replicas: writes refused as Redis (EXEC with a
+/// queued write too); a replica that ACKs makes them pass.
+#[test]
+fn min_replicas_to_write() {
+    common::compat_with(
+        &["--min-replicas-to-write", "1"],
+        &[
+            &["SET", "x", "y"],
+            &["GET", "x"],
+            &["MULTI"],
+            &["SET", "x", "y"],
+            &["EXEC"],
+            &["MULTI"],
+            &["GET", "x"],
+            &["EXEC"],
+        ],
+    );
+    let master = Server::start(&[
+        "--min-replicas-to-write",
+        "1",
+        "--repl-diskless-sync-delay",
+        "0",
+    ]);
+    let mut m = master.conn();
+    let port = master.port.to_string();
+    let Some(_replica) = redis_or_skip(&["--replicaof", "127.0.0.1", &port]) else {
+        return;
+    };
+    assert!(wait_until(Duration::from_secs(20), || online(&mut m, 1)
+        && info(&mut m, "replication")["min_slaves_good_slaves"] == "1"));
+    let _: () = q(&mut m, &["SET", "x", "y"]);
+    sync_with(&mut m, 1);
+}

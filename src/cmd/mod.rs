@@ -284,6 +284,12 @@ fn misconf_check(srv: &Server, cid: usize, cmd: &Command) -> Result<(), Vec<u8>>
     {
         return Err(srv.aof.write_error_text().into_bytes());
     }
+    if srv.config.min_replicas_to_write > 0
+        && (cmd.has(flags::WRITE) || (cmd.name == "exec" && queues_write(&srv.clients[cid])))
+        && crate::repl::writes_denied(srv)
+    {
+        return Err(crate::repl::NOREPLICAS.as_bytes().to_vec());
+    }
     if srv.repl.master.is_some() {
         crate::repl::replica::precheck(srv, cid, cmd)?;
     }

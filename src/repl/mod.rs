@@ -742,6 +742,27 @@ pub fn cron(srv: &mut Server) {
         b.resize(size);
     }
     start_full_sync(srv);
+    // Replicas silent for longer than repl-timeout are dropped (old SYNC ones never ACK).
+    let timeout = config_i64(srv, "repl-timeout", 60);
+    let now_s = unix_secs();
+    let dead: Vec<usize> = srv
+        .repl
+        .replicas
+        .iter()
+        .copied()
+        .filter(|&cid| {
+            srv.clients
+                .get(cid)
+                .and_then(|c| c.repl.as_ref())
+                .is_some_and(|l| {
+                    l.state == State::Online && !l.old_sync && now_s - l.ack_time > timeout
+                })
+        })
+        .collect();
+    for cid in dead {
+        tracing::warn!("Disconnecting timedout replica (streaming sync)");
+        srv.close_client(cid);
+    }
     for i in 0..srv.repl.replicas.len() {
         let cid = srv.repl.replicas[i];
         if let Some(c) = srv.clients.get_mut(cid) {
@@ -806,6 +827,42 @@ pub fn before_sleep(srv: &mut Server) {
     }
     srv.repl.waiters.extend(keep);
 }
+
+fn config_i64(srv: &Server, name: &str, default: i64) -> i64 {
+    srv.config
+        .get(name)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Online replicas whose last ACK is at most `min-replicas-max-lag` seconds old (Redis's
+/// `repl_good_slaves_count`).
+pub fn good_replicas(srv: &Server) -> i64 {
+    let lag = config_i64(srv, "min-replicas-max-lag", 10);
+    let now = unix_secs();
+    srv.repl
+        .replicas
+        .iter()
+        .filter_map(|&cid| srv.clients.get(cid)?.repl.as_ref())
+        .filter(|l| l.state == State::Online && now - l.ack_time <= lag)
+        .count() as i64
+}
+
+/// `min-replicas-to-write` is set (with a non-zero `min-replicas-max-lag`) and we are a
+/// master.
+fn min_replicas_enabled(srv: &Server) -> bool {
+    srv.config.min_replicas_to_write > 0
+        && srv.repl.master.is_none()
+        && config_i64(srv, "min-replicas-max-lag", 10) > 0
+}
+
+/// Writes are refused with -NOREPLICAS (Redis's `checkGoodReplicasStatus` failing).
+pub fn writes_denied(srv: &Server) -> bool {
+    min_replicas_enabled(srv) && good_replicas(srv) < srv.config.min_replicas_to_write
+}
+
+/// Redis's reply when `writes_denied`.
+pub const NOREPLICAS: &str = "NOREPLICAS Not enough good replicas to write.";
 
 /// Replicas that acknowledged at least `offset`.
 fn count_acks(srv: &Server, offset: u64) -> u64 {
@@ -952,6 +1009,9 @@ pub fn info(srv: &Server, s: &mut String) {
         s.push_str("role:master\r\n");
     }
     let _ = write!(s, "connected_slaves:{}\r\n", srv.repl.replicas.len());
+    if min_replicas_enabled(srv) {
+        let _ = write!(s, "min_slaves_good_slaves:{}\r\n", good_replicas(srv));
+    }
     let now = unix_secs();
     for (i, &cid) in srv.repl.replicas.iter().enumerate() {
         let Some(c) = srv.clients.get(cid) else {
