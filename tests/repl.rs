@@ -561,3 +561,46 @@ fn min_replicas_to_write() {
     let _: () = q(&mut m, &["SET", "x", "y"]);
     sync_with(&mut m, 1);
 }
+
+/// PUBLISH reaches the replicas' subscribers, both ways (Redis propagates it to replicas).
+#[test]
+fn publish_reaches_replica_subscribers() {
+    let master = Server::start(&["--repl-diskless-sync-delay", "0"]);
+    let mut m = master.conn();
+    let port = master.port.to_string();
+    let Some(rr) = redis_or_skip(&["--replicaof", "127.0.0.1", &port]) else {
+        return;
+    };
+    assert!(wait_until(Duration::from_secs(20), || online(&mut m, 1)));
+    let mut sub = rr.raw();
+    sub.cmd(&[b"SUBSCRIBE", b"news"]);
+    let _ = sub.read_reply();
+    let _: i64 = q(&mut m, &["PUBLISH", "news", "from-uredis"]);
+    let msg = sub.read_reply();
+    assert!(
+        String::from_utf8_lossy(&msg).contains("from-uredis"),
+        "{}",
+        String::from_utf8_lossy(&msg)
+    );
+    // The other way: a uredis replica of redis-server.
+    let Some(rm) = redis_or_skip(&["--repl-diskless-sync-delay", "0"]) else {
+        return;
+    };
+    let rport = rm.port.to_string();
+    let u = Server::start(&["--replicaof", "127.0.0.1", &rport]);
+    let mut uc = u.conn();
+    assert!(wait_until(Duration::from_secs(20), || role_connected(
+        &mut uc
+    )));
+    let mut usub = u.raw();
+    usub.cmd(&[b"SUBSCRIBE", b"news"]);
+    let _ = usub.read_reply();
+    let mut rmc = rm.conn();
+    let _: i64 = q(&mut rmc, &["PUBLISH", "news", "from-redis"]);
+    let msg = usub.read_reply();
+    assert!(
+        String::from_utf8_lossy(&msg).contains("from-redis"),
+        "{}",
+        String::from_utf8_lossy(&msg)
+    );
+}

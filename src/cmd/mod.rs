@@ -421,7 +421,7 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
         // (EXEC's commands were recorded one by one as they ran.)
         srv.propagation.record(db, argv);
     } else {
-        srv.propagation.clear_rewrite();
+        srv.propagation.clear_rewrite(db, argv);
     }
     srv.drain_expired(Some((cid, &mut *out)));
     if let Some(c) = srv.clients.get_mut(cid) {

@@ -20,6 +20,11 @@ use super::Ctx;
 pub struct Propagation {
     /// Recorded (db, argv) of the running top-level command.
     pending: Vec<(usize, Vec<Bytes>)>,
+    /// Indexes in `pending` of commands for replicas only (PUBLISH: Redis's
+    /// `forceCommandPropagation(c, PROPAGATE_REPL)`).
+    repl_only: Vec<usize>,
+    /// Set by `Ctx::force_replication` for the command running now.
+    pub(crate) force_repl: bool,
     /// Set by `Ctx::propagate_as` for the command running now.
     rewrite: Option<Vec<Bytes>>,
     /// Emitted commands, when recording is on (`DEBUG PROPAGATED ON`); bounded.
@@ -62,9 +67,14 @@ impl Propagation {
         }
     }
 
-    /// Drops a rewrite a command asked for but did not use (it changed nothing).
-    pub(crate) fn clear_rewrite(&mut self) {
+    /// Drops a rewrite a command asked for but did not use (it changed nothing). A command
+    /// that asked to reach replicas anyway (PUBLISH) is recorded for them only.
+    pub(crate) fn clear_rewrite(&mut self, db: usize, argv: &[Bytes]) {
         self.rewrite = None;
+        if std::mem::take(&mut self.force_repl) && self.repl {
+            self.repl_only.push(self.pending.len());
+            self.pending.push((db, argv.to_vec()));
+        }
     }
 }
 
@@ -75,16 +85,17 @@ pub(crate) fn flush(srv: &mut crate::server::Server) {
         return;
     }
     let mut pending = std::mem::take(&mut srv.propagation.pending);
+    let repl_only = std::mem::take(&mut srv.propagation.repl_only);
     let wrap = pending.len() > 1;
     let db = pending[0].0;
     if wrap {
-        emit(srv, db, vec![Bytes::from_static(b"MULTI")]);
+        emit(srv, db, vec![Bytes::from_static(b"MULTI")], false);
     }
-    for (db, argv) in pending.drain(..) {
-        emit(srv, db, argv);
+    for (i, (db, argv)) in pending.drain(..).enumerate() {
+        emit(srv, db, argv, repl_only.contains(&i));
     }
     if wrap {
-        emit(srv, db, vec![Bytes::from_static(b"EXEC")]);
+        emit(srv, db, vec![Bytes::from_static(b"EXEC")], false);
     }
     // Keep the allocation for the next command.
     if srv.propagation.pending.is_empty() {
@@ -92,13 +103,16 @@ pub(crate) fn flush(srv: &mut crate::server::Server) {
     }
 }
 
-/// Hands one emitted command to the consumers.
-fn emit(srv: &mut crate::server::Server, db: usize, argv: Vec<Bytes>) {
-    if srv.aof.feeding() {
-        srv.aof.feed(db, &argv);
-    }
+/// Hands one emitted command to the consumers (`repl_only`: to replicas only).
+fn emit(srv: &mut crate::server::Server, db: usize, argv: Vec<Bytes>, repl_only: bool) {
     if srv.propagation.repl {
         crate::repl::feed(srv, db as i64, &argv);
+    }
+    if repl_only {
+        return;
+    }
+    if srv.aof.feeding() {
+        srv.aof.feed(db, &argv);
     }
     if let Some(log) = srv.propagation.log.as_mut() {
         log.push((db, argv));
@@ -114,6 +128,11 @@ impl Ctx<'_> {
     /// (BLPOP served -> LPOP, BLMOVE -> LMOVE, ...).
     pub fn propagate_as(&mut self, argv: Vec<Bytes>) {
         self.srv.propagation.rewrite = Some(argv);
+    }
+
+    /// Propagate this command to replicas even though it changes no data (PUBLISH).
+    pub fn force_replication(&mut self) {
+        self.srv.propagation.force_repl = true;
     }
 
     /// Whether anything consumes propagation (a handler can skip building a rewrite).
