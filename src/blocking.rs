@@ -345,6 +345,22 @@ pub fn release_with(srv: &mut Server, cid: usize, reply: impl FnOnce(&mut Reply)
     srv.mark_pending_write(cid);
 }
 
+/// Ends a wait as its timeout does: a null array, or for WAIT the number of replicas that
+/// acknowledged (`crate::repl`).
+fn time_out(srv: &mut Server, cid: usize) {
+    let wait = srv
+        .clients
+        .get(cid)
+        .and_then(|c| c.blocked.as_ref())
+        .is_some_and(|b| b.kind == "wait");
+    if wait {
+        let n = crate::repl::wait_timeout_count(srv, cid);
+        release_with(srv, cid, |out| out.int(n));
+    } else {
+        end_wait(srv, cid, None);
+    }
+}
+
 /// Times out every blocked client whose deadline has passed.
 pub(crate) fn handle_timeouts(srv: &mut Server) {
     let now = crate::keyspace::clock::now_ms();
@@ -353,18 +369,7 @@ pub(crate) fn handle_timeouts(srv: &mut Server) {
             break;
         }
         srv.blocking.timeouts.remove(&(deadline, cid));
-        let wait = srv
-            .clients
-            .get(cid)
-            .and_then(|c| c.blocked.as_ref())
-            .is_some_and(|b| b.kind == "wait");
-        if wait {
-            // WAIT's timeout replies how many replicas acknowledged (`crate::repl`).
-            let n = crate::repl::wait_timeout_count(srv, cid);
-            release_with(srv, cid, |out| out.int(n));
-        } else {
-            end_wait(srv, cid, None);
-        }
+        time_out(srv, cid);
     }
 }
 
@@ -375,7 +380,11 @@ pub fn client_unblock(srv: &mut Server, cid: usize, error: bool) -> bool {
         return false;
     }
     let e: &[u8] = b"UNBLOCKED client unblocked via CLIENT UNBLOCK";
-    end_wait(srv, cid, error.then_some(e));
+    if error {
+        end_wait(srv, cid, Some(e));
+    } else {
+        time_out(srv, cid);
+    }
     true
 }
 

@@ -356,6 +356,17 @@ fn wait_times_out_with_the_count() {
     let n: i64 = q(&mut m, &["WAIT", "1", "200"]);
     assert_eq!(n, 0);
     assert_eq!(info(&mut m, "stats")["sync_full"], "1");
+    // A WAIT without timeout, ended by CLIENT UNBLOCK: the count, as a timeout would.
+    let mut w = master.raw();
+    let id = String::from_utf8(w.call(&["CLIENT", "ID"])).unwrap();
+    let id = id.trim_start_matches(':').trim().to_string();
+    w.cmd(&[b"WAIT", b"1", b"0"]);
+    assert!(wait_until(Duration::from_secs(10), || {
+        info(&mut m, "clients")["blocked_clients"] == "1"
+    }));
+    let un: i64 = q(&mut m, &["CLIENT", "UNBLOCK", &id]);
+    assert_eq!(un, 1);
+    assert_eq!(w.read_reply(), b":0\r\n");
 }
 
 fn role_connected(c: &mut redis::Connection) -> bool {

@@ -429,6 +429,9 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     }
     if top {
         propagate::flush(srv);
+        if let Some(c) = srv.clients.get_mut(cid) {
+            c.woff = srv.repl.offset;
+        }
         if srv.blocking.count > 0 {
             crate::blocking::handle_ready_keys(srv);
         }

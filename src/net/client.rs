@@ -124,6 +124,9 @@ pub struct Client {
     pub authenticated: bool,
     /// Replica link state, once the client sent REPLCONF or SYNC/PSYNC (`crate::repl`).
     pub repl: Option<Box<crate::repl::Link>>,
+    /// The replication offset after this client's last command (Redis's `c->woff`): what
+    /// WAIT waits for.
+    pub woff: u64,
 }
 
 impl Client {
@@ -174,6 +177,7 @@ impl Client {
             // clients without a user.
             authenticated: true,
             repl: None,
+            woff: 0,
             flags: 0,
         }
     }

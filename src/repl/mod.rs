@@ -896,7 +896,8 @@ fn cmd_wait(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if timeout < 0 {
         return Err(Error::Msg("ERR timeout is negative"));
     }
-    let offset = ctx.srv.repl.offset;
+    // The offset after this client's previous command (Redis's `c->woff`).
+    let offset = ctx.srv.clients[ctx.cid].woff;
     let acked = count_acks(ctx.srv, offset);
     if acked as i64 >= num || !ctx.may_block() {
         ctx.out.int(acked as i64);
@@ -907,6 +908,7 @@ fn cmd_wait(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     } else {
         clock::now_ms() + timeout
     };
+    ctx.srv.repl.waiters.retain(|w| w.cid != ctx.cid);
     ctx.srv.repl.waiters.push(Waiter {
         cid: ctx.cid,
         offset,
