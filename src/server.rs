@@ -332,7 +332,12 @@ impl Server {
             let idle: Vec<usize> = self
                 .clients
                 .iter()
-                .filter(|(_, c)| !c.closing && c.repl.is_none() && now - c.last_interaction > limit)
+                .filter(|(_, c)| {
+                    !c.closing
+                        && c.repl.is_none()
+                        && !c.has(crate::net::client::flag::MASTER)
+                        && now - c.last_interaction > limit
+                })
                 .map(|(i, _)| i)
                 .collect();
             for cid in idle {
