@@ -1,11 +1,14 @@
-//! Replication, master side (Redis's `replication.c`): replicas attach with `REPLCONF` +
-//! `PSYNC`/`SYNC`, get a full resync (an RDB image from a forked child) or a partial one
-//! (`+CONTINUE` and the backlog), then the write stream.
+//! Replication (Redis's `replication.c`). This file is the master side: replicas attach with
+//! `REPLCONF` + `PSYNC`/`SYNC`, get a full resync (an RDB image from a forked child) or a
+//! partial one (`+CONTINUE` and the backlog), then the write stream. The replica side (our
+//! link to a master, `REPLICAOF`) is in `replica.rs`.
 //!
 //! Owns: the replication ids and offsets (`replid`, `replid2`, `master_repl_offset`,
 //! `second_repl_offset`), the backlog (`repl-backlog-size`), the per-replica link state
 //! (`Client::repl`), the full-sync child (`ChildKind::Replication`), the PINGs to replicas,
-//! `WAIT`, `ROLE`, and the replication fields of INFO.
+//! `WAIT` (blocked through `crate::blocking`, kind "wait", released in `before_sleep` when
+//! ACKs reach the client's `woff`), `min-replicas-to-write`, `repl-timeout` for replicas,
+//! `ROLE`, and the replication fields of INFO.
 //!
 //! The stream: every unit `cmd::propagate` emits is handed to `feed` (a second consumer next
 //! to the AOF). `feed` encodes it as RESP exactly as Redis does, preceded by `SELECT` when the
