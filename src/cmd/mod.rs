@@ -269,6 +269,10 @@ fn precheck(
 /// EXEC counts as a write when it queued one. Redis makes this check after the ACL check and
 /// before the subscribed-mode one.
 fn misconf_check(srv: &Server, cid: usize, cmd: &Command) -> Result<(), Vec<u8>> {
+    // Our master's stream is always obeyed (Redis's mustObeyClient).
+    if srv.clients[cid].has(client_flag::MASTER) {
+        return Ok(());
+    }
     if crate::persist::snapshot::writes_denied(srv)
         && (cmd.has(flags::WRITE)
             || cmd.name == "ping"

@@ -996,6 +996,21 @@ pub fn info(srv: &Server, s: &mut String) {
             srv.repl.offset,
             srv.repl.offset,
         );
+        if let Some((total, read)) = m.sync_progress() {
+            let perc = if total > 0 {
+                read as f64 / total as f64 * 100.0
+            } else {
+                0.0
+            };
+            let _ = write!(
+                s,
+                "master_sync_total_bytes:{total}\r\nmaster_sync_read_bytes:{read}\r\n\
+                 master_sync_left_bytes:{}\r\nmaster_sync_perc:{perc:.2}\r\n\
+                 master_sync_last_io_seconds_ago:{}\r\n",
+                total - read,
+                (now_ms - m.last_io) / 1000
+            );
+        }
         if !up {
             let _ = write!(
                 s,

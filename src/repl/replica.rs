@@ -101,6 +101,16 @@ impl MasterLink {
         }
     }
 
+    /// While the RDB is received: (total bytes, -1 for the EOF form; bytes read so far).
+    pub fn sync_progress(&self) -> Option<(i64, i64)> {
+        (self.state == LinkState::Transfer).then(|| {
+            (
+                self.size.map_or(-1, |n| n as i64),
+                self.transfer.len() as i64,
+            )
+        })
+    }
+
     /// ROLE's state name.
     pub fn state_name(&self) -> &'static str {
         match self.state {
