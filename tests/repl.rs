@@ -615,3 +615,30 @@ fn publish_reaches_replica_subscribers() {
         String::from_utf8_lossy(&msg)
     );
 }
+
+/// uredis replica of a uredis master: the write stream, then a partial resync after the
+/// master kills the link.
+#[test]
+fn uredis_replica_of_uredis_master() {
+    let master = Server::start(&["--repl-diskless-sync-delay", "0"]);
+    let mut m = master.conn();
+    fill(&mut m);
+    let port = master.port.to_string();
+    let replica = Server::start(&["--replicaof", "127.0.0.1", &port]);
+    let mut r = replica.conn();
+    assert!(wait_until(Duration::from_secs(20), || role_connected(
+        &mut r
+    )));
+    stream(&master, &mut m);
+    sync_with(&mut m, 1);
+    assert_eq!(dump(&mut m), dump(&mut r));
+    let killed: i64 = q(&mut m, &["CLIENT", "KILL", "TYPE", "replica"]);
+    assert_eq!(killed, 1);
+    let _: () = q(&mut m, &["SET", "after", "kill"]);
+    assert!(wait_until(Duration::from_secs(20), || {
+        info(&mut m, "stats")["sync_partial_ok"] == "1" && online(&mut m, 1)
+    }));
+    sync_with(&mut m, 1);
+    assert_eq!(dump(&mut m), dump(&mut r));
+    assert_eq!(info(&mut m, "stats")["sync_full"], "1");
+}
