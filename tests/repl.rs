@@ -322,6 +322,10 @@ fn wait_replconf_psync_errors_match_redis() {
         &["REPLCONF", "foo", "bar"],
         &["REPLCONF", "listening-port"],
         &["REPLCONF", "listening-port", "x"],
+        &["REPLCONF", "listening-port", "70000"],
+        &["REPLCONF", "rdb-only", "2"],
+        &["REPLCONF", "rdb-only", "x"],
+        &["REPLCONF", "rdb-only", "0"],
         &[
             "REPLCONF",
             "listening-port",
@@ -641,4 +645,41 @@ fn uredis_replica_of_uredis_master() {
     sync_with(&mut m, 1);
     assert_eq!(dump(&mut m), dump(&mut r));
     assert_eq!(info(&mut m, "stats")["sync_full"], "1");
+}
+
+/// `redis-cli --rdb` (REPLCONF rdb-only 1 + a full sync) saves a snapshot of uredis that
+/// redis-check-rdb accepts.
+#[test]
+fn redis_cli_rdb_backup() {
+    let master = Server::start(&["--repl-diskless-sync-delay", "0"]);
+    let mut m = master.conn();
+    fill(&mut m);
+    let file = master.dir.join("backup.rdb");
+    let out = std::process::Command::new("redis-cli")
+        .args(["-p", &master.port.to_string(), "--rdb"])
+        .arg(&file)
+        .output();
+    let Ok(out) = out else {
+        eprintln!("note: redis-cli not installed; skipped");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let check = std::process::Command::new("redis-check-rdb")
+        .arg(&file)
+        .output()
+        .expect("redis-check-rdb runs");
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success() && text.contains("RDB looks OK"),
+        "{text}"
+    );
+    // The backup client is gone; no replica stays listed.
+    assert!(wait_until(Duration::from_secs(10), || {
+        info(&mut m, "replication")["connected_slaves"] == "0"
+    }));
 }

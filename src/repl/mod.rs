@@ -61,7 +61,7 @@ pub enum State {
 pub struct Link {
     pub state: State,
     /// REPLCONF listening-port.
-    pub port: u16,
+    pub port: i32,
     /// REPLCONF ip-address (empty: the connection's peer address).
     pub ip: String,
     /// REPLCONF capa eof / psync2.
@@ -69,6 +69,8 @@ pub struct Link {
     pub capa_psync2: bool,
     /// Old SYNC (no +FULLRESYNC line).
     pub old_sync: bool,
+    /// REPLCONF rdb-only 1 (`redis-cli --rdb`): the RDB only, then the link is closed.
+    pub rdb_only: bool,
     /// The RDB goes over the socket from the child (decided when it is forked).
     pub diskless: bool,
     /// Last REPLCONF ACK offset and its time (Unix seconds).
@@ -92,6 +94,7 @@ impl Link {
             capa_eof: false,
             capa_psync2: false,
             old_sync: false,
+            rdb_only: false,
             diskless: false,
             ack_off: 0,
             ack_time: 0,
@@ -349,11 +352,9 @@ fn cmd_replconf(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         let opt_l = opt.to_ascii_lowercase();
         match &opt_l[..] {
             b"listening-port" => {
-                let port = crate::cmd::parse_int(val)
-                    .ok()
-                    .filter(|p| (0..=65535).contains(p))
-                    .ok_or(Error::NotInteger)?;
-                link_mut(ctx.srv, cid).port = port as u16;
+                // Any integer, as Redis (stored like its int field).
+                let port = crate::cmd::parse_int(val)?;
+                link_mut(ctx.srv, cid).port = port as i32;
             }
             b"ip-address" => {
                 let ip = String::from_utf8_lossy(val).into_owned();
@@ -396,11 +397,14 @@ fn cmd_replconf(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 }
                 return Ok(());
             }
-            b"rdb-only" | b"rdb-filter-only" => {
-                return Err(Error::Text(format!(
-                    "ERR Unrecognized REPLCONF option: {}",
-                    String::from_utf8_lossy(opt)
-                )));
+            b"rdb-only" => {
+                let v = crate::cmd::parse_int(val)?;
+                if !(0..=1).contains(&v) {
+                    return Err(Error::Msg(
+                        "ERR value is out of range, value must between 0 and 1",
+                    ));
+                }
+                link_mut(ctx.srv, cid).rdb_only = v == 1;
             }
             _ => {
                 return Err(Error::Text(format!(
@@ -717,6 +721,17 @@ pub fn child_done(srv: &mut Server, done: &ChildDone) {
             srv.close_client(cid);
             continue;
         }
+        if l.rdb_only {
+            // The RDB only (`redis-cli --rdb`): close once it is sent.
+            l.pending = Vec::new();
+            if let Some(p) = &payload {
+                c.out.raw(format!("${}\r\n", p.len()).as_bytes());
+                c.push_shared(p.clone());
+            }
+            c.flags |= crate::net::client::flag::CLOSE_AFTER_REPLY;
+            srv.mark_pending_write(cid);
+            continue;
+        }
         let pending = std::mem::take(&mut l.pending);
         l.state = State::Online;
         l.ack_time = unix_secs();
@@ -939,7 +954,7 @@ fn cmd_role(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
         ctx.out.int(off);
         return Ok(());
     }
-    let online: Vec<(String, u16, u64)> = srv
+    let online: Vec<(String, i32, u64)> = srv
         .repl
         .replicas
         .iter()
