@@ -59,6 +59,17 @@ fn q<T: redis::FromRedisValue>(c: &mut redis::Connection, args: &[&str]) -> T {
     cmd.query(c).unwrap_or_else(|e| panic!("{args:?}: {e}"))
 }
 
+/// Waits until a server answers PING with PONG (redis-server answers -LOADING while it
+/// loads).
+fn loaded(srv: &Server) -> redis::Connection {
+    let mut c = srv.conn();
+    let ok = wait_until(Duration::from_secs(30), || {
+        redis::cmd("PING").query::<String>(&mut c).is_ok()
+    });
+    assert!(ok, "server still loading");
+    c
+}
+
 fn info_field(c: &mut redis::Connection, field: &str) -> String {
     let text: String = q(c, &["INFO", "persistence"]);
     text.lines()
@@ -200,7 +211,7 @@ fn uredis_aof_loads_in_redis(preamble: &str) {
     let Some(redis) = redis_or_skip(&["--appendonly", "yes", "--dir", &c2]) else {
         return;
     };
-    let got = dump(&mut redis.conn());
+    let got = dump(&mut loaded(&redis));
     assert_eq!(got, want);
 }
 
@@ -228,7 +239,7 @@ fn redis_aof_loads_in_uredis(preamble: &str) {
     ]) else {
         return;
     };
-    let mut c = redis.conn();
+    let mut c = loaded(&redis);
     fill(&mut c);
     let _: String = q(&mut c, &["BGREWRITEAOF"]);
     assert!(wait_until(Duration::from_secs(20), || info_field(
@@ -832,7 +843,7 @@ fn bgrewriteaof_in_progress_and_scheduled_behind_bgsave() {
 #[test]
 fn info_persistence_fields_match_redis_with_aof_on() {
     let names = |srv: &Server| -> Vec<String> {
-        let text: String = q(&mut srv.conn(), &["INFO", "persistence"]);
+        let text: String = q(&mut loaded(srv), &["INFO", "persistence"]);
         text.lines()
             .filter_map(|l| l.split_once(':').map(|(k, _)| k.to_string()))
             .collect()
