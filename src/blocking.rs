@@ -360,6 +360,39 @@ fn end_wait(srv: &mut Server, cid: usize, error: Option<&[u8]>) {
     srv.mark_pending_write(cid);
 }
 
+/// Ends the wait of a blocked client that waits for something other than keys (WAIT) with
+/// the reply `reply` writes, counting the call.
+pub fn release_with(srv: &mut Server, cid: usize, reply: impl FnOnce(&mut Reply)) {
+    let Some(c) = srv.clients.get_mut(cid) else {
+        return;
+    };
+    if c.blocked.is_none() {
+        return;
+    }
+    reply(&mut c.out);
+    let name = c.last_cmd;
+    unblock(srv, cid, true);
+    srv.stats.total_commands += 1;
+    srv.stats.command(name).calls += 1;
+    srv.mark_pending_write(cid);
+}
+
+/// Ends a wait as its timeout does: a null array, or for WAIT the number of replicas that
+/// acknowledged (`crate::repl`).
+fn time_out(srv: &mut Server, cid: usize) {
+    let wait = srv
+        .clients
+        .get(cid)
+        .and_then(|c| c.blocked.as_ref())
+        .is_some_and(|b| b.kind == "wait");
+    if wait {
+        let n = crate::repl::wait_timeout_count(srv, cid);
+        release_with(srv, cid, |out| out.int(n));
+    } else {
+        end_wait(srv, cid, None);
+    }
+}
+
 /// Times out every blocked client whose deadline has passed.
 pub(crate) fn handle_timeouts(srv: &mut Server) {
     let now = crate::keyspace::clock::now_ms();
@@ -368,7 +401,7 @@ pub(crate) fn handle_timeouts(srv: &mut Server) {
             break;
         }
         srv.blocking.timeouts.remove(&(deadline, cid));
-        end_wait(srv, cid, None);
+        time_out(srv, cid);
     }
 }
 
@@ -379,7 +412,11 @@ pub fn client_unblock(srv: &mut Server, cid: usize, error: bool) -> bool {
         return false;
     }
     let e: &[u8] = b"UNBLOCKED client unblocked via CLIENT UNBLOCK";
-    end_wait(srv, cid, error.then_some(e));
+    if error {
+        end_wait(srv, cid, Some(e));
+    } else {
+        time_out(srv, cid);
+    }
     true
 }
 

@@ -406,13 +406,13 @@ pub static PARAMS: &[Param] = &[
     p(No, "watchdog-period", INT, "0").hidden(),
     p(No, "use-exit-on-panic", BOOL, "no").hidden(),
     // ---- Replication
-    p(No, "replicaof", Kind::ReplicaOf, "")
+    p(Yes, "replicaof", Kind::ReplicaOf, "")
         .aka("slaveof")
         .fixed(),
-    p(No, "masterauth", STR, ""),
-    p(No, "masteruser", STR, ""),
-    p(No, "replica-serve-stale-data", BOOL, "yes").aka("slave-serve-stale-data"),
-    p(No, "replica-read-only", BOOL, "yes").aka("slave-read-only"),
+    p(Yes, "masterauth", STR, ""),
+    p(Yes, "masteruser", STR, ""),
+    p(Yes, "replica-serve-stale-data", BOOL, "yes").aka("slave-serve-stale-data"),
+    p(Yes, "replica-read-only", BOOL, "yes").aka("slave-read-only"),
     p(No, "replica-ignore-maxmemory", BOOL, "yes").aka("slave-ignore-maxmemory"),
     p(No, "replica-lazy-flush", BOOL, "no").aka("slave-lazy-flush"),
     p(No, "replica-priority", INT, "100").aka("slave-priority"),
@@ -422,23 +422,23 @@ pub static PARAMS: &[Param] = &[
     p(No, "replica-ignore-disk-write-errors", BOOL, "no"),
     // Values below 16kb are raised to 16kb (Redis's CONFIG_REPL_BACKLOG_MIN_SIZE).
     p(
-        No,
+        Yes,
         "repl-backlog-size",
         Kind::Mem(1, i64::MAX as u64),
         "1048576",
     ),
     p(No, "repl-backlog-ttl", LONG, "3600"),
-    p(No, "repl-timeout", Kind::Int(1, i32::MAX as i64), "60"),
+    p(Yes, "repl-timeout", Kind::Int(1, i32::MAX as i64), "60"),
     p(
-        No,
+        Yes,
         "repl-ping-replica-period",
         Kind::Int(1, i32::MAX as i64),
         "10",
     )
     .aka("repl-ping-slave-period"),
-    p(No, "repl-diskless-sync", BOOL, "yes"),
-    p(No, "repl-diskless-sync-delay", INT, "5"),
-    p(No, "repl-diskless-sync-max-replicas", INT, "0"),
+    p(Yes, "repl-diskless-sync", BOOL, "yes"),
+    p(Yes, "repl-diskless-sync-delay", INT, "5"),
+    p(Yes, "repl-diskless-sync-max-replicas", INT, "0"),
     p(
         No,
         "repl-diskless-load",
@@ -446,8 +446,8 @@ pub static PARAMS: &[Param] = &[
         "disabled",
     ),
     p(No, "repl-disable-tcp-nodelay", BOOL, "no"),
-    p(No, "min-replicas-to-write", INT, "0").aka("min-slaves-to-write"),
-    p(No, "min-replicas-max-lag", INT, "10").aka("min-slaves-max-lag"),
+    p(Yes, "min-replicas-to-write", INT, "0").aka("min-slaves-to-write"),
+    p(Yes, "min-replicas-max-lag", INT, "10").aka("min-slaves-max-lag"),
     p(No, "bind-source-addr", STR, ""),
     // ---- Cluster
     p(No, "cluster-enabled", BOOL, "no").fixed(),
@@ -559,6 +559,8 @@ pub struct Config {
     /// The supervisor found at start-up for `supervised` (`systemd`, `upstart`), if any.
     pub supervised_by: Option<&'static str>,
     pub requirepass: String,
+    /// `min-replicas-to-write` (checked before every write: kept parsed).
+    pub min_replicas_to_write: i64,
     /// The `user` lines of the configuration, validated: the name, then its rules (selectors
     /// merged), loaded into the ACL at start-up (`acl::file::load_at_startup`).
     pub acl_users: Vec<Vec<Vec<u8>>>,
@@ -617,6 +619,7 @@ impl Default for Config {
             disable_thp: true,
             supervised_by: None,
             requirepass: String::new(),
+            min_replicas_to_write: 0,
             acl_users: Vec::new(),
             daemonize: false,
             pidfile: String::new(),
@@ -1087,6 +1090,7 @@ impl Config {
         self.protected_mode = self.get("protected-mode") == Some("yes");
         self.disable_thp = self.get("disable-thp") == Some("yes");
         self.requirepass = self.get("requirepass").unwrap_or("").to_string();
+        self.min_replicas_to_write = num(self, "min-replicas-to-write");
         crate::acl::set_pubsub_default(self.get("acl-pubsub-default") == Some("allchannels"));
         self.daemonize = self.get("daemonize") == Some("yes");
         self.pidfile = self.get("pidfile").unwrap_or("").to_string();
@@ -1458,13 +1462,8 @@ lua-replicate-commands yes
             err.contains("'rename-command' is not supported by uredis yet"),
             "{err}"
         );
-        let err = cfg.apply_text("slaveof 10.0.0.1 6379").unwrap_err();
-        assert!(
-            err.ends_with(
-                "'slaveof' is not supported by uredis yet (only its default value '' is accepted)"
-            ),
-            "{err}"
-        );
+        cfg.apply_text("slaveof 10.0.0.1 6379").unwrap();
+        assert_eq!(cfg.get("replicaof"), Some("10.0.0.1 6379"));
         cfg.apply_text("slaveof no one\nreplicaof NO ONE").unwrap();
         let err = cfg.apply_text("slaveof 10.0.0.1 x").unwrap_err();
         assert!(err.ends_with("\nInvalid master port"), "{err}");

@@ -19,6 +19,7 @@ pub mod persist;
 pub mod protocol;
 pub mod pubsub;
 pub mod rand;
+pub mod repl;
 pub mod runtime;
 pub mod script;
 pub mod server;

@@ -511,7 +511,14 @@ fn check_output_limit(srv: &mut Server, cid: usize, scheduled: bool) -> bool {
     let Some(c) = srv.clients.get_mut(cid) else {
         return false;
     };
-    let limit = if c.has(flag::PUBSUB) {
+    let limit = if let Some(l) = c.repl.as_ref().filter(|l| l.is_replica()) {
+        // The RDB payload of a full resync is not counted against the limit (Redis sends
+        // it outside the output buffer).
+        if l.rdb_unsent {
+            return false;
+        }
+        limits.replica
+    } else if c.has(flag::PUBSUB) {
         limits.pubsub
     } else {
         limits.normal

@@ -88,6 +88,8 @@ pub struct Server {
     pub propagation: crate::cmd::propagate::Propagation,
     /// The append-only file (`persist::aof`).
     pub aof: crate::persist::aof::Aof,
+    /// Replication, master side (`crate::repl`).
+    pub repl: crate::repl::Repl,
     /// Nesting of EXEC: commands run inside a transaction do not block.
     pub exec_depth: u32,
     /// Users, client authentication, the ACL log (`crate::acl`).
@@ -146,6 +148,7 @@ impl Server {
             pubsub: Default::default(),
             propagation: Default::default(),
             aof: Default::default(),
+            repl: Default::default(),
             exec_depth: 0,
             acl,
             scripting: crate::script::Engine::new(),
@@ -172,6 +175,7 @@ impl Server {
     /// Runs until SHUTDOWN or a termination signal.
     pub fn run(&mut self) -> std::io::Result<()> {
         self.arm_listeners();
+        crate::repl::replica::from_config(self);
         crate::alloc::mark_startup();
         self.next_cron = Instant::now() + self.cron_period();
         let mut completions = std::mem::take(&mut self.completions);
@@ -207,12 +211,14 @@ impl Server {
                 self.finish_shutdown();
                 return Ok(());
             }
-            // Like Redis's beforeSleep: a fast expiry cycle, then the AOF is written before
-            // replies are sent (with `appendfsync always`, replies wait for the fsync).
+            // Like Redis's beforeSleep: a fast expiry cycle, unfinished eviction, replication
+            // (GETACKs, WAIT releases), then the AOF is written before replies are sent (with
+            // `appendfsync always`, replies wait for the fsync's completion).
             self.active_expire_cycle(true);
             if self.evict.running {
                 crate::evict::time_proc(self);
             }
+            crate::repl::before_sleep(self);
             crate::persist::aof::flush(self);
             self.flush_pending();
         }
@@ -350,7 +356,12 @@ impl Server {
             let idle: Vec<usize> = self
                 .clients
                 .iter()
-                .filter(|(_, c)| !c.closing && now - c.last_interaction > limit)
+                .filter(|(_, c)| {
+                    !c.closing
+                        && c.repl.is_none()
+                        && !c.has(crate::net::client::flag::MASTER)
+                        && now - c.last_interaction > limit
+                })
                 .map(|(i, _)| i)
                 .collect();
             for cid in idle {
@@ -364,17 +375,11 @@ impl Server {
             match done.kind {
                 ChildKind::Rdb => crate::persist::snapshot::bgsave_done(self, &done),
                 ChildKind::Aof => crate::persist::aof::rewrite_done(self, &done),
-                ChildKind::Replication => {
-                    tracing::warn!(
-                        "child {} ({:?}) finished: {:?}",
-                        done.pid,
-                        done.kind,
-                        done.status
-                    )
-                }
+                ChildKind::Replication => crate::repl::child_done(self, &done),
             }
         }
         crate::persist::snapshot::cron(self);
+        crate::repl::cron(self);
         crate::alloc::update_peak();
         let cmds = self.stats.total_commands;
         self.stats.ops_meter.sample(cmds, now);
@@ -385,7 +390,8 @@ impl Server {
 
     /// One active expiry cycle (`fast`: the between-iterations one, Redis's beforeSleep call).
     fn active_expire_cycle(&mut self, fast: bool) {
-        if !self.active_expire_enabled {
+        // A replica does not expire keys itself: its master sends the DELs.
+        if !self.active_expire_enabled || self.repl.master.is_some() {
             return;
         }
         let started = Instant::now();

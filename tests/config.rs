@@ -236,10 +236,9 @@ fn config_set_refuses_what_uredis_does_not_implement() {
         )
     };
     for (name, value, default) in [
-        ("slave-read-only", "no", "yes"),
-        ("replica-read-only", "no", "yes"),
-        ("masterauth", "x", ""),
-        ("min-slaves-to-write", "1", "0"),
+        ("slave-lazy-flush", "yes", "no"),
+        ("replica-lazy-flush", "yes", "no"),
+        ("replica-announce-ip", "x", ""),
         ("slowlog-max-len", "10", "128"),
         ("tls-replication", "yes", "no"),
         ("oom-score-adj", "relative", "no"),
@@ -380,17 +379,12 @@ fn unsupported_values_are_fatal_at_start_up() {
     );
     // From the command line, old names included.
     for (args, name) in [
-        (&["--slaveof", "127.0.0.1", "6379"][..], "slaveof"),
-        (&["--replicaof", "127.0.0.1 6379"], "replicaof"),
-        (&["--activedefrag", "yes"], "activedefrag"),
+        (&["--activedefrag", "yes"][..], "activedefrag"),
         (&["--io-threads", "4"], "io-threads"),
         (&["--tls-key-file-pass", "secret"], "tls-key-file-pass"),
         (&["--tls-cluster", "yes"], "tls-cluster"),
         (&["--cluster-enabled", "yes"], "cluster-enabled"),
-        (
-            &["--slave-serve-stale-data", "no"],
-            "slave-serve-stale-data",
-        ),
+        (&["--slave-lazy-flush", "yes"], "slave-lazy-flush"),
         (
             &["--appendonly", "no", "--aof-timestamp-enabled", "yes"],
             "aof-timestamp-enabled",

@@ -5868,6 +5868,26 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "psync",
+        summary: "Internal command used for replication",
+        since: "2.8.0",
+        group: "server",
+        arguments: Some(&[
+            Arg {
+                name: "replicationid",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "offset",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "pttl",
         summary: "Get the time to live for a key in milliseconds",
         since: "2.6.0",
@@ -6143,6 +6163,68 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "replconf",
+        summary: "An internal command for configuring the replication stream",
+        since: "3.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        doc_flags: &["syscmd"],
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "replicaof",
+        summary: "Make the server a replica of another instance, or promote it as master.",
+        since: "5.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "args",
+            kind: "oneof",
+            arguments: Some(&[
+                Arg {
+                    name: "host-port",
+                    kind: "block",
+                    arguments: Some(&[
+                        Arg {
+                            name: "host",
+                            kind: "string",
+                            ..Arg::EMPTY
+                        },
+                        Arg {
+                            name: "port",
+                            kind: "integer",
+                            ..Arg::EMPTY
+                        },
+                    ]),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "no-one",
+                    kind: "block",
+                    arguments: Some(&[
+                        Arg {
+                            name: "no",
+                            kind: "pure-token",
+                            token: Some("NO"),
+                            ..Arg::EMPTY
+                        },
+                        Arg {
+                            name: "one",
+                            kind: "pure-token",
+                            token: Some("ONE"),
+                            ..Arg::EMPTY
+                        },
+                    ]),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "reset",
         summary: "Reset the connection",
         since: "6.2.0",
@@ -6225,6 +6307,15 @@ pub static DOCS: &[Doc] = &[
                 limit: 0,
             },
         }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "role",
+        summary: "Return the role of the instance in the context of replication",
+        since: "2.8.12",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@admin", "@fast", "@dangerous"],
         ..Doc::EMPTY
     },
     Doc {
@@ -7111,6 +7202,61 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "slaveof",
+        summary: "Make the server a replica of another instance, or promote it as master.",
+        since: "1.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        deprecated_since: Some("5.0.0"),
+        replaced_by: Some("`REPLICAOF`"),
+        doc_flags: &["deprecated"],
+        arguments: Some(&[Arg {
+            name: "args",
+            kind: "oneof",
+            arguments: Some(&[
+                Arg {
+                    name: "host-port",
+                    kind: "block",
+                    arguments: Some(&[
+                        Arg {
+                            name: "host",
+                            kind: "string",
+                            ..Arg::EMPTY
+                        },
+                        Arg {
+                            name: "port",
+                            kind: "integer",
+                            ..Arg::EMPTY
+                        },
+                    ]),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "no-one",
+                    kind: "block",
+                    arguments: Some(&[
+                        Arg {
+                            name: "no",
+                            kind: "pure-token",
+                            token: Some("NO"),
+                            ..Arg::EMPTY
+                        },
+                        Arg {
+                            name: "one",
+                            kind: "pure-token",
+                            token: Some("ONE"),
+                            ..Arg::EMPTY
+                        },
+                    ]),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "smembers",
         summary: "Get all the members in a set",
         since: "1.0.0",
@@ -7642,6 +7788,14 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "sync",
+        summary: "Internal command used for replication",
+        since: "1.0.0",
+        group: "server",
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "time",
         summary: "Return the current server time",
         since: "2.6.0",
@@ -7781,6 +7935,28 @@ pub static DOCS: &[Doc] = &[
         group: "transactions",
         complexity: Some("O(1)"),
         acl_categories: &["@fast", "@transaction"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "wait",
+        summary: "Wait for the synchronous replication of all the write commands sent in the context of the current connection",
+        since: "3.0.0",
+        group: "generic",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "numreplicas",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "timeout",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@slow", "@connection"],
+        tips: &["request_policy:all_shards", "response_policy:agg_min"],
         ..Doc::EMPTY
     },
     Doc {

@@ -301,6 +301,11 @@ fn busy_check(srv: &Server, cmd: &Command) -> Result<(), Vec<u8>> {
 /// counts as one when it queued one) while memory is still over the limit; in MULTI, queueing
 /// any command (but EXEC, DISCARD, QUIT, RESET) is refused too, as queues use memory.
 fn oom_check(srv: &mut Server, cid: usize, cmd: &Command) -> Result<(), Vec<u8>> {
+    // A replica ignores maxmemory (Redis's default `replica-ignore-maxmemory yes`, the only
+    // value uredis accepts): its master evicts and sends the DELs.
+    if srv.repl.master.is_some() {
+        return Ok(());
+    }
     let c = &srv.clients[cid];
     if c.fd < 0 {
         // A fake client (the AOF loader): Redis's loader runs commands without
@@ -321,6 +326,10 @@ fn oom_check(srv: &mut Server, cid: usize, cmd: &Command) -> Result<(), Vec<u8>>
 /// EXEC counts as a write when it queued one. Redis makes this check after the ACL check and
 /// before the subscribed-mode one.
 fn misconf_check(srv: &Server, cid: usize, cmd: &Command) -> Result<(), Vec<u8>> {
+    // Our master's stream is always obeyed (Redis's mustObeyClient).
+    if srv.clients[cid].has(client_flag::MASTER) {
+        return Ok(());
+    }
     if crate::persist::snapshot::writes_denied(srv)
         && (cmd.has(flags::WRITE)
             || cmd.name == "ping"
@@ -335,6 +344,15 @@ fn misconf_check(srv: &Server, cid: usize, cmd: &Command) -> Result<(), Vec<u8>>
             || (cmd.name == "exec" && queues_write(&srv.clients[cid])))
     {
         return Err(srv.aof.write_error_text().into_bytes());
+    }
+    if srv.config.min_replicas_to_write > 0
+        && (cmd.has(flags::WRITE) || (cmd.name == "exec" && queues_write(&srv.clients[cid])))
+        && crate::repl::writes_denied(srv)
+    {
+        return Err(crate::repl::NOREPLICAS.as_bytes().to_vec());
+    }
+    if srv.repl.master.is_some() {
+        crate::repl::replica::precheck(srv, cid, cmd)?;
     }
     Ok(())
 }
@@ -464,7 +482,7 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
         // (EXEC's and scripts' commands were recorded one by one as they ran.)
         srv.propagation.record(db, argv);
     } else {
-        srv.propagation.clear_rewrite();
+        srv.propagation.clear_rewrite(db, argv);
     }
     srv.drain_expired(Some((cid, &mut *out)));
     if let Some(c) = srv.clients.get_mut(cid) {
@@ -472,6 +490,9 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     }
     if top {
         propagate::flush(srv);
+        if let Some(c) = srv.clients.get_mut(cid) {
+            c.woff = srv.repl.offset;
+        }
         if srv.blocking.count > 0 {
             crate::blocking::handle_ready_keys(srv);
         }

@@ -22,10 +22,17 @@ pub struct Propagation {
     pending: Vec<(usize, Vec<Bytes>)>,
     /// Set by `Ctx::propagate_as` / `propagate_instead` for the command running now.
     rewrite: Option<Vec<Vec<Bytes>>>,
+    /// Indexes in `pending` of commands for replicas only (PUBLISH: Redis's
+    /// `forceCommandPropagation(c, PROPAGATE_REPL)`).
+    repl_only: Vec<usize>,
+    /// Set by `Ctx::force_replication` for the command running now.
+    pub(crate) force_repl: bool,
     /// Emitted commands, when recording is on (`DEBUG PROPAGATED ON`); bounded.
     pub log: Option<Vec<(usize, Vec<Bytes>)>>,
     /// The AOF consumes what is emitted.
     pub aof: bool,
+    /// The replication backlog consumes what is emitted (`crate::repl::feed`).
+    pub repl: bool,
 }
 
 /// Most entries the debug log keeps.
@@ -48,7 +55,7 @@ impl Propagation {
     /// Whether anything consumes propagated commands (handlers may skip building rewrites).
     #[inline]
     pub fn active(&self) -> bool {
-        self.aof || self.log.is_some()
+        self.aof || self.repl || self.log.is_some()
     }
 
     /// Records the deletion of a key by expiry or eviction.
@@ -76,9 +83,14 @@ impl Propagation {
         }
     }
 
-    /// Drops a rewrite a command asked for but did not use (it changed nothing).
-    pub(crate) fn clear_rewrite(&mut self) {
+    /// Drops a rewrite a command asked for but did not use (it changed nothing). A command
+    /// that asked to reach replicas anyway (PUBLISH) is recorded for them only.
+    pub(crate) fn clear_rewrite(&mut self, db: usize, argv: &[Bytes]) {
         self.rewrite = None;
+        if std::mem::take(&mut self.force_repl) && self.repl {
+            self.repl_only.push(self.pending.len());
+            self.pending.push((db, argv.to_vec()));
+        }
     }
 
     /// How many commands the running top-level command recorded so far.
@@ -109,16 +121,17 @@ pub(crate) fn flush(srv: &mut crate::server::Server) {
         return;
     }
     let mut pending = std::mem::take(&mut srv.propagation.pending);
+    let repl_only = std::mem::take(&mut srv.propagation.repl_only);
     let wrap = pending.len() > 1;
     let db = pending[0].0;
     if wrap {
-        emit(srv, db, vec![Bytes::from_static(b"MULTI")]);
+        emit(srv, db, vec![Bytes::from_static(b"MULTI")], false);
     }
-    for (db, argv) in pending.drain(..) {
-        emit(srv, db, argv);
+    for (i, (db, argv)) in pending.drain(..).enumerate() {
+        emit(srv, db, argv, repl_only.contains(&i));
     }
     if wrap {
-        emit(srv, db, vec![Bytes::from_static(b"EXEC")]);
+        emit(srv, db, vec![Bytes::from_static(b"EXEC")], false);
     }
     // Keep the allocation for the next command.
     if srv.propagation.pending.is_empty() {
@@ -134,12 +147,18 @@ pub(crate) fn flush_unwrapped(srv: &mut crate::server::Server) {
     }
     let pending = std::mem::take(&mut srv.propagation.pending);
     for (db, argv) in pending {
-        emit(srv, db, argv);
+        emit(srv, db, argv, false);
     }
 }
 
-/// Hands one emitted command to the consumers.
-fn emit(srv: &mut crate::server::Server, db: usize, argv: Vec<Bytes>) {
+/// Hands one emitted command to the consumers (`repl_only`: to replicas only).
+fn emit(srv: &mut crate::server::Server, db: usize, argv: Vec<Bytes>, repl_only: bool) {
+    if srv.propagation.repl {
+        crate::repl::feed(srv, db as i64, &argv);
+    }
+    if repl_only {
+        return;
+    }
     if srv.aof.feeding() {
         srv.aof.feed(db, &argv);
     }
@@ -164,6 +183,11 @@ impl Ctx<'_> {
     /// `alsoPropagate` with `preventCommandPropagation`).
     pub fn propagate_instead(&mut self, cmds: Vec<Vec<Bytes>>) {
         self.srv.propagation.rewrite = Some(cmds);
+    }
+
+    /// Propagate this command to replicas even though it changes no data (PUBLISH).
+    pub fn force_replication(&mut self) {
+        self.srv.propagation.force_repl = true;
     }
 
     /// Whether anything consumes propagation (a handler can skip building a rewrite).

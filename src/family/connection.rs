@@ -213,9 +213,13 @@ fn client_type_by_name(name: &[u8]) -> Result<ClientType, Error> {
     }
 }
 
-/// The type of a connected client (Redis's getClientType). Replication is not there yet.
+/// The type of a connected client (Redis's getClientType).
 fn client_type(c: &Client) -> ClientType {
-    if c.has(flag::PUBSUB) {
+    if c.has(flag::MASTER) {
+        ClientType::Master
+    } else if c.repl.as_ref().is_some_and(|l| l.is_replica()) {
+        ClientType::Replica
+    } else if c.has(flag::PUBSUB) {
         ClientType::PubSub
     } else {
         ClientType::Normal

@@ -38,4 +38,5 @@ pub static TABLES: &[&[Command]] = &[
     acl::COMMANDS,
     script::COMMANDS,
     stream::COMMANDS,
+    crate::repl::COMMANDS,
 ];

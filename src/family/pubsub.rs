@@ -80,6 +80,7 @@ fn cmd_punsubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn cmd_publish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let n = pubsub::publish(ctx.srv, Some((ctx.cid, &mut *ctx.out)), &argv[1], &argv[2]);
     ctx.out.int(n as i64);
+    ctx.force_replication();
     Ok(())
 }
 
@@ -87,6 +88,7 @@ fn cmd_publish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn cmd_spublish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let n = pubsub::spublish(ctx.srv, Some((ctx.cid, &mut *ctx.out)), &argv[1], &argv[2]);
     ctx.out.int(n as i64);
+    ctx.force_replication();
     Ok(())
 }
 

@@ -629,9 +629,9 @@ fn info_stats(ctx: &Ctx, s: &mut String) {
         "instantaneous_input_repl_kbps" => "0.00",
         "instantaneous_output_repl_kbps" => "0.00",
         "rejected_connections" => st.rejected_connections,
-        "sync_full" => 0,
-        "sync_partial_ok" => 0,
-        "sync_partial_err" => 0,
+        "sync_full" => srv.repl.sync_full,
+        "sync_partial_ok" => srv.repl.sync_partial_ok,
+        "sync_partial_err" => srv.repl.sync_partial_err,
         "expired_keys" => srv.expired_keys(),
         "expired_stale_perc" => "0.00",
         "expired_time_cap_reached_count" => 0,
@@ -671,21 +671,7 @@ fn info_stats(ctx: &Ctx, s: &mut String) {
 }
 
 fn info_replication(ctx: &Ctx, s: &mut String) {
-    let srv = &*ctx.srv;
-    s.push_str("# Replication\r\n");
-    fields!(s,
-        "role" => "master",
-        "connected_slaves" => 0,
-        "master_failover_state" => "no-failover",
-        "master_replid" => srv.replid,
-        "master_replid2" => "0000000000000000000000000000000000000000",
-        "master_repl_offset" => 0,
-        "second_repl_offset" => -1,
-        "repl_backlog_active" => 0,
-        "repl_backlog_size" => srv.config.get("repl-backlog-size").unwrap_or("1048576"),
-        "repl_backlog_first_byte_offset" => 0,
-        "repl_backlog_histlen" => 0,
-    );
+    crate::repl::info(ctx.srv, s);
 }
 
 fn info_cpu(s: &mut String) {

@@ -52,6 +52,8 @@ pub mod flag {
     pub const ACL_CHECK: u32 = 1 << 12;
     /// Connected through `unixsocket` (CLIENT LIST flag `U`; local for protected mode).
     pub const UNIX_SOCKET: u32 = 1 << 24;
+    /// Our master's link, while we are a replica (`crate::repl::replica`).
+    pub const MASTER: u32 = 1 << 13;
 }
 
 pub struct Client {
@@ -124,6 +126,11 @@ pub struct Client {
     pub authenticated: bool,
     /// The TLS session of a client accepted on `tls-port` (`crate::net::tls`).
     pub tls: Option<Box<crate::net::tls::Session>>,
+    /// Replica link state, once the client sent REPLCONF or SYNC/PSYNC (`crate::repl`).
+    pub repl: Option<Box<crate::repl::Link>>,
+    /// The replication offset after this client's last command (Redis's `c->woff`): what
+    /// WAIT waits for.
+    pub woff: u64,
 }
 
 impl Client {
@@ -173,6 +180,8 @@ impl Client {
             // when accepted; internal clients (loading an AOF, a master) keep it, like Redis's
             // clients without a user.
             authenticated: true,
+            repl: None,
+            woff: 0,
             flags: 0,
             tls: None,
         }
@@ -306,6 +315,12 @@ impl Client {
     /// The `flags=` letters of CLIENT LIST.
     pub fn flag_letters(&self) -> String {
         let mut s = String::new();
+        if self.repl.as_ref().is_some_and(|l| l.is_replica()) {
+            s.push('S');
+        }
+        if self.has(flag::MASTER) {
+            s.push('M');
+        }
         if self.has(flag::PUBSUB) {
             s.push('P');
         }

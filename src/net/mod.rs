@@ -171,6 +171,7 @@ impl Server {
             TAG_RECV => self.on_recv(slot, c.result),
             TAG_SEND => self.on_send(slot, c.result),
             crate::persist::aof::TAG_AOF => crate::persist::aof::on_completion(self, c),
+            crate::repl::replica::TAG_CONNECT => crate::repl::replica::on_connect(self, c.result),
             _ => tracing::error!("completion with unknown tag {tag}"),
         }
     }
@@ -287,7 +288,7 @@ impl Server {
     }
 
     /// Queues a receive into the client's spare read-buffer capacity.
-    fn arm_recv(&mut self, cid: usize) {
+    pub(crate) fn arm_recv(&mut self, cid: usize) {
         let Some(c) = self.clients.get_mut(cid) else {
             return;
         };
@@ -405,6 +406,12 @@ impl Server {
 
     /// Parses and executes every complete request buffered for `cid`, then re-arms the receive.
     pub(crate) fn process_input(&mut self, cid: usize) {
+        // Our master's link: handshake replies and the RDB first (`repl::replica`).
+        let master = crate::repl::replica::is_master_client(self, cid);
+        if master && !crate::repl::replica::input(self, cid) {
+            self.arm_recv(cid);
+            return;
+        }
         let limits = Limits {
             max_bulk_len: self.config.proto_max_bulk_len,
         };
@@ -448,6 +455,9 @@ impl Server {
                     }));
                     cmd::call(self, &mut out, cid, &argv);
                     argv.clear();
+                    if master {
+                        crate::repl::replica::applied(self, &frame);
+                    }
                 }
                 Ok(Parsed::Incomplete { hint, consumed }) => {
                     c.need = hint;
@@ -688,6 +698,7 @@ impl Server {
         crate::blocking::on_client_gone(self, cid);
         crate::multi::unwatch_all(self, cid);
         crate::pubsub::on_client_gone(self, cid);
+        crate::repl::on_client_gone(self, cid);
     }
 
     fn maybe_free(&mut self, cid: usize) {

@@ -192,6 +192,17 @@ impl Ring {
         self.push(sqe);
     }
 
+    /// Queues a `connect` of socket `fd` to the address at `addr` (`len` bytes).
+    ///
+    /// # Safety
+    /// `addr..addr+len` must stay valid and unmodified until the completion is reaped.
+    pub unsafe fn connect(&mut self, fd: RawFd, addr: *const libc::sockaddr, len: u32, token: u64) {
+        let sqe = opcode::Connect::new(types::Fd(fd), addr, len)
+            .build()
+            .user_data(token);
+        self.push(sqe);
+    }
+
     /// Queues an `fdatasync` of `fd`.
     pub fn fdatasync(&mut self, fd: RawFd, token: u64) {
         let sqe = opcode::Fsync::new(types::Fd(fd))
