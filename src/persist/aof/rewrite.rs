@@ -210,7 +210,7 @@ fn write_stream(
 ) -> io::Result<()> {
     use crate::types::stream::StreamId;
     let n = |v: i64| itoa::Buffer::new().format(v).as_bytes().to_vec();
-    if st.len() > 0 {
+    if !st.is_empty() {
         // In slices, so a big stream is never copied whole.
         let mut from = StreamId::MIN;
         loop {
