@@ -31,6 +31,7 @@
 
 pub mod replica;
 
+use crate::protocol::reply::encode_command;
 use std::collections::VecDeque;
 use std::os::fd::RawFd;
 
@@ -235,20 +236,6 @@ pub(crate) fn random_hex40() -> String {
         .collect()
 }
 
-pub(crate) fn encode(buf: &mut Vec<u8>, argv: &[Bytes]) {
-    let mut n = itoa::Buffer::new();
-    buf.push(b'*');
-    buf.extend_from_slice(n.format(argv.len()).as_bytes());
-    buf.extend_from_slice(b"\r\n");
-    for a in argv {
-        buf.push(b'$');
-        buf.extend_from_slice(n.format(a.len()).as_bytes());
-        buf.extend_from_slice(b"\r\n");
-        buf.extend_from_slice(a);
-        buf.extend_from_slice(b"\r\n");
-    }
-}
-
 fn backlog_size(srv: &Server) -> usize {
     srv.config
         .get("repl-backlog-size")
@@ -281,13 +268,13 @@ pub fn feed(srv: &mut Server, db: i64, argv: &[Bytes]) {
     buf.clear();
     if srv.repl.seldb != db {
         let d = db.to_string();
-        encode(
+        encode_command(
             &mut buf,
             &[Bytes::from_static(b"SELECT"), Bytes::from(d.into_bytes())],
         );
         srv.repl.seldb = db;
     }
-    encode(&mut buf, argv);
+    encode_command(&mut buf, argv);
     feed_raw(srv, &buf);
     srv.repl.scratch = buf;
 }

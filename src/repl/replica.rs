@@ -363,7 +363,7 @@ fn send(srv: &mut Server, cid: usize, args: &[&[u8]]) {
     };
     let mut buf = Vec::new();
     let argv: Vec<Bytes> = args.iter().map(|a| Bytes::copy_from_slice(a)).collect();
-    super::encode(&mut buf, &argv);
+    crate::protocol::reply::encode_command(&mut buf, &argv);
     c.out.raw(&buf);
     srv.mark_pending_write(cid);
 }

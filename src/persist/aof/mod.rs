@@ -208,20 +208,7 @@ fn now_s() -> i64 {
     clock::now_ms() / 1000
 }
 
-/// Appends `argv` in RESP (Redis's `catAppendOnlyGenericCommand`).
-pub fn encode_command(buf: &mut Vec<u8>, argv: &[Bytes]) {
-    let mut b = itoa::Buffer::new();
-    buf.push(b'*');
-    buf.extend_from_slice(b.format(argv.len()).as_bytes());
-    buf.extend_from_slice(b"\r\n");
-    for a in argv {
-        buf.push(b'$');
-        buf.extend_from_slice(b.format(a.len()).as_bytes());
-        buf.extend_from_slice(b"\r\n");
-        buf.extend_from_slice(a);
-        buf.extend_from_slice(b"\r\n");
-    }
-}
+pub use crate::protocol::reply::encode_command;
 
 /// Opens a file of the AOF directory for appending.
 fn open_append(path: &Path, truncate: bool) -> std::io::Result<RawFd> {
