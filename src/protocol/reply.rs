@@ -226,6 +226,22 @@ fn trim_zeros(s: &str) -> &str {
     }
 }
 
+/// Appends `argv` as a RESP array of bulk strings: how commands travel to replicas and into the
+/// AOF (Redis's `catAppendOnlyGenericCommand` / `feedReplicationBuffer`).
+pub fn encode_command(buf: &mut Vec<u8>, argv: &[bytes::Bytes]) {
+    let mut b = itoa::Buffer::new();
+    buf.push(b'*');
+    buf.extend_from_slice(b.format(argv.len()).as_bytes());
+    buf.extend_from_slice(b"\r\n");
+    for a in argv {
+        buf.push(b'$');
+        buf.extend_from_slice(b.format(a.len()).as_bytes());
+        buf.extend_from_slice(b"\r\n");
+        buf.extend_from_slice(a);
+        buf.extend_from_slice(b"\r\n");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,21 +278,5 @@ mod tests {
         assert_eq!(format_double(1.5e-7), "1.4999999999999999e-07");
         assert_eq!(format_double(f64::INFINITY), "inf");
         assert_eq!(format_g(123456.0, 17), "123456");
-    }
-}
-
-/// Appends `argv` as a RESP array of bulk strings: how commands travel to replicas and into the
-/// AOF (Redis's `catAppendOnlyGenericCommand` / `feedReplicationBuffer`).
-pub fn encode_command(buf: &mut Vec<u8>, argv: &[bytes::Bytes]) {
-    let mut b = itoa::Buffer::new();
-    buf.push(b'*');
-    buf.extend_from_slice(b.format(argv.len()).as_bytes());
-    buf.extend_from_slice(b"\r\n");
-    for a in argv {
-        buf.push(b'$');
-        buf.extend_from_slice(b.format(a.len()).as_bytes());
-        buf.extend_from_slice(b"\r\n");
-        buf.extend_from_slice(a);
-        buf.extend_from_slice(b"\r\n");
     }
 }
