@@ -58,18 +58,18 @@ fn setbit_getbit() {
 
 #[test]
 fn offset_limit_follows_proto_max_bulk_len() {
-    compat_with(
-        &["--proto-max-bulk-len", "1000000"],
+    assert!(compat_with(
+        &["--proto-max-bulk-len", "1048576"],
         &[
-            &["SETBIT", "k", "7999999", "1"],
-            &["SETBIT", "k", "8000000", "1"],
+            &["SETBIT", "k", "8388607", "1"],
+            &["SETBIT", "k", "8388608", "1"],
             &["STRLEN", "k"],
-            &["BITFIELD", "k", "SET", "u8", "#999999", "1"],
-            &["BITFIELD", "k", "SET", "u8", "#1000000", "1"],
-            &["BITFIELD", "k", "GET", "u8", "7999999"],
-            &["BITFIELD", "k", "GET", "u8", "8000000"],
+            &["BITFIELD", "k", "SET", "u8", "#1048575", "1"],
+            &["BITFIELD", "k", "SET", "u8", "#1048576", "1"],
+            &["BITFIELD", "k", "GET", "u8", "8388600"],
+            &["BITFIELD", "k", "GET", "u8", "8388608"],
         ],
-    );
+    ) || std::env::var_os("UREDIS_REQUIRE_REDIS").is_none());
 }
 
 #[test]
