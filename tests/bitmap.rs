@@ -58,18 +58,20 @@ fn setbit_getbit() {
 
 #[test]
 fn offset_limit_follows_proto_max_bulk_len() {
-    assert!(compat_with(
-        &["--proto-max-bulk-len", "1048576"],
-        &[
-            &["SETBIT", "k", "8388607", "1"],
-            &["SETBIT", "k", "8388608", "1"],
-            &["STRLEN", "k"],
-            &["BITFIELD", "k", "SET", "u8", "#1048575", "1"],
-            &["BITFIELD", "k", "SET", "u8", "#1048576", "1"],
-            &["BITFIELD", "k", "GET", "u8", "8388600"],
-            &["BITFIELD", "k", "GET", "u8", "8388608"],
-        ],
-    ) || std::env::var_os("UREDIS_REQUIRE_REDIS").is_none());
+    assert!(
+        compat_with(
+            &["--proto-max-bulk-len", "1048576"],
+            &[
+                &["SETBIT", "k", "8388607", "1"],
+                &["SETBIT", "k", "8388608", "1"],
+                &["STRLEN", "k"],
+                &["BITFIELD", "k", "SET", "u8", "#1048575", "1"],
+                &["BITFIELD", "k", "SET", "u8", "#1048576", "1"],
+                &["BITFIELD", "k", "GET", "u8", "8388600"],
+                &["BITFIELD", "k", "GET", "u8", "8388608"],
+            ],
+        ) || std::env::var_os("UREDIS_REQUIRE_REDIS").is_none()
+    );
 }
 
 #[test]
@@ -211,27 +213,100 @@ fn bitfield() {
         &["EXISTS", "missing"],
         &["BITFIELD", "missing", "GET", "u8", "0"],
         &["EXISTS", "missing"],
-        &["BITFIELD", "k", "SET", "i8", "0", "100", "GET", "u4", "0", "GET", "i4", "4"],
+        &[
+            "BITFIELD", "k", "SET", "i8", "0", "100", "GET", "u4", "0", "GET", "i4", "4",
+        ],
         &["BITFIELD", "k", "INCRBY", "i8", "0", "100"],
-        &["BITFIELD", "k", "OVERFLOW", "SAT", "INCRBY", "i8", "0", "100"],
-        &["BITFIELD", "k", "OVERFLOW", "SAT", "INCRBY", "i8", "0", "-1000"],
-        &["BITFIELD", "k", "OVERFLOW", "FAIL", "INCRBY", "i8", "0", "-1", "GET", "i8", "0"],
-        &["BITFIELD", "k", "OVERFLOW", "fail", "INCRBY", "u2", "100", "1", "INCRBY", "u2", "100", "4"],
-        &["BITFIELD", "k", "overflow", "wrap", "INCRBY", "u2", "100", "5", "INCRBY", "u2", "100", "-7"],
-        &["BITFIELD", "k", "OVERFLOW", "SAT", "INCRBY", "u2", "100", "-7", "INCRBY", "u2", "100", "70"],
-        &["BITFIELD", "k", "SET", "u8", "#1", "255", "GET", "u8", "#1", "GET", "i8", "#1"],
+        &[
+            "BITFIELD", "k", "OVERFLOW", "SAT", "INCRBY", "i8", "0", "100",
+        ],
+        &[
+            "BITFIELD", "k", "OVERFLOW", "SAT", "INCRBY", "i8", "0", "-1000",
+        ],
+        &[
+            "BITFIELD", "k", "OVERFLOW", "FAIL", "INCRBY", "i8", "0", "-1", "GET", "i8", "0",
+        ],
+        &[
+            "BITFIELD", "k", "OVERFLOW", "fail", "INCRBY", "u2", "100", "1", "INCRBY", "u2", "100",
+            "4",
+        ],
+        &[
+            "BITFIELD", "k", "overflow", "wrap", "INCRBY", "u2", "100", "5", "INCRBY", "u2", "100",
+            "-7",
+        ],
+        &[
+            "BITFIELD", "k", "OVERFLOW", "SAT", "INCRBY", "u2", "100", "-7", "INCRBY", "u2", "100",
+            "70",
+        ],
+        &[
+            "BITFIELD", "k", "SET", "u8", "#1", "255", "GET", "u8", "#1", "GET", "i8", "#1",
+        ],
         &["BITFIELD", "k", "SET", "u8", "8", "256"],
-        &["BITFIELD", "k", "OVERFLOW", "SAT", "SET", "u8", "8", "256", "SET", "u8", "8", "-1"],
-        &["BITFIELD", "k", "OVERFLOW", "FAIL", "SET", "u8", "8", "256", "SET", "i8", "8", "-129"],
-        &["BITFIELD", "k", "OVERFLOW", "SAT", "SET", "i8", "8", "-129", "SET", "i8", "8", "200"],
+        &[
+            "BITFIELD", "k", "OVERFLOW", "SAT", "SET", "u8", "8", "256", "SET", "u8", "8", "-1",
+        ],
+        &[
+            "BITFIELD", "k", "OVERFLOW", "FAIL", "SET", "u8", "8", "256", "SET", "i8", "8", "-129",
+        ],
+        &[
+            "BITFIELD", "k", "OVERFLOW", "SAT", "SET", "i8", "8", "-129", "SET", "i8", "8", "200",
+        ],
         &["BITFIELD", "k", "SET", "i64", "0", "-9223372036854775808"],
         &["BITFIELD", "k", "INCRBY", "i64", "0", "-1"],
-        &["BITFIELD", "k", "OVERFLOW", "SAT", "INCRBY", "i64", "0", "1", "INCRBY", "i64", "0", "-9223372036854775808"],
-        &["BITFIELD", "k", "OVERFLOW", "FAIL", "INCRBY", "i64", "0", "9223372036854775807"],
-        &["BITFIELD", "k", "SET", "u63", "3", "9223372036854775807", "INCRBY", "u63", "3", "1"],
-        &["BITFIELD", "k", "OVERFLOW", "SAT", "INCRBY", "u63", "3", "-9223372036854775808"],
-        &["BITFIELD", "k", "SET", "i1", "0", "1", "GET", "i1", "0", "GET", "u1", "0", "INCRBY", "i1", "0", "1"],
-        &["BITFIELD", "k", "GET", "i5", "13", "GET", "u17", "5", "GET", "i64", "9", "GET", "u63", "70"],
+        &[
+            "BITFIELD",
+            "k",
+            "OVERFLOW",
+            "SAT",
+            "INCRBY",
+            "i64",
+            "0",
+            "1",
+            "INCRBY",
+            "i64",
+            "0",
+            "-9223372036854775808",
+        ],
+        &[
+            "BITFIELD",
+            "k",
+            "OVERFLOW",
+            "FAIL",
+            "INCRBY",
+            "i64",
+            "0",
+            "9223372036854775807",
+        ],
+        &[
+            "BITFIELD",
+            "k",
+            "SET",
+            "u63",
+            "3",
+            "9223372036854775807",
+            "INCRBY",
+            "u63",
+            "3",
+            "1",
+        ],
+        &[
+            "BITFIELD",
+            "k",
+            "OVERFLOW",
+            "SAT",
+            "INCRBY",
+            "u63",
+            "3",
+            "-9223372036854775808",
+        ],
+        &[
+            "BITFIELD", "k", "SET", "i1", "0", "1", "GET", "i1", "0", "GET", "u1", "0", "INCRBY",
+            "i1", "0", "1",
+        ],
+        &[
+            "BITFIELD", "k", "GET", "i5", "13", "GET", "u17", "5", "GET", "i64", "9", "GET", "u63",
+            "70",
+        ],
         &["GET", "k"],
         &["BITFIELD", "k", "GET", "u64", "0"],
         &["BITFIELD", "k", "GET", "i65", "0"],
@@ -247,7 +322,9 @@ fn bitfield() {
         &["BITFIELD", "k", "OVERFLOW"],
         &["BITFIELD", "k", "OVERFLOW", "BAD", "GET", "u8", "0"],
         &["BITFIELD", "k", "FOO", "u8", "0"],
-        &["BITFIELD", "k", "GET", "u8", "0", "SET", "u8", "0", "1", "GET", "u8", "x"],
+        &[
+            "BITFIELD", "k", "GET", "u8", "0", "SET", "u8", "0", "1", "GET", "u8", "x",
+        ],
         &["GET", "k"],
         &["SET", "n", "5"],
         &["BITFIELD", "n", "GET", "u8", "0"],
@@ -258,7 +335,9 @@ fn bitfield() {
         &["BITFIELD", "t", "SET", "u8", "0", "65"],
         &["TTL", "t"],
         &["GET", "t"],
-        &["BITFIELD", "new", "OVERFLOW", "FAIL", "SET", "u2", "20", "9"],
+        &[
+            "BITFIELD", "new", "OVERFLOW", "FAIL", "SET", "u2", "20", "9",
+        ],
         &["GET", "new"],
         &["LPUSH", "l", "x"],
         &["BITFIELD", "l", "GET", "u8", "0"],
