@@ -446,6 +446,390 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "bitcount",
+        summary: "Count set bits in a string",
+        since: "2.6.0",
+        group: "bitmap",
+        complexity: Some("O(N)"),
+        history: Some(&[("7.0.0", "Added the `BYTE|BIT` option.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "index",
+                kind: "block",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "start",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "end",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "index_unit",
+                        kind: "oneof",
+                        since: Some("7.0.0"),
+                        flags: &["optional"],
+                        arguments: Some(&[
+                            Arg {
+                                name: "byte",
+                                kind: "pure-token",
+                                token: Some("BYTE"),
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "bit",
+                                kind: "pure-token",
+                                token: Some("BIT"),
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@bitmap", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "bitfield",
+        summary: "Perform arbitrary bitfield integer operations on strings",
+        since: "3.2.0",
+        group: "bitmap",
+        complexity: Some("O(1) for each subcommand specified"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "operation",
+                kind: "oneof",
+                flags: &["optional", "multiple"],
+                arguments: Some(&[
+                    Arg {
+                        name: "encoding_offset",
+                        kind: "block",
+                        token: Some("GET"),
+                        arguments: Some(&[
+                            Arg {
+                                name: "encoding",
+                                kind: "string",
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "offset",
+                                kind: "integer",
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "write",
+                        kind: "block",
+                        arguments: Some(&[
+                            Arg {
+                                name: "wrap_sat_fail",
+                                kind: "oneof",
+                                token: Some("OVERFLOW"),
+                                flags: &["optional"],
+                                arguments: Some(&[
+                                    Arg {
+                                        name: "wrap",
+                                        kind: "pure-token",
+                                        token: Some("WRAP"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "sat",
+                                        kind: "pure-token",
+                                        token: Some("SAT"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "fail",
+                                        kind: "pure-token",
+                                        token: Some("FAIL"),
+                                        ..Arg::EMPTY
+                                    },
+                                ]),
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "write_operation",
+                                kind: "oneof",
+                                arguments: Some(&[
+                                    Arg {
+                                        name: "encoding_offset_value",
+                                        kind: "block",
+                                        token: Some("SET"),
+                                        arguments: Some(&[
+                                            Arg {
+                                                name: "encoding",
+                                                kind: "string",
+                                                ..Arg::EMPTY
+                                            },
+                                            Arg {
+                                                name: "offset",
+                                                kind: "integer",
+                                                ..Arg::EMPTY
+                                            },
+                                            Arg {
+                                                name: "value",
+                                                kind: "integer",
+                                                ..Arg::EMPTY
+                                            },
+                                        ]),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "encoding_offset_increment",
+                                        kind: "block",
+                                        token: Some("INCRBY"),
+                                        arguments: Some(&[
+                                            Arg {
+                                                name: "encoding",
+                                                kind: "string",
+                                                ..Arg::EMPTY
+                                            },
+                                            Arg {
+                                                name: "offset",
+                                                kind: "integer",
+                                                ..Arg::EMPTY
+                                            },
+                                            Arg {
+                                                name: "increment",
+                                                kind: "integer",
+                                                ..Arg::EMPTY
+                                            },
+                                        ]),
+                                        ..Arg::EMPTY
+                                    },
+                                ]),
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@bitmap", "@slow"],
+        key_specs: &[KeySpec {
+            notes: Some("This command allows both access and modification of the key"),
+            flags: &["RW", "access", "update", "variable_flags"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "bitfield_ro",
+        summary: "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD",
+        since: "6.0.0",
+        group: "bitmap",
+        complexity: Some("O(1) for each subcommand specified"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "encoding_offset",
+                kind: "block",
+                token: Some("GET"),
+                flags: &["optional", "multiple", "multiple_token"],
+                arguments: Some(&[
+                    Arg {
+                        name: "encoding",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "offset",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@bitmap", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "bitop",
+        summary: "Perform bitwise operations between strings",
+        since: "2.6.0",
+        group: "bitmap",
+        complexity: Some("O(N)"),
+        arguments: Some(&[
+            Arg {
+                name: "operation",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "destkey",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(1),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@bitmap", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(3),
+                find_keys: FindKeys::Range {
+                    lastkey: -1,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "bitpos",
+        summary: "Find first bit set or clear in a string",
+        since: "2.8.7",
+        group: "bitmap",
+        complexity: Some("O(N)"),
+        history: Some(&[("7.0.0", "Added the `BYTE|BIT` option.")]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "bit",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "index",
+                kind: "block",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "start",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "end_index",
+                        kind: "block",
+                        flags: &["optional"],
+                        arguments: Some(&[
+                            Arg {
+                                name: "end",
+                                kind: "integer",
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "index_unit",
+                                kind: "oneof",
+                                since: Some("7.0.0"),
+                                flags: &["optional"],
+                                arguments: Some(&[
+                                    Arg {
+                                        name: "byte",
+                                        kind: "pure-token",
+                                        token: Some("BYTE"),
+                                        ..Arg::EMPTY
+                                    },
+                                    Arg {
+                                        name: "bit",
+                                        kind: "pure-token",
+                                        token: Some("BIT"),
+                                        ..Arg::EMPTY
+                                    },
+                                ]),
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@bitmap", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "blmove",
         summary: "Pop an element from a list, push it to another list and return it; or block until one is available",
         since: "6.2.0",
@@ -3776,6 +4160,38 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "getbit",
+        summary: "Returns the bit value at offset in the string value stored at key",
+        since: "2.2.0",
+        group: "bitmap",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "offset",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@bitmap", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "getdel",
         summary: "Get the value of a key and delete the key",
         since: "6.2.0",
@@ -6875,6 +7291,43 @@ pub static DOCS: &[Doc] = &[
         key_specs: &[KeySpec {
             notes: Some("RW and ACCESS due to the optional `GET` argument"),
             flags: &["RW", "access", "update", "variable_flags"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "setbit",
+        summary: "Sets or clears the bit at offset in the string value stored at key",
+        since: "2.2.0",
+        group: "bitmap",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "offset",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "value",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@bitmap", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "update"],
             begin_search: BeginSearch::Index(1),
             find_keys: FindKeys::Range {
                 lastkey: 0,

@@ -2,6 +2,7 @@
 //! implements them as `cmd_<name>` handlers, and ends with its registration table `COMMANDS`.
 
 pub mod acl;
+pub mod bitmap;
 pub mod command;
 pub mod connection;
 pub mod dump;
@@ -24,6 +25,7 @@ use crate::cmd::Command;
 pub static TABLES: &[&[Command]] = &[
     connection::COMMANDS,
     string::COMMANDS,
+    bitmap::COMMANDS,
     keys::COMMANDS,
     server::COMMANDS,
     command::COMMANDS,

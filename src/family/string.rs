@@ -40,13 +40,13 @@ pub fn reply_string<'a>(out: &mut Reply, v: impl Into<ValueRef<'a>>) -> CmdResul
 }
 
 /// A string value's length (`stringObjectLen`), or WRONGTYPE.
-fn string_len<'a>(v: impl Into<ValueRef<'a>>) -> Result<usize, Error> {
+pub(crate) fn string_len<'a>(v: impl Into<ValueRef<'a>>) -> Result<usize, Error> {
     Ok(string_bytes(v, &mut itoa::Buffer::new())?.len())
 }
 
 /// Turns a string value into the raw encoding in place and returns its buffer for modification
 /// (Redis's `dbUnshareStringValue`), or WRONGTYPE.
-fn make_raw(v: &mut Value) -> Result<&mut Vec<u8>, Error> {
+pub(crate) fn make_raw(v: &mut Value) -> Result<&mut Vec<u8>, Error> {
     if let Value::Int(n) = *v {
         *v = Value::Raw(itoa::Buffer::new().format(n).as_bytes().to_vec());
     } else if let Value::Str(s) = v {
@@ -61,7 +61,7 @@ fn make_raw(v: &mut Value) -> Result<&mut Vec<u8>, Error> {
 
 /// Looks a key up for reading and counts a keyspace hit or miss (`lookupKeyRead`).
 #[inline]
-fn lookup_read<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Option<ValueRef<'a>> {
+pub(crate) fn lookup_read<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Option<ValueRef<'a>> {
     let v = srv.dbs[db].get(key);
     if v.is_some() {
         srv.stats.keyspace_hits += 1;
