@@ -778,6 +778,7 @@ const GENERATE: &[&str] = &[
     "pfadd",
     "pfcount",
     "pfmerge",
+    "pfdebug",
     "strlen",
     "getrange",
     "substr",

@@ -193,3 +193,25 @@ fn exchange_with_redis() {
         assert_eq!(a.call_bytes(&[b"PFCOUNT", &other]), want);
     }
 }
+
+#[test]
+fn pfdebug() {
+    compat(&[
+        &["PFDEBUG", "ENCODING", "nokey"],
+        &["PFADD", "h", "a", "b", "c", "d", "e"],
+        &["PFDEBUG", "ENCODING", "h"],
+        &["PFDEBUG", "DECODE", "h"],
+        &["PFDEBUG", "nosuch", "h"],
+        &["PFDEBUG", "TODENSE", "h"],
+        &["PFDEBUG", "TODENSE", "h"],
+        &["PFDEBUG", "ENCODING", "h"],
+        &["PFDEBUG", "DECODE", "h"],
+        &["GET", "h"],
+        &["PFADD", "g", "x"],
+        &["PFDEBUG", "GETREG", "g"],
+        &["GET", "g"],
+        &["SET", "s", "str"],
+        &["PFDEBUG", "ENCODING", "s"],
+        &["PFDEBUG", "ENCODING"],
+    ]);
+}

@@ -5856,6 +5856,39 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "pfdebug",
+        summary: "Internal commands for debugging HyperLogLog values",
+        since: "2.8.9",
+        group: "hyperloglog",
+        complexity: Some("N/A"),
+        doc_flags: &["syscmd"],
+        arguments: Some(&[
+            Arg {
+                name: "subcommand",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@hyperloglog", "@admin", "@slow", "@dangerous"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "pfmerge",
         summary: "Merge N different HyperLogLogs into a single one.",
         since: "2.8.9",

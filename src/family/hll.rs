@@ -1,5 +1,5 @@
 //! HyperLogLog commands, as Redis 7.0's `hyperloglog.c`: PFADD, PFCOUNT (one key or several)
-//! and PFMERGE.
+//! PFMERGE and PFDEBUG (GETREG, DECODE, ENCODING, TODENSE).
 //!
 //! An HLL is a plain string value in Redis's exact format, so GET/SET/DUMP/RESTORE carry it
 //! between uredis and Redis unchanged: a 16-byte header ("HYLL", encoding byte 0 = dense or
@@ -602,6 +602,72 @@ fn cmd_pfmerge(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// PFDEBUG GETREG|DECODE|ENCODING|TODENSE key: GETREG and TODENSE turn a sparse HLL dense
+/// (and store it so), as Redis does.
+fn cmd_pfdebug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let key = &argv[2];
+    let Some(mut s) = load(ctx, key, false)? else {
+        return Err(Error::Msg("ERR The specified key does not exist"));
+    };
+    let sub = argv[1].to_ascii_lowercase();
+    match sub.as_slice() {
+        b"getreg" => {
+            if s[4] == SPARSE {
+                sparse_to_dense(&mut s)?;
+                ctx.dirty(1);
+            }
+            ctx.out.array(REGISTERS);
+            for i in 0..REGISTERS {
+                ctx.out.int(dense_get(&s[HDR..], i) as i64);
+            }
+        }
+        b"decode" => {
+            if s[4] != SPARSE {
+                return Err(Error::Msg("ERR HLL encoding is not sparse"));
+            }
+            let mut parts = Vec::new();
+            let mut p = HDR;
+            while p < s.len() {
+                let b = s[p];
+                if is_zero(b) {
+                    parts.push(format!("z:{}", zero_len(b)));
+                    p += 1;
+                } else if is_xzero(b) {
+                    parts.push(format!(
+                        "Z:{}",
+                        xzero_len(b, s.get(p + 1).copied().unwrap_or(0))
+                    ));
+                    p += 2;
+                } else {
+                    parts.push(format!("v:{},{}", val_value(b), val_len(b)));
+                    p += 1;
+                }
+            }
+            ctx.out.bulk(parts.join(" ").as_bytes());
+        }
+        b"encoding" => ctx
+            .out
+            .simple(if s[4] == DENSE { b"dense" } else { b"sparse" }),
+        b"todense" => {
+            let conv = s[4] == SPARSE;
+            if conv {
+                sparse_to_dense(&mut s)?;
+                ctx.dirty(1);
+            }
+            ctx.out.int(conv as i64);
+        }
+        _ => {
+            return Err(Error::Text(format!(
+                "ERR Unknown PFDEBUG subcommand '{}'",
+                String::from_utf8_lossy(&argv[1])
+            )));
+        }
+    }
+    // Redis unshares the value (raw encoding) whatever the subcommand.
+    ctx.srv.dbs[ctx.db].set(key, Value::Raw(s), Ttl::Keep);
+    Ok(())
+}
+
 pub static COMMANDS: &[Command] = &[
     Command::new(
         "pfadd",
@@ -618,6 +684,13 @@ pub static COMMANDS: &[Command] = &[
         cmd_pfcount,
     ),
     Command::new("pfmerge", -2, WRITE | DENYOOM, keys(1, -1, 1), cmd_pfmerge),
+    Command::new(
+        "pfdebug",
+        3,
+        WRITE | DENYOOM | ADMIN,
+        keys(2, 2, 1),
+        cmd_pfdebug,
+    ),
 ];
 
 #[cfg(test)]
