@@ -676,13 +676,7 @@ pub static COMMANDS: &[Command] = &[
         keys(1, 1, 1),
         cmd_pfadd,
     ),
-    Command::new(
-        "pfcount",
-        -2,
-        READONLY | MAY_REPLICATE,
-        keys(1, -1, 1),
-        cmd_pfcount,
-    ),
+    Command::new("pfcount", -2, READONLY, keys(1, -1, 1), cmd_pfcount),
     Command::new("pfmerge", -2, WRITE | DENYOOM, keys(1, -1, 1), cmd_pfmerge),
     Command::new(
         "pfdebug",
