@@ -383,7 +383,7 @@ pub static PARAMS: &[Param] = &[
     p(Yes, "set-max-intset-entries", LONG, "512"),
     p(Yes, "zset-max-listpack-entries", LONG, "128").aka("zset-max-ziplist-entries"),
     p(Yes, "zset-max-listpack-value", LMEM, "64").aka("zset-max-ziplist-value"),
-    p(No, "hll-sparse-max-bytes", LMEM, "3000"),
+    p(Yes, "hll-sparse-max-bytes", LMEM, "3000"),
     p(Yes, "stream-node-max-bytes", LMEM, "4096"),
     p(Yes, "stream-node-max-entries", LONG, "100"),
     // ---- Diagnostics and scripting
@@ -577,6 +577,8 @@ pub struct Config {
     pub set_max_intset_entries: usize,
     pub zset_max_listpack_entries: usize,
     pub zset_max_listpack_value: usize,
+    /// Largest sparse HyperLogLog (header included) before it turns dense.
+    pub hll_sparse_max_bytes: usize,
     /// Stream node limits (`stream-node-max-bytes`, `stream-node-max-entries`).
     pub stream_node_max_bytes: i64,
     pub stream_node_max_entries: i64,
@@ -630,6 +632,7 @@ impl Default for Config {
             list_max_listpack_size: -2,
             set_max_intset_entries: 512,
             zset_max_listpack_entries: 128,
+            hll_sparse_max_bytes: 3000,
             zset_max_listpack_value: 64,
             stream_node_max_bytes: 4096,
             stream_node_max_entries: 100,
@@ -1108,6 +1111,7 @@ impl Config {
         self.set_max_intset_entries = num(self, "set-max-intset-entries") as usize;
         self.zset_max_listpack_entries = num(self, "zset-max-listpack-entries") as usize;
         self.zset_max_listpack_value = num(self, "zset-max-listpack-value") as usize;
+        self.hll_sparse_max_bytes = num(self, "hll-sparse-max-bytes") as usize;
         self.stream_node_max_bytes = num(self, "stream-node-max-bytes");
         self.stream_node_max_entries = num(self, "stream-node-max-entries");
         self.maxmemory = self.get("maxmemory").and_then(parse_memory).unwrap_or(0);

@@ -244,7 +244,6 @@ fn config_set_refuses_what_uredis_does_not_implement() {
         ("oom-score-adj", "relative", "no"),
         ("oom-score-adj-values", "0 100 800", "0 200 800"),
         ("latency-tracking-info-percentiles", "50", "50 99 99.9"),
-        ("hll-sparse-max-bytes", "1000", "3000"),
         ("maxmemory-clients", "10%", "0"),
         ("aof-timestamp-enabled", "yes", "no"),
         ("rdb-del-sync-files", "yes", "no"),

@@ -6209,6 +6209,148 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "pfadd",
+        summary: "Adds the specified elements to the specified HyperLogLog.",
+        since: "2.8.9",
+        group: "hyperloglog",
+        complexity: Some("O(1) to add every element."),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "element",
+                kind: "string",
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@hyperloglog", "@fast"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "insert"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pfcount",
+        summary: "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).",
+        since: "2.8.9",
+        group: "hyperloglog",
+        complexity: Some(
+            "O(1) with a very small average constant time when called with a single key. O(N) with N being the number of keys, and much bigger constant times, when called with multiple keys.",
+        ),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "key",
+            key_spec_index: Some(0),
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@hyperloglog", "@slow"],
+        key_specs: &[KeySpec {
+            notes: Some(
+                "RW because it may change the internal representation of the key, and propagate to replicas",
+            ),
+            flags: &["RW", "access"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: -1,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pfdebug",
+        summary: "Internal commands for debugging HyperLogLog values",
+        since: "2.8.9",
+        group: "hyperloglog",
+        complexity: Some("N/A"),
+        doc_flags: &["syscmd"],
+        arguments: Some(&[
+            Arg {
+                name: "subcommand",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@hyperloglog", "@admin", "@slow", "@dangerous"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RW", "access"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pfmerge",
+        summary: "Merge N different HyperLogLogs into a single one.",
+        since: "2.8.9",
+        group: "hyperloglog",
+        complexity: Some("O(N) to merge N HyperLogLogs, but with high constant times."),
+        arguments: Some(&[
+            Arg {
+                name: "destkey",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "sourcekey",
+                kind: "key",
+                key_spec_index: Some(1),
+                flags: &["multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@write", "@hyperloglog", "@slow"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "insert"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(2),
+                find_keys: FindKeys::Range {
+                    lastkey: -1,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "ping",
         summary: "Ping the server",
         since: "1.0.0",

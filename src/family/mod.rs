@@ -8,6 +8,7 @@ pub mod connection;
 pub mod dump;
 pub mod geo;
 pub mod hash;
+pub mod hll;
 pub mod keys;
 pub mod list;
 pub mod multi;
@@ -40,5 +41,6 @@ pub static TABLES: &[&[Command]] = &[
     acl::COMMANDS,
     script::COMMANDS,
     stream::COMMANDS,
+    hll::COMMANDS,
     crate::repl::COMMANDS,
 ];
