@@ -14,6 +14,7 @@ pub mod pubsub;
 pub mod script;
 pub mod server;
 pub mod set;
+pub mod sort;
 pub mod stream;
 pub mod string;
 pub mod zset;
@@ -31,6 +32,7 @@ pub static TABLES: &[&[Command]] = &[
     list::COMMANDS,
     hash::COMMANDS,
     set::COMMANDS,
+    sort::COMMANDS,
     zset::COMMANDS,
     geo::COMMANDS,
     pubsub::COMMANDS,
