@@ -212,11 +212,9 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Bytes], readonly: bool) -> CmdResult {
         }
         _ => {}
     }
-    if ranged {
-        if end >= start {
-            end -= start;
-            start = 0;
-        }
+    if ranged && end >= start {
+        end -= start;
+        start = 0;
     }
     let mut items: Vec<Item> = objs
         .into_iter()
