@@ -912,6 +912,8 @@ const GENERATE: &[&str] = &[
     "spop",
     "srandmember",
     "smove",
+    "sort",
+    "sort_ro",
     "sinter",
     "sintercard",
     "sinterstore",

@@ -7961,6 +7961,238 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "sort",
+        summary: "Sort the elements in a list, set or sorted set",
+        since: "1.0.0",
+        group: "generic",
+        complexity: Some(
+            "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "pattern",
+                kind: "pattern",
+                key_spec_index: Some(1),
+                token: Some("BY"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "offset_count",
+                kind: "block",
+                token: Some("LIMIT"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "offset",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "pattern",
+                kind: "pattern",
+                key_spec_index: Some(1),
+                token: Some("GET"),
+                flags: &["optional", "multiple", "multiple_token"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "order",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "asc",
+                        kind: "pure-token",
+                        token: Some("ASC"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "desc",
+                        kind: "pure-token",
+                        token: Some("DESC"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "sorting",
+                kind: "pure-token",
+                token: Some("ALPHA"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "destination",
+                kind: "key",
+                key_spec_index: Some(2),
+                token: Some("STORE"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &[
+            "@write",
+            "@set",
+            "@sortedset",
+            "@list",
+            "@slow",
+            "@dangerous",
+        ],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: Some(
+                    "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+                ),
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Unknown,
+                find_keys: FindKeys::Unknown,
+            },
+            KeySpec {
+                notes: Some(
+                    "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
+                ),
+                flags: &["OW", "update"],
+                begin_search: BeginSearch::Unknown,
+                find_keys: FindKeys::Unknown,
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "sort_ro",
+        summary: "Sort the elements in a list, set or sorted set. Read-only variant of SORT.",
+        since: "7.0.0",
+        group: "generic",
+        complexity: Some(
+            "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
+        ),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "pattern",
+                kind: "pattern",
+                key_spec_index: Some(1),
+                token: Some("BY"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "offset_count",
+                kind: "block",
+                token: Some("LIMIT"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "offset",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "count",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "pattern",
+                kind: "pattern",
+                key_spec_index: Some(1),
+                token: Some("GET"),
+                flags: &["optional", "multiple", "multiple_token"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "order",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "asc",
+                        kind: "pure-token",
+                        token: Some("ASC"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "desc",
+                        kind: "pure-token",
+                        token: Some("DESC"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "sorting",
+                kind: "pure-token",
+                token: Some("ALPHA"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &[
+            "@read",
+            "@set",
+            "@sortedset",
+            "@list",
+            "@slow",
+            "@dangerous",
+        ],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: Some(
+                    "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+                ),
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Unknown,
+                find_keys: FindKeys::Unknown,
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "spop",
         summary: "Remove and return one or multiple random members from a set",
         since: "1.0.0",

@@ -262,7 +262,34 @@ pub(crate) fn find_keys(cmd: &Command, argv: &[Bytes]) -> KeyRefs {
     if variable && let Some(keys) = variable_flag_keys(cmd, argv) {
         return keys;
     }
-    keys_from_specs(doc.key_specs, argv).unwrap_or_default()
+    if let Some(keys) = keys_from_specs(doc.key_specs, argv) {
+        return keys;
+    }
+    fallback_keys(cmd, argv).unwrap_or_default()
+}
+
+/// Redis's native `getkeys_proc` for commands whose specs cannot find all keys (a spec with an
+/// unknown begin search).
+fn fallback_keys(cmd: &Command, argv: &[Bytes]) -> Option<KeyRefs> {
+    match cmd.name {
+        "sort" => {
+            let pos = crate::family::sort::sort_get_keys(argv);
+            Some(
+                pos.into_iter()
+                    .map(|p| {
+                        let flags: &'static [&'static str] = if p == 1 {
+                            &["RO", "access"]
+                        } else {
+                            &["OW", "update"]
+                        };
+                        (p, flags)
+                    })
+                    .collect(),
+            )
+        }
+        "sort_ro" => Some(vec![(1, &["RO", "access"][..])]),
+        _ => None,
+    }
 }
 
 /// Commands whose key flags depend on their arguments (Redis's per-command `getkeys_proc`).

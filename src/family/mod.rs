@@ -16,6 +16,7 @@ pub mod pubsub;
 pub mod script;
 pub mod server;
 pub mod set;
+pub mod sort;
 pub mod stream;
 pub mod string;
 pub mod zset;
@@ -34,6 +35,7 @@ pub static TABLES: &[&[Command]] = &[
     list::COMMANDS,
     hash::COMMANDS,
     set::COMMANDS,
+    sort::COMMANDS,
     zset::COMMANDS,
     geo::COMMANDS,
     pubsub::COMMANDS,
