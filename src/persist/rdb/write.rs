@@ -466,7 +466,7 @@ pub(super) fn write(
                 debug_delay(opts.key_save_delay);
             }
             keys_done += 1;
-            if keys_done % super::PROGRESS_EVERY == 0 {
+            if keys_done.is_multiple_of(super::PROGRESS_EVERY) {
                 progress(keys_done);
             }
         }
@@ -483,7 +483,7 @@ pub(super) fn write(
 /// probability 1/N (short sleeps made cheap statistically).
 fn debug_delay(usec: i64) {
     let usec = if usec < 0 {
-        u64::from(crate::rand::next_u64() % usec.unsigned_abs() == 0)
+        u64::from(crate::rand::next_u64().is_multiple_of(usec.unsigned_abs()))
     } else {
         usec as u64
     };
