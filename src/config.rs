@@ -269,7 +269,7 @@ pub static PARAMS: &[Param] = &[
         Kind::Enum(&["no", "yes", "clients"]),
         "no",
     ),
-    p(No, "rdb-key-save-delay", ANY_INT, "0").hidden(),
+    p(Yes, "rdb-key-save-delay", ANY_INT, "0").hidden(),
     p(No, "key-load-delay", ANY_INT, "0").hidden(),
     p(
         No,

@@ -249,7 +249,6 @@ fn config_set_refuses_what_uredis_does_not_implement() {
         ("rdb-del-sync-files", "yes", "no"),
         ("lazyfree-lazy-expire", "yes", "no"),
         ("activedefrag", "yes", "no"),
-        ("rdb-key-save-delay", "100", "0"),
     ] {
         assert_eq!(
             String::from_utf8_lossy(&r.call(&["CONFIG", "SET", name, value])),

@@ -986,3 +986,58 @@ fn redis_dump_loads_in_uredis() {
     assert_same_view(&theirs, &view(&mut con, &[0, 3]));
     assert!(logs(&dir.0).contains("Loading RDB produced by version 7.0"));
 }
+
+/// INFO persistence's save progress fields while a BGSAVE child runs (slowed down with the
+/// hidden `rdb-key-save-delay`, as Redis's own tests do) and after it ends.
+#[test]
+fn bgsave_reports_keys_processed() {
+    let dir = Dir::new("bgsave-progress");
+    let srv = start(&dir.0, &[]);
+    let mut con = srv.conn();
+    let mut p = redis::pipe();
+    for i in 0..20_000 {
+        p.cmd("SET").arg(format!("k:{i}")).arg(i).ignore();
+    }
+    let _: () = p.query(&mut con).unwrap();
+    let _: () = q(&mut con, &["CONFIG", "SET", "rdb-key-save-delay", "100"]);
+    let r: String = q(&mut con, &["BGSAVE"]);
+    assert_eq!(r, "Background saving started");
+    let field = |text: &str, name: &str| -> String {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}:")))
+            .unwrap_or_else(|| panic!("no {name}: {text}"))
+            .trim()
+            .to_string()
+    };
+    let mut seen = None;
+    assert!(wait_until(Duration::from_secs(60), || {
+        let text: String = q(&mut con, &["INFO", "persistence"]);
+        if field(&text, "rdb_bgsave_in_progress") != "1" {
+            return true;
+        }
+        let done: u64 = field(&text, "current_save_keys_processed").parse().unwrap();
+        let total: u64 = field(&text, "current_save_keys_total").parse().unwrap();
+        assert_eq!(total, 20_000, "{text}");
+        assert!(done <= total, "{text}");
+        assert_eq!(
+            field(&text, "current_fork_perc"),
+            format!("{:.2}", done as f64 * 100.0 / total as f64)
+        );
+        if done > 0 {
+            seen = Some(done);
+        }
+        false
+    }));
+    assert_eq!(wait_bgsave_done(&mut con), "ok");
+    let done = seen.expect("progress seen while the child ran");
+    assert!(done > 0 && done % 1024 == 0, "{done}");
+    assert_eq!(
+        info_num(&mut con, "persistence", "current_save_keys_processed"),
+        0
+    );
+    assert_eq!(
+        info_num(&mut con, "persistence", "current_save_keys_total"),
+        0
+    );
+    check_rdb(&dir.path("dump.rdb"));
+}

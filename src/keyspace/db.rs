@@ -285,6 +285,14 @@ impl Db {
         self.expires.len()
     }
 
+    /// Sizes the keyspace and expires tables for `keys` / `expires` entries up front (RDB
+    /// `RESIZEDB`, as Redis's `dictExpand`): loading then never resizes. The caller bounds the
+    /// counts; large arrays are mapped and zero-filled lazily by the kernel.
+    pub fn reserve(&mut self, keys: usize, expires: usize) {
+        self.main.reserve(keys);
+        self.expires.reserve(expires);
+    }
+
     /// Bucket slots of the keyspace table (both arrays while resizing).
     pub fn buckets(&self) -> usize {
         self.main.buckets()

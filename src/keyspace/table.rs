@@ -418,6 +418,23 @@ impl Table {
         }
     }
 
+    /// Sizes the table for `n` keys up front (Redis's `dictExpand`, used on RDB `RESIZEDB`):
+    /// an empty table gets its final array at once (a mapped one costs no zeroing until
+    /// touched); a non-empty one starts an ordinary incremental resize. Never shrinks, and
+    /// does nothing while a resize is in progress.
+    pub fn reserve(&mut self, n: usize) {
+        if self.is_rehashing() || n <= self.t[0].len {
+            return;
+        }
+        let size = n.max(INITIAL_SIZE).next_power_of_two();
+        if self.t[0].used == 0 {
+            let old = std::mem::replace(&mut self.t[0], Buckets::with_size(size));
+            release_later(old);
+        } else {
+            self.resize_to(size);
+        }
+    }
+
     fn resize_to(&mut self, size: usize) {
         if self.is_rehashing() || size == self.t[0].len {
             return;

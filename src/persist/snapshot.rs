@@ -122,6 +122,11 @@ pub fn write_options(srv: &Server) -> rdb::WriteOptions {
             .iter()
             .map(|l| l.code.clone())
             .collect(),
+        key_save_delay: srv
+            .config
+            .get("rdb-key-save-delay")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
         ..crate::family::dump::write_options(srv)
     }
 }
@@ -152,12 +157,14 @@ fn strerror(e: &std::io::Error) -> String {
 /// without the bookkeeping). Errors carry Redis's log message. Plain blocking syscalls: safe
 /// in a forked child.
 ///
-/// `tick` is called after every MiB written (a child reports its CoW size from it).
+/// `tick` is called after every MiB written (a child reports its CoW size from it), and
+/// `progress` with the keys written so far (see `rdb::write_with_progress`).
 pub fn write_file(
     dbs: &[Db],
     opts: &rdb::WriteOptions,
     filename: &Path,
     tick: &mut dyn FnMut(),
+    progress: &mut dyn FnMut(u64),
 ) -> Result<u64, String> {
     let tmp = PathBuf::from(format!("temp-{}.rdb", std::process::id()));
     let fill = |w: &mut dyn Write| {
@@ -166,7 +173,7 @@ pub fn write_file(
             since: 0,
             tick,
         };
-        rdb::write(dbs, opts, &mut w)
+        rdb::write_with_progress(dbs, opts, &mut w, progress)
     };
     crate::persist::child::write_atomically(&tmp, filename, fill).map_err(|e| match e {
         AtomicWriteError::Open(e) => format!(
@@ -215,7 +222,7 @@ impl Write for Ticking<'_> {
 pub fn rdb_save(srv: &mut Server) -> bool {
     let opts = write_options(srv);
     let file = rdb_filename(srv);
-    match write_file(&srv.dbs, &opts, &file, &mut || {}) {
+    match write_file(&srv.dbs, &opts, &file, &mut || {}, &mut |_| {}) {
         Ok(_) => {
             tracing::info!("DB saved on disk");
             srv.dirty = 0;
@@ -253,7 +260,15 @@ pub fn bgsave(srv: &mut Server) -> Option<i32> {
             // unaffected (no shutdown(), only this process's descriptor goes).
             unsafe { libc::close(fd) };
         }
-        let n = write_file(dbs, &opts, &file, &mut || rep.tick())?;
+        // Both callbacks report through the one reporter: tick (CoW) by bytes, progress by keys.
+        let rep = std::cell::RefCell::new(rep);
+        let n = write_file(
+            dbs,
+            &opts,
+            &file,
+            &mut || rep.borrow_mut().tick(),
+            &mut |keys| rep.borrow_mut().progress(keys),
+        )?;
         tracing::info!("DB saved on disk");
         Ok(n)
     });

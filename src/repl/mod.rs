@@ -656,7 +656,13 @@ fn start_full_sync(srv: &mut Server) {
             rep.tick();
             Ok(0)
         } else {
-            crate::persist::snapshot::write_file(dbs, &opts, &child_file, &mut || rep.tick())
+            crate::persist::snapshot::write_file(
+                dbs,
+                &opts,
+                &child_file,
+                &mut || rep.tick(),
+                &mut |_| {},
+            )
         }
     });
     match forked {

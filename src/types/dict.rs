@@ -344,6 +344,21 @@ impl<V> Dict<V> {
         }
     }
 
+    /// Sizes the dict for `n` entries up front (Redis's `dictExpand`): an empty dict gets its
+    /// final table at once, a non-empty one starts an incremental resize. Never shrinks, and
+    /// does nothing while a resize is in progress.
+    pub fn reserve(&mut self, n: usize) {
+        if self.is_rehashing() || n <= self.t[0].buckets.len() {
+            return;
+        }
+        let size = n.max(INITIAL_SIZE).next_power_of_two();
+        if self.t[0].used == 0 {
+            self.t[0] = Table::with_size(size);
+        } else {
+            self.resize_to(size);
+        }
+    }
+
     /// Starts moving into a table of `size` buckets (a power of two).
     fn resize_to(&mut self, size: usize) {
         if self.is_rehashing() || size == self.t[0].buckets.len() {

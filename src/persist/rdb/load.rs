@@ -287,8 +287,15 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
                 continue;
             }
             kind::OPCODE_RESIZEDB => {
-                rd.len("a RESIZEDB size")?;
-                rd.len("a RESIZEDB size")?;
+                let keys = rd.len("a RESIZEDB size")?;
+                let expires = rd.len("a RESIZEDB size")?;
+                // Size the tables up front as Redis's dictExpand does, but only as far as the
+                // rest of the file can hold: a key record takes at least 3 bytes (type, empty
+                // name, empty value), an expiring one 9 more. A hostile size allocates nothing.
+                let left = rd.remaining() as u64;
+                let keys = keys.min(left / 3);
+                let expires = expires.min(keys).min(left / 12);
+                dbs[dbi].reserve(keys as usize, expires as usize);
                 continue;
             }
             kind::OPCODE_AUX => {

@@ -111,6 +111,9 @@ pub struct WriteOptions {
     pub list_compress_depth: usize,
     /// Function libraries' code, written as `FUNCTION2` opcodes before the databases.
     pub functions: Vec<bytes::Bytes>,
+    /// `rdb-key-save-delay`: microseconds to sleep after each key (Redis's `debugDelay`: a
+    /// negative -N sleeps 1 microsecond with probability 1/N). A testing aid for BGSAVE.
+    pub key_save_delay: i64,
 }
 
 impl Default for WriteOptions {
@@ -123,6 +126,7 @@ impl Default for WriteOptions {
             list_max_listpack_size: -2,
             list_compress_depth: 0,
             functions: Vec::new(),
+            key_save_delay: 0,
         }
     }
 }
@@ -203,7 +207,21 @@ impl std::error::Error for RdbError {}
 /// through a buffer of its own: pass the raw file. Keys already expired by the cached clock
 /// are left out, as `Db::iter` hides them.
 pub fn write(dbs: &[Db], opts: &WriteOptions, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    write::write(dbs, opts, out)
+    write::write(dbs, opts, out, &mut |_| {})
+}
+
+/// Keys written between two calls of a writer's progress callback.
+pub const PROGRESS_EVERY: u64 = 1024;
+
+/// `write`, calling `progress(keys written so far)` every `PROGRESS_EVERY` keys and once at
+/// the end (a BGSAVE child reports it as INFO `current_save_keys_processed`).
+pub fn write_with_progress(
+    dbs: &[Db],
+    opts: &WriteOptions,
+    out: &mut dyn std::io::Write,
+    progress: &mut dyn FnMut(u64),
+) -> std::io::Result<()> {
+    write::write(dbs, opts, out, progress)
 }
 
 /// Loads an RDB image into `dbs` (expected empty).

@@ -560,3 +560,33 @@ fn duplicates_are_refused() {
     let e = load_one(&legacy_image(10, &b)).expect_err("duplicate key");
     assert!(e.message.contains("duplicated key 'k'"), "{e}");
 }
+
+#[test]
+fn resizedb_sizes_the_tables_within_what_the_input_can_hold() {
+    // An honest RESIZEDB sizes both tables before the keys arrive.
+    let mut src = dbs(1);
+    for i in 0..1000 {
+        src[0].set(format!("k{i}").as_bytes(), Value::Int(i), Ttl::Clear);
+    }
+    let mut d = dbs(1);
+    let img = image(&src, &WriteOptions::default());
+    let at = img
+        .windows(2)
+        .position(|w| w[0] == kind::OPCODE_RESIZEDB && w[1] == 0x40 | 0x03)
+        .expect("resizedb 1000");
+    assert_eq!(img[at + 2], 0xe8);
+    load(&img, &mut d, &LoadOptions::default()).expect("loads");
+    assert_eq!(d[0].len(), 1000);
+    assert_eq!(d[0].buckets(), 1024, "no resize while loading");
+    // A hostile RESIZEDB of 2^60 keys and expires allocates only what the rest of the file
+    // could justify, and the file still loads.
+    let mut body = vec![kind::OPCODE_RESIZEDB, 0x81];
+    body.extend_from_slice(&(1u64 << 60).to_be_bytes());
+    body.push(0x81);
+    body.extend_from_slice(&(1u64 << 60).to_be_bytes());
+    body.extend_from_slice(&[kind::STRING, 1, b'k', 1, b'v']);
+    let mut d = dbs(1);
+    load(&legacy_image(10, &body), &mut d, &LoadOptions::default()).expect("loads");
+    assert_eq!(d[0].len(), 1);
+    assert!(d[0].buckets() <= 16, "{}", d[0].buckets());
+}

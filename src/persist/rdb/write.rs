@@ -399,7 +399,13 @@ pub(super) fn dump_payload(v: &Value, opts: &WriteOptions, p: &mut Vec<u8>) {
 }
 
 /// `rdbSaveRio`: the whole image.
-pub(super) fn write(dbs: &[Db], opts: &WriteOptions, out: &mut dyn io::Write) -> io::Result<()> {
+pub(super) fn write(
+    dbs: &[Db],
+    opts: &WriteOptions,
+    out: &mut dyn io::Write,
+    progress: &mut dyn FnMut(u64),
+) -> io::Result<()> {
+    let mut keys_done = 0u64;
     let mut o = Stream {
         out,
         buf: Vec::with_capacity(STREAM_BUF),
@@ -456,13 +462,34 @@ pub(super) fn write(dbs: &[Db], opts: &WriteOptions, out: &mut dyn io::Write) ->
                     save_value(&mut o, v, opts)?;
                 }
             }
+            if opts.key_save_delay != 0 {
+                debug_delay(opts.key_save_delay);
+            }
+            keys_done += 1;
+            if keys_done.is_multiple_of(super::PROGRESS_EVERY) {
+                progress(keys_done);
+            }
         }
     }
+    progress(keys_done);
     o.put(&[kind::OPCODE_EOF])?;
     o.flush_buf()?;
     let crc = if opts.checksum { o.crc } else { 0 };
     o.out.write_all(&crc.to_le_bytes())?;
     o.out.flush()
+}
+
+/// Redis's `debugDelay`: sleep `usec` microseconds; a negative -N sleeps 1 microsecond with
+/// probability 1/N (short sleeps made cheap statistically).
+fn debug_delay(usec: i64) {
+    let usec = if usec < 0 {
+        u64::from(crate::rand::next_u64().is_multiple_of(usec.unsigned_abs()))
+    } else {
+        usec as u64
+    };
+    if usec > 0 {
+        std::thread::sleep(std::time::Duration::from_micros(usec));
+    }
 }
 
 #[cfg(test)]
