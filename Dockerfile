@@ -58,4 +58,8 @@ EXPOSE 6379
 # The server handles SIGTERM itself (graceful shutdown), so it can run as PID 1.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["uredis-server"]
-CMD ["--bind", "0.0.0.0", "--port", "6379", "--dir", "/data"]
+# Protected mode refuses clients from other addresses while the default user has no password;
+# inside a container every client comes from another address, so it is turned off here, as
+# the official redis image does. Set a password (--requirepass / an aclfile) for any network
+# that is not private to you, or pass your own redis.conf.
+CMD ["--bind", "0.0.0.0", "--port", "6379", "--dir", "/data", "--protected-mode", "no"]
