@@ -295,7 +295,7 @@ pub static PARAMS: &[Param] = &[
     p(Yes, "aof-use-rdb-preamble", BOOL, "yes"),
     // As rdb-save-incremental-fsync: the rewrite child fsyncs once before the rename.
     p(Moot, "aof-rewrite-incremental-fsync", BOOL, "yes"),
-    p(No, "aof-timestamp-enabled", BOOL, "no"),
+    p(Yes, "aof-timestamp-enabled", BOOL, "no"),
     p(No, "aof-disable-auto-gc", BOOL, "no"),
     // ---- Security
     // The default user's password (`crate::acl`).

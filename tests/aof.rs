@@ -233,9 +233,11 @@ fn manifest(dir: &Dir) -> String {
 
 /// uredis's AOF directory, with a base from a rewrite and incr records after it, loads in
 /// redis-server 7.0 with identical data and TTLs, and passes redis-check-aof.
-fn uredis_aof_loads_in_redis(preamble: &str) {
+fn uredis_aof_loads_in_redis(preamble: &str, extra: &[&str]) {
     let dir = Dir::new("u2r");
-    let srv = uredis(&dir, &["--aof-use-rdb-preamble", preamble]);
+    let mut args = vec!["--aof-use-rdb-preamble", preamble];
+    args.extend_from_slice(extra);
+    let srv = uredis(&dir, &args);
     let mut c = srv.conn();
     fill(&mut c);
     let r: String = q(&mut c, &["BGREWRITEAOF"]);
@@ -261,6 +263,16 @@ fn uredis_aof_loads_in_redis(preamble: &str) {
     let _: Result<(), _> = redis::cmd("SHUTDOWN").query::<()>(&mut c);
     drop(srv);
     check_aof(&dir.aof());
+    if extra.contains(&"--aof-timestamp-enabled") {
+        // The command base opens with an annotation (Redis's rewriteAppendOnlyFileRio); incr
+        // records get one when their second differs from the last annotation's.
+        let base = std::fs::read(dir.aof().join("appendonly.aof.2.base.aof")).unwrap();
+        assert!(
+            base.starts_with(b"#TS:"),
+            "{:?}",
+            &base[..base.len().min(20)]
+        );
+    }
     let copy = Dir::new("u2r-copy");
     copy_dir(&dir.aof(), &copy.aof());
     let c2 = copy.s();
@@ -273,12 +285,17 @@ fn uredis_aof_loads_in_redis(preamble: &str) {
 
 #[test]
 fn uredis_aof_loads_in_redis_commands_base() {
-    uredis_aof_loads_in_redis("no");
+    uredis_aof_loads_in_redis("no", &[]);
+}
+
+#[test]
+fn uredis_aof_with_timestamps_loads_in_redis() {
+    uredis_aof_loads_in_redis("no", &["--aof-timestamp-enabled", "yes"]);
 }
 
 #[test]
 fn uredis_aof_loads_in_redis_rdb_base() {
-    uredis_aof_loads_in_redis("yes");
+    uredis_aof_loads_in_redis("yes", &[]);
 }
 
 /// redis-server 7.0's AOF directory loads in uredis with identical data and TTLs.

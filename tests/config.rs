@@ -245,7 +245,7 @@ fn config_set_refuses_what_uredis_does_not_implement() {
         ("oom-score-adj-values", "0 100 800", "0 200 800"),
         ("latency-tracking-info-percentiles", "50", "50 99 99.9"),
         ("maxmemory-clients", "10%", "0"),
-        ("aof-timestamp-enabled", "yes", "no"),
+        ("aof-disable-auto-gc", "yes", "no"),
         ("rdb-del-sync-files", "yes", "no"),
         ("lazyfree-lazy-expire", "yes", "no"),
         ("activedefrag", "yes", "no"),
@@ -384,8 +384,8 @@ fn unsupported_values_are_fatal_at_start_up() {
         (&["--cluster-enabled", "yes"], "cluster-enabled"),
         (&["--slave-lazy-flush", "yes"], "slave-lazy-flush"),
         (
-            &["--appendonly", "no", "--aof-timestamp-enabled", "yes"],
-            "aof-timestamp-enabled",
+            &["--appendonly", "no", "--aof-disable-auto-gc", "yes"],
+            "aof-disable-auto-gc",
         ),
     ] {
         let err = refused(None, args);

@@ -99,6 +99,11 @@ struct Chain {
 pub struct Aof {
     pub state: State,
     pub fsync: Fsync,
+    /// `aof-timestamp-enabled`: a `#TS:<unix seconds>` line before the first record of each
+    /// new second.
+    timestamps: bool,
+    /// The second of the last `#TS:` annotation written.
+    last_ts: i64,
     /// The incr file records go to (-1 when off).
     fd: RawFd,
     queue: VecDeque<Segment>,
@@ -153,6 +158,8 @@ impl Default for Aof {
         Aof {
             state: State::Off,
             fsync: Fsync::EverySec,
+            timestamps: false,
+            last_ts: 0,
             fd: -1,
             queue: VecDeque::from([Segment {
                 fd: -1,
@@ -235,6 +242,7 @@ impl Aof {
     /// Takes the settings from the configuration (at start-up and after CONFIG SET).
     pub fn configure(&mut self, cfg: &crate::config::Config) {
         self.fsync = Fsync::parse(cfg.get("appendfsync").unwrap_or("everysec"));
+        self.timestamps = cfg.get("aof-timestamp-enabled") == Some("yes");
         self.dirname = PathBuf::from(cfg.get("appenddirname").unwrap_or("appendonlydir"));
         self.filename = cfg
             .get("appendfilename")
@@ -262,6 +270,17 @@ impl Aof {
             return;
         }
         let before = seg.data.len();
+        if self.timestamps {
+            // Redis's genAofTimestampAnnotationIfNeeded: once per second, before the SELECT.
+            let now = crate::keyspace::clock::now_ms() / 1000;
+            if self.last_ts < now {
+                seg.data.extend_from_slice(b"#TS:");
+                seg.data
+                    .extend_from_slice(itoa::Buffer::new().format(now).as_bytes());
+                seg.data.extend_from_slice(b"\r\n");
+                self.last_ts = now;
+            }
+        }
         if db as i64 != self.selected_db {
             let mut b = itoa::Buffer::new();
             let s = b.format(db);
@@ -756,7 +775,8 @@ pub fn open_on_start(srv: &mut Server) -> Result<(), String> {
         let preamble = srv.config.get("aof-use-rdb-preamble") == Some("yes");
         let base = srv.aof.manifest.new_base(&filename, preamble);
         let opts = rewrite::rdb_options(srv);
-        rewrite::write_base_file(&srv.dbs, preamble, &opts, &dir.join(&base))
+        let timestamps = srv.config.get("aof-timestamp-enabled") == Some("yes");
+        rewrite::write_base_file(&srv.dbs, preamble, timestamps, &opts, &dir.join(&base))
             .map_err(|e| format!("Can't write the AOF base file {base}: {e}"))?;
         tracing::info!("Creating AOF base file {base} on server start");
         srv.aof.base_size = file_size(&dir.join(&base));
@@ -933,6 +953,7 @@ pub fn start_rewrite(srv: &mut Server) -> Result<(), Failed> {
     }
     srv.aof.rewrites += 1;
     let preamble = srv.config.get("aof-use-rdb-preamble") == Some("yes");
+    let timestamps = srv.config.get("aof-timestamp-enabled") == Some("yes");
     let opts = rewrite::rdb_options(srv);
     let keys: u64 = srv.dbs.iter().map(|d| d.len() as u64).sum();
     let dbs = &srv.dbs;
@@ -941,7 +962,7 @@ pub fn start_rewrite(srv: &mut Server) -> Result<(), Failed> {
         let r = (|| -> std::io::Result<u64> {
             let f = std::fs::File::create(&tmp)?;
             let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
-            rewrite::write_base(dbs, preamble, &opts, &mut w)?;
+            rewrite::write_base(dbs, preamble, timestamps, &opts, &mut w)?;
             let f = w.into_inner().map_err(|e| e.into_error())?;
             f.sync_all()?;
             Ok(f.metadata()?.len())

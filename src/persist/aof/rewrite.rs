@@ -152,16 +152,22 @@ pub fn rdb_options(srv: &crate::server::Server) -> crate::persist::rdb::WriteOpt
     o
 }
 
-/// Writes a base file image: RDB with `preamble` (`opts` says how), else commands.
+/// Writes a base file image: RDB with `preamble` (`opts` says how), else commands, opened
+/// with a `#TS:` annotation when `timestamps` (`aof-timestamp-enabled`, as Redis's
+/// `rewriteAppendOnlyFileRio`).
 pub fn write_base(
     dbs: &[Db],
     preamble: bool,
+    timestamps: bool,
     opts: &crate::persist::rdb::WriteOptions,
     w: &mut dyn Write,
 ) -> io::Result<()> {
     if preamble {
         crate::persist::rdb::write(dbs, opts, w)
     } else {
+        if timestamps {
+            write!(w, "#TS:{}\r\n", crate::keyspace::clock::now_ms() / 1000)?;
+        }
         write_commands(dbs, w)
     }
 }
@@ -171,6 +177,7 @@ pub fn write_base(
 pub fn write_base_file(
     dbs: &[Db],
     preamble: bool,
+    timestamps: bool,
     opts: &crate::persist::rdb::WriteOptions,
     path: &Path,
 ) -> io::Result<()> {
@@ -178,7 +185,7 @@ pub fn write_base_file(
     let result = (|| {
         let f = std::fs::File::create(&tmp)?;
         let mut w = io::BufWriter::with_capacity(1 << 16, f);
-        write_base(dbs, preamble, opts, &mut w)?;
+        write_base(dbs, preamble, timestamps, opts, &mut w)?;
         let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
