@@ -7,12 +7,11 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Server, redis_or_skip, wait_until};
+use common::{Dump, Server, query as q, redis_or_skip, wait_until};
 
 /// A directory that outlives the servers started in it (removed on drop).
 struct Dir(PathBuf);
@@ -51,14 +50,6 @@ fn uredis(dir: &Dir, extra: &[&str]) -> Server {
     Server::start(&args)
 }
 
-fn q<T: redis::FromRedisValue>(c: &mut redis::Connection, args: &[&str]) -> T {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    cmd.query(c).unwrap_or_else(|e| panic!("{args:?}: {e}"))
-}
-
 /// Waits until a server answers PING with PONG (redis-server answers -LOADING while it
 /// loads).
 fn loaded(srv: &Server) -> redis::Connection {
@@ -79,71 +70,8 @@ fn info_field(c: &mut redis::Connection, field: &str) -> String {
         .to_string()
 }
 
-/// Every key of databases 0 and 1: type, value (collections in a canonical order) and
-/// absolute expiry (PEXPIRETIME, exact across servers).
-type Dump = BTreeMap<(u8, String), (String, String, i64)>;
-
 fn dump(c: &mut redis::Connection) -> Dump {
-    let mut out = BTreeMap::new();
-    for db in 0..2u8 {
-        let _: () = q(c, &["SELECT", &db.to_string()]);
-        let mut keys: Vec<String> = q(c, &["KEYS", "*"]);
-        keys.sort();
-        for k in keys {
-            let t: String = q(c, &["TYPE", &k]);
-            let v = match t.as_str() {
-                "string" => q::<String>(c, &["GET", &k]),
-                "list" => q::<Vec<String>>(c, &["LRANGE", &k, "0", "-1"]).join(","),
-                "set" => {
-                    let mut m: Vec<String> = q(c, &["SMEMBERS", &k]);
-                    m.sort();
-                    m.join(",")
-                }
-                "hash" => {
-                    let m: BTreeMap<String, String> = q(c, &["HGETALL", &k]);
-                    format!("{m:?}")
-                }
-                "zset" => q::<Vec<String>>(c, &["ZRANGE", &k, "0", "-1", "WITHSCORES"]).join(","),
-                "stream" => {
-                    // Entries, the stream's ids and counters, groups and their pending
-                    // summaries: everything deterministic the rewrite must carry.
-                    let range: redis::Value = q(c, &["XRANGE", &k, "-", "+"]);
-                    let info: Vec<redis::Value> = q(c, &["XINFO", "STREAM", &k]);
-                    let ids: Vec<String> = info
-                        .chunks(2)
-                        .filter(|p| {
-                            matches!(&p[0], redis::Value::BulkString(n) if matches!(
-                                &n[..],
-                                b"length" | b"last-generated-id" | b"max-deleted-entry-id"
-                                    | b"entries-added" | b"groups"
-                            ))
-                        })
-                        .map(|p| format!("{:?}", p[1]))
-                        .collect();
-                    let groups: Vec<Vec<redis::Value>> = q(c, &["XINFO", "GROUPS", &k]);
-                    let mut pend = Vec::new();
-                    for g in &groups {
-                        if let Some(redis::Value::BulkString(name)) = g.get(1) {
-                            let name = String::from_utf8_lossy(name).to_string();
-                            let p: redis::Value = q(c, &["XPENDING", &k, &name]);
-                            let cons: redis::Value = q(c, &["XINFO", "CONSUMERS", &k, &name]);
-                            // Consumer idle/inactive times differ; keep names and counts.
-                            let cons = format!("{cons:?}");
-                            let names: Vec<&str> =
-                                cons.split("BulkString(").skip(1).take(1).collect();
-                            pend.push(format!("{p:?} {names:?}"));
-                        }
-                    }
-                    format!("{range:?} {ids:?} {groups:?} {pend:?}")
-                }
-                other => panic!("type {other}"),
-            };
-            let at: i64 = q(c, &["PEXPIRETIME", &k]);
-            out.insert((db, k), (t, v, at));
-        }
-    }
-    let _: () = q(c, &["SELECT", "0"]);
-    out
+    common::dump_dbs(c, 2)
 }
 
 /// Writes a dataset with every type, both encodings of collections, TTLs, two databases.

@@ -11,15 +11,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::{Server, compat, redis_or_skip, wait_until};
-
-fn q<T: redis::FromRedisValue>(c: &mut redis::Connection, args: &[&str]) -> T {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    cmd.query(c).unwrap_or_else(|e| panic!("{args:?}: {e}"))
-}
+use common::{Server, compat, query as q, redis_or_skip, wait_until};
 
 fn info(c: &mut redis::Connection, section: &str) -> BTreeMap<String, String> {
     let text: String = q(c, &["INFO", section]);
@@ -37,39 +29,8 @@ fn info_keys(c: &mut redis::Connection, section: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every key of databases 0..4: type, value (collections in a canonical order) and absolute
-/// expiry (PEXPIRETIME, exact across servers).
-type Dump = BTreeMap<(u8, String), (String, String, i64)>;
-
-fn dump(c: &mut redis::Connection) -> Dump {
-    let mut out = BTreeMap::new();
-    for db in 0..4u8 {
-        let _: () = q(c, &["SELECT", &db.to_string()]);
-        let mut keys: Vec<String> = q(c, &["KEYS", "*"]);
-        keys.sort();
-        for k in keys {
-            let t: String = q(c, &["TYPE", &k]);
-            let v = match t.as_str() {
-                "string" => q::<String>(c, &["GET", &k]),
-                "list" => q::<Vec<String>>(c, &["LRANGE", &k, "0", "-1"]).join(","),
-                "set" => {
-                    let mut m: Vec<String> = q(c, &["SMEMBERS", &k]);
-                    m.sort();
-                    m.join(",")
-                }
-                "hash" => {
-                    let m: BTreeMap<String, String> = q(c, &["HGETALL", &k]);
-                    format!("{m:?}")
-                }
-                "zset" => q::<Vec<String>>(c, &["ZRANGE", &k, "0", "-1", "WITHSCORES"]).join(","),
-                other => panic!("type {other}"),
-            };
-            let at: i64 = q(c, &["PEXPIRETIME", &k]);
-            out.insert((db, k), (t, v, at));
-        }
-    }
-    let _: () = q(c, &["SELECT", "0"]);
-    out
+fn dump(c: &mut redis::Connection) -> common::Dump {
+    common::dump_dbs(c, 4)
 }
 
 /// The data written before the replica attaches (goes over in the RDB).

@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -383,4 +384,83 @@ pub fn show(b: &[u8], max: usize) -> String {
         s.push_str(&format!("... ({} bytes)", b.len()));
     }
     s
+}
+
+/// Runs one command with the `redis` crate, panicking with the command on an error.
+pub fn query<T: redis::FromRedisValue>(c: &mut redis::Connection, args: &[&str]) -> T {
+    let mut cmd = redis::cmd(args[0]);
+    for a in &args[1..] {
+        cmd.arg(*a);
+    }
+    cmd.query(c).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+}
+
+/// Every key of databases `0..dbs`: type, value (collections in a canonical order, streams as
+/// their entries, counters and groups) and absolute expiry (PEXPIRETIME, exact across
+/// servers). The end-to-end tests of files and replication compare whole datasets with it.
+pub type Dump = BTreeMap<(u8, String), (String, String, i64)>;
+
+pub fn dump_dbs(c: &mut redis::Connection, dbs: u8) -> Dump {
+    let mut out = BTreeMap::new();
+    for db in 0..dbs {
+        let _: () = query(c, &["SELECT", &db.to_string()]);
+        let mut keys: Vec<String> = query(c, &["KEYS", "*"]);
+        keys.sort();
+        for k in keys {
+            let t: String = query(c, &["TYPE", &k]);
+            let v = match t.as_str() {
+                "string" => query::<String>(c, &["GET", &k]),
+                "list" => query::<Vec<String>>(c, &["LRANGE", &k, "0", "-1"]).join(","),
+                "set" => {
+                    let mut m: Vec<String> = query(c, &["SMEMBERS", &k]);
+                    m.sort();
+                    m.join(",")
+                }
+                "hash" => {
+                    let m: BTreeMap<String, String> = query(c, &["HGETALL", &k]);
+                    format!("{m:?}")
+                }
+                "zset" => {
+                    query::<Vec<String>>(c, &["ZRANGE", &k, "0", "-1", "WITHSCORES"]).join(",")
+                }
+                "stream" => {
+                    // Entries, the stream's ids and counters, groups and their pending
+                    // summaries: everything deterministic the rewrite must carry.
+                    let range: redis::Value = query(c, &["XRANGE", &k, "-", "+"]);
+                    let info: Vec<redis::Value> = query(c, &["XINFO", "STREAM", &k]);
+                    let ids: Vec<String> = info
+                        .chunks(2)
+                        .filter(|p| {
+                            matches!(&p[0], redis::Value::BulkString(n) if matches!(
+                                &n[..],
+                                b"length" | b"last-generated-id" | b"max-deleted-entry-id"
+                                    | b"entries-added" | b"groups"
+                            ))
+                        })
+                        .map(|p| format!("{:?}", p[1]))
+                        .collect();
+                    let groups: Vec<Vec<redis::Value>> = query(c, &["XINFO", "GROUPS", &k]);
+                    let mut pend = Vec::new();
+                    for g in &groups {
+                        if let Some(redis::Value::BulkString(name)) = g.get(1) {
+                            let name = String::from_utf8_lossy(name).to_string();
+                            let p: redis::Value = query(c, &["XPENDING", &k, &name]);
+                            let cons: redis::Value = query(c, &["XINFO", "CONSUMERS", &k, &name]);
+                            // Consumer idle/inactive times differ; keep names and counts.
+                            let cons = format!("{cons:?}");
+                            let names: Vec<&str> =
+                                cons.split("BulkString(").skip(1).take(1).collect();
+                            pend.push(format!("{p:?} {names:?}"));
+                        }
+                    }
+                    format!("{range:?} {ids:?} {groups:?} {pend:?}")
+                }
+                other => panic!("type {other}"),
+            };
+            let at: i64 = query(c, &["PEXPIRETIME", &k]);
+            out.insert((db, k), (t, v, at));
+        }
+    }
+    let _: () = query(c, &["SELECT", "0"]);
+    out
 }
