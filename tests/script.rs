@@ -597,6 +597,101 @@ fn cjson_matches_redis() {
             "local n = 0 for k in pairs(string) do n = n + 1 end return n > 10",
             "0",
         ],
+        &[
+            "EVAL",
+            "return {cjson.encode_max_depth(), cjson.decode_max_depth(), cjson.encode_number_precision()}",
+            "0",
+        ],
+        &["EVAL", "return {cjson.encode_sparse_array()}", "0"],
+        &[
+            "EVAL",
+            "return {cjson.encode_keep_buffer(), cjson.encode_invalid_numbers(), cjson.decode_invalid_numbers()}",
+            "0",
+        ],
+        &["EVAL", "return cjson.encode_max_depth(0)", "0"],
+        &["EVAL", "return cjson.encode_max_depth('x')", "0"],
+        &["EVAL", "return cjson.encode_max_depth(1,2)", "0"],
+        &["EVAL", "return cjson.encode_max_depth(nil, nil)", "0"],
+        &["EVAL", "return cjson.encode_number_precision(15)", "0"],
+        &["EVAL", "return cjson.encode_sparse_array(true, -1)", "0"],
+        &["EVAL", "return cjson.encode_sparse_array('maybe')", "0"],
+        &["EVAL", "return cjson.encode_sparse_array({})", "0"],
+        &[
+            "EVAL",
+            "local c = cjson.new(); c.encode_invalid_numbers('null'); return c.encode({1/0, 0/0, 1})",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local c = cjson.new(); c.encode_invalid_numbers(true); return c.encode({1/0, -1/0, 1})",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local c = cjson.new(); c.encode_number_precision(3); return c.encode({3.14159, 12345678})",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local c = cjson.new(); c.encode_sparse_array(true); return c.encode({[1]=1,[100]=2})",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local c = cjson.new(); c.encode_max_depth(2); return c.encode({{{1}}})",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local c = cjson.new(); c.decode_max_depth(2); return c.decode('[[[1]]]')",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local c = cjson.new(); c.decode_invalid_numbers(false); return c.decode('[0x10]')",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local c = cjson.new(); c.decode_invalid_numbers(false); return c.decode('[nan]')",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local c = cjson.new(); c.decode_invalid_numbers(false); return c.decode('[+1]')",
+            "0",
+        ],
+        &["EVAL", "return cjson.decode('[+1, 0x10, -Infinity]')", "0"],
+        &[
+            "EVAL",
+            "local c = cjson.new(); return {c.encode_keep_buffer('off'), c.encode_max_depth(2.9)}",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local c = cjson.new(); return c.encode_keep_buffer('x')",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local c = cjson.new(); return {c.encode_sparse_array(nil, 5, '7')}",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local c = cjson.new(); local d = c.new(); return {d.encode_max_depth(), type(c.new)}",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "cjson.encode_number_precision(4) return cjson.encode(3.14159)",
+            "0",
+        ],
+        &[
+            "EVAL",
+            "local r = cjson.encode(2.718281) cjson.encode_number_precision(14) return r",
+            "0",
+        ],
     ]);
 }
 

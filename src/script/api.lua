@@ -71,20 +71,31 @@ redis.REPL_ALL = 3
 rawset(G, 'redis', redis)
 
 -- Libraries implemented in Rust.
+local function wrap(lib)
+  local t = {}
+  for k, v in G.pairs(lib) do
+    if type(v) == 'function' then
+      t[k] = checked(v)
+    else
+      t[k] = v
+    end
+  end
+  return t
+end
 for _, name in G.ipairs({'bit', 'cjson', 'cmsgpack', 'struct'}) do
   local lib = rust[name]
   if lib then
-    local t = {}
-    for k, v in G.pairs(lib) do
-      if type(v) == 'function' then
-        t[k] = checked(v)
-      else
-        t[k] = v
-      end
-    end
-    rawset(G, name, t)
+    rawset(G, name, wrap(lib))
   end
 end
+-- cjson.new(): a fresh cjson table with its own settings (lua-cjson's lua_cjson_new).
+local cjson_new, cjson_new_fn = rust.cjson_new, nil
+cjson_new_fn = function()
+  local t = wrap(cjson_new())
+  t.new = cjson_new_fn
+  return t
+end
+G.cjson.new = cjson_new_fn
 
 -- math.random / math.randomseed with Redis's generator.
 G.math.random = checked(rust.random)

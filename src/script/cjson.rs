@@ -1,12 +1,50 @@
-//! `cjson` as Redis embeds it (lua-cjson 2.1.0 with its default settings): `encode`,
-//! `decode`, `null`, `_NAME`, `_VERSION`, with lua-cjson's number formatting (`%.14g`), array
-//! detection (sparse arrays refused past ratio 2 / safe 10), escapes, nesting limit (1000) and
-//! error texts (`Expected value but found T_END at character 1`, ...). The settings functions
-//! (`encode_max_depth`, `new`, ...) are not offered.
+//! `cjson` as Redis embeds it (lua-cjson 2.1.0): `encode`, `decode`, `null`, `_NAME`,
+//! `_VERSION`, with lua-cjson's number formatting (`%.14g`), array detection (sparse arrays
+//! refused past ratio 2 / safe 10), escapes, nesting limits (1000) and error texts (`Expected
+//! value but found T_END at character 1`, ...), and its settings functions
+//! (`encode_sparse_array`, `encode_max_depth`, `decode_max_depth`, `encode_number_precision`,
+//! `encode_keep_buffer`, `encode_invalid_numbers`, `decode_invalid_numbers`, `new`).
+//!
+//! Each `cjson` table owns one `Config` (lua-cjson's config userdata upvalue): as in Redis, a
+//! setting changed by one script stays for later scripts of the same Lua state, and `new()`
+//! returns a table with its own defaults.
+
+use std::cell::Cell;
+use std::rc::Rc;
 
 use mlua::{LightUserData, Lua, MultiValue, Table, Value};
 
-const MAX_DEPTH: usize = 1000;
+/// lua-cjson's `json_config_t` settings (the parser tables are constants here).
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    sparse_convert: bool,
+    sparse_ratio: i32,
+    sparse_safe: i32,
+    encode_max_depth: i32,
+    decode_max_depth: i32,
+    /// 0 = off (error), 1 = on (`inf`/`nan`), 2 = `null`.
+    encode_invalid_numbers: u8,
+    decode_invalid_numbers: bool,
+    /// Only a memory-reuse switch in lua-cjson; kept so the setting reads back.
+    encode_keep_buffer: bool,
+    encode_number_precision: i32,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            sparse_convert: false,
+            sparse_ratio: 2,
+            sparse_safe: 10,
+            encode_max_depth: 1000,
+            decode_max_depth: 1000,
+            encode_invalid_numbers: 0,
+            decode_invalid_numbers: true,
+            encode_keep_buffer: true,
+            encode_number_precision: 14,
+        }
+    }
+}
 
 /// `cjson.null`: a NULL light userdata, as lua-cjson's.
 pub fn null() -> Value {
@@ -31,11 +69,17 @@ fn exception(v: &Value, reason: &str) -> String {
     format!("Cannot serialise {}: {reason}", type_name(v))
 }
 
-fn encode_number(n: f64, out: &mut Vec<u8>, v: &Value) -> Result<(), String> {
+fn encode_number(cfg: &Config, n: f64, out: &mut Vec<u8>, v: &Value) -> Result<(), String> {
     if !n.is_finite() {
-        return Err(exception(v, "must not be NaN or Inf"));
+        match cfg.encode_invalid_numbers {
+            0 => return Err(exception(v, "must not be NaN or Inf")),
+            1 if n.is_nan() => return Ok(out.extend_from_slice(b"nan")),
+            1 => return Ok(out.extend_from_slice(if n > 0.0 { b"inf" } else { b"-inf" })),
+            _ => return Ok(out.extend_from_slice(b"null")),
+        }
     }
-    out.extend_from_slice(crate::protocol::reply::format_g(n, 14).as_bytes());
+    let precision = cfg.encode_number_precision as usize;
+    out.extend_from_slice(crate::protocol::reply::format_g(n, precision).as_bytes());
     Ok(())
 }
 
@@ -70,7 +114,7 @@ fn number_of(v: &Value) -> Option<f64> {
 
 /// lua-cjson's `lua_array_length`: Some(max) for an array (0 = empty table), None for an
 /// object; an error for an excessively sparse array.
-fn array_length(t: &Table, tv: &Value) -> Result<Option<usize>, String> {
+fn array_length(cfg: &Config, t: &Table, tv: &Value) -> Result<Option<usize>, String> {
     let mut max = 0f64;
     let mut items = 0f64;
     for pair in t.pairs::<Value, Value>() {
@@ -85,25 +129,31 @@ fn array_length(t: &Table, tv: &Value) -> Result<Option<usize>, String> {
             _ => return Ok(None),
         }
     }
-    if max > items * 2.0 && max > 10.0 {
-        return Err(exception(tv, "excessively sparse array"));
+    if cfg.sparse_ratio > 0 && max > items * cfg.sparse_ratio as f64 && max > cfg.sparse_safe as f64
+    {
+        if !cfg.sparse_convert {
+            return Err(exception(tv, "excessively sparse array"));
+        }
+        return Ok(None);
     }
     Ok(Some(max as usize))
 }
 
-fn encode_value(v: &Value, depth: usize, out: &mut Vec<u8>) -> Result<(), String> {
+fn encode_value(cfg: &Config, v: &Value, depth: usize, out: &mut Vec<u8>) -> Result<(), String> {
     match v {
         Value::String(s) => encode_string(&s.as_bytes(), out),
-        Value::Number(_) | Value::Integer(_) => encode_number(number_of(v).unwrap_or(0.0), out, v)?,
+        Value::Number(_) | Value::Integer(_) => {
+            encode_number(cfg, number_of(v).unwrap_or(0.0), out, v)?
+        }
         Value::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
         Value::Nil => out.extend_from_slice(b"null"),
         Value::LightUserData(p) if p.0.is_null() => out.extend_from_slice(b"null"),
         Value::Table(t) => {
             let depth = depth + 1;
-            if depth > MAX_DEPTH {
+            if depth > cfg.encode_max_depth as usize {
                 return Err(format!("Cannot serialise, excessive nesting ({depth})"));
             }
-            match array_length(t, v)? {
+            match array_length(cfg, t, v)? {
                 Some(len) if len > 0 => {
                     out.push(b'[');
                     for i in 1..=len {
@@ -111,7 +161,7 @@ fn encode_value(v: &Value, depth: usize, out: &mut Vec<u8>) -> Result<(), String
                             out.push(b',');
                         }
                         let e: Value = t.raw_get(i).map_err(|e| e.to_string())?;
-                        encode_value(&e, depth, out)?;
+                        encode_value(cfg, &e, depth, out)?;
                     }
                     out.push(b']');
                 }
@@ -128,7 +178,7 @@ fn encode_value(v: &Value, depth: usize, out: &mut Vec<u8>) -> Result<(), String
                             Value::String(s) => encode_string(&s.as_bytes(), out),
                             Value::Number(_) | Value::Integer(_) => {
                                 out.push(b'"');
-                                encode_number(number_of(&k).unwrap_or(0.0), out, &k)?;
+                                encode_number(cfg, number_of(&k).unwrap_or(0.0), out, &k)?;
                                 out.push(b'"');
                             }
                             other => {
@@ -139,7 +189,7 @@ fn encode_value(v: &Value, depth: usize, out: &mut Vec<u8>) -> Result<(), String
                             }
                         }
                         out.push(b':');
-                        encode_value(&val, depth, out)?;
+                        encode_value(cfg, &val, depth, out)?;
                     }
                     out.push(b'}');
                 }
@@ -196,6 +246,25 @@ struct Token {
 struct Decoder<'a> {
     data: &'a [u8],
     pos: usize,
+    cfg: Config,
+}
+
+/// lua-cjson's `json_is_invalid_number`: text strtod accepts but strict JSON does not (a
+/// leading `+`, hex, leading zeros, inf, nan).
+fn is_invalid_number(p: &[u8]) -> bool {
+    let at = |i: usize| p.get(i).copied().unwrap_or(0);
+    if at(0) == b'+' {
+        return true;
+    }
+    let i = usize::from(at(0) == b'-');
+    match at(i) {
+        b'0' => (at(i + 1) | 0x20) == b'x' || at(i + 1).is_ascii_digit(),
+        c if c <= b'9' => false,
+        _ => {
+            let word = |w: &[u8]| p.len() >= i + 3 && p[i..i + 3].eq_ignore_ascii_case(w);
+            word(b"inf") || word(b"nan")
+        }
+    }
 }
 
 /// C's `strtod` on a prefix of `s`: the value and the bytes consumed (0 = no number).
@@ -340,7 +409,11 @@ impl Decoder<'_> {
         if ch == b'"' {
             self.string(&mut t);
         } else if ch == b'-' || ch.is_ascii_digit() {
-            self.number(&mut t);
+            if !self.cfg.decode_invalid_numbers && is_invalid_number(rest) {
+                t.tok = Tok::Error("invalid number");
+            } else {
+                self.number(&mut t);
+            }
         } else if rest.starts_with(b"true") {
             t.tok = Tok::Bool;
             t.boolean = true;
@@ -351,7 +424,10 @@ impl Decoder<'_> {
         } else if rest.starts_with(b"null") {
             t.tok = Tok::Null;
             self.pos += 4;
-        } else if matches!(ch, b'i' | b'I' | b'n' | b'N') && strtod(rest).1 > 0 {
+        } else if matches!(ch, b'i' | b'I' | b'n' | b'N' | b'+')
+            && self.cfg.decode_invalid_numbers
+            && is_invalid_number(rest)
+        {
             self.number(&mut t);
         } else {
             t.tok = Tok::Error("invalid token");
@@ -464,7 +540,7 @@ fn process_value(lua: &Lua, d: &mut Decoder, t: Token, depth: usize) -> Result<V
         Tok::Null => Ok(null()),
         Tok::ObjBegin => {
             let depth = depth + 1;
-            if depth > MAX_DEPTH {
+            if depth > d.cfg.decode_max_depth as usize {
                 return Err(format!(
                     "Found too many nested data structures ({depth}) at character {}",
                     t.index + 1
@@ -499,7 +575,7 @@ fn process_value(lua: &Lua, d: &mut Decoder, t: Token, depth: usize) -> Result<V
         }
         Tok::ArrBegin => {
             let depth = depth + 1;
-            if depth > MAX_DEPTH {
+            if depth > d.cfg.decode_max_depth as usize {
                 return Err(format!(
                     "Found too many nested data structures ({depth}) at character {}",
                     t.index + 1
@@ -529,14 +605,18 @@ fn process_value(lua: &Lua, d: &mut Decoder, t: Token, depth: usize) -> Result<V
     }
 }
 
-pub fn encode(v: &Value) -> Result<Vec<u8>, String> {
+pub fn encode(cfg: &Config, v: &Value) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
-    encode_value(v, 0, &mut out)?;
+    encode_value(cfg, v, 0, &mut out)?;
     Ok(out)
 }
 
-pub fn decode(lua: &Lua, s: &[u8]) -> Result<Value, String> {
-    let mut d = Decoder { data: s, pos: 0 };
+pub fn decode(cfg: &Config, lua: &Lua, s: &[u8]) -> Result<Value, String> {
+    let mut d = Decoder {
+        data: s,
+        pos: 0,
+        cfg: *cfg,
+    };
     let t = d.next();
     let v = process_value(lua, &mut d, t, 0)?;
     let end = d.next();
@@ -547,29 +627,34 @@ pub fn decode(lua: &Lua, s: &[u8]) -> Result<Value, String> {
 }
 
 /// The `cjson` table's functions for `libs::register` (results as `(true, n, ...)` /
-/// `(false, message)`).
+/// `(false, message)`), sharing one fresh `Config`. `new` is added by api.lua, which wraps
+/// another call of this function.
 pub fn lib(lua: &Lua) -> mlua::Result<Table> {
+    let cfg = Rc::new(Cell::new(Config::default()));
     let t = lua.create_table()?;
+    let c = cfg.clone();
     t.set(
         "encode",
-        lua.create_function(|lua, args: MultiValue| {
+        lua.create_function(move |lua, args: MultiValue| {
             if args.len() != 1 {
                 return super::libs::fail(lua, "bad argument #1 to 'encode' (expected 1 argument)");
             }
-            match encode(&args[0]) {
+            match encode(&c.get(), &args[0]) {
                 Ok(s) => super::libs::ok(vec![Value::String(lua.create_string(&s)?)]),
                 Err(e) => super::libs::fail(lua, &e),
             }
         })?,
     )?;
+    let c = cfg.clone();
     t.set(
         "decode",
-        lua.create_function(|lua, args: MultiValue| {
+        lua.create_function(move |lua, args: MultiValue| {
             let s = match args.front() {
                 Some(Value::String(s)) if args.len() == 1 => s.as_bytes().to_vec(),
                 Some(Value::Number(n)) if args.len() == 1 => {
                     super::format_lua_number(*n).into_bytes()
                 }
+                Some(Value::Integer(n)) if args.len() == 1 => n.to_string().into_bytes(),
                 _ => {
                     return super::libs::fail(
                         lua,
@@ -577,16 +662,209 @@ pub fn lib(lua: &Lua) -> mlua::Result<Table> {
                     );
                 }
             };
-            match decode(lua, &s) {
+            match decode(&c.get(), lua, &s) {
                 Ok(v) => super::libs::ok(vec![v]),
                 Err(e) => super::libs::fail(lua, &e),
             }
         })?,
     )?;
+    type IntField = fn(&mut Config) -> &mut i32;
+    let ints: [(&'static str, i32, IntField); 3] = [
+        ("encode_max_depth", 1, |c| &mut c.encode_max_depth),
+        ("decode_max_depth", 1, |c| &mut c.decode_max_depth),
+        ("encode_number_precision", 1, |c| {
+            &mut c.encode_number_precision
+        }),
+    ];
+    for (name, min, field) in ints {
+        let max = if name == "encode_number_precision" {
+            14
+        } else {
+            i32::MAX
+        };
+        let c = cfg.clone();
+        let f = lua.create_function(move |lua, args: MultiValue| {
+            let run = || -> Result<Vec<Value>, String> {
+                let args = arg_init(&args, 1, name)?;
+                let mut conf = c.get();
+                let v = int_option(&args[0], 1, name, min, max, field(&mut conf))?;
+                c.set(conf);
+                Ok(vec![v])
+            };
+            match run() {
+                Ok(v) => super::libs::ok(v),
+                Err(e) => super::libs::fail(lua, &e),
+            }
+        })?;
+        t.set(name, f)?;
+    }
+    let c = cfg.clone();
+    t.set(
+        "encode_sparse_array",
+        lua.create_function(move |lua, args: MultiValue| {
+            let name = "encode_sparse_array";
+            let run = || -> Result<Vec<Value>, String> {
+                let args = arg_init(&args, 3, name)?;
+                let mut conf = c.get();
+                let mut convert = u8::from(conf.sparse_convert);
+                let a = enum_option(lua, &args[0], 1, name, BOOL, &mut convert)?;
+                conf.sparse_convert = convert == 1;
+                let b = int_option(&args[1], 2, name, 0, i32::MAX, &mut conf.sparse_ratio)?;
+                let d = int_option(&args[2], 3, name, 0, i32::MAX, &mut conf.sparse_safe)?;
+                c.set(conf);
+                Ok(vec![a, b, d])
+            };
+            match run() {
+                Ok(v) => super::libs::ok(v),
+                Err(e) => super::libs::fail(lua, &e),
+            }
+        })?,
+    )?;
+    type EnumField = fn(&mut Config) -> (u8, &'static [&'static str]);
+    type EnumSet = fn(&mut Config, u8);
+    let enums: [(&'static str, EnumField, EnumSet); 3] = [
+        (
+            "encode_keep_buffer",
+            |c| (u8::from(c.encode_keep_buffer), BOOL),
+            |c, v| c.encode_keep_buffer = v == 1,
+        ),
+        (
+            "encode_invalid_numbers",
+            |c| (c.encode_invalid_numbers, &["off", "on", "null"]),
+            |c, v| c.encode_invalid_numbers = v,
+        ),
+        (
+            "decode_invalid_numbers",
+            |c| (u8::from(c.decode_invalid_numbers), BOOL),
+            |c, v| c.decode_invalid_numbers = v == 1,
+        ),
+    ];
+    for (name, get, set) in enums {
+        let c = cfg.clone();
+        let f = lua.create_function(move |lua, args: MultiValue| {
+            let run = || -> Result<Vec<Value>, String> {
+                let args = arg_init(&args, 1, name)?;
+                let mut conf = c.get();
+                let (mut v, options) = get(&mut conf);
+                let out = enum_option(lua, &args[0], 1, name, options, &mut v)?;
+                set(&mut conf, v);
+                c.set(conf);
+                Ok(vec![out])
+            };
+            match run() {
+                Ok(v) => super::libs::ok(v),
+                Err(e) => super::libs::fail(lua, &e),
+            }
+        })?;
+        t.set(name, f)?;
+    }
     t.set("null", null())?;
     t.set("_NAME", "cjson")?;
     t.set("_VERSION", "2.1.0")?;
     Ok(t)
+}
+
+const BOOL: &[&str] = &["off", "on"];
+
+/// lua-cjson's `json_arg_init`: at most `n` arguments, missing ones read as nil.
+fn arg_init(args: &MultiValue, n: usize, name: &str) -> Result<Vec<Value>, String> {
+    if args.len() > n {
+        return Err(format!(
+            "bad argument #{} to '{name}' (found too many arguments)",
+            n + 1
+        ));
+    }
+    let mut v: Vec<Value> = args.iter().cloned().collect();
+    v.resize(n, Value::Nil);
+    Ok(v)
+}
+
+/// Lua 5.1's `lua_tonumber` view of a value (numbers and numeric strings).
+fn to_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::Integer(i) => Some(*i as f64),
+        Value::String(s) => {
+            let b = s.as_bytes();
+            let text = b.trim_ascii();
+            let (n, used) = strtod(text);
+            (used > 0 && used == text.len()).then_some(n)
+        }
+        _ => None,
+    }
+}
+
+/// lua-cjson's `json_integer_option` (its range error names argument #1 whatever the
+/// position, as the C code does).
+fn int_option(
+    v: &Value,
+    idx: usize,
+    name: &str,
+    min: i32,
+    max: i32,
+    setting: &mut i32,
+) -> Result<Value, String> {
+    if !matches!(v, Value::Nil) {
+        let n = to_number(v).ok_or_else(|| {
+            format!(
+                "bad argument #{idx} to '{name}' (number expected, got {})",
+                type_name(v)
+            )
+        })?;
+        // luaL_checkinteger truncates to lua_Integer, then the C code stores it in an int.
+        let value = (n as i64) as i32;
+        if value < min || value > max {
+            return Err(format!(
+                "bad argument #1 to '{name}' (expected integer between {min} and {max})"
+            ));
+        }
+        *setting = value;
+    }
+    Ok(Value::Integer((*setting).into()))
+}
+
+/// lua-cjson's `json_enum_option`: a boolean, or one of `options` by name; reads back as a
+/// boolean for off/on and as the option's name otherwise.
+fn enum_option(
+    lua: &Lua,
+    v: &Value,
+    idx: usize,
+    name: &str,
+    options: &[&str],
+    setting: &mut u8,
+) -> Result<Value, String> {
+    match v {
+        Value::Nil => {}
+        Value::Boolean(b) => *setting = u8::from(*b),
+        Value::String(_) | Value::Number(_) | Value::Integer(_) => {
+            let s = match v {
+                Value::String(s) => s.as_bytes().to_vec(),
+                Value::Integer(i) => i.to_string().into_bytes(),
+                _ => super::format_lua_number(number_of(v).unwrap_or(0.0)).into_bytes(),
+            };
+            let pos = options.iter().position(|o| o.as_bytes() == s.as_slice());
+            *setting = pos.ok_or_else(|| {
+                format!(
+                    "bad argument #{idx} to '{name}' (invalid option '{}')",
+                    String::from_utf8_lossy(&s)
+                )
+            })? as u8;
+        }
+        other => {
+            return Err(format!(
+                "bad argument #{idx} to '{name}' (string expected, got {})",
+                type_name(other)
+            ));
+        }
+    }
+    Ok(if *setting <= 1 {
+        Value::Boolean(*setting == 1)
+    } else {
+        Value::String(
+            lua.create_string(options[*setting as usize])
+                .map_err(|e| e.to_string())?,
+        )
+    })
 }
 
 #[cfg(test)]

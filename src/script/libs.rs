@@ -253,6 +253,10 @@ fn random_fns(lua: &Lua, rust: &Table) -> mlua::Result<()> {
 pub fn register(lua: &Lua, rust: &Table) -> mlua::Result<()> {
     rust.set("bit", bit_lib(lua)?)?;
     rust.set("cjson", super::cjson::lib(lua)?)?;
+    rust.set(
+        "cjson_new",
+        lua.create_function(|lua, ()| super::cjson::lib(lua))?,
+    )?;
     rust.set("cmsgpack", super::cmsgpack::lib(lua)?)?;
     rust.set("struct", super::lstruct::lib(lua)?)?;
     random_fns(lua, rust)?;
