@@ -71,12 +71,15 @@ fn exception(v: &Value, reason: &str) -> String {
 
 fn encode_number(cfg: &Config, n: f64, out: &mut Vec<u8>, v: &Value) -> Result<(), String> {
     if !n.is_finite() {
-        match cfg.encode_invalid_numbers {
+        let text: &[u8] = match cfg.encode_invalid_numbers {
             0 => return Err(exception(v, "must not be NaN or Inf")),
-            1 if n.is_nan() => return Ok(out.extend_from_slice(b"nan")),
-            1 => return Ok(out.extend_from_slice(if n > 0.0 { b"inf" } else { b"-inf" })),
-            _ => return Ok(out.extend_from_slice(b"null")),
-        }
+            1 if n.is_nan() => b"nan",
+            1 if n > 0.0 => b"inf",
+            1 => b"-inf",
+            _ => b"null",
+        };
+        out.extend_from_slice(text);
+        return Ok(());
     }
     let precision = cfg.encode_number_precision as usize;
     out.extend_from_slice(crate::protocol::reply::format_g(n, precision).as_bytes());
