@@ -1087,3 +1087,27 @@ fn scripts_in_transactions_and_keyspace_events_match_redis() {
         "*3\r\n$7\r\nmessage\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n"
     );
 }
+
+/// EVAL scripts and function libraries run in separate Lua states, and SCRIPT FLUSH starts a
+/// fresh one for EVAL, as Redis: a library setting changed by a script (cjson's precision)
+/// is seen neither by functions nor after SCRIPT FLUSH.
+#[test]
+fn eval_and_functions_have_separate_lua_states() {
+    compat(&[
+        &["EVAL", "cjson.encode_number_precision(4)", "0"],
+        &["EVAL", "return cjson.encode(3.14159)", "0"],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=lib\nredis.register_function('f', function() return cjson.encode(3.14159) end)\nredis.register_function('g', function() cjson.encode_number_precision(2) return 1 end)",
+        ],
+        &["FCALL", "f", "0"],
+        &["FCALL", "g", "0"],
+        &["FCALL", "f", "0"],
+        &["EVAL", "return cjson.encode(3.14159)", "0"],
+        &["SCRIPT", "FLUSH"],
+        &["EVAL", "return cjson.encode(3.14159)", "0"],
+        &["FCALL", "f", "0"],
+        &["FUNCTION", "FLUSH"],
+    ]);
+}

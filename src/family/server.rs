@@ -510,6 +510,7 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
     let (alloc_allocated, alloc_active, alloc_resident) = allocator_stats(used, rss);
     let system = total_system_memory();
     let lua_mem = srv.scripting.memory() as u64;
+    let functions_vm = srv.scripting.functions_memory() as u64;
     let scripts_eval = srv.scripting.scripts_mem as u64;
     let functions_mem: u64 = srv
         .scripting
@@ -537,7 +538,6 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
         "allocator_resident" => alloc_resident,
         "total_system_memory" => system,
         "total_system_memory_human" => bytes_to_human(system),
-        // One Lua state serves EVAL and functions: its memory is reported as the eval VM's.
         "used_memory_lua" => lua_mem,
         "used_memory_vm_eval" => lua_mem,
         "used_memory_lua_human" => bytes_to_human(lua_mem),
@@ -545,9 +545,9 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
         "number_of_cached_scripts" => srv.scripting.scripts.len(),
         "number_of_functions" => srv.scripting.functions.functions.len(),
         "number_of_libraries" => srv.scripting.functions.libraries.len(),
-        "used_memory_vm_functions" => 0,
-        "used_memory_vm_total" => lua_mem,
-        "used_memory_vm_total_human" => bytes_to_human(lua_mem),
+        "used_memory_vm_functions" => functions_vm,
+        "used_memory_vm_total" => lua_mem + functions_vm,
+        "used_memory_vm_total_human" => bytes_to_human(lua_mem + functions_vm),
         "used_memory_functions" => functions_mem,
         "used_memory_scripts" => scripts_eval + functions_mem,
         "used_memory_scripts_human" => bytes_to_human(scripts_eval + functions_mem),

@@ -256,6 +256,7 @@ impl Engine {
         }
         let body = &code[shebang_end..];
         let f = self
+            .func
             .lua
             .load(body)
             .set_name("@user_function")
@@ -268,13 +269,14 @@ impl Engine {
                 other => format!("Error compiling function: {other}"),
             })?;
         let f = self
+            .func
             .sandbox
             .call::<Function>((f, true))
             .map_err(|e| e.to_string())?;
         LOADING.with(|l| *l.borrow_mut() = Some(Vec::new()));
         LOAD_TIMED_OUT.with(|f| f.set(false));
         LOAD_STARTED.with(|s| s.set(Some(Instant::now())));
-        let res = self.loader.call::<(bool, Value)>(f);
+        let res = self.func.loader.call::<(bool, Value)>(f);
         LOAD_STARTED.with(|s| s.set(None));
         let registered = LOADING.with(|l| l.borrow_mut().take()).unwrap_or_default();
         if LOAD_TIMED_OUT.with(|f| f.replace(false)) {
@@ -402,7 +404,7 @@ impl Engine {
     /// FUNCTION FLUSH.
     pub fn flush_functions(&mut self) {
         self.functions = Functions::default();
-        let _ = self.lua.gc_collect();
+        let _ = self.func.lua.gc_collect();
     }
 
     pub fn function(&self, name: &[u8]) -> Option<(Function, u32, String)> {

@@ -1,6 +1,8 @@
-//! Lua scripting (Redis 7.0's eval.c, script.c and script_lua.c): owns the one long-lived Lua
-//! 5.1 state, the sandbox it runs scripts in (`api.lua`), the script cache (SHA1 -> compiled
-//! function), the function libraries (`functions`), the state of the script running now, and
+//! Lua scripting (Redis 7.0's eval.c, script.c and script_lua.c): owns the two long-lived Lua
+//! 5.1 states (as Redis: one for EVAL scripts, recreated by SCRIPT FLUSH, and one for function
+//! libraries, so neither sees the other's library settings such as cjson's), the sandbox they
+//! run code in (`api.lua`), the script cache (SHA1 -> compiled function), the function
+//! libraries (`functions`), the state of the script running now, and
 //! the bridge by which `redis.call` runs commands. Submodules: `convert` (replies <-> Lua
 //! values), `libs`/`cjson`/`cmsgpack`/`lstruct` (the embedded libraries), `trampoline` (the
 //! two C functions that raise Lua errors as Redis does).
@@ -95,13 +97,21 @@ pub struct Run {
     pub command: Vec<Bytes>,
 }
 
-pub struct Engine {
+/// One Lua interpreter with the sandbox installed.
+pub struct State {
     lua: Lua,
     /// The real globals (scripts see a read-only view).
     globals: Table,
     runner: Function,
     sandbox: Function,
     loader: Function,
+}
+
+pub struct Engine {
+    /// EVAL scripts' interpreter (Redis's `lctx.lua`).
+    eval: State,
+    /// Function libraries' interpreter (Redis's function_lua.c engine state).
+    func: State,
     pub scripts: HashMap<String, Script>,
     /// Function libraries (FUNCTION LOAD).
     pub functions: functions::Functions,
@@ -135,8 +145,8 @@ pub fn sha1hex(data: &[u8]) -> String {
     sha1_smol::Sha1::from(data).digest().to_string()
 }
 
-impl Engine {
-    pub fn new() -> Engine {
+impl State {
+    fn new() -> State {
         // SAFETY: the debug library is loaded only for the error handler; api.lua removes it
         // from the globals before any script runs.
         let lua = unsafe {
@@ -148,7 +158,7 @@ impl Engine {
         Self::setup(lua).expect("the Lua scripting environment initialises")
     }
 
-    fn setup(lua: Lua) -> mlua::Result<Engine> {
+    fn setup(lua: Lua) -> mlua::Result<State> {
         let globals = lua.globals();
         let rust = lua.create_table()?;
         register_api(&lua, &rust)?;
@@ -169,29 +179,44 @@ impl Engine {
                 }
             },
         )?;
-        Ok(Engine {
+        Ok(State {
             lua,
             globals,
             runner,
             sandbox,
             loader,
+        })
+    }
+}
+
+impl Engine {
+    pub fn new() -> Engine {
+        Engine {
+            eval: State::new(),
+            func: State::new(),
             scripts: HashMap::new(),
             functions: Default::default(),
             scripts_mem: 0,
             run: None,
             scratch: Reply::new(),
-        })
+        }
     }
 
-    /// Lua's memory (INFO used_memory_lua).
+    /// The EVAL interpreter's memory (INFO used_memory_lua / used_memory_vm_eval).
     pub fn memory(&self) -> usize {
-        self.lua.used_memory()
+        self.eval.lua.used_memory()
+    }
+
+    /// The function interpreter's memory (INFO used_memory_vm_functions).
+    pub fn functions_memory(&self) -> usize {
+        self.func.lua.used_memory()
     }
 
     /// Compiles `body` (from the script's first line, a shebang line left empty so line
     /// numbers hold) into a sandboxed function named `@user_script`.
     pub fn compile(&self, body: &[u8], name: &str) -> Result<Function, String> {
         let f = self
+            .eval
             .lua
             .load(body)
             .set_name(name)
@@ -201,7 +226,10 @@ impl Engine {
                 mlua::Error::SyntaxError { message, .. } => message,
                 other => other.to_string(),
             })?;
-        self.sandbox.call::<Function>(f).map_err(|e| e.to_string())
+        self.eval
+            .sandbox
+            .call::<Function>(f)
+            .map_err(|e| e.to_string())
     }
 
     /// SCRIPT LOAD / EVAL: caches `body` under its SHA1 (compiling it once). Returns the SHA1,
@@ -227,19 +255,16 @@ impl Engine {
         Ok(sha)
     }
 
-    /// SCRIPT FLUSH: forgets every cached script (and collects the garbage).
+    /// SCRIPT FLUSH: forgets every cached script and starts a fresh EVAL interpreter, as
+    /// Redis's `scriptingReset` (library settings a script changed are back to defaults).
     pub fn flush_scripts(&mut self) {
         self.scripts.clear();
         self.scripts_mem = 0;
-        let _ = self.lua.gc_collect();
+        self.eval = State::new();
     }
 
     pub fn script(&self, sha: &str) -> Option<(Function, u32)> {
         self.scripts.get(sha).map(|s| (s.func.clone(), s.flags))
-    }
-
-    pub fn lua(&self) -> &Lua {
-        &self.lua
     }
 
     pub fn is_running(&self) -> bool {
@@ -713,9 +738,13 @@ pub fn run_script(srv: &mut Server, out: &mut Reply, cid: usize, db: usize, inv:
         }
     }
     let read_only = inv.ro || (f & flags::EVAL_COMPAT == 0 && f & flags::NO_WRITES != 0);
-    let engine = &srv.scripting;
-    let lua = engine.lua.clone();
-    let runner = engine.runner.clone();
+    let state = if inv.eval {
+        &srv.scripting.eval
+    } else {
+        &srv.scripting.func
+    };
+    let lua = state.lua.clone();
+    let runner = state.runner.clone();
     let make_array = |items: &[Bytes]| -> mlua::Result<Table> {
         let t = lua.create_table_with_capacity(items.len(), 0)?;
         for (i, a) in items.iter().enumerate() {
@@ -731,12 +760,8 @@ pub fn run_script(srv: &mut Server, out: &mut Reply, cid: usize, db: usize, inv:
         }
     };
     if inv.eval {
-        let _ = engine.globals.raw_set("KEYS", keys.clone());
-        let _ = engine.globals.raw_set("ARGV", args.clone());
-    } else {
-        // Functions get keys and arguments as parameters, never as globals.
-        let _ = engine.globals.raw_set("KEYS", Value::Nil);
-        let _ = engine.globals.raw_set("ARGV", Value::Nil);
+        let _ = state.globals.raw_set("KEYS", keys.clone());
+        let _ = state.globals.raw_set("ARGV", args.clone());
     }
     srv.scripting.run = Some(Run {
         caller: cid,
