@@ -257,6 +257,46 @@ fn sandbox_matches_redis() {
             "0",
         ],
         &["EVAL", "return tonumber('0x10')", "0"],
+        &["EVAL", "rawset(string, 'x', 1) return string.x", "1", "k"],
+        &["EVAL", "rawset(_G, 'x', 1) return x", "1", "k"],
+        &["EVAL", "table.insert(string, 'a')", "1", "k"],
+        &["EVAL", "table.insert(KEYS, 'a') return KEYS", "1", "k"],
+        &["EVAL", "setmetatable(string, {})", "1", "k"],
+        &["EVAL", "setmetatable(_G, {})", "1", "k"],
+        &["EVAL", "getmetatable(_G).__index = nil", "1", "k"],
+        &["EVAL", "getmetatable('').x = 1 return 1", "1", "k"],
+        &[
+            "EVAL",
+            "return getmetatable('').__index == string",
+            "1",
+            "k",
+        ],
+        &[
+            "EVAL",
+            "return {tostring(getmetatable(string)), type(getmetatable(_G))}",
+            "1",
+            "k",
+        ],
+        &["EVAL", "x = 5", "1", "k"],
+        &["EVAL", "cjson.foo = 1", "1", "k"],
+        &["EVAL", "local c = cjson.new() c.x = 1 return c.x", "1", "k"],
+        &[
+            "EVAL",
+            "local t={} for k,v in pairs(_G) do t[#t+1]=k end table.sort(t) return t",
+            "1",
+            "k",
+        ],
+        &["EVAL", "return {type(getfenv), type(setfenv)}", "1", "k"],
+        &["EVAL", "return type(newproxy)", "1", "k"],
+        &["EVAL", "return __redis__err__handler('x').err", "1", "k"],
+        &["EVAL", "__redis__err__handler = nil", "1", "k"],
+        &["EVAL", "local f = loadstring('y = 1') return f()", "1", "k"],
+        &[
+            "EVAL",
+            "local t = {} setmetatable(t, {__index=string}) return t.len('abc')",
+            "1",
+            "k",
+        ],
     ]);
 }
 
@@ -1108,6 +1148,37 @@ fn eval_and_functions_have_separate_lua_states() {
         &["SCRIPT", "FLUSH"],
         &["EVAL", "return cjson.encode(3.14159)", "0"],
         &["FCALL", "f", "0"],
+        &["FUNCTION", "FLUSH"],
+    ]);
+}
+
+/// Function libraries run in the functions' Lua state with Redis's read-only tables: the load
+/// API while loading, the protected globals afterwards; nothing can be kept or changed.
+#[test]
+fn function_sandbox_matches_redis() {
+    compat(&[
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=lib\nlocal x = 1\nredis.register_function('f', function() return x end)\nredis.register_function('g', function() y = 1 end)\nredis.register_function('h', function() rawset(string, 'z', 1) end)\nredis.register_function('i', function(keys, args) return {type(KEYS), #keys} end)",
+        ],
+        &["FCALL", "f", "0"],
+        &["FCALL", "g", "0"],
+        &["FCALL", "h", "0"],
+        &["FCALL", "i", "1", "a"],
+        &["FUNCTION", "LOAD", "#!lua name=lib2\nx = 1"],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=lib3\nreturn string.len('a')",
+        ],
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=lib4\nlocal t = getmetatable(_G) return 1",
+        ],
+        &["FUNCTION", "LOAD", "#!lua name=lib5\nrawset(redis, 'x', 1)"],
+        &["FUNCTION", "LOAD", "#!lua name=lib6\nredis.x = 1"],
         &["FUNCTION", "FLUSH"],
     ]);
 }

@@ -1,19 +1,16 @@
 -- The Lua side of the scripting engine (loaded once per Lua state as "@__redis_api"): the
--- error handler, the sandbox (read-only globals and libraries, Redis's error texts), and thin
--- wrappers that turn the Rust functions' "(value, raise)" results into Lua errors. Frames of
--- this chunk are skipped when an error's script line is reported.
+-- error handler, the sandbox (Redis's read-only tables: the globals and every table reachable
+-- from them are protected by the patched VM, see vendor/lua-src; Redis's error texts), and
+-- thin wrappers that turn the Rust functions' "(value, raise)" results into Lua errors. Frames
+-- of this chunk are skipped when an error's script line is reported.
 local G, rust = ...
 local dbg = G.debug
 local error, type, tostring, setfenv, setmetatable, rawget, rawset, select, unpack, xpcall, pcall =
   G.error, G.type, G.tostring, G.setfenv, G.setmetatable, G.rawget, G.rawset, G.select,
   G.unpack, G.xpcall, G.pcall
 
--- What a script sees as its globals: reads fall through to G, writes are refused.
-local env = {}
-
-local function readonly()
-  error('Attempt to modify a readonly table', 2)
-end
+local set_readonly, is_readonly, raw_getmetatable = rust.set_readonly, rust.is_readonly,
+  dbg.getmetatable
 
 -- Redis's __redis__err__handler: the error becomes a table {err, source, line}, the line
 -- being the script's (C frames and this chunk's frames are skipped).
@@ -115,83 +112,81 @@ local function pcall_result(ok, ...)
 end
 rawset(G, 'pcall', function(...) return pcall_result(lua_pcall(...)) end)
 
--- loadstring/load: chunks see the script environment, never the raw globals.
-local loadstring, load = G.loadstring, G.load
-rawset(G, 'loadstring', function(s, name)
-  local f, e = loadstring(s, name)
-  if f then setfenv(f, env) end
-  return f, e
-end)
-rawset(G, 'load', function(fn, name)
-  local f, e = load(fn, name)
-  if f then setfenv(f, env) end
-  return f, e
-end)
-
 -- Not in Redis's sandbox.
 for _, name in G.ipairs({'dofile', 'loadfile', 'print', 'os', 'io', 'package', 'module',
-                         'require', 'debug'}) do
+                         'require', 'debug', 'getfenv', 'setfenv', 'newproxy'}) do
   rawset(G, name, nil)
 end
 
--- Library tables become read-only views; next, pairs, ipairs and rawget see through them.
-local real = setmetatable({}, {__mode = 'k'})
-for _, name in G.ipairs({'string', 'table', 'math', 'coroutine', 'bit', 'cjson', 'cmsgpack',
-                         'struct', 'redis'}) do
-  local lib = rawget(G, name)
-  if lib then
-    local view = setmetatable({}, {__index = lib, __newindex = readonly, __metatable = false})
-    real[view] = lib
-    rawset(G, name, view)
-  end
+-- Redis's luaSetErrorMetatable: reading a missing key raises.
+local function missing(_, k)
+  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
 end
-real[env] = G
-local lua_next, lua_ipairs = next, G.ipairs
-local function see(t) return real[t] or t end
-rawset(G, 'next', function(t, k) return lua_next(see(t), k) end)
-rawset(G, 'pairs', function(t) return lua_next, see(t), nil end)
-rawset(G, 'ipairs', function(t) return lua_ipairs(see(t)) end)
-rawset(G, 'rawget', function(t, k) return rawget(see(t), k) end)
+local function error_metatable(t)
+  return setmetatable(t, {__index = missing})
+end
 
-rawset(G, '_G', env)
-setmetatable(G, {
-  __index = function(_, k)
-    error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
-  end,
-  __newindex = readonly,
-  __metatable = false,
-})
-setmetatable(env, {__index = G, __newindex = readonly, __metatable = false})
+-- Redis's luaSetTableProtectionRecursively: t, the tables in it and their metatables.
+local function protect(t)
+  if is_readonly(t) then return end
+  set_readonly(t, true)
+  for _, v in next, t do
+    if type(v) == 'table' then protect(v) end
+  end
+  local mt = raw_getmetatable(t)
+  if mt then protect(mt) end
+end
 
 -- Function libraries: their code runs at FUNCTION LOAD with only a small API as globals
 -- (`redis` with register_function, log and the version fields; anything else is a
 -- nonexistent global), and their functions run later with the same globals as scripts.
-local function missing(_, k)
-  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
-end
-local load_redis = {register_function = raising(rust.register_function), log = redis.log,
-                    LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
-                    REDIS_VERSION = redis.REDIS_VERSION, REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM}
-setmetatable(load_redis, {__index = missing, __newindex = readonly, __metatable = false})
-local load_api = setmetatable({redis = load_redis},
-                              {__index = missing, __newindex = readonly, __metatable = false})
-local fenv_mt = {__index = G, __newindex = readonly, __metatable = false}
+-- As Redis's function_lua.c, a library's environment is an empty protected table whose
+-- protected metatable's __index is switched from the globals to the load API for the load.
+local load_redis = error_metatable({register_function = raising(rust.register_function),
+                                    log = redis.log, LOG_DEBUG = 0, LOG_VERBOSE = 1,
+                                    LOG_NOTICE = 2, LOG_WARNING = 3,
+                                    REDIS_VERSION = redis.REDIS_VERSION,
+                                    REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM})
+local load_api = error_metatable({redis = load_redis})
+protect(load_api)
+local fenv_mt = {__index = G}
 local fenv = setmetatable({}, fenv_mt)
-real[fenv] = G
+set_readonly(fenv_mt, true)
+set_readonly(fenv, true)
 
--- Gives a compiled script (or function library, when `library` is true) its environment.
+-- Redis keeps its error handler as a global.
+rawset(G, '__redis__err__handler', handler)
+error_metatable(G)
+protect(G)
+-- Redis's patched VM also refuses changes to the strings' metatable.
+protect(raw_getmetatable(''))
+
+-- EVAL's KEYS and ARGV globals, set with the globals' protection lifted for the moment
+-- (Redis's luaCallFunction does the same).
+local function set_args(keys, argv)
+  set_readonly(G, false)
+  rawset(G, 'KEYS', keys)
+  rawset(G, 'ARGV', argv)
+  set_readonly(G, true)
+end
+
+-- Gives a compiled function library its environment (scripts run with the globals).
 local function sandbox(f, library)
-  setfenv(f, library and fenv or env)
+  if library then setfenv(f, fenv) end
   return f
 end
 
 -- Runs a library's code at FUNCTION LOAD with the load API as globals (errors are returned
 -- as they are: Redis runs it without an error handler).
 local function load_library(f)
+  set_readonly(fenv_mt, false)
   fenv_mt.__index = load_api
+  set_readonly(fenv_mt, true)
   local ok, err = lua_pcall(f)
+  set_readonly(fenv_mt, false)
   fenv_mt.__index = G
+  set_readonly(fenv_mt, true)
   return ok, err
 end
 
-return run, sandbox, load_library
+return run, sandbox, load_library, set_args

@@ -18,7 +18,8 @@
 //!   into Lua values. The caller's selected database and reply flags are restored afterwards.
 //! - What a script changed is propagated as the commands it ran (recorded by `cmd::call` one
 //!   by one, flushed as one MULTI/EXEC unit when the EVAL ends), never as the script.
-//! - The scripts' globals are read-only (`api.lua`): a script can keep nothing between calls.
+//! - The scripts' globals, and every table reachable from them, are read-only (Redis's patched
+//!   Lua tables, vendor/lua-src; set up by `api.lua`): a script can keep nothing between calls.
 
 pub mod cjson;
 pub mod cmsgpack;
@@ -100,11 +101,11 @@ pub struct Run {
 /// One Lua interpreter with the sandbox installed.
 pub struct State {
     lua: Lua,
-    /// The real globals (scripts see a read-only view).
-    globals: Table,
     runner: Function,
     sandbox: Function,
     loader: Function,
+    /// Sets EVAL's KEYS and ARGV globals (lifting the globals' protection for the moment).
+    set_args: Function,
 }
 
 pub struct Engine {
@@ -165,7 +166,7 @@ impl State {
         libs::register(&lua, &rust)?;
         trampoline::register(&lua, &rust)?;
         let api = lua.load(API).set_name("@__redis_api").into_function()?;
-        let (runner, sandbox, loader): (Function, Function, Function) =
+        let (runner, sandbox, loader, set_args): (Function, Function, Function, Function) =
             api.call((globals.clone(), rust))?;
         lua.set_hook(
             HookTriggers::new().every_nth_instruction(100_000),
@@ -181,10 +182,10 @@ impl State {
         )?;
         Ok(State {
             lua,
-            globals,
             runner,
             sandbox,
             loader,
+            set_args,
         })
     }
 }
@@ -760,8 +761,7 @@ pub fn run_script(srv: &mut Server, out: &mut Reply, cid: usize, db: usize, inv:
         }
     };
     if inv.eval {
-        let _ = state.globals.raw_set("KEYS", keys.clone());
-        let _ = state.globals.raw_set("ARGV", args.clone());
+        let _ = state.set_args.call::<()>((keys.clone(), args.clone()));
     }
     srv.scripting.run = Some(Run {
         caller: cid,
