@@ -263,6 +263,90 @@ impl<'a> EntryAt<'a, '_> {
     }
 }
 
+/// The start of the element before the one at `p` (Redis's `lpPrev`, through the previous
+/// element's backlen); `None` at the first element or on malformed bytes.
+fn prev_at(lp: &[u8], p: usize) -> Option<usize> {
+    if p <= 6 {
+        return None;
+    }
+    let mut i = p - 1;
+    let (mut val, mut shift, mut bytes) = (0usize, 0, 1);
+    loop {
+        let b = *lp.get(i)?;
+        val |= ((b & 127) as usize) << shift;
+        if b & 128 == 0 {
+            break;
+        }
+        shift += 7;
+        bytes += 1;
+        if bytes > 5 || i == 0 {
+            return None;
+        }
+        i -= 1;
+    }
+    let start = p.checked_sub(val + bytes)?;
+    (start >= 6).then_some(start)
+}
+
+/// A node's master fields and the offset of its first entry (after the master terminator).
+fn node_header(lp: &[u8]) -> Option<(Vec<Ele<'_>>, usize)> {
+    let mut p = 6;
+    let mut next = || -> Option<Ele<'_>> {
+        let (e, q) = decode_at(lp, p)?;
+        p = q;
+        Some(e)
+    };
+    let (_count, _deleted, nm) = (next()?, next()?, next()?);
+    let nm = nm.int().max(0) as usize;
+    let mut master_fields = Vec::with_capacity(nm.min(64));
+    for _ in 0..nm {
+        master_fields.push(next()?);
+    }
+    next()?; // the master terminator
+    Some((master_fields, p))
+}
+
+/// The entry whose flags element is at `p`: its id, flags, fields and the offset after its
+/// lp-count.
+fn entry_at<'a, 'm>(
+    master: StreamId,
+    lp: &'a [u8],
+    master_fields: &'m [Ele<'a>],
+    mut p: usize,
+) -> Option<(StreamId, i64, EntryAt<'a, 'm>, usize)> {
+    let next = |p: &mut usize| -> Option<Ele<'a>> {
+        let (e, q) = decode_at(lp, *p)?;
+        *p = q;
+        Some(e)
+    };
+    let (flags, msd, seqd) = (next(&mut p)?, next(&mut p)?, next(&mut p)?);
+    let flags = flags.int();
+    let id = StreamId::new(
+        master.ms.wrapping_add(msd.int() as u64),
+        master.seq.wrapping_add(seqd.int() as u64),
+    );
+    let same = flags & FLAG_SAMEFIELDS != 0;
+    let n = if same {
+        master_fields.len()
+    } else {
+        next(&mut p)?.int().max(0) as usize
+    };
+    let at = p;
+    let skip = if same { n } else { 2 * n };
+    for _ in 0..skip + 1 {
+        // the fields/values, then lp-count
+        next(&mut p)?;
+    }
+    let e = EntryAt {
+        lp,
+        master_fields,
+        at,
+        same,
+        n,
+    };
+    Some((id, flags, e, p))
+}
+
 /// Walks a node's entries in order without allocating per entry: `f(id, flags, fields)`
 /// until it returns false. Malformed bytes end the walk.
 fn walk_node<'a>(
@@ -270,80 +354,66 @@ fn walk_node<'a>(
     lp: &'a [u8],
     mut f: impl FnMut(StreamId, i64, &EntryAt<'a, '_>) -> bool,
 ) {
-    let mut p = 6;
-    let next = |p: &mut usize| -> Option<Ele<'a>> {
-        let (e, q) = decode_at(lp, *p)?;
-        *p = q;
-        Some(e)
-    };
-    let (Some(_count), Some(_deleted), Some(nm)) = (next(&mut p), next(&mut p), next(&mut p))
-    else {
+    let Some((master_fields, mut p)) = node_header(lp) else {
         return;
     };
-    let nm = nm.int().max(0) as usize;
-    let mut master_fields = Vec::with_capacity(nm.min(64));
-    for _ in 0..nm {
-        let Some(e) = next(&mut p) else { return };
-        master_fields.push(e);
-    }
-    if next(&mut p).is_none() {
-        return; // the master terminator
-    }
-    loop {
-        let (Some(flags), Some(msd), Some(seqd)) = (next(&mut p), next(&mut p), next(&mut p))
-        else {
-            return;
-        };
-        let flags = flags.int();
-        let id = StreamId::new(
-            master.ms.wrapping_add(msd.int() as u64),
-            master.seq.wrapping_add(seqd.int() as u64),
-        );
-        let same = flags & FLAG_SAMEFIELDS != 0;
-        let n = if same {
-            nm
-        } else {
-            match next(&mut p) {
-                Some(e) => e.int().max(0) as usize,
-                None => return,
-            }
-        };
-        let at = p;
-        let skip = if same { n } else { 2 * n };
-        for _ in 0..skip + 1 {
-            // the fields/values, then lp-count
-            if next(&mut p).is_none() {
-                return;
-            }
-        }
-        let e = EntryAt {
-            lp,
-            master_fields: &master_fields,
-            at,
-            same,
-            n,
-        };
+    while let Some((id, flags, e, q)) = entry_at(master, lp, &master_fields, p) {
         if !f(id, flags, &e) {
             return;
         }
+        p = q;
     }
 }
 
-/// A decoded entry of a node: its id, its fields and values, and where its flags element is.
+/// Walks a node's entries from the last to the first, as Redis's reverse iterator: each
+/// entry's lp-count says how many elements to step back to its flags, so only the entries
+/// visited are decoded. `f` as in `walk_node`.
+fn walk_node_rev<'a>(
+    master: StreamId,
+    lp: &'a [u8],
+    mut f: impl FnMut(StreamId, i64, &EntryAt<'a, '_>) -> bool,
+) {
+    let Some((master_fields, first)) = node_header(lp) else {
+        return;
+    };
+    let mut end = lp.len().saturating_sub(1); // the listpack terminator
+    loop {
+        let Some(count_at) = prev_at(lp, end).filter(|&c| c >= first) else {
+            return;
+        };
+        let Some((count, _)) = decode_at(lp, count_at) else {
+            return;
+        };
+        let mut p = count_at;
+        for _ in 0..count.int().max(0) {
+            match prev_at(lp, p) {
+                Some(q) if q >= first => p = q,
+                _ => return,
+            }
+        }
+        let Some((id, flags, e, after)) = entry_at(master, lp, &master_fields, p) else {
+            return;
+        };
+        if after != end || !f(id, flags, &e) {
+            return; // malformed (lp-count disagrees with the entry) or done
+        }
+        end = p;
+    }
+}
+
+/// A decoded entry of a node: its id and where its flags element is.
 #[derive(Debug)]
-struct EntryView<'a> {
+struct EntryView {
     id: StreamId,
     flags: i64,
     /// Element index of the flags.
     at: usize,
-    /// field, value, field, value ...
-    fields: Vec<Ele<'a>>,
 }
 
 /// A decoded node.
 struct NodeView<'a> {
     elems: Vec<Ele<'a>>,
-    entries: Vec<EntryView<'a>>,
+    entries: Vec<EntryView>,
 }
 
 fn view(master: StreamId, lp: &[u8]) -> NodeView<'_> {
@@ -358,31 +428,13 @@ fn view(master: StreamId, lp: &[u8]) -> NodeView<'_> {
             master.seq.wrapping_add(elems[i + 2].int() as u64),
         );
         let mut j = i + 3;
-        let mut fields = Vec::new();
         if flags & FLAG_SAMEFIELDS != 0 {
-            for k in 0..nmaster {
-                let (Some(f), Some(v)) = (elems.get(3 + k), elems.get(j)) else {
-                    break;
-                };
-                fields.push(*f);
-                fields.push(*v);
-                j += 1;
-            }
+            j += nmaster;
         } else {
             let n = elems.get(j).map_or(0, |e| e.int()).max(0) as usize;
-            j += 1;
-            for _ in 0..n * 2 {
-                let Some(e) = elems.get(j) else { break };
-                fields.push(*e);
-                j += 1;
-            }
+            j = j.saturating_add(1).saturating_add(n.saturating_mul(2));
         }
-        entries.push(EntryView {
-            id,
-            flags,
-            at: i,
-            fields,
-        });
+        entries.push(EntryView { id, flags, at: i });
         i = j + 1; // lp-count
     }
     NodeView { elems, entries }
@@ -719,20 +771,26 @@ impl Stream {
                 }
             }
         } else {
+            let mut fields = Vec::new();
             for (k, lp) in self.nodes.range(..=end).rev() {
-                let v = view(*k, lp);
-                for e in v.entries.iter().rev() {
-                    if e.flags & FLAG_DELETED != 0 || e.id > end {
-                        continue;
+                let mut stop = false;
+                walk_node_rev(*k, lp, |id, flags, e| {
+                    if flags & FLAG_DELETED != 0 || id > end {
+                        return true;
                     }
-                    if e.id < start {
-                        return;
+                    if id < start {
+                        stop = true;
+                        return false;
                     }
-                    if !f(e.id, &e.fields) {
-                        return;
+                    fields.clear();
+                    e.fields_into(&mut fields);
+                    if !f(id, &fields) {
+                        stop = true;
+                        return false;
                     }
-                }
-                if *k <= start {
+                    true
+                });
+                if stop || *k <= start {
                     return;
                 }
             }
@@ -1012,6 +1070,57 @@ mod tests {
 
     fn add(s: &mut Stream, ms: u64, seq: u64, f: &[&str]) {
         s.append(StreamId::new(ms, seq), f, 4096, 100).unwrap();
+    }
+
+    /// Reverse ranges (walked backwards through lp-count and backlens) agree with forward
+    /// ranges on streams with several nodes, tombstones, differing field sets and values
+    /// long enough for multi-byte backlens.
+    #[test]
+    fn reverse_walk_matches_forward() {
+        let mut seed = 0x2545F4914F6CDD1Du64;
+        let mut rnd = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for round in 0..20 {
+            let mut s = Stream::new();
+            let total = 50 + rnd(400);
+            for i in 0..total {
+                let long = "v".repeat(rnd(4) as usize * (40 + rnd(9000) as usize));
+                let f: Vec<String> = match rnd(3) {
+                    0 => vec!["a".into(), i.to_string(), "b".into(), long],
+                    1 => vec!["a".into(), long, "b".into(), "x".into()],
+                    _ => vec!["c".into(), i.to_string()],
+                };
+                let max_entries = if round % 2 == 0 { 100 } else { 7 };
+                s.append(StreamId::new(1000 + i, rnd(3)), &f, 4096, max_entries)
+                    .unwrap();
+            }
+            let all = s.range(
+                StreamId::new(0, 0),
+                StreamId::new(u64::MAX, u64::MAX),
+                false,
+                0,
+            );
+            for _ in 0..rnd(all.len() as u64 / 3 + 1) {
+                let id = all[rnd(all.len() as u64) as usize].id;
+                s.delete(id);
+            }
+            for _ in 0..30 {
+                let a = StreamId::new(1000 + rnd(total + 2), rnd(3));
+                let b = StreamId::new(1000 + rnd(total + 2), rnd(3));
+                let (start, end) = if a <= b { (a, b) } else { (b, a) };
+                let count = rnd(5) as usize * rnd(20) as usize;
+                let mut fwd = s.range(start, end, false, 0);
+                fwd.reverse();
+                if count > 0 {
+                    fwd.truncate(count);
+                }
+                assert_eq!(s.range(start, end, true, count), fwd);
+            }
+        }
     }
 
     #[test]
