@@ -388,16 +388,16 @@ pub static PARAMS: &[Param] = &[
     p(Yes, "stream-node-max-entries", LONG, "100"),
     // ---- Diagnostics and scripting
     p(
-        No,
+        Yes,
         "slowlog-log-slower-than",
         Kind::Int(-1, i64::MAX),
         "10000",
     ),
-    p(No, "slowlog-max-len", LONG, "128"),
-    p(No, "latency-monitor-threshold", LONG, "0"),
-    p(No, "latency-tracking", BOOL, "yes"),
+    p(Yes, "slowlog-max-len", LONG, "128"),
+    p(Yes, "latency-monitor-threshold", LONG, "0"),
+    p(Yes, "latency-tracking", BOOL, "yes"),
     p(
-        No,
+        Yes,
         "latency-tracking-info-percentiles",
         Kind::Percentiles,
         "50 99 99.9",
@@ -556,6 +556,15 @@ pub struct Config {
     pub protected_mode: bool,
     /// `disable-thp`: transparent huge pages are turned off for the process at start-up.
     pub disable_thp: bool,
+    /// `slowlog-log-slower-than` (µs, negative = off) and `slowlog-max-len` (`crate::ops`).
+    pub slowlog_log_slower_than: i64,
+    pub slowlog_max_len: usize,
+    /// `latency-monitor-threshold` (ms, 0 = off).
+    pub latency_monitor_threshold: u64,
+    /// `latency-tracking`: per-command latency histograms.
+    pub latency_tracking: bool,
+    /// `latency-tracking-info-percentiles`.
+    pub latency_percentiles: Vec<f64>,
     /// The supervisor found at start-up for `supervised` (`systemd`, `upstart`), if any.
     pub supervised_by: Option<&'static str>,
     pub requirepass: String,
@@ -619,6 +628,11 @@ impl Default for Config {
             dynamic_hz: true,
             protected_mode: true,
             disable_thp: true,
+            slowlog_log_slower_than: 10000,
+            slowlog_max_len: 128,
+            latency_monitor_threshold: 0,
+            latency_tracking: true,
+            latency_percentiles: vec![50.0, 99.0, 99.9],
             supervised_by: None,
             requirepass: String::new(),
             min_replicas_to_write: 0,
@@ -1094,6 +1108,16 @@ impl Config {
         self.disable_thp = self.get("disable-thp") == Some("yes");
         self.requirepass = self.get("requirepass").unwrap_or("").to_string();
         self.min_replicas_to_write = num(self, "min-replicas-to-write");
+        self.slowlog_log_slower_than = num(self, "slowlog-log-slower-than");
+        self.slowlog_max_len = num(self, "slowlog-max-len").max(0) as usize;
+        self.latency_monitor_threshold = num(self, "latency-monitor-threshold").max(0) as u64;
+        self.latency_tracking = self.get("latency-tracking") == Some("yes");
+        self.latency_percentiles = self
+            .get("latency-tracking-info-percentiles")
+            .unwrap_or("")
+            .split_ascii_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
         crate::acl::set_pubsub_default(self.get("acl-pubsub-default") == Some("allchannels"));
         self.daemonize = self.get("daemonize") == Some("yes");
         self.pidfile = self.get("pidfile").unwrap_or("").to_string();

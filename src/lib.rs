@@ -14,6 +14,7 @@ pub mod evict;
 pub mod family;
 pub mod keyspace;
 pub mod multi;
+pub mod ops;
 pub mod net;
 pub mod persist;
 pub mod protocol;

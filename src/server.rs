@@ -94,6 +94,8 @@ pub struct Server {
     pub exec_depth: u32,
     /// Users, client authentication, the ACL log (`crate::acl`).
     pub acl: crate::acl::Acl,
+    /// MONITOR clients, the slow log, the latency monitor (`crate::ops`).
+    pub ops: crate::ops::Ops,
     /// Lua scripting: the Lua state, the script cache, the running script (`crate::script`).
     pub scripting: crate::script::Engine,
     /// Clients with replies to send at the end of this iteration.
@@ -151,6 +153,7 @@ impl Server {
             repl: Default::default(),
             exec_depth: 0,
             acl,
+            ops: Default::default(),
             scripting: crate::script::Engine::new(),
             pending_write: Vec::with_capacity(1024),
             argv: Vec::with_capacity(16),
@@ -337,6 +340,8 @@ impl Server {
     fn cron(&mut self) {
         self.cronloops += 1;
         let now = clock::now_ms();
+        // The latency monitor's `fork` event, sampled after the fact (`crate::ops`).
+        crate::ops::cron(self);
         // Active expiry: the slow cycle, up to 25% of a tick (Redis's
         // ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC), scaled by active-expire-effort.
         self.active_expire_cycle(false);
@@ -402,7 +407,9 @@ impl Server {
             .is_some()
         {
             self.drain_expired(None);
-            self.stats.expire_cycle_us += started.elapsed().as_micros() as u64;
+            let us = started.elapsed().as_micros() as u64;
+            self.stats.expire_cycle_us += us;
+            crate::ops::latency_sample_if_needed(self, "expire-cycle", us / 1000);
         }
     }
 

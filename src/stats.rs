@@ -6,12 +6,15 @@
 use std::collections::HashMap;
 
 /// Per-command counters (INFO commandstats).
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default)]
 pub struct CmdStat {
     pub calls: u64,
     pub usec: u64,
     pub rejected: u64,
     pub failed: u64,
+    /// Latency histogram (INFO latencystats, LATENCY HISTOGRAM; `crate::ops`), allocated
+    /// when the command first completes with `latency-tracking` on.
+    pub histogram: Option<Box<crate::ops::hdr::Hdr>>,
 }
 
 /// Samples for `instantaneous_*` figures: a ring of per-interval rates, like Redis's

@@ -252,7 +252,9 @@ fn precheck(
     resp3: bool,
 ) -> Result<(), Vec<u8>> {
     let c = &srv.clients[cid];
-    if c.flags & (client_flag::PUBSUB | client_flag::MULTI | client_flag::ACL_CHECK) == 0 {
+    let slow_path =
+        client_flag::PUBSUB | client_flag::MULTI | client_flag::ACL_CHECK | client_flag::MONITOR;
+    if c.flags & slow_path == 0 {
         if srv.config.maxmemory != 0 {
             oom_check(srv, cid, cmd)?;
         }
@@ -280,6 +282,11 @@ fn precheck(
             cmd.name
         )
         .into_bytes());
+    }
+    // A MONITOR client is a replica to Redis (CLIENT_SLAVE): no keyspace access.
+    if c.has(client_flag::MONITOR) && cmd.has(flags::WRITE | flags::READONLY | flags::MAY_REPLICATE)
+    {
+        return Err(b"ERR Replica can't interact with the keyspace".to_vec());
     }
     busy_check(srv, cmd)
 }
@@ -380,6 +387,20 @@ fn reject(srv: &mut Server, out: &mut Reply, cid: usize, err: &[u8], exec: bool)
     }
 }
 
+/// A rejected EXEC aborts its transaction: Redis's `execCommandAbort` shows it to monitors.
+fn monitor_aborted_exec(
+    srv: &mut Server,
+    out: &mut Reply,
+    cid: usize,
+    db: usize,
+    is_exec: bool,
+    argv: &[Bytes],
+) {
+    if is_exec && !srv.ops.monitors.is_empty() && srv.clients[cid].has(client_flag::MULTI) {
+        crate::ops::feed_monitors(srv, (cid, out), db, false, None, argv);
+    }
+}
+
 /// Runs one request from client `cid`. The single entry point for every command: resolving,
 /// the pre-run checks, MULTI queueing, running, error replies, statistics, blocking,
 /// propagation and, after a top-level command, serving clients blocked on keys it made ready.
@@ -396,6 +417,7 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
             if let Some(cmd) = known {
                 srv.stats.command(cmd.name).rejected += 1;
             }
+            monitor_aborted_exec(srv, out, cid, db, is_exec, argv);
             reject(srv, out, cid, &e, is_exec);
             if let Some(c) = srv.clients.get_mut(cid) {
                 c.last_cmd = known.map_or("NULL", |k| k.name);
@@ -420,6 +442,7 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
         // A blocked client's command is run again: it passed the checks when it was sent.
     } else if let Err(e) = precheck(srv, cid, cmd, argv, out.resp3) {
         srv.stats.command(cmd.name).rejected += 1;
+        monitor_aborted_exec(srv, out, cid, db, is_exec, argv);
         reject(srv, out, cid, &e, is_exec);
         if let Some(c) = srv.clients.get_mut(cid) {
             c.last_cmd = cmd.name;
@@ -444,6 +467,14 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     }
     srv.clients[cid].last_cmd = cmd.name;
     let top = srv.exec_depth == 0 && !rerun;
+    // ops (MONITOR): `redis.call` from a script shows as `[db lua]`; scripts (SKIP_MONITOR)
+    // are shown before the commands they run, as Redis's evalCommand/fcallCommand feed
+    // themselves first.
+    let from_script = srv.exec_depth > 0
+        && srv.scripting.run.as_ref().is_some_and(|r| r.caller == cid);
+    if !srv.ops.monitors.is_empty() && !rerun && cmd.has(flags::SKIP_MONITOR) {
+        crate::ops::feed_monitors(srv, (cid, &mut *out), db, from_script, Some(cmd), argv);
+    }
     let dirty_before = srv.dirty;
     let start = Instant::now();
     let result = {
@@ -471,13 +502,33 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     if !waiting {
         // Like Redis, only commands that ran count (not unknown, rejected or still blocked).
         srv.stats.total_commands += 1;
+        let tracking = srv.config.latency_tracking;
         let stat = srv.stats.command(cmd.name);
         stat.calls += 1;
         stat.usec += usec;
         if failed {
             stat.failed += 1;
         }
+        if tracking {
+            crate::ops::record_histogram(stat, usec);
+        }
     }
+    // ops: latency event, slow log, MONITOR feed (Redis's call() after the command).
+    let db_after = srv.clients.get(cid).map_or(db, |c| c.db);
+    crate::ops::after_call(
+        srv,
+        out,
+        crate::ops::Ran {
+            cid,
+            cmd,
+            argv,
+            db: db_after,
+            usec,
+            from_script,
+            rerun,
+            blocked: waiting,
+        },
+    );
     if srv.dirty != dirty_before && !PROPAGATES_OWN_COMMANDS.contains(&cmd.name) {
         // (EXEC's and scripts' commands were recorded one by one as they ran.)
         srv.propagation.record(db, argv);

@@ -76,6 +76,8 @@ fn cmd_reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     crate::multi::discard(ctx.srv, ctx.cid);
     // Silently, like Redis's clearClientConnectionState; also leaves subscribed mode.
     crate::pubsub::unsubscribe_everything(ctx.srv, ctx.cid);
+    // Leaves MONITOR mode too (`crate::ops`).
+    crate::ops::stop_monitor(ctx.srv, ctx.cid);
     let c = &mut ctx.srv.clients[ctx.cid];
     c.name = None;
     c.flags &= !(flag::REPLY_OFF | flag::REPLY_SKIP_NEXT | flag::NO_EVICT | flag::NO_TOUCH);

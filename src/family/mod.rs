@@ -12,6 +12,7 @@ pub mod hll;
 pub mod keys;
 pub mod list;
 pub mod multi;
+pub mod ops;
 pub mod pubsub;
 pub mod script;
 pub mod server;
@@ -32,6 +33,7 @@ pub static TABLES: &[&[Command]] = &[
     server::COMMANDS,
     command::COMMANDS,
     multi::COMMANDS,
+    ops::COMMANDS,
     list::COMMANDS,
     hash::COMMANDS,
     set::COMMANDS,

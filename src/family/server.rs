@@ -262,6 +262,7 @@ const SECTIONS: &[(&str, bool)] = &[
     ("modules", true),
     ("commandstats", false),
     ("errorstats", true),
+    ("latencystats", false),
     ("cluster", true),
     ("keyspace", true),
 ];
@@ -417,6 +418,8 @@ pub fn info_string(ctx: &Ctx, args: &[Bytes]) -> String {
             "modules" => s.push_str("# Modules\r\n"),
             "commandstats" => info_commandstats(ctx, &mut s),
             "errorstats" => info_errorstats(ctx, &mut s),
+            // Per-command latency percentiles (`crate::ops::info_latencystats`).
+            "latencystats" => crate::ops::info_latencystats(ctx.srv, &mut s),
             "cluster" => s.push_str("# Cluster\r\ncluster_enabled:0\r\n"),
             "keyspace" => info_keyspace(ctx, &mut s),
             _ => {}

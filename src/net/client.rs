@@ -54,6 +54,8 @@ pub mod flag {
     pub const UNIX_SOCKET: u32 = 1 << 24;
     /// Our master's link, while we are a replica (`crate::repl::replica`).
     pub const MASTER: u32 = 1 << 13;
+    /// In MONITOR mode (`crate::ops`): receives a line per command run anywhere.
+    pub const MONITOR: u32 = 1 << 27;
 }
 
 pub struct Client {
@@ -320,6 +322,9 @@ impl Client {
         }
         if self.has(flag::MASTER) {
             s.push('M');
+        }
+        if self.has(flag::MONITOR) {
+            s.push('O');
         }
         if self.has(flag::PUBSUB) {
             s.push('P');
