@@ -15,6 +15,7 @@ pub mod family;
 pub mod keyspace;
 pub mod multi;
 pub mod net;
+pub mod pause;
 pub mod persist;
 pub mod protocol;
 pub mod pubsub;
@@ -24,6 +25,7 @@ pub mod runtime;
 pub mod script;
 pub mod server;
 pub mod stats;
+pub mod tracking;
 pub mod types;
 
 /// The Redis version we are compatible with, reported as `redis_version`.

@@ -54,6 +54,8 @@ pub mod flag {
     pub const UNIX_SOCKET: u32 = 1 << 24;
     /// Our master's link, while we are a replica (`crate::repl::replica`).
     pub const MASTER: u32 = 1 << 13;
+    /// Held by CLIENT PAUSE (`crate::pause` keeps its command); executes no input meanwhile.
+    pub const POSTPONED: u32 = 1 << 25;
 }
 
 pub struct Client {
@@ -131,6 +133,8 @@ pub struct Client {
     /// The replication offset after this client's last command (Redis's `c->woff`): what
     /// WAIT waits for.
     pub woff: u64,
+    /// Client-side caching options (`crate::tracking`).
+    pub tracking: crate::tracking::ClientTracking,
 }
 
 impl Client {
@@ -182,6 +186,7 @@ impl Client {
             authenticated: true,
             repl: None,
             woff: 0,
+            tracking: Default::default(),
             flags: 0,
             tls: None,
         }
@@ -290,10 +295,10 @@ impl Client {
         self.closing || self.has(flag::CLOSE_AFTER_REPLY | flag::CLOSE_ASAP)
     }
 
-    /// Whether buffered commands must wait: closing, or blocked (a blocked client keeps
-    /// reading, so its disconnect is noticed, but executes nothing until unblocked).
+    /// Whether buffered commands must wait: closing, or blocked or held by CLIENT PAUSE (such a
+    /// client keeps reading, so its disconnect is noticed, but executes nothing until released).
     pub fn waiting(&self) -> bool {
-        self.paused() || self.has(flag::BLOCKED)
+        self.paused() || self.has(flag::BLOCKED | flag::POSTPONED)
     }
 
     /// Bookkeeping after each command: CLIENT REPLY OFF/SKIP drop the reply written since `mark`.
@@ -327,8 +332,19 @@ impl Client {
         if self.has(flag::MULTI) {
             s.push('x');
         }
-        if self.has(flag::BLOCKED) {
+        // A client held by CLIENT PAUSE is a blocked client in Redis (BLOCKED_POSTPONE).
+        if self.has(flag::BLOCKED | flag::POSTPONED) {
             s.push('b');
+        }
+        // Client-side caching: tracking, broken redirection, broadcast mode.
+        if self.tracking.on() {
+            s.push('t');
+        }
+        if self.tracking.has(crate::tracking::opt::BROKEN_REDIR) {
+            s.push('R');
+        }
+        if self.tracking.has(crate::tracking::opt::BCAST) {
+            s.push('B');
         }
         if self.has(flag::DIRTY_CAS) {
             s.push('d');
