@@ -192,6 +192,14 @@ pub fn leave(srv: &mut Server, saved: Saved) -> Vec<u8> {
     std::mem::replace(&mut t.cur_buf, saved.buf)
 }
 
+/// Moves what was sent to the running client so far into its replies.
+pub fn flush_current(srv: &mut Server, out: &mut crate::protocol::Reply) {
+    if !srv.tracking.cur_buf.is_empty() {
+        out.buf.extend_from_slice(&srv.tracking.cur_buf);
+        srv.tracking.cur_buf.clear();
+    }
+}
+
 /// After a command of a client in OPTIN/OPTOUT mode: CLIENT CACHING applies to the next command
 /// only (or the next transaction), as Redis's resetClient clears it.
 pub fn after_command(srv: &mut Server, cid: usize, name: &[u8]) {

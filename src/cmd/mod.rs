@@ -390,7 +390,10 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
         return run(srv, out, cid, argv);
     }
     let saved = crate::tracking::enter(srv, cid, out.resp3);
+    // tracking-table-max-keys, before the command as Redis's processCommand: what that sends
+    // to this client precedes its reply.
     crate::tracking::limit_used_slots(srv);
+    crate::tracking::flush_current(srv, out);
     run(srv, out, cid, argv);
     crate::tracking::after_command(srv, cid, &argv[0]);
     let msgs = crate::tracking::leave(srv, saved);
