@@ -791,7 +791,10 @@ mod tests {
             broadcast_reply(&keys, None).unwrap(),
             b"*2\r\n$1\r\na\r\n$1\r\nb\r\n"
         );
-        assert_eq!(broadcast_reply(&keys, Some(7)).unwrap(), b"*1\r\n$1\r\na\r\n");
+        assert_eq!(
+            broadcast_reply(&keys, Some(7)).unwrap(),
+            b"*1\r\n$1\r\na\r\n"
+        );
         keys.remove(&b"a"[..]);
         assert!(broadcast_reply(&keys, Some(7)).is_none());
     }

@@ -66,7 +66,11 @@ fn run(port: u16, n: usize, steps: &[Step]) -> Vec<String> {
     let mut out = Vec::new();
     let norm = |mut t: String, ids: &[String]| {
         for (k, id) in ids.iter().enumerate() {
-            for pat in ["redirect\r\n:", "tracking-redir-broken\r\n:", "$2\r\nid\r\n:"] {
+            for pat in [
+                "redirect\r\n:",
+                "tracking-redir-broken\r\n:",
+                "$2\r\nid\r\n:",
+            ] {
                 t = t.replace(&format!("{pat}{id}\r\n"), &format!("{pat}$id{k}\r\n"));
             }
         }
@@ -208,7 +212,10 @@ fn default_mode_resp3_pushes() {
             Cmd(0, &["CLIENT", "GETREDIR"]),
         ],
     );
-    assert!(has(&t, ">2\\r\\n$10\\r\\ninvalidate\\r\\n*1\\r\\n$1\\r\\nk\\r\\n"));
+    assert!(has(
+        &t,
+        ">2\\r\\n$10\\r\\ninvalidate\\r\\n*1\\r\\n$1\\r\\nk\\r\\n"
+    ));
     // After its own SET: the push follows the reply, so it is read before the next one.
     assert!(has(
         &t,
@@ -263,10 +270,18 @@ fn redirect_to_resp2_subscriber_and_broken_redirect() {
             Read(3, 2),
             // Scripts: a read tracks the script's declared keys.
             Cmd(0, &["EVAL", "return redis.call('get', KEYS[1])", "1", "s1"]),
-            Cmd(0, &["EVAL_RO", "return redis.call('get', KEYS[1])", "1", "s2"]),
+            Cmd(
+                0,
+                &["EVAL_RO", "return redis.call('get', KEYS[1])", "1", "s2"],
+            ),
             Cmd(0, &["EVAL", "return redis.call('get', 'other')", "1", "s3"]),
             Cmd(0, &["EVAL", "return 1", "1", "s4"]),
-            Cmd(1, &["MSET", "s1", "1", "s2", "1", "s3", "1", "s4", "1", "other", "1"]),
+            Cmd(
+                1,
+                &[
+                    "MSET", "s1", "1", "s2", "1", "s3", "1", "s4", "1", "other", "1",
+                ],
+            ),
             Read(3, 3),
             Cmd(1, &["FLUSHALL"]),
             Read(3, 1),
@@ -312,7 +327,12 @@ fn optin_optout_and_caching() {
             Cmd(0, &["GET", "o5"]),
             Cmd(0, &["EXEC"]),
             Cmd(0, &["CLIENT", "CACHING", "no"]),
-            Cmd(1, &["MSET", "o1", "1", "o2", "2", "o3", "3", "o4", "4", "o5", "5"]),
+            Cmd(
+                1,
+                &[
+                    "MSET", "o1", "1", "o2", "2", "o3", "3", "o4", "4", "o5", "5",
+                ],
+            ),
             Cmd(0, &["PING"]),
             Cmd(0, &["CLIENT", "TRACKING", "on", "optout"]),
             Cmd(0, &["CLIENT", "TRACKING", "off"]),
@@ -338,12 +358,22 @@ fn bcast_prefixes() {
         &[
             Cmd(0, &["HELLO", "3"]),
             Cmd(1, &["HELLO", "3"]),
-            Cmd(0, &["CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "user:", "PREFIX", "obj:"]),
+            Cmd(
+                0,
+                &[
+                    "CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "user:", "PREFIX", "obj:",
+                ],
+            ),
             Cmd(1, &["CLIENT", "TRACKING", "on", "BCAST", "NOLOOP"]),
             Cmd(0, &["CLIENT", "TRACKINGINFO"]),
             Cmd(1, &["CLIENT", "TRACKINGINFO"]),
             // Batched per prefix, keys in order, sent once per event-loop iteration.
-            Cmd(2, &["MSET", "user:2", "a", "user:1", "b", "other", "c", "obj:9", "d"]),
+            Cmd(
+                2,
+                &[
+                    "MSET", "user:2", "a", "user:1", "b", "other", "c", "obj:9", "d",
+                ],
+            ),
             Cmd(0, &["PING"]),
             Cmd(1, &["PING"]),
             // NOLOOP: client 1's own change is left out of its message, not of others'.
@@ -358,7 +388,12 @@ fn bcast_prefixes() {
             Cmd(2, &["GET", "user:tmp"]),
             Cmd(0, &["PING"]),
             Cmd(1, &["PING"]),
-            Cmd(2, &["CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "a", "PREFIX", "ab"]),
+            Cmd(
+                2,
+                &[
+                    "CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "a", "PREFIX", "ab",
+                ],
+            ),
             Cmd(0, &["CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "user"]),
             Cmd(0, &["CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "obj:x"]),
             Cmd(0, &["CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "new:"]),
@@ -403,14 +438,29 @@ fn errors() {
             Cmd(0, &["CLIENT", "TRACKING", "on", "REDIRECT", "999999"]),
             Cmd(0, &["CLIENT", "TRACKING", "on", "REDIRECT", "0"]),
             Cmd(0, &["CLIENT", "TRACKING", "on", "REDIRECT", "x"]),
-            Cmd(0, &["CLIENT", "TRACKING", "on", "REDIRECT", "$id1", "REDIRECT", "$id1"]),
+            Cmd(
+                0,
+                &[
+                    "CLIENT", "TRACKING", "on", "REDIRECT", "$id1", "REDIRECT", "$id1",
+                ],
+            ),
             Cmd(0, &["CLIENT", "TRACKING", "on", "REDIRECT"]),
             Cmd(0, &["CLIENT", "TRACKING", "on", "optin", "optout"]),
             Cmd(0, &["CLIENT", "TRACKING", "on", "optin", "bcast"]),
             Cmd(0, &["CLIENT", "TRACKING", "on", "optout", "bcast"]),
             Cmd(0, &["CLIENT", "TRACKING", "on", "prefix", "x"]),
-            Cmd(0, &["CLIENT", "TRACKING", "on", "bcast", "prefix", "ab", "prefix", "a"]),
-            Cmd(0, &["CLIENT", "TRACKING", "on", "bcast", "prefix", "x", "prefix", "x"]),
+            Cmd(
+                0,
+                &[
+                    "CLIENT", "TRACKING", "on", "bcast", "prefix", "ab", "prefix", "a",
+                ],
+            ),
+            Cmd(
+                0,
+                &[
+                    "CLIENT", "TRACKING", "on", "bcast", "prefix", "x", "prefix", "x",
+                ],
+            ),
             Cmd(0, &["CLIENT", "TRACKING", "on", "bcast", "prefix"]),
             Cmd(0, &["CLIENT", "TRACKING", "maybe"]),
             Cmd(0, &["CLIENT", "TRACKING", "off", "foo"]),
@@ -428,7 +478,12 @@ fn errors() {
             Cmd(0, &["CLIENT", "TRACKING", "off"]),
             Cmd(0, &["CLIENT", "TRACKING", "on", "bcast", "prefix", "b"]),
             Cmd(0, &["CLIENT", "TRACKING", "on", "bcast", "prefix", "bc"]),
-            Cmd(0, &["CLIENT", "TRACKING", "on", "bcast", "prefix", "c", "prefix", "cd"]),
+            Cmd(
+                0,
+                &[
+                    "CLIENT", "TRACKING", "on", "bcast", "prefix", "c", "prefix", "cd",
+                ],
+            ),
             Cmd(0, &["CLIENT", "TRACKING", "on"]),
             Cmd(0, &["CLIENT", "TRACKINGINFO", "x"]),
             Cmd(0, &["CLIENT", "GETREDIR", "x"]),
@@ -456,7 +511,14 @@ fn pause_write_holds_writes_and_releases_in_order() {
             Blocked(1),
             // Reads go on; the write is not done.
             Cmd(2, &["GET", "x"]),
-            Cmd(2, &["EVAL", "#!lua flags=no-writes\nreturn redis.call('get','x')", "0"]),
+            Cmd(
+                2,
+                &[
+                    "EVAL",
+                    "#!lua flags=no-writes\nreturn redis.call('get','x')",
+                    "0",
+                ],
+            ),
             Cmd(2, &["EVAL_RO", "return 1", "0"]),
             // Commands that may replicate are held too.
             Send(3, &["PFCOUNT", "h"]),
@@ -565,7 +627,9 @@ fn client_list_flags_and_info_fields() {
     };
     a.call(&["CLIENT", "TRACKING", "on", "REDIRECT", &sub_id]);
     b.call(&["HELLO", "3"]);
-    b.call(&["CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "p:", "PREFIX", "q:"]);
+    b.call(&[
+        "CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "p:", "PREFIX", "q:",
+    ]);
     a.call(&["GET", "k1"]);
     a.call(&["MGET", "k1", "k2"]);
     let info = String::from_utf8_lossy(&a.call(&["CLIENT", "INFO"])).into_owned();
@@ -591,7 +655,10 @@ fn client_list_flags_and_info_fields() {
     assert!(info.contains(" flags=tR "), "{info}");
     a.call(&["CLIENT", "TRACKING", "off"]);
     let info = String::from_utf8_lossy(&a.call(&["CLIENT", "INFO"])).into_owned();
-    assert!(info.contains(" flags=N ") && info.contains(" redir=-1 "), "{info}");
+    assert!(
+        info.contains(" flags=N ") && info.contains(" redir=-1 "),
+        "{info}"
+    );
     // RESET turns tracking off; NO-EVICT sets `e`.
     b.call(&["RESET"]);
     b.call(&["CLIENT", "NO-EVICT", "on"]);
@@ -608,7 +675,10 @@ fn client_list_flags_and_info_fields() {
         String::from_utf8_lossy(&a.call(&["INFO", "clients"])).contains("blocked_clients:1\r\n")
     }));
     let list = String::from_utf8_lossy(&a.call(&["CLIENT", "LIST"])).into_owned();
-    assert!(list.contains(" flags=be ") && list.contains("cmd=set"), "{list}");
+    assert!(
+        list.contains(" flags=be ") && list.contains("cmd=set"),
+        "{list}"
+    );
     a.call(&["CLIENT", "UNPAUSE"]);
     assert_eq!(b.read_reply(), b"+OK\r\n");
 }
@@ -660,8 +730,7 @@ fn disconnects_clean_up() {
         a.call(&["CLIENT", "PAUSE", "100000", "WRITE"]);
         h.cmd(&[b"SET", b"k", b"v"]);
         assert!(wait_until(Duration::from_secs(10), || {
-            String::from_utf8_lossy(&a.call(&["INFO", "clients"]))
-                .contains("blocked_clients:1\r\n")
+            String::from_utf8_lossy(&a.call(&["INFO", "clients"])).contains("blocked_clients:1\r\n")
         }));
     }
     assert!(wait_until(Duration::from_secs(10), || {

@@ -780,7 +780,13 @@ static CLIENT_SUBCOMMANDS: &[Command] = &[
         NO_KEYS,
         cmd_client_tracking,
     ),
-    Command::new("client|caching", 3, CLIENT_FLAGS, NO_KEYS, cmd_client_caching),
+    Command::new(
+        "client|caching",
+        3,
+        CLIENT_FLAGS,
+        NO_KEYS,
+        cmd_client_caching,
+    ),
     Command::new(
         "client|getredir",
         2,
