@@ -173,7 +173,7 @@ pub static PARAMS: &[Param] = &[
         Kind::OutputLimit,
         "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
     ),
-    p(No, "tracking-table-max-keys", LONG, "1000000"),
+    p(Yes, "tracking-table-max-keys", LONG, "1000000"),
     // ---- General
     p(Yes, "daemonize", BOOL, "no").fixed(),
     p(

@@ -282,6 +282,10 @@ fn pick(srv: &mut Server, policy: Policy) -> Option<(usize, Vec<u8>)> {
 
 /// Redis's `performEvictions`: frees memory down to maxmemory by the policy.
 pub fn perform(srv: &mut Server) -> Outcome {
+    // While clients are paused the dataset stays still (Redis's isSafeToPerformEvictions).
+    if srv.paused_now() {
+        return Outcome::Ok;
+    }
     let outcome = evict_some(srv);
     srv.evict.update_metrics(outcome);
     outcome
@@ -318,7 +322,7 @@ fn evict_some(srv: &mut Server) -> Outcome {
         srv.dbs[db].evict(&key, lazy);
         freed += before.saturating_sub(crate::alloc::used_memory());
         srv.evict.evicted_keys += 1;
-        srv.signal_modified_key(db, &key);
+        srv.signal_deleted_key(db, &key);
         srv.notify(None, class::EVICTED, "evicted", &key, db);
         srv.propagation.record_expired(db, &key, lazy);
         keys_freed += 1;

@@ -16,6 +16,7 @@ pub mod keyspace;
 pub mod multi;
 pub mod ops;
 pub mod net;
+pub mod pause;
 pub mod persist;
 pub mod protocol;
 pub mod pubsub;
@@ -25,6 +26,7 @@ pub mod runtime;
 pub mod script;
 pub mod server;
 pub mod stats;
+pub mod tracking;
 pub mod types;
 
 /// The Redis version we are compatible with, reported as `redis_version`.

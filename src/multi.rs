@@ -15,8 +15,28 @@ use crate::net::client::flag;
 use crate::server::Server;
 
 impl Server {
-    /// A key changed: every client WATCHing it will fail its EXEC (`signalModifiedKey`).
+    /// A key changed: every client WATCHing it will fail its EXEC, and clients caching it are
+    /// sent an invalidation (Redis's `signalModifiedKey`: touchWatchedKey and
+    /// trackingInvalidateKey with the running client as the one that changed it).
     pub fn signal_modified_key(&mut self, db: usize, key: &[u8]) {
+        self.touch_watched_key(db, key);
+        if self.tracking.active() {
+            let by = self.tracking.current();
+            crate::tracking::invalidate_key(self, key, true, by);
+        }
+    }
+
+    /// A key was deleted by expiry or eviction, not by a client (Redis's
+    /// `signalModifiedKey(NULL, ...)`).
+    pub fn signal_deleted_key(&mut self, db: usize, key: &[u8]) {
+        self.touch_watched_key(db, key);
+        if self.tracking.active() {
+            crate::tracking::invalidate_key(self, key, true, None);
+        }
+    }
+
+    /// WATCHers of `key` will fail their EXEC (Redis's `touchWatchedKey`).
+    fn touch_watched_key(&mut self, db: usize, key: &[u8]) {
         let Some(d) = self.dbs.get(db) else {
             return;
         };
@@ -44,7 +64,7 @@ impl Server {
             let exists =
                 self.dbs[db].contains(&k) || other.is_some_and(|o| self.dbs[o].contains(&k));
             if exists {
-                self.signal_modified_key(db, &k);
+                self.touch_watched_key(db, &k);
             }
         }
     }

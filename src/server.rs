@@ -98,6 +98,10 @@ pub struct Server {
     pub ops: crate::ops::Ops,
     /// Lua scripting: the Lua state, the script cache, the running script (`crate::script`).
     pub scripting: crate::script::Engine,
+    /// Client-side caching: tracking and prefix tables (`crate::tracking`).
+    pub tracking: crate::tracking::Tracking,
+    /// CLIENT PAUSE and the clients it holds (`crate::pause`).
+    pub pause: crate::pause::Pause,
     /// Clients with replies to send at the end of this iteration.
     pub(crate) pending_write: Vec<usize>,
     /// Scratch buffers reused for every request (no allocation per command).
@@ -155,6 +159,8 @@ impl Server {
             acl,
             ops: Default::default(),
             scripting: crate::script::Engine::new(),
+            tracking: Default::default(),
+            pause: Default::default(),
             pending_write: Vec::with_capacity(1024),
             argv: Vec::with_capacity(16),
             spans: Vec::with_capacity(16),
@@ -203,6 +209,8 @@ impl Server {
             self.handle_ready();
             crate::blocking::handle_timeouts(self);
             crate::blocking::resume_unblocked(self);
+            // Clients released by the end of a CLIENT PAUSE, in the order they were held.
+            crate::pause::resume(self);
             if Instant::now() >= self.next_cron {
                 self.cron();
                 self.next_cron = Instant::now() + self.cron_period();
@@ -222,6 +230,8 @@ impl Server {
                 crate::evict::time_proc(self);
             }
             crate::repl::before_sleep(self);
+            // BCAST invalidations batched during this iteration (Redis's beforeSleep).
+            crate::tracking::broadcast(self);
             crate::persist::aof::flush(self);
             self.flush_pending();
         }
@@ -342,6 +352,9 @@ impl Server {
         let now = clock::now_ms();
         // The latency monitor's `fork` event, sampled after the fact (`crate::ops`).
         crate::ops::cron(self);
+        // A CLIENT PAUSE whose time passed ends here at the latest; tracking-table-max-keys.
+        crate::pause::cron(self);
+        crate::tracking::limit_used_slots(self);
         // Active expiry: the slow cycle, up to 25% of a tick (Redis's
         // ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC), scaled by active-expire-effort.
         self.active_expire_cycle(false);
@@ -395,8 +408,9 @@ impl Server {
 
     /// One active expiry cycle (`fast`: the between-iterations one, Redis's beforeSleep call).
     fn active_expire_cycle(&mut self, fast: bool) {
-        // A replica does not expire keys itself: its master sends the DELs.
-        if !self.active_expire_enabled || self.repl.master.is_some() {
+        // A replica does not expire keys itself: its master sends the DELs. While clients are
+        // paused the dataset stays still (Redis's activeExpireCycle).
+        if !self.active_expire_enabled || self.repl.master.is_some() || self.paused_now() {
             return;
         }
         let started = Instant::now();

@@ -1264,9 +1264,46 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "client|caching",
+        summary: "Instruct the server about tracking or not keys in the next request",
+        since: "6.0.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "mode",
+            kind: "oneof",
+            arguments: Some(&[
+                Arg {
+                    name: "yes",
+                    kind: "pure-token",
+                    token: Some("YES"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "no",
+                    kind: "pure-token",
+                    token: Some("NO"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "client|getname",
         summary: "Get the current connection name",
         since: "2.6.9",
+        group: "connection",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|getredir",
+        summary: "Get tracking notifications redirection client ID if any",
+        since: "6.0.0",
         group: "connection",
         complexity: Some("O(1)"),
         acl_categories: &["@slow", "@connection"],
@@ -1550,6 +1587,47 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "client|pause",
+        summary: "Stop processing commands from clients for some time",
+        since: "2.9.50",
+        group: "connection",
+        complexity: Some("O(1)"),
+        history: Some(&[(
+            "6.2.0",
+            "`CLIENT PAUSE WRITE` mode added along with the `mode` option.",
+        )]),
+        arguments: Some(&[
+            Arg {
+                name: "timeout",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "mode",
+                kind: "oneof",
+                since: Some("6.2.0"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "write",
+                        kind: "pure-token",
+                        token: Some("WRITE"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "all",
+                        kind: "pure-token",
+                        token: Some("ALL"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "client|reply",
         summary: "Instruct the server whether to reply to commands",
         since: "3.2.0",
@@ -1626,6 +1704,87 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "client|tracking",
+        summary: "Enable or disable server assisted client side caching support",
+        since: "6.0.0",
+        group: "connection",
+        complexity: Some("O(1). Some options may introduce additional complexity."),
+        arguments: Some(&[
+            Arg {
+                name: "status",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "on",
+                        kind: "pure-token",
+                        token: Some("ON"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "off",
+                        kind: "pure-token",
+                        token: Some("OFF"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "client-id",
+                kind: "integer",
+                token: Some("REDIRECT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "prefix",
+                kind: "string",
+                token: Some("PREFIX"),
+                flags: &["optional", "multiple", "multiple_token"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "bcast",
+                kind: "pure-token",
+                token: Some("BCAST"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "optin",
+                kind: "pure-token",
+                token: Some("OPTIN"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "optout",
+                kind: "pure-token",
+                token: Some("OPTOUT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "noloop",
+                kind: "pure-token",
+                token: Some("NOLOOP"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|trackinginfo",
+        summary: "Return information about server assisted client side caching for the current connection",
+        since: "6.2.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "client|unblock",
         summary: "Unblock a client blocked in a blocking command from a different connection",
         since: "5.0.0",
@@ -1658,6 +1817,15 @@ pub static DOCS: &[Doc] = &[
                 ..Arg::EMPTY
             },
         ]),
+        acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|unpause",
+        summary: "Resume processing of clients that were paused",
+        since: "6.2.0",
+        group: "connection",
+        complexity: Some("O(N) Where N is the number of paused clients"),
         acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
         ..Doc::EMPTY
     },

@@ -405,6 +405,23 @@ fn monitor_aborted_exec(
 /// the pre-run checks, MULTI queueing, running, error replies, statistics, blocking,
 /// propagation and, after a top-level command, serving clients blocked on keys it made ready.
 pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
+    // Client-side caching (`crate::tracking`): while a top-level command runs, invalidations
+    // for its client are held and follow its reply (Redis's tracking_pending_keys).
+    if srv.exec_depth > 0 || !srv.tracking.active() {
+        return run(srv, out, cid, argv);
+    }
+    let saved = crate::tracking::enter(srv, cid, out.resp3);
+    // tracking-table-max-keys, before the command as Redis's processCommand: what that sends
+    // to this client precedes its reply.
+    crate::tracking::limit_used_slots(srv);
+    crate::tracking::flush_current(srv, out);
+    run(srv, out, cid, argv);
+    crate::tracking::after_command(srv, cid, &argv[0]);
+    let msgs = crate::tracking::leave(srv, saved);
+    out.buf.extend_from_slice(&msgs);
+}
+
+fn run(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     let db = srv.clients[cid].db;
     let mark = out.len();
     let is_exec = argv[0].eq_ignore_ascii_case(b"exec");
@@ -450,6 +467,15 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
         }
         return;
     }
+    // CLIENT PAUSE holds the command, checked last as in Redis's processCommand (`crate::pause`).
+    if srv.pause.kind() != crate::pause::PauseKind::Off
+        && srv.exec_depth == 0
+        && !srv.clients[cid].has(client_flag::BLOCKED)
+        && crate::pause::hold_if_paused(srv, cid, cmd, argv)
+    {
+        srv.clients[cid].last_cmd = cmd.name;
+        return;
+    }
     let c = &mut srv.clients[cid];
     if c.has(client_flag::MULTI) && srv.exec_depth == 0 && !MULTI_CONTROL.contains(&cmd.name) {
         c.multi.push(argv.to_vec());
@@ -485,13 +511,26 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
             db,
             cmd,
         };
+        // A script reading for a tracking client tracks the script's keys (`crate::tracking`).
+        let script = cmd.has(flags::NOSCRIPT)
+            && matches!(
+                cmd.name,
+                "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
+            )
+            && crate::tracking::script_start(ctx.srv, cid, cmd, argv);
         let r = (cmd.handler)(&mut ctx, argv);
+        if script {
+            crate::tracking::script_end(ctx.srv);
+        }
         let db = ctx.db;
         if let Some(c) = ctx.srv.clients.get_mut(cid) {
             c.db = db;
         }
         r
     };
+    if cmd.has(flags::READONLY) && srv.tracking.active() {
+        crate::tracking::remember_keys(srv, cid, cmd, argv);
+    }
     let usec = start.elapsed().as_micros() as u64;
     let failed = result.is_err();
     if let Err(e) = result {

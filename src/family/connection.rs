@@ -78,6 +78,7 @@ fn cmd_reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     crate::pubsub::unsubscribe_everything(ctx.srv, ctx.cid);
     // Leaves MONITOR mode too (`crate::ops`).
     crate::ops::stop_monitor(ctx.srv, ctx.cid);
+    crate::tracking::disable(ctx.srv, ctx.cid);
     let c = &mut ctx.srv.clients[ctx.cid];
     c.name = None;
     c.flags &= !(flag::REPLY_OFF | flag::REPLY_SKIP_NEXT | flag::NO_EVICT | flag::NO_TOUCH);
@@ -300,7 +301,7 @@ fn info_line(buf: &mut Vec<u8>, slot: usize, c: &Client, caller: &Caller) {
         buf,
         " age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={multi} qbuf={qbuf} \
          qbuf-free={qbuf_free} argv-mem={argv_mem} multi-mem=0 rbs={rbs} rbp={rbs} obl={obl} \
-         oll={oll} omem={omem} tot-mem={tot_mem} events={events} cmd={} user={} redir=-1 resp={resp}",
+         oll={oll} omem={omem} tot-mem={tot_mem} events={events} cmd={} user={} redir={} resp={resp}",
         (now_s - c.ctime / 1000).max(0),
         (now_s - c.last_interaction / 1000).max(0),
         c.flag_letters(),
@@ -310,6 +311,7 @@ fn info_line(buf: &mut Vec<u8>, slot: usize, c: &Client, caller: &Caller) {
         c.subs.shard_channels(),
         c.last_cmd,
         String::from_utf8_lossy(&c.user_name),
+        crate::tracking::redirect_of(&c.tracking),
     );
 }
 
@@ -564,9 +566,63 @@ fn cmd_client_setinfo(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+// ---- Client-side caching and pausing: the work is in `crate::tracking` and `crate::pause`.
+
+/// CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX prefix ...] [OPTIN] [OPTOUT] [NOLOOP]
+fn cmd_client_tracking(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    crate::tracking::client_tracking(ctx.srv, ctx.cid, argv)?;
+    ctx.out.ok();
+    Ok(())
+}
+
+/// CLIENT CACHING YES|NO
+fn cmd_client_caching(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    crate::tracking::client_caching(ctx.srv, ctx.cid, &argv[2])?;
+    ctx.out.ok();
+    Ok(())
+}
+
+/// CLIENT GETREDIR
+fn cmd_client_getredir(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let r = crate::tracking::redirect_of(&ctx.srv.clients[ctx.cid].tracking);
+    ctx.out.int(r);
+    Ok(())
+}
+
+/// CLIENT TRACKINGINFO
+fn cmd_client_trackinginfo(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    crate::tracking::tracking_info(&ctx.srv.clients[ctx.cid].tracking, ctx.out);
+    Ok(())
+}
+
+/// CLIENT PAUSE timeout [WRITE|ALL]
+fn cmd_client_pause(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() > 4 {
+        // Redis's addReplySubcommandSyntaxError: the subcommand as sent.
+        return Err(Error::err(format_args!(
+            "unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
+            String::from_utf8_lossy(&argv[1])
+        )));
+    }
+    crate::pause::client_pause(ctx.srv, argv)?;
+    ctx.out.ok();
+    Ok(())
+}
+
+/// CLIENT UNPAUSE
+fn cmd_client_unpause(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.srv.unpause(crate::pause::Purpose::ClientCommand);
+    ctx.out.ok();
+    Ok(())
+}
+
 /// CLIENT HELP: Redis's text, for the subcommands implemented here.
 const CLIENT_HELP: &[&str] = &[
     "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "CACHING (YES|NO)",
+    "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+    "GETREDIR",
+    "    Return the client ID we are redirecting to when tracking is enabled.",
     "GETNAME",
     "    Return the name of the current connection.",
     "ID",
@@ -591,6 +647,10 @@ const CLIENT_HELP: &[&str] = &[
     "    Return information about client connections. Options:",
     "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
     "      Return clients of specified type.",
+    "UNPAUSE",
+    "    Stop the current client pause, resuming traffic.",
+    "PAUSE <timeout> [WRITE|ALL]",
+    "    Suspend all, or just write, clients for <timeout> milliseconds.",
     "REPLY (ON|OFF|SKIP)",
     "    Control the replies sent to the current connection.",
     "SETNAME <name>",
@@ -599,6 +659,11 @@ const CLIENT_HELP: &[&str] = &[
     "    Set client meta attr. Options are:",
     "    * LIB-NAME: the client lib name.",
     "    * LIB-VER: the client lib version.",
+    "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+    "         [OPTIN] [OPTOUT] [NOLOOP]",
+    "    Control server assisted client side caching.",
+    "TRACKINGINFO",
+    "    Report tracking status for the current connection.",
     "NO-EVICT (ON|OFF)",
     "    Protect current client connection from eviction.",
     "NO-TOUCH (ON|OFF)",
@@ -709,6 +774,49 @@ static CLIENT_SUBCOMMANDS: &[Command] = &[
         cmd_client_unblock,
     ),
     Command::new("client|help", 2, LOADING | STALE, NO_KEYS, cmd_client_help),
+    // Client-side caching and pausing (`crate::tracking`, `crate::pause`).
+    Command::new(
+        "client|tracking",
+        -3,
+        CLIENT_FLAGS,
+        NO_KEYS,
+        cmd_client_tracking,
+    ),
+    Command::new(
+        "client|caching",
+        3,
+        CLIENT_FLAGS,
+        NO_KEYS,
+        cmd_client_caching,
+    ),
+    Command::new(
+        "client|getredir",
+        2,
+        CLIENT_FLAGS,
+        NO_KEYS,
+        cmd_client_getredir,
+    ),
+    Command::new(
+        "client|trackinginfo",
+        2,
+        CLIENT_FLAGS,
+        NO_KEYS,
+        cmd_client_trackinginfo,
+    ),
+    Command::new(
+        "client|pause",
+        -3,
+        ADMIN | CLIENT_FLAGS,
+        NO_KEYS,
+        cmd_client_pause,
+    ),
+    Command::new(
+        "client|unpause",
+        2,
+        ADMIN | CLIENT_FLAGS,
+        NO_KEYS,
+        cmd_client_unpause,
+    ),
 ];
 
 const HANDSHAKE_FLAGS: u32 = NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY;

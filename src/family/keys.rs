@@ -710,6 +710,8 @@ fn flush_db(db: &mut Db, lazy: bool) -> usize {
 fn cmd_flushdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let lazy = flush_async(ctx, argv)?;
     ctx.srv.touch_all_watched_keys(ctx.db, None);
+    // Client-side caching: the null invalidation to every tracking client (as FLUSHALL).
+    crate::tracking::invalidate_on_flush(ctx.srv);
     let n = flush_db(&mut ctx.srv.dbs[ctx.db], lazy);
     ctx.dirty(n as u64);
     ctx.out.ok();
@@ -722,6 +724,8 @@ fn cmd_flushall(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     for db in 0..ctx.srv.dbs.len() {
         ctx.srv.touch_all_watched_keys(db, None);
     }
+    // Client-side caching: the null invalidation to every tracking client.
+    crate::tracking::invalidate_on_flush(ctx.srv);
     let n: usize = ctx.srv.dbs.iter_mut().map(|d| flush_db(d, lazy)).sum();
     ctx.dirty(n as u64);
     // As Redis 7.0's flushAllDataAndResetRDB: stop a BGSAVE of the old data and, with save

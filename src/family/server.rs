@@ -490,8 +490,8 @@ fn info_clients(ctx: &Ctx, s: &mut String) {
         "maxclients" => srv.config.maxclients,
         "client_recent_max_input_buffer" => max_in,
         "client_recent_max_output_buffer" => max_out,
-        "blocked_clients" => srv.blocking.count,
-        "tracking_clients" => 0,
+        "blocked_clients" => srv.blocking.count + srv.pause.held_count(),
+        "tracking_clients" => srv.tracking.clients(),
         "clients_in_timeout_table" => srv.blocking.timeouts_len(),
     );
 }
@@ -658,9 +658,9 @@ fn info_stats(ctx: &Ctx, s: &mut String) {
         "active_defrag_key_misses" => 0,
         "total_active_defrag_time" => 0,
         "current_active_defrag_time" => 0,
-        "tracking_total_keys" => 0,
-        "tracking_total_items" => 0,
-        "tracking_total_prefixes" => 0,
+        "tracking_total_keys" => srv.tracking.total_keys(),
+        "tracking_total_items" => srv.tracking.total_items() as usize,
+        "tracking_total_prefixes" => srv.tracking.total_prefixes(),
         "unexpected_error_replies" => 0,
         "total_error_replies" => st.total_error_replies,
         "dump_payload_sanitizations" => 0,

@@ -253,6 +253,9 @@ pub struct Db {
     /// Set by `cmd::call` while a `CLIENT NO-TOUCH` client runs a command: lookups leave the
     /// access time alone.
     pub no_touch: bool,
+    /// Set while CLIENT PAUSE holds clients (`crate::pause`): an expired key found by a lookup
+    /// answers as missing but is not deleted, so the dataset stays still.
+    pub keep_expired: bool,
     /// Keys deleted by expiry, for `expired` notifications and WATCH (drained by the server).
     pub expired_log: Vec<Vec<u8>>,
     /// Keys created, for `new` notifications, when enabled (drained by the server).
@@ -320,7 +323,7 @@ impl Db {
             Some(n) => Self::due(Self::node_expire(&self.expires, key, n), now),
             None => false,
         };
-        if due {
+        if due && !self.keep_expired {
             self.delete_expired(key);
         }
         due

@@ -121,7 +121,7 @@ impl Server {
                     }
                     let c = cur.as_mut().map(|(c, o)| (*c, &mut **o));
                     self.notify(c, class::EXPIRED, "expired", key, db);
-                    self.signal_modified_key(db, key);
+                    self.signal_deleted_key(db, key);
                 }
             }
             if !self.dbs[db].new_log.is_empty() {

@@ -56,6 +56,8 @@ pub mod flag {
     pub const MASTER: u32 = 1 << 13;
     /// In MONITOR mode (`crate::ops`): receives a line per command run anywhere.
     pub const MONITOR: u32 = 1 << 27;
+    /// Held by CLIENT PAUSE (`crate::pause` keeps its command); executes no input meanwhile.
+    pub const POSTPONED: u32 = 1 << 25;
 }
 
 pub struct Client {
@@ -133,6 +135,8 @@ pub struct Client {
     /// The replication offset after this client's last command (Redis's `c->woff`): what
     /// WAIT waits for.
     pub woff: u64,
+    /// Client-side caching options (`crate::tracking`).
+    pub tracking: crate::tracking::ClientTracking,
 }
 
 impl Client {
@@ -184,6 +188,7 @@ impl Client {
             authenticated: true,
             repl: None,
             woff: 0,
+            tracking: Default::default(),
             flags: 0,
             tls: None,
         }
@@ -292,10 +297,10 @@ impl Client {
         self.closing || self.has(flag::CLOSE_AFTER_REPLY | flag::CLOSE_ASAP)
     }
 
-    /// Whether buffered commands must wait: closing, or blocked (a blocked client keeps
-    /// reading, so its disconnect is noticed, but executes nothing until unblocked).
+    /// Whether buffered commands must wait: closing, or blocked or held by CLIENT PAUSE (such a
+    /// client keeps reading, so its disconnect is noticed, but executes nothing until released).
     pub fn waiting(&self) -> bool {
-        self.paused() || self.has(flag::BLOCKED)
+        self.paused() || self.has(flag::BLOCKED | flag::POSTPONED)
     }
 
     /// Bookkeeping after each command: CLIENT REPLY OFF/SKIP drop the reply written since `mark`.
@@ -332,8 +337,19 @@ impl Client {
         if self.has(flag::MULTI) {
             s.push('x');
         }
-        if self.has(flag::BLOCKED) {
+        // A client held by CLIENT PAUSE is a blocked client in Redis (BLOCKED_POSTPONE).
+        if self.has(flag::BLOCKED | flag::POSTPONED) {
             s.push('b');
+        }
+        // Client-side caching: tracking, broken redirection, broadcast mode.
+        if self.tracking.on() {
+            s.push('t');
+        }
+        if self.tracking.has(crate::tracking::opt::BROKEN_REDIR) {
+            s.push('R');
+        }
+        if self.tracking.has(crate::tracking::opt::BCAST) {
+            s.push('B');
         }
         if self.has(flag::DIRTY_CAS) {
             s.push('d');

@@ -700,6 +700,8 @@ impl Server {
         crate::pubsub::on_client_gone(self, cid);
         crate::repl::on_client_gone(self, cid);
         crate::ops::on_client_gone(self, cid);
+        crate::tracking::disable(self, cid);
+        crate::pause::on_client_gone(self, cid);
     }
 
     fn maybe_free(&mut self, cid: usize) {
