@@ -478,16 +478,16 @@ fn count_registers(max: &[u8; REGISTERS]) -> u64 {
     estimate(&histo)
 }
 
-/// Reads `key` as an HLL (None if missing), counting a keyspace hit or miss if `read`.
+/// Reads `key` as an HLL (None if missing): `read` as `lookupKeyRead` (see `keyspace::lookup`),
+/// else for writing.
 fn load(ctx: &mut Ctx, key: &[u8], read: bool) -> Result<Option<Vec<u8>>, Error> {
-    let r = ctx.srv.dbs[ctx.db].get(key).map(check);
-    if read {
-        if r.is_some() {
-            ctx.srv.stats.keyspace_hits += 1;
-        } else {
-            ctx.srv.stats.keyspace_misses += 1;
-        }
-    }
+    let r = if read {
+        ctx.srv
+            .lookup_read(ctx.db, key, crate::keyspace::lookup::NONE)
+            .map(|e| check(e.value))
+    } else {
+        ctx.srv.dbs[ctx.db].get(key).map(check)
+    };
     r.transpose()
 }
 
