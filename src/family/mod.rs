@@ -11,6 +11,7 @@ pub mod hash;
 pub mod hll;
 pub mod keys;
 pub mod list;
+pub mod memory;
 pub mod multi;
 pub mod pubsub;
 pub mod script;
@@ -44,5 +45,6 @@ pub static TABLES: &[&[Command]] = &[
     script::COMMANDS,
     stream::COMMANDS,
     hll::COMMANDS,
+    memory::COMMANDS,
     crate::repl::COMMANDS,
 ];

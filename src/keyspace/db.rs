@@ -707,6 +707,34 @@ impl Db {
         }
     }
 
+    /// MEMORY USAGE: the bytes `key` uses, found as stored (expired or not, no access, as
+    /// Redis's `dictFind`): its node (key, header, inline value or `Value`), the heap of its
+    /// value (aggregates extrapolated from `samples` elements), its bucket slot, and its
+    /// expiry entry if it has a TTL. `None` if not stored.
+    pub fn memory_usage(&self, key: &[u8], samples: usize) -> Option<usize> {
+        let n = self.main.get(key)?;
+        let value = match n.value() {
+            ValueRef::Obj(v) => v.heap_size_sampled(samples),
+            ValueRef::Int(_) | ValueRef::Str(_) => 0,
+        };
+        let expire = if n.has_expire() {
+            self.expires.entry_overhead(key)
+        } else {
+            0
+        };
+        Some(n.alloc_size() + value + std::mem::size_of::<usize>() + expire)
+    }
+
+    /// Bytes of the keyspace table's bucket arrays and of the expires table (bucket arrays
+    /// and entries): MEMORY STATS `overhead.hashtable.main` / `.expires`. The keyspace's
+    /// per-key link lives in each key's node, counted with the dataset.
+    pub fn table_overhead(&self) -> (usize, usize) {
+        let main = self.main.buckets() * std::mem::size_of::<usize>();
+        let expires = self.expires.buckets() * std::mem::size_of::<usize>()
+            + self.expires.len() * self.expires.node_size();
+        (main, expires)
+    }
+
     /// The stored expiry of a key without expiring it (0 = none): `None` if not stored.
     pub fn expire_at(&self, key: &[u8]) -> Option<i64> {
         self.main
