@@ -170,3 +170,40 @@ pub fn allocator_stats() -> Option<(usize, usize, usize)> {
         None
     }
 }
+
+/// The allocator's own statistics report (MEMORY MALLOC-STATS); `None` where not available.
+pub fn malloc_stats() -> Option<String> {
+    #[cfg(not(feature = "jemalloc"))]
+    {
+        unsafe extern "C" fn append(msg: *const std::ffi::c_char, arg: *mut std::ffi::c_void) {
+            if msg.is_null() || arg.is_null() {
+                return;
+            }
+            // SAFETY: `arg` is the `&mut String` passed to `mi_stats_print_out` below, alive
+            // for the whole call; `msg` is a NUL-terminated string mimalloc hands us.
+            let (out, msg) = unsafe { (&mut *arg.cast::<String>(), std::ffi::CStr::from_ptr(msg)) };
+            out.push_str(&msg.to_string_lossy());
+        }
+        let mut s = String::new();
+        // SAFETY: `append` matches `mi_output_fun`; the pointer is to a live local used only
+        // during this call, on this thread.
+        unsafe {
+            libmimalloc_sys::mi_stats_print_out(Some(append), (&raw mut s).cast());
+        }
+        Some(s)
+    }
+    #[cfg(feature = "jemalloc")]
+    {
+        None
+    }
+}
+
+/// Returns freed memory the allocator still holds to the system (MEMORY PURGE).
+pub fn purge() {
+    #[cfg(not(feature = "jemalloc"))]
+    // SAFETY: `mi_collect` has no preconditions; it only affects this thread's heap and the
+    // shared segments mimalloc owns.
+    unsafe {
+        libmimalloc_sys::mi_collect(true);
+    }
+}

@@ -1129,6 +1129,9 @@ impl Config {
         crate::keyspace::db::set_log_new(
             self.notify_flags & crate::keyspace::events::class::NEW != 0,
         );
+        crate::keyspace::db::set_log_miss(
+            self.notify_flags & crate::keyspace::events::class::KEY_MISS != 0,
+        );
         self.hash_max_listpack_entries = num(self, "hash-max-listpack-entries") as usize;
         self.hash_max_listpack_value = num(self, "hash-max-listpack-value") as usize;
         self.list_max_listpack_size = num(self, "list-max-listpack-size");

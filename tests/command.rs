@@ -998,6 +998,14 @@ const GENERATE: &[&str] = &[
     "georadiusbymember",
     "georadius_ro",
     "georadiusbymember_ro",
+    "memory",
+    "memory|doctor",
+    "memory|help",
+    "memory|malloc-stats",
+    "memory|purge",
+    "memory|stats",
+    "memory|usage",
+    "pfselftest",
 ];
 
 /// Commands Redis 7.0.15 lacks, written from Redis 7.2's command JSON files.

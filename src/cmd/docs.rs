@@ -5924,6 +5924,110 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "memory",
+        summary: "A container for memory diagnostics commands",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "memory|doctor",
+        summary: "Outputs memory problems report",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "memory|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "memory|malloc-stats",
+        summary: "Show allocator internal stats",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("Depends on how much memory is allocated, could be slow"),
+        acl_categories: &["@slow"],
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "memory|purge",
+        summary: "Ask the allocator to release memory",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("Depends on how much memory is allocated, could be slow"),
+        acl_categories: &["@slow"],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "memory|stats",
+        summary: "Show memory usage details",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "memory|usage",
+        summary: "Estimate the memory usage of a key",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("O(N) where N is the number of samples."),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("SAMPLES"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "mget",
         summary: "Get the values of all the given keys",
         since: "1.0.0",
@@ -6516,6 +6620,16 @@ pub static DOCS: &[Doc] = &[
                 },
             },
         ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pfselftest",
+        summary: "An internal command for testing HyperLogLog values",
+        since: "2.8.9",
+        group: "hyperloglog",
+        complexity: Some("N/A"),
+        doc_flags: &["syscmd"],
+        acl_categories: &["@hyperloglog", "@admin", "@slow", "@dangerous"],
         ..Doc::EMPTY
     },
     Doc {

@@ -114,26 +114,10 @@ impl Ctx<'_> {
         }
     }
 
-    /// Looks a key up for reading (Redis's `lookupKeyRead`): counts a keyspace hit or miss.
+    /// Looks a key up for reading (Redis's `lookupKeyRead`, see `keyspace::lookup`).
     pub fn lookup_read(&mut self, key: &[u8]) -> Option<crate::keyspace::EntryMut<'_>> {
-        let srv = &mut *self.srv;
-        if srv.dbs[self.db].get_mut(key).is_some() {
-            srv.stats.keyspace_hits += 1;
-        } else {
-            srv.stats.keyspace_misses += 1;
-            if srv.config.notify_flags & crate::keyspace::events::class::KEY_MISS != 0 {
-                let cur = Some((self.cid, &mut *self.out));
-                srv.notify(
-                    cur,
-                    crate::keyspace::events::class::KEY_MISS,
-                    "keymiss",
-                    key,
-                    self.db,
-                );
-            }
-            return None;
-        }
-        srv.dbs[self.db].get_mut(key)
+        self.srv
+            .lookup_read_mut(self.db, key, crate::keyspace::lookup::NONE)
     }
 
     /// Looks a key up for writing (Redis's `lookupKeyWrite`): no hit/miss accounting.

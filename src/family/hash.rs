@@ -22,22 +22,19 @@ use crate::server::Server;
 use crate::types::Hash;
 use crate::types::hash::Limits;
 
-/// The value at `key`, looked up for reading (`read`: counts a keyspace hit or miss, as
-/// Redis's `lookupKeyRead`) or for writing.
+/// The value at `key`, looked up for reading (`read`: Redis's `lookupKeyRead`, see
+/// `keyspace::lookup`) or for writing.
 pub(crate) fn lookup_value<'a>(
     srv: &'a mut Server,
     db: usize,
     key: &[u8],
     read: bool,
 ) -> Option<&'a mut Value> {
-    let e = srv.dbs[db].get_mut(key);
-    if read {
-        if e.is_some() {
-            srv.stats.keyspace_hits += 1;
-        } else {
-            srv.stats.keyspace_misses += 1;
-        }
-    }
+    let e = if read {
+        srv.lookup_read_mut(db, key, crate::keyspace::lookup::NONE)
+    } else {
+        srv.dbs[db].get_mut(key)
+    };
     e.map(|e| e.value)
 }
 

@@ -1,5 +1,5 @@
 //! HyperLogLog commands, as Redis 7.0's `hyperloglog.c`: PFADD, PFCOUNT (one key or several)
-//! PFMERGE and PFDEBUG (GETREG, DECODE, ENCODING, TODENSE).
+//! PFMERGE, PFDEBUG (GETREG, DECODE, ENCODING, TODENSE) and PFSELFTEST.
 //!
 //! An HLL is a plain string value in Redis's exact format, so GET/SET/DUMP/RESTORE carry it
 //! between uredis and Redis unchanged: a 16-byte header ("HYLL", encoding byte 0 = dense or
@@ -20,7 +20,7 @@
 
 use bytes::Bytes;
 
-use crate::cmd::table::{Command, flags::*, keys};
+use crate::cmd::table::{Command, NO_KEYS, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error};
 use crate::keyspace::events::class;
 use crate::keyspace::{Ttl, Value, ValueRef};
@@ -345,6 +345,11 @@ fn promote(s: &mut Vec<u8>, index: usize, count: u8) -> Result<bool, Error> {
 /// `hllAdd`: Ok(true) if the element changed a register.
 fn add(s: &mut Vec<u8>, ele: &[u8], max_bytes: usize) -> Result<bool, Error> {
     let (index, count) = pat_len(ele);
+    add_at(s, index, count, max_bytes)
+}
+
+/// `hllAdd` of an element already hashed to register `index` with value `count`.
+fn add_at(s: &mut Vec<u8>, index: usize, count: u8, max_bytes: usize) -> Result<bool, Error> {
     match s[4] {
         DENSE => Ok(dense_set_max(&mut s[HDR..], index, count)),
         SPARSE => sparse_set(s, index, count, max_bytes),
@@ -478,16 +483,16 @@ fn count_registers(max: &[u8; REGISTERS]) -> u64 {
     estimate(&histo)
 }
 
-/// Reads `key` as an HLL (None if missing), counting a keyspace hit or miss if `read`.
+/// Reads `key` as an HLL (None if missing): `read` as `lookupKeyRead` (see `keyspace::lookup`),
+/// else for writing.
 fn load(ctx: &mut Ctx, key: &[u8], read: bool) -> Result<Option<Vec<u8>>, Error> {
-    let r = ctx.srv.dbs[ctx.db].get(key).map(check);
-    if read {
-        if r.is_some() {
-            ctx.srv.stats.keyspace_hits += 1;
-        } else {
-            ctx.srv.stats.keyspace_misses += 1;
-        }
-    }
+    let r = if read {
+        ctx.srv
+            .lookup_read(ctx.db, key, crate::keyspace::lookup::NONE)
+            .map(|e| check(e.value))
+    } else {
+        ctx.srv.dbs[ctx.db].get(key).map(check)
+    };
     r.transpose()
 }
 
@@ -668,6 +673,77 @@ fn cmd_pfdebug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// Redis's `HLL_TEST_CYCLES`.
+const TEST_CYCLES: usize = 1000;
+
+/// PFSELFTEST: Redis's `pfselftestCommand` checks on this implementation: (1) random values
+/// written to every dense register read back unchanged, 1000 times; (2) the same 10 million
+/// distinct elements added to a dense HLL and to a sparse one (promoted to dense on the way)
+/// give the same count at every power of ten, within six standard errors of the truth, with
+/// the sparse encoding kept for small cardinalities.
+fn cmd_pfselftest(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    selftest(ctx.srv.config.hll_sparse_max_bytes)?;
+    ctx.out.ok();
+    Ok(())
+}
+
+fn selftest(max_bytes: usize) -> Result<(), Error> {
+    let mut dense = vec![0u8; DENSE_SIZE];
+    dense[..4].copy_from_slice(b"HYLL");
+    dense[4] = DENSE;
+    let mut bytecounters = [0u8; REGISTERS];
+    for _ in 0..TEST_CYCLES {
+        for (i, b) in bytecounters.iter_mut().enumerate() {
+            let r = crate::rand::next_u64() as u8 & REGISTER_MAX;
+            *b = r;
+            dense_set(&mut dense[HDR..], i, r);
+        }
+        for (i, &b) in bytecounters.iter().enumerate() {
+            let val = dense_get(&dense[HDR..], i);
+            if val != b {
+                return Err(Error::Text(format!(
+                    "ERR TESTFAILED Register {i} should be {b} but is {val}"
+                )));
+            }
+        }
+    }
+    dense[HDR..].fill(0);
+    let mut o = new_hll();
+    let relerr = 1.04 / (REGISTERS as f64).sqrt();
+    let mut checkpoint: u64 = 1;
+    let seed = crate::rand::next_u64();
+    for j in 1..=10_000_000u64 {
+        // Redis hashes the element's 8 bytes in memory order.
+        let (index, cnt) = pat_len(&(j ^ seed).to_ne_bytes());
+        dense_set_max(&mut dense[HDR..], index, cnt);
+        add_at(&mut o, index, cnt, max_bytes)?;
+        if j != checkpoint {
+            continue;
+        }
+        if (j as usize) < max_bytes / 2 && o[4] != SPARSE {
+            return Err(Error::Msg("ERR TESTFAILED sparse encoding not used"));
+        }
+        let card = count(&dense)?;
+        if card != count(&o)? {
+            return Err(Error::Msg("ERR TESTFAILED dense/sparse disagree"));
+        }
+        let abserr = checkpoint.abs_diff(card);
+        // Cardinality 10 is allowed an error of 1 only, as in Redis.
+        let maxerr = if j == 10 {
+            1
+        } else {
+            (relerr * 6.0 * checkpoint as f64).ceil() as u64
+        };
+        if abserr > maxerr {
+            return Err(Error::Text(format!(
+                "ERR TESTFAILED Too big error. card:{checkpoint} abserr:{abserr}"
+            )));
+        }
+        checkpoint *= 10;
+    }
+    Ok(())
+}
+
 pub static COMMANDS: &[Command] = &[
     Command::new(
         "pfadd",
@@ -685,6 +761,7 @@ pub static COMMANDS: &[Command] = &[
         keys(2, 2, 1),
         cmd_pfdebug,
     ),
+    Command::new("pfselftest", 1, ADMIN, NO_KEYS, cmd_pfselftest),
 ];
 
 #[cfg(test)]

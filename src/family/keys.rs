@@ -2,9 +2,10 @@
 //! SCAN, RANDOMKEY), renaming and copying between keys and databases, TTLs (EXPIRE & co., TTL
 //! & co., PERSIST), OBJECT introspection, and emptying databases (FLUSHDB, FLUSHALL).
 //!
-//! Lookups follow Redis's flags: read commands count keyspace hits and misses; TYPE, EXISTS,
-//! TTL and OBJECT do not update the access time (`LOOKUP_NOTOUCH`); write commands look keys up
-//! for writing (access time updated, no hit/miss statistics).
+//! Lookups follow Redis's flags (`keyspace::lookup`): read commands count keyspace hits and
+//! misses and publish `keymiss`; TYPE, EXISTS, TTL and OBJECT do not update the access time
+//! (`LOOKUP_NOTOUCH`), OBJECT publishes no `keymiss`; write commands look keys up for writing
+//! (access time updated, no hit/miss statistics).
 
 use bytes::Bytes;
 
@@ -12,30 +13,8 @@ use crate::cmd::args::is;
 use crate::cmd::table::{Command, NO_KEYS, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
 use crate::keyspace::events::class;
-use crate::keyspace::{Db, Entry, EntryRef, ValueRef, clock, db, glob, lazyfree};
+use crate::keyspace::{Db, Entry, EntryRef, ValueRef, clock, db, glob, lazyfree, lookup};
 use crate::server::Server;
-
-/// Looks `key` up for reading in database `db`, counting a keyspace hit or miss as Redis's
-/// `lookupKeyRead` does. `touch` updates the access time (false for `LOOKUP_NOTOUCH`).
-fn lookup_read<'a>(
-    srv: &'a mut Server,
-    db: usize,
-    key: &[u8],
-    touch: bool,
-) -> Option<EntryRef<'a>> {
-    let d = &mut srv.dbs[db];
-    let e = if touch {
-        d.get_ref(key)
-    } else {
-        d.get_ref_no_touch(key)
-    };
-    if e.is_some() {
-        srv.stats.keyspace_hits += 1;
-    } else {
-        srv.stats.keyspace_misses += 1;
-    }
-    e
-}
 
 /// DEL key [key ...]
 fn cmd_del(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -62,7 +41,7 @@ fn cmd_unlink(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn cmd_exists(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut n = 0;
     for k in &argv[1..] {
-        if lookup_read(ctx.srv, ctx.db, k, false).is_some() {
+        if ctx.srv.lookup_read(ctx.db, k, lookup::NOTOUCH).is_some() {
             n += 1;
         }
     }
@@ -72,8 +51,10 @@ fn cmd_exists(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 /// TYPE key: `string`, `list`, ... or `none`, as a status reply.
 fn cmd_type(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let name =
-        lookup_read(ctx.srv, ctx.db, &argv[1], false).map_or("none", |e| e.value.type_name());
+    let name = ctx
+        .srv
+        .lookup_read(ctx.db, &argv[1], lookup::NOTOUCH)
+        .map_or("none", |e| e.value.type_name());
     ctx.out.simple(name.as_bytes());
     Ok(())
 }
@@ -305,7 +286,7 @@ fn cmd_copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if dst_db == ctx.db && src == dst {
         return Err(SAME_OBJECT);
     }
-    let Some(e) = lookup_read(ctx.srv, ctx.db, src, true) else {
+    let Some(e) = ctx.srv.lookup_read(ctx.db, src, lookup::NONE) else {
         ctx.out.int(0);
         return Ok(());
     };
@@ -326,6 +307,8 @@ fn cmd_copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     target.put_entry(dst, copy);
     ctx.dirty(1);
+    // `new` (logged by put_entry) comes before `copy_to`, as Redis's dbAdd.
+    ctx.srv.drain_expired(Some((ctx.cid, &mut *ctx.out)));
     ctx.srv.signal_modified_key(dst_db, dst);
     let cur = Some((ctx.cid, &mut *ctx.out));
     ctx.srv.notify(cur, class::GENERIC, "copy_to", dst, dst_db);
@@ -507,7 +490,7 @@ fn cmd_pexpireat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// TTL and friends: -2 if the key is missing, -1 if it has no TTL, else the remaining time
 /// (`absolute`: the expiry time) in ms or in seconds rounded to nearest.
 fn ttl_generic(ctx: &mut Ctx, argv: &[Bytes], ms: bool, absolute: bool) -> CmdResult {
-    let Some(e) = lookup_read(ctx.srv, ctx.db, &argv[1], false) else {
+    let Some(e) = ctx.srv.lookup_read(ctx.db, &argv[1], lookup::NOTOUCH) else {
         ctx.out.int(-2);
         return Ok(());
     };
@@ -566,7 +549,7 @@ fn cmd_persist(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn cmd_touch(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut n = 0;
     for k in &argv[1..] {
-        if lookup_read(ctx.srv, ctx.db, k, true).is_some() {
+        if ctx.srv.lookup_read(ctx.db, k, lookup::NONE).is_some() {
             n += 1;
         }
     }
@@ -574,9 +557,12 @@ fn cmd_touch(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// How OBJECT looks keys up (Redis's `objectCommandLookup`): counted, not touched, no `keymiss`.
+const OBJECT_LOOKUP: u32 = lookup::NOTOUCH | lookup::NONOTIFY;
+
 /// The key of an OBJECT subcommand, looked up without touching it; replies null if missing.
 fn object_lookup<'a>(ctx: &'a mut Ctx, argv: &[Bytes]) -> Option<EntryRef<'a>> {
-    let e = lookup_read(ctx.srv, ctx.db, &argv[2], false);
+    let e = ctx.srv.lookup_read(ctx.db, &argv[2], OBJECT_LOOKUP);
     if e.is_none() {
         ctx.out.null();
     }
@@ -585,7 +571,7 @@ fn object_lookup<'a>(ctx: &'a mut Ctx, argv: &[Bytes]) -> Option<EntryRef<'a>> {
 
 /// OBJECT ENCODING key
 fn cmd_object_encoding(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    if let Some(e) = lookup_read(ctx.srv, ctx.db, &argv[2], false) {
+    if let Some(e) = ctx.srv.lookup_read(ctx.db, &argv[2], OBJECT_LOOKUP) {
         let enc = e.value.encoding();
         ctx.out.bulk(enc.as_bytes());
     } else {

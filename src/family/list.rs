@@ -18,7 +18,7 @@ use crate::cmd::args::is;
 use crate::cmd::table::{Command, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
 use crate::keyspace::events::class;
-use crate::keyspace::{Db, Ttl, Value};
+use crate::keyspace::{Db, Ttl, Value, ValueRef};
 use crate::net::client::flag as client_flag;
 use crate::protocol::Reply;
 use crate::server::Server;
@@ -35,18 +35,12 @@ fn write_list<'a>(db: &'a mut Db, key: &[u8]) -> Result<Option<&'a mut List>, Er
     }
 }
 
-/// The list at `key` for reading (`lookupKeyRead` + `checkType`), counting a hit or a miss.
+/// The list at `key` for reading (`lookupKeyRead` + `checkType`, see `keyspace::lookup`).
 fn read_list<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a List>, Error> {
-    let e = srv.dbs[db].get_mut(key);
-    if e.is_some() {
-        srv.stats.keyspace_hits += 1;
-    } else {
-        srv.stats.keyspace_misses += 1;
-    }
-    match e {
+    match srv.lookup_read(db, key, crate::keyspace::lookup::NONE) {
         None => Ok(None),
         Some(e) => match e.value {
-            Value::List(l) => Ok(Some(&**l)),
+            ValueRef::Obj(Value::List(l)) => Ok(Some(l)),
             _ => Err(Error::WrongType),
         },
     }

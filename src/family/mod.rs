@@ -11,6 +11,7 @@ pub mod hash;
 pub mod hll;
 pub mod keys;
 pub mod list;
+pub mod memory;
 pub mod multi;
 pub mod ops;
 pub mod pubsub;
@@ -46,5 +47,6 @@ pub static TABLES: &[&[Command]] = &[
     script::COMMANDS,
     stream::COMMANDS,
     hll::COMMANDS,
+    memory::COMMANDS,
     crate::repl::COMMANDS,
 ];

@@ -502,13 +502,9 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
     let peak = (crate::alloc::update_peak() as u64).max(used);
     let startup = crate::alloc::startup() as u64;
     let rss = rss_bytes();
-    let clients_mem: u64 = srv
-        .clients
-        .iter()
-        .map(|(_, c)| (c.rbuf.capacity() + c.out.buf.capacity() + c.sending.capacity()) as u64)
-        .sum();
-    let overhead = startup + clients_mem;
-    let dataset = used.saturating_sub(overhead);
+    // The same account as MEMORY STATS (family::memory::overhead).
+    let mh = super::memory::overhead(srv);
+    let (overhead, dataset) = (mh.overhead_total, mh.dataset);
     let net = used.saturating_sub(startup);
     let (alloc_allocated, alloc_active, alloc_resident) = allocator_stats(used, rss);
     let system = total_system_memory();
@@ -566,10 +562,10 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
         "mem_fragmentation_ratio" => format!("{:.2}", ratio(rss, used)),
         "mem_fragmentation_bytes" => rss as i64 - used as i64,
         "mem_not_counted_for_evict" => crate::evict::not_counted(srv),
-        "mem_replication_backlog" => 0,
+        "mem_replication_backlog" => mh.repl_backlog,
         "mem_total_replication_buffers" => 0,
-        "mem_clients_slaves" => 0,
-        "mem_clients_normal" => clients_mem,
+        "mem_clients_slaves" => mh.clients_slaves,
+        "mem_clients_normal" => mh.clients_normal,
         "mem_cluster_links" => 0,
         "mem_aof_buffer" => ctx.srv.aof.buffered(),
         "mem_allocator" => crate::alloc::ALLOCATOR,

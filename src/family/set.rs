@@ -380,11 +380,11 @@ fn srandmember_with_count(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// Looks every key up (for writing when storing) and checks its type, in order, like Redis:
-/// the sizes, `None` for a missing key.
-fn load(ctx: &mut Ctx, keys: &[Bytes], read: bool) -> Result<Vec<Option<usize>>, Error> {
+/// Looks every key up for reading (Redis's `lookupKeyRead`, also when storing) and checks
+/// its type, in order, like Redis: the sizes, `None` for a missing key.
+fn load(ctx: &mut Ctx, keys: &[Bytes]) -> Result<Vec<Option<usize>>, Error> {
     keys.iter()
-        .map(|k| Ok(lookup(ctx.srv, ctx.db, k, read)?.map(|s| s.len())))
+        .map(|k| Ok(lookup(ctx.srv, ctx.db, k, true)?.map(|s| s.len())))
         .collect()
 }
 
@@ -419,7 +419,7 @@ const INTER_CHUNK: usize = 1024;
 /// SINTER / SINTERSTORE / SINTERCARD / SMEMBERS.
 fn sinter_generic(ctx: &mut Ctx, keys: &[Bytes], dest: Dest) -> CmdResult {
     let max = ctx.srv.config.set_max_intset_entries;
-    let sizes = load(ctx, keys, !matches!(dest, Dest::Store(..)))?;
+    let sizes = load(ctx, keys)?;
     if sizes.iter().any(Option::is_none) {
         match dest {
             Dest::Reply => ctx.out.set(0),
@@ -511,7 +511,7 @@ enum Op {
 /// SUNION / SUNIONSTORE / SDIFF / SDIFFSTORE (`sunionDiffGenericCommand`).
 fn sunion_diff_generic(ctx: &mut Ctx, keys: &[Bytes], op: Op, dest: Dest) -> CmdResult {
     let max = ctx.srv.config.set_max_intset_entries;
-    let sizes = load(ctx, keys, !matches!(dest, Dest::Store(..)))?;
+    let sizes = load(ctx, keys)?;
     let mut result = Set::new();
     match op {
         Op::Union => {

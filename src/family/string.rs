@@ -59,16 +59,11 @@ pub(crate) fn make_raw(v: &mut Value) -> Result<&mut Vec<u8>, Error> {
     }
 }
 
-/// Looks a key up for reading and counts a keyspace hit or miss (`lookupKeyRead`).
+/// Looks a key up for reading (`lookupKeyRead`, see `keyspace::lookup`).
 #[inline]
 pub(crate) fn lookup_read<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Option<ValueRef<'a>> {
-    let v = srv.dbs[db].get(key);
-    if v.is_some() {
-        srv.stats.keyspace_hits += 1;
-    } else {
-        srv.stats.keyspace_misses += 1;
-    }
-    v
+    srv.lookup_read(db, key, crate::keyspace::lookup::NONE)
+        .map(|e| e.value)
 }
 
 /// Replaces the value at `key` with `f(current)` (`lookupKeyWrite` then `dbOverwrite` or

@@ -33,17 +33,13 @@ pub fn limits(srv: &Server) -> Limits {
     }
 }
 
-/// Looks `key` up (`read`: counting a keyspace hit or miss, as `lookupKeyRead`).
+/// Looks `key` up (`read`: as `lookupKeyRead`, see `keyspace::lookup`; else for writing).
 pub fn lookup<'a>(srv: &'a mut Server, db: usize, key: &[u8], read: bool) -> Option<EntryMut<'a>> {
-    let e = srv.dbs[db].get_mut(key);
     if read {
-        if e.is_some() {
-            srv.stats.keyspace_hits += 1;
-        } else {
-            srv.stats.keyspace_misses += 1;
-        }
+        srv.lookup_read_mut(db, key, crate::keyspace::lookup::NONE)
+    } else {
+        srv.dbs[db].get_mut(key)
     }
-    e
 }
 
 /// The sorted set at `key`, `None` if absent, WRONGTYPE for another type.

@@ -36,7 +36,10 @@ static EXPIRED_PENDING: AtomicBool = AtomicBool::new(false);
 /// Whether new keys are logged (`notify-keyspace-events` has `n`).
 static LOG_NEW: AtomicBool = AtomicBool::new(false);
 
-/// Whether keys were logged as expired or created since the last call (and clears the mark).
+/// Whether read misses are logged (`notify-keyspace-events` has `m`).
+static LOG_MISS: AtomicBool = AtomicBool::new(false);
+
+/// Whether keys were logged (expired, created, missed) since the last call (and clears the mark).
 #[inline]
 pub fn take_log_pending() -> bool {
     // A plain load first: the common case (nothing logged) costs no atomic write.
@@ -46,6 +49,36 @@ pub fn take_log_pending() -> bool {
 /// Turns logging of created keys (for `new` events) on or off.
 pub fn set_log_new(on: bool) {
     LOG_NEW.store(on, Ordering::Relaxed);
+}
+
+/// Turns logging of read misses (for `keymiss` events) on or off.
+pub fn set_log_miss(on: bool) {
+    LOG_MISS.store(on, Ordering::Relaxed);
+}
+
+/// What happened to a key that the keyspace logged for the server to act on (`Db::log`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Logged {
+    /// Deleted because its TTL passed (lazy or active expiry): `expired` event, WATCH,
+    /// propagated DEL.
+    Expired,
+    /// Created (Redis's `dbAdd`): `new` event, when enabled.
+    New,
+    /// Not found by a read lookup (Redis's `lookupKey` without `LOOKUP_NONOTIFY`): `keymiss`
+    /// event, when enabled.
+    Miss,
+}
+
+/// Flags of a read lookup (Redis's `LOOKUP_*`), for `Db::read_ref` / `Server::lookup_read`.
+pub mod lookup {
+    /// A plain read (`lookupKeyRead`): touch, count a hit or miss, `keymiss` on a miss.
+    pub const NONE: u32 = 0;
+    /// Leave the access time (LRU/LFU data) alone (`LOOKUP_NOTOUCH`: TYPE, EXISTS, TTL, OBJECT).
+    pub const NOTOUCH: u32 = 1 << 0;
+    /// No `keymiss` event on a miss (`LOOKUP_NONOTIFY`: OBJECT).
+    pub const NONOTIFY: u32 = 1 << 1;
+    /// No keyspace hit/miss statistics (`LOOKUP_NOSTATS`).
+    pub const NOSTATS: u32 = 1 << 2;
 }
 
 /// Redis's `LFU_INIT_VAL`: the counter of a new key, so it is not evicted right away.
@@ -256,10 +289,10 @@ pub struct Db {
     /// Set while CLIENT PAUSE holds clients (`crate::pause`): an expired key found by a lookup
     /// answers as missing but is not deleted, so the dataset stays still.
     pub keep_expired: bool,
-    /// Keys deleted by expiry, for `expired` notifications and WATCH (drained by the server).
-    pub expired_log: Vec<Vec<u8>>,
-    /// Keys created, for `new` notifications, when enabled (drained by the server).
-    pub new_log: Vec<Vec<u8>>,
+    /// Keys deleted by expiry (for `expired` notifications, WATCH and propagation), created
+    /// (`new`, when enabled) and missed by reads (`keymiss`, when enabled), in the order it
+    /// happened; drained by the server (`keyspace::events`).
+    pub log: Vec<(Logged, Vec<u8>)>,
     /// Clients (slab slots) blocked on each key, first come first served (`crate::blocking`).
     pub blocking: HashMap<Vec<u8>, VecDeque<usize>>,
     /// Keys with blocked clients that received a list or sorted set, in signalling order.
@@ -352,8 +385,24 @@ impl Db {
     }
 
     fn log_expired(&mut self, key: &[u8]) {
-        self.expired_log.push(key.to_vec());
+        self.log.push((Logged::Expired, key.to_vec()));
         EXPIRED_PENDING.store(true, Ordering::Relaxed);
+    }
+
+    #[inline]
+    fn log_new(log: &mut Vec<(Logged, Vec<u8>)>, key: &[u8]) {
+        if LOG_NEW.load(Ordering::Relaxed) {
+            log.push((Logged::New, key.to_vec()));
+            EXPIRED_PENDING.store(true, Ordering::Relaxed);
+        }
+    }
+
+    #[inline]
+    fn log_miss(log: &mut Vec<(Logged, Vec<u8>)>, key: &[u8], flags: u32) {
+        if flags & lookup::NONOTIFY == 0 && LOG_MISS.load(Ordering::Relaxed) {
+            log.push((Logged::Miss, key.to_vec()));
+            EXPIRED_PENDING.store(true, Ordering::Relaxed);
+        }
     }
 
     /// Queues `key` as ready if clients are blocked on it (Redis's `signalKeyAsReady`, which
@@ -437,6 +486,54 @@ impl Db {
         })
     }
 
+    /// Looks a key up for a read command (Redis's `lookupKeyReadWithFlags`, less the
+    /// statistics, which `Server::lookup_read` keeps): expires it if due, updates its access
+    /// time unless `lookup::NOTOUCH`, logs a miss for `keymiss` unless `lookup::NONOTIFY`.
+    pub fn read_ref(&mut self, key: &[u8], flags: u32) -> Option<EntryRef<'_>> {
+        if !self.expires.is_empty() && self.expire_if_needed(key) {
+            Self::log_miss(&mut self.log, key, flags);
+            return None;
+        }
+        let no_touch = self.no_touch || flags & lookup::NOTOUCH != 0;
+        let Some(n) = self.main.get_mut(key) else {
+            Self::log_miss(&mut self.log, key, flags);
+            return None;
+        };
+        if !no_touch {
+            n.set_lru(touched_lru(n.lru()));
+        }
+        let n: &Node = n;
+        Some(EntryRef {
+            value: n.value(),
+            expire: Self::node_expire(&self.expires, key, n),
+            lru: n.lru(),
+        })
+    }
+
+    /// `read_ref` handing out the value for modification (aggregates read by commands that
+    /// also change them, or share a helper with writers). An inline string becomes a `Value`.
+    pub fn read_mut(&mut self, key: &[u8], flags: u32) -> Option<EntryMut<'_>> {
+        if !self.expires.is_empty() && self.expire_if_needed(key) {
+            Self::log_miss(&mut self.log, key, flags);
+            return None;
+        }
+        let no_touch = self.no_touch || flags & lookup::NOTOUCH != 0;
+        let Some(n) = self.main.get_value_mut(key) else {
+            Self::log_miss(&mut self.log, key, flags);
+            return None;
+        };
+        if !no_touch {
+            n.set_lru(touched_lru(n.lru()));
+        }
+        let expire = Self::node_expire(&self.expires, key, n);
+        let lru = n.lru();
+        Some(EntryMut {
+            value: n.value_mut()?,
+            expire,
+            lru,
+        })
+    }
+
     /// Looks a key up for modifying its value in place: expires it if due, updates its access
     /// time. A string stored inline becomes a `Value` of its own here (same encoding).
     pub fn get_mut(&mut self, key: &[u8]) -> Option<EntryMut<'_>> {
@@ -509,9 +606,8 @@ impl Db {
             0 => {}
             at => self.put_expire(key, at),
         }
-        if !existed && LOG_NEW.load(Ordering::Relaxed) {
-            self.new_log.push(key.to_vec());
-            EXPIRED_PENDING.store(true, Ordering::Relaxed);
+        if !existed {
+            Self::log_new(&mut self.log, key);
         }
         existed
     }
@@ -544,9 +640,8 @@ impl Db {
             had_expire = old.has_expire();
             (entry.lru, entry.expire != 0)
         });
-        if !existed && LOG_NEW.load(Ordering::Relaxed) {
-            self.new_log.push(key.to_vec());
-            EXPIRED_PENDING.store(true, Ordering::Relaxed);
+        if !existed {
+            Self::log_new(&mut self.log, key);
         }
         if entry.expire != 0 {
             self.put_expire(key, entry.expire);
@@ -613,6 +708,34 @@ impl Db {
             }
             _ => false,
         }
+    }
+
+    /// MEMORY USAGE: the bytes `key` uses, found as stored (expired or not, no access, as
+    /// Redis's `dictFind`): its node (key, header, inline value or `Value`), the heap of its
+    /// value (aggregates extrapolated from `samples` elements), its bucket slot, and its
+    /// expiry entry if it has a TTL. `None` if not stored.
+    pub fn memory_usage(&self, key: &[u8], samples: usize) -> Option<usize> {
+        let n = self.main.get(key)?;
+        let value = match n.value() {
+            ValueRef::Obj(v) => v.heap_size_sampled(samples),
+            ValueRef::Int(_) | ValueRef::Str(_) => 0,
+        };
+        let expire = if n.has_expire() {
+            self.expires.entry_overhead(key)
+        } else {
+            0
+        };
+        Some(n.alloc_size() + value + std::mem::size_of::<usize>() + expire)
+    }
+
+    /// Bytes of the keyspace table's bucket arrays and of the expires table (bucket arrays
+    /// and entries): MEMORY STATS `overhead.hashtable.main` / `.expires`. The keyspace's
+    /// per-key link lives in each key's node, counted with the dataset.
+    pub fn table_overhead(&self) -> (usize, usize) {
+        let main = self.main.buckets() * std::mem::size_of::<usize>();
+        let expires = self.expires.buckets() * std::mem::size_of::<usize>()
+            + self.expires.len() * self.expires.node_size();
+        (main, expires)
     }
 
     /// The stored expiry of a key without expiring it (0 = none): `None` if not stored.
@@ -876,7 +999,7 @@ impl Db {
                 if self.drop_key(&k) {
                     deleted += 1;
                     self.expired_keys += 1;
-                    self.expired_log.push(k);
+                    self.log.push((Logged::Expired, k));
                     EXPIRED_PENDING.store(true, Ordering::Relaxed);
                 }
             }

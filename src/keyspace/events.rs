@@ -96,10 +96,14 @@ impl Server {
         }
     }
 
-    /// Turns what the keyspace logged into events: keys deleted by expiry become `expired`
-    /// events and WATCH invalidations, created keys `new` events. Called before a command's
-    /// own events (so they come in Redis's order), after every command and after the active
-    /// expiry cycle.
+    /// Turns what the keyspace logged into events, in the order it happened: keys deleted by
+    /// expiry become `expired` events and WATCH invalidations, created keys `new` events, keys
+    /// missed by reads `keymiss` events. Called before a command's own events (so they come in
+    /// Redis's order), after every command and after the active expiry cycle.
+    ///
+    /// One difference from Redis, which publishes these at the moment they happen: a RESP3
+    /// client subscribed to the events its own command causes receives those pushes after the
+    /// command's reply when the command sends no event of its own (a read that missed).
     #[inline]
     pub fn drain_expired(&mut self, cur: Option<(usize, &mut Reply)>) {
         if crate::keyspace::db::take_log_pending() {
@@ -108,27 +112,28 @@ impl Server {
     }
 
     fn drain_logs(&mut self, mut cur: Option<(usize, &mut Reply)>) {
+        use crate::keyspace::db::Logged;
         for db in 0..self.dbs.len() {
-            if !self.dbs[db].expired_log.is_empty() {
-                let log = std::mem::take(&mut self.dbs[db].expired_log);
-                let lazyfree = self.config.get("lazyfree-lazy-expire") == Some("yes");
-                for key in &log {
-                    // Propagated as DEL/UNLINK: with the command that found it expired, or
-                    // alone when the cron's active expiry deleted it.
-                    self.propagation.record_expired(db, key, lazyfree);
-                    if cur.is_none() {
-                        crate::cmd::propagate::flush(self);
-                    }
-                    let c = cur.as_mut().map(|(c, o)| (*c, &mut **o));
-                    self.notify(c, class::EXPIRED, "expired", key, db);
-                    self.signal_deleted_key(db, key);
-                }
+            if self.dbs[db].log.is_empty() {
+                continue;
             }
-            if !self.dbs[db].new_log.is_empty() {
-                let log = std::mem::take(&mut self.dbs[db].new_log);
-                for key in &log {
-                    let c = cur.as_mut().map(|(c, o)| (*c, &mut **o));
-                    self.notify(c, class::NEW, "new", key, db);
+            let log = std::mem::take(&mut self.dbs[db].log);
+            let lazyfree = self.config.get("lazyfree-lazy-expire") == Some("yes");
+            for (what, key) in &log {
+                let c = cur.as_mut().map(|(c, o)| (*c, &mut **o));
+                match what {
+                    Logged::Expired => {
+                        // Propagated as DEL/UNLINK: with the command that found it expired,
+                        // or alone when the cron's active expiry deleted it.
+                        self.propagation.record_expired(db, key, lazyfree);
+                        if c.is_none() {
+                            crate::cmd::propagate::flush(self);
+                        }
+                        self.notify(c, class::EXPIRED, "expired", key, db);
+                        self.signal_deleted_key(db, key);
+                    }
+                    Logged::New => self.notify(c, class::NEW, "new", key, db),
+                    Logged::Miss => self.notify(c, class::KEY_MISS, "keymiss", key, db),
                 }
             }
         }

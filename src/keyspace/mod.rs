@@ -7,6 +7,7 @@ pub mod db;
 pub mod events;
 pub mod glob;
 pub mod lazyfree;
+pub mod lookup;
 pub mod node;
 pub mod table;
 pub mod value;

@@ -85,6 +85,20 @@ impl Value {
         }
     }
 
+    /// `heap_size` with aggregates' elements extrapolated from the first `samples` of them
+    /// (MEMORY USAGE ... SAMPLES; `usize::MAX` = all).
+    pub fn heap_size_sampled(&self, samples: usize) -> usize {
+        match self {
+            Value::Int(_) => 0,
+            Value::Str(s) | Value::Raw(s) => s.capacity(),
+            Value::List(l) => std::mem::size_of::<List>() + l.heap_size_sampled(samples),
+            Value::Hash(h) => std::mem::size_of::<Hash>() + h.heap_size_sampled(samples),
+            Value::Set(s) => std::mem::size_of::<Set>() + s.heap_size_sampled(samples),
+            Value::ZSet(z) => std::mem::size_of::<ZSet>() + z.heap_size_sampled(samples),
+            Value::Stream(s) => std::mem::size_of::<Stream>() + s.heap_size_sampled(samples),
+        }
+    }
+
     /// Whether clients can block waiting for this key to hold this kind of value (BLPOP,
     /// BZPOPMIN, ...): creating such a key wakes them.
     pub fn is_blockable(&self) -> bool {

@@ -118,6 +118,11 @@ pub struct Backlog {
 }
 
 impl Backlog {
+    /// Bytes the backlog holds allocated (MEMORY STATS `replication.backlog`).
+    pub fn memory(&self) -> usize {
+        self.buf.capacity()
+    }
+
     fn new(size: usize) -> Backlog {
         Backlog {
             buf: VecDeque::new(),

@@ -209,6 +209,17 @@ impl<V> Dict<V> {
         self.t[0].buckets.len() + self.t[1].buckets.len()
     }
 
+    /// Bytes of one entry's node (key inline up to 22 bytes).
+    pub fn node_size(&self) -> usize {
+        std::mem::size_of::<Node<V>>()
+    }
+
+    /// Bytes one entry for `key` costs: its node, plus the key's own allocation when it is
+    /// too long to be kept inline.
+    pub fn entry_overhead(&self, key: &[u8]) -> usize {
+        self.node_size() + if key.len() > INLINE_KEY { key.len() } else { 0 }
+    }
+
     #[inline]
     pub fn is_rehashing(&self) -> bool {
         self.rehash_idx.is_some()

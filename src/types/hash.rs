@@ -73,13 +73,19 @@ impl Hash {
 
     /// Rough heap footprint.
     pub fn heap_size(&self) -> usize {
+        self.heap_size_sampled(usize::MAX)
+    }
+
+    /// `heap_size` with a hashtable's entries extrapolated from the first `samples` (MEMORY
+    /// USAGE ... SAMPLES).
+    pub fn heap_size_sampled(&self, samples: usize) -> usize {
         match self {
             Hash::Listpack(p) => p.buf.len(),
             Hash::Table(d) => {
-                d.buckets() * 8
-                    + d.iter()
-                        .map(|(k, v)| 64 + v.heap_len() + if k.len() > 22 { k.len() } else { 0 })
-                        .sum::<usize>()
+                let sizes = d
+                    .iter()
+                    .map(|(k, v)| 64 + v.heap_len() + if k.len() > 22 { k.len() } else { 0 });
+                d.buckets() * 8 + super::sampled_sum(d.len(), samples, sizes)
             }
         }
     }

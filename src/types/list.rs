@@ -288,8 +288,14 @@ impl List {
 
     /// Heap bytes held.
     pub fn heap_size(&self) -> usize {
+        self.heap_size_sampled(usize::MAX)
+    }
+
+    /// `heap_size` with the nodes' buffers extrapolated from the first `samples` nodes.
+    pub fn heap_size_sampled(&self, samples: usize) -> usize {
+        let sizes = self.nodes.iter().map(|n| n.buf.capacity());
         self.nodes.capacity() * std::mem::size_of::<Node>()
-            + self.nodes.iter().map(|n| n.buf.capacity()).sum::<usize>()
+            + super::sampled_sum(self.nodes.len(), samples, sizes)
     }
 
     /// Pushes at the head (`left`) or the tail.

@@ -16,3 +16,20 @@ pub use list::List;
 pub use set::Set;
 pub use stream::Stream;
 pub use zset::ZSet;
+
+/// The total of `sizes` (one per item, `n` items) extrapolated from the first `samples` of
+/// them: their average times `n`, as Redis's `objectComputeSize` samples aggregates. Exact
+/// when `samples >= n`.
+pub(crate) fn sampled_sum(n: usize, samples: usize, sizes: impl Iterator<Item = usize>) -> usize {
+    let (mut sum, mut taken) = (0usize, 0usize);
+    for s in sizes.take(samples.max(1)) {
+        sum += s;
+        taken += 1;
+    }
+    if taken == 0 || taken >= n {
+        sum
+    } else {
+        // Widened: sum * n can exceed usize on 32-bit targets.
+        ((sum as u128 * n as u128) / taken as u128) as usize
+    }
+}

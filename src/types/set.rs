@@ -117,13 +117,18 @@ impl Set {
 
     /// Rough heap footprint.
     pub fn heap_size(&self) -> usize {
+        self.heap_size_sampled(usize::MAX)
+    }
+
+    /// `heap_size` with a hashtable's entries extrapolated from the first `samples`.
+    pub fn heap_size_sampled(&self, samples: usize) -> usize {
         match self {
             Set::Packed(p) => p.buf.len(),
             Set::Table(d) => {
-                d.buckets() * 8
-                    + d.iter()
-                        .map(|(k, _)| 40 + if k.len() > 22 { k.len() } else { 0 })
-                        .sum::<usize>()
+                let sizes = d
+                    .iter()
+                    .map(|(k, _)| 40 + if k.len() > 22 { k.len() } else { 0 });
+                d.buckets() * 8 + super::sampled_sum(d.len(), samples, sizes)
             }
         }
     }

@@ -550,15 +550,19 @@ impl Stream {
     }
 
     pub fn heap_size(&self) -> usize {
-        self.nodes
+        self.heap_size_sampled(usize::MAX)
+    }
+
+    /// `heap_size` with the nodes and the groups each extrapolated from the first `samples`
+    /// (as Redis's `objectComputeSize` samples a stream's listpacks and its groups).
+    pub fn heap_size_sampled(&self, samples: usize) -> usize {
+        let nodes = self.nodes.values().map(|v| v.capacity() + 48);
+        let groups = self
+            .groups
             .values()
-            .map(|v| v.capacity() + 48)
-            .sum::<usize>()
-            + self
-                .groups
-                .values()
-                .map(|g| 64 + g.pel.len() * 64 + g.consumers.len() * 64)
-                .sum::<usize>()
+            .map(|g| 64 + g.pel.len() * 64 + g.consumers.len() * 64);
+        super::sampled_sum(self.nodes.len(), samples, nodes)
+            + super::sampled_sum(self.groups.len(), samples, groups)
     }
 
     /// The first entry id, deleted or not (`streamGetEdgeID(s,1,0,..)`).

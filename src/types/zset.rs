@@ -737,14 +737,20 @@ impl ZSet {
 
     /// Rough heap footprint.
     pub fn heap_size(&self) -> usize {
+        self.heap_size_sampled(usize::MAX)
+    }
+
+    /// `heap_size` with the skiplist's elements extrapolated from the first `samples`.
+    pub fn heap_size_sampled(&self, samples: usize) -> usize {
         match &self.repr {
             Repr::Listpack(v) => v.buf.capacity(),
             Repr::Skiplist(s) => {
+                let sizes = s
+                    .nodes
+                    .iter()
+                    .map(|n| n.ele.len() * 2 + n.lvl.len() * 8 + 48);
                 s.nodes.capacity() * std::mem::size_of::<Node>()
-                    + s.nodes
-                        .iter()
-                        .map(|n| n.ele.len() * 2 + n.lvl.len() * 8 + 48)
-                        .sum::<usize>()
+                    + super::sampled_sum(s.nodes.len(), samples, sizes)
                     + s.map.buckets() * 8
             }
         }
