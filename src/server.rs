@@ -96,6 +96,8 @@ pub struct Server {
     pub acl: crate::acl::Acl,
     /// Lua scripting: the Lua state, the script cache, the running script (`crate::script`).
     pub scripting: crate::script::Engine,
+    /// MIGRATE's cached connections to target servers (`family::migrate`).
+    pub migrate_sockets: crate::family::migrate::Cache,
     /// Clients with replies to send at the end of this iteration.
     pub(crate) pending_write: Vec<usize>,
     /// Scratch buffers reused for every request (no allocation per command).
@@ -152,6 +154,7 @@ impl Server {
             exec_depth: 0,
             acl,
             scripting: crate::script::Engine::new(),
+            migrate_sockets: Default::default(),
             pending_write: Vec::with_capacity(1024),
             argv: Vec::with_capacity(16),
             spans: Vec::with_capacity(16),
@@ -348,6 +351,8 @@ impl Server {
             }
         }
         crate::persist::aof::cron(self);
+        // MIGRATE connections unused for 10 s (Redis's migrateCloseTimedoutSockets).
+        crate::family::migrate::cron(self);
         // Clients left over their output-buffer soft limit for too long (Redis's clientsCron).
         crate::pubsub::output_limits_cron(self);
         // Idle client timeout.

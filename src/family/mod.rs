@@ -3,6 +3,7 @@
 
 pub mod acl;
 pub mod bitmap;
+pub mod cluster;
 pub mod command;
 pub mod connection;
 pub mod dump;
@@ -11,6 +12,7 @@ pub mod hash;
 pub mod hll;
 pub mod keys;
 pub mod list;
+pub mod migrate;
 pub mod multi;
 pub mod pubsub;
 pub mod script;
@@ -45,4 +47,7 @@ pub static TABLES: &[&[Command]] = &[
     stream::COMMANDS,
     hll::COMMANDS,
     crate::repl::COMMANDS,
+    // Cluster/module commands as a non-cluster Redis (surface helper).
+    cluster::COMMANDS,
+    migrate::COMMANDS,
 ];

@@ -53,7 +53,8 @@ fn is_local_client(ctx: &Ctx) -> bool {
 }
 
 /// Redis's `allowProtectedAction`: a `yes`/`no`/`local` option allows an action.
-fn protected_action_allowed(ctx: &Ctx, option: &str) -> bool {
+/// (pub(crate) for MODULE, `family::cluster`.)
+pub(crate) fn protected_action_allowed(ctx: &Ctx, option: &str) -> bool {
     match ctx.srv.config.get(option) {
         Some("yes") => true,
         Some("local") => is_local_client(ctx),
@@ -647,7 +648,7 @@ fn info_stats(ctx: &Ctx, s: &mut String) {
         "pubsubshard_channels" => srv.pubsub.shard_channel_count(),
         "latest_fork_usec" => srv.children.stats.latest_fork_usec,
         "total_forks" => srv.children.stats.total_forks,
-        "migrate_cached_sockets" => 0,
+        "migrate_cached_sockets" => srv.migrate_sockets.len(),
         "slave_expires_tracked_keys" => 0,
         "active_defrag_hits" => 0,
         "active_defrag_misses" => 0,
@@ -801,7 +802,9 @@ fn cmd_config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(Error::Syntax);
     }
     let pairs: Vec<(&Bytes, &Bytes)> = argv[2..].chunks_exact(2).map(|p| (&p[0], &p[1])).collect();
-    let mut chosen: Vec<usize> = Vec::with_capacity(pairs.len());
+    // (parameter, named by its alias): Redis registers an alias as its own entry, so
+    // `hash-max-ziplist-entries 1 hash-max-listpack-entries 2` is no duplicate (the last wins).
+    let mut chosen: Vec<(usize, bool)> = Vec::with_capacity(pairs.len());
     let mut invalid_name: Option<String> = None;
     let mut failure: Option<(String, &str)> = None;
     for (name, _) in &pairs {
@@ -824,11 +827,12 @@ fn cmd_config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             failure = Some((typed, "can't set protected config"));
             continue;
         }
-        if chosen.contains(&i) {
+        let entry = (i, !param.name.eq_ignore_ascii_case(&typed));
+        if chosen.contains(&entry) {
             failure = Some((typed, "duplicate parameter"));
             continue;
         }
-        chosen.push(i);
+        chosen.push(entry);
     }
     if let Some(name) = invalid_name {
         return Err(Error::err(format_args!(
@@ -859,7 +863,7 @@ fn cmd_config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(config_set_failed(name, &reason));
     }
     if let Some(i) = config::index("maxmemory")
-        && chosen.contains(&i)
+        && chosen.iter().any(|&(c, _)| c == i)
         && ctx.srv.config.maxmemory != 0
     {
         // Redis's updateMaxmemory: a limit under the current usage evicts at once.
@@ -874,7 +878,7 @@ fn cmd_config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         crate::evict::perform(ctx.srv);
     }
     if let Some(i) = config::index("requirepass")
-        && chosen.contains(&i)
+        && chosen.iter().any(|&(c, _)| c == i)
     {
         // Like Redis's updateRequirePass: the default user's passwords follow the setting.
         crate::acl::requirepass_changed(ctx.srv);
