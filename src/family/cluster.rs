@@ -92,12 +92,20 @@ const fn sub(name: &'static str, arity: i32, flags: u32) -> Command {
 /// Redis 7.0.15's CLUSTER subcommands (commands.c), with their arity and flags.
 static CLUSTER_SUBCOMMANDS: &[Command] = &[
     sub("cluster|addslots", -3, NO_ASYNC_LOADING | ADMIN | STALE),
-    sub("cluster|addslotsrange", -4, NO_ASYNC_LOADING | ADMIN | STALE),
+    sub(
+        "cluster|addslotsrange",
+        -4,
+        NO_ASYNC_LOADING | ADMIN | STALE,
+    ),
     sub("cluster|bumpepoch", 2, NO_ASYNC_LOADING | ADMIN | STALE),
     sub("cluster|count-failure-reports", 3, ADMIN | STALE),
     sub("cluster|countkeysinslot", 3, STALE),
     sub("cluster|delslots", -3, NO_ASYNC_LOADING | ADMIN | STALE),
-    sub("cluster|delslotsrange", -4, NO_ASYNC_LOADING | ADMIN | STALE),
+    sub(
+        "cluster|delslotsrange",
+        -4,
+        NO_ASYNC_LOADING | ADMIN | STALE,
+    ),
     sub("cluster|failover", -2, NO_ASYNC_LOADING | ADMIN | STALE),
     sub("cluster|flushslots", 2, NO_ASYNC_LOADING | ADMIN | STALE),
     sub("cluster|forget", 3, NO_ASYNC_LOADING | ADMIN | STALE),
@@ -113,7 +121,11 @@ static CLUSTER_SUBCOMMANDS: &[Command] = &[
     sub("cluster|replicate", 3, NO_ASYNC_LOADING | ADMIN | STALE),
     sub("cluster|reset", -2, ADMIN | STALE | NOSCRIPT),
     sub("cluster|saveconfig", 2, NO_ASYNC_LOADING | ADMIN | STALE),
-    sub("cluster|set-config-epoch", 3, NO_ASYNC_LOADING | ADMIN | STALE),
+    sub(
+        "cluster|set-config-epoch",
+        3,
+        NO_ASYNC_LOADING | ADMIN | STALE,
+    ),
     sub("cluster|setslot", -4, NO_ASYNC_LOADING | ADMIN | STALE),
     sub("cluster|shards", 2, STALE),
     sub("cluster|slaves", 3, ADMIN | STALE),
@@ -128,8 +140,20 @@ static MODULE_SUBCOMMANDS: &[Command] = &[
     Command::new("module|help", 2, LOADING | STALE, NO_KEYS, cmd_module_help),
     Command::new("module|list", 2, ADMIN | NOSCRIPT, NO_KEYS, cmd_module_list),
     Command::new("module|load", -3, MODULE_LOADING, NO_KEYS, cmd_module_load),
-    Command::new("module|loadex", -3, MODULE_LOADING, NO_KEYS, cmd_module_load),
-    Command::new("module|unload", 3, MODULE_LOADING, NO_KEYS, cmd_module_unload),
+    Command::new(
+        "module|loadex",
+        -3,
+        MODULE_LOADING,
+        NO_KEYS,
+        cmd_module_load,
+    ),
+    Command::new(
+        "module|unload",
+        3,
+        MODULE_LOADING,
+        NO_KEYS,
+        cmd_module_unload,
+    ),
 ];
 
 pub static COMMANDS: &[Command] = &[

@@ -103,18 +103,36 @@ fn atoi(s: &[u8]) -> i64 {
     if neg { -n } else { n }
 }
 
-/// Connects with `timeout` (Redis's `connBlockingConnect`), trying each resolved address.
-fn connect(host: &[u8], port: &[u8], timeout: Duration) -> Option<TcpStream> {
+/// Connects with `timeout`, as Redis's `connBlockingConnect` does: an address that does not
+/// resolve (or a negative port) fails here (`None`, "connecting"), while a refused or timed
+/// out TCP connection is only noticed by the first write (Redis's blocking connect reports
+/// success once the socket is writable or the wait ends), so it is returned as the error the
+/// write gets ("writing", retried once unless it timed out).
+fn connect(host: &[u8], port: &[u8], timeout: Duration) -> Option<Result<TcpStream, SockErr>> {
     let host = std::str::from_utf8(host).ok()?;
-    let port = u16::try_from(atoi(port)).ok()?;
-    let addrs = (host, port).to_socket_addrs().ok()?;
-    for addr in addrs {
-        if let Ok(s) = TcpStream::connect_timeout(&addr, timeout) {
-            let _ = s.set_nodelay(true);
-            return Some(s);
+    // `atoi` into a C int, then getaddrinfo's numeric service: negative fails, larger values
+    // keep their low 16 bits.
+    let port = atoi(port) as i32;
+    if port < 0 {
+        return None;
+    }
+    let port = (port as u32 & 0xffff) as u16;
+    let addrs: Vec<_> = (host, port).to_socket_addrs().ok()?.collect();
+    let mut err = SockErr::Other;
+    for addr in addrs.iter().take(1) {
+        // (Redis tries the first address getaddrinfo returns that it can create a socket for.)
+        match TcpStream::connect_timeout(addr, timeout) {
+            Ok(s) => {
+                let _ = s.set_nodelay(true);
+                return Some(Ok(s));
+            }
+            Err(e) => err = sock_err(&e),
         }
     }
-    None
+    if addrs.is_empty() {
+        return None;
+    }
+    Some(Err(err))
 }
 
 /// Why a socket operation failed: Redis retries after an error but not after a timeout.
@@ -270,10 +288,21 @@ fn cmd_migrate(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             {
                 cache.remove(&oldest);
             }
-            let Some(stream) = connect(&argv[1], &argv[2], timeout) else {
-                return Err(Error::Msg(
-                    "IOERR error or timeout connecting to the client",
-                ));
+            let stream = match connect(&argv[1], &argv[2], timeout) {
+                Some(Ok(s)) => s,
+                Some(Err(kind)) => {
+                    // Seen by Redis as a failed write on the new connection.
+                    if kind != SockErr::Timeout && may_retry {
+                        may_retry = false;
+                        continue;
+                    }
+                    return Err(io_error("writing"));
+                }
+                None => {
+                    return Err(Error::Msg(
+                        "IOERR error or timeout connecting to the client",
+                    ));
+                }
             };
             let _ = stream.set_read_timeout(Some(timeout));
             let _ = stream.set_write_timeout(Some(timeout));
@@ -469,7 +498,9 @@ mod tests {
         let k = |a: &[&str]| migrate_get_keys(&argv(a)).collect::<Vec<_>>();
         assert_eq!(k(&["migrate", "h", "1", "k", "0", "5"]), vec![3]);
         assert_eq!(
-            k(&["migrate", "h", "1", "", "0", "5", "AUTH", "keys", "KEYS", "a", "b"]),
+            k(&[
+                "migrate", "h", "1", "", "0", "5", "AUTH", "keys", "KEYS", "a", "b"
+            ]),
             vec![9, 10]
         );
         assert_eq!(

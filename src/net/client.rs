@@ -131,6 +131,10 @@ pub struct Client {
     /// The replication offset after this client's last command (Redis's `c->woff`): what
     /// WAIT waits for.
     pub woff: u64,
+    /// CLIENT LIST `redir=`: the client tracking invalidations are redirected to while
+    /// tracking is on, else -1 (Redis prints -1 unless CLIENT_TRACKING). Written by client
+    /// tracking; read only by `family::connection::info_line`.
+    pub tracking_redir: i64,
 }
 
 impl Client {
@@ -182,6 +186,7 @@ impl Client {
             authenticated: true,
             repl: None,
             woff: 0,
+            tracking_redir: -1,
             flags: 0,
             tls: None,
         }
