@@ -103,6 +103,25 @@ fn module_commands_answer_as_module_less_redis() {
         &["MODULE", "UNLOAD", "nosuch"],
         &["CONFIG", "GET", "enable-module-command"],
     ]);
+    // Refused when queued (the transaction then aborts), and before authentication.
+    compat(&[
+        &["MULTI"],
+        &["MODULE", "LOAD", "/x.so"],
+        &["DEBUG", "SLEEP", "0"],
+        &["MODULE", "LIST"],
+        &["EXEC"],
+    ]);
+    compat_with(
+        &["--requirepass", "pw"],
+        &[
+            &["MODULE", "LOAD", "/x.so"],
+            &["MODULE", "UNLOAD", "x"],
+            &["DEBUG", "SLEEP", "0"],
+            &["MODULE", "LIST"],
+            &["CLUSTER", "INFO"],
+            &["READONLY"],
+        ],
+    );
     // Allowed: loading fails as for a library that cannot be loaded.
     for setting in ["yes", "local"] {
         compat_with(

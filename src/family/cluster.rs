@@ -12,8 +12,8 @@
 //! internals). MODULE therefore answers as a Redis with no module loaded: LIST is empty, HELP
 //! is Redis's text, UNLOAD of any name is Redis's "no such module" error, and LOAD/LOADEX
 //! reply Redis's error for a module that failed to load, after logging why. The protected
-//! subcommands (LOAD, LOADEX, UNLOAD) are first refused unless `enable-module-command` allows
-//! them, as Redis does. These replies are what Redis itself replies in the same situation, so
+//! subcommands (LOAD, LOADEX, UNLOAD) are first refused by the dispatcher unless
+//! `enable-module-command` allows them, as Redis does. These replies are what Redis itself replies in the same situation, so
 //! they are not stubs: no client can observe a difference from a module-less Redis 7.0.
 
 use bytes::Bytes;
@@ -51,22 +51,10 @@ fn cmd_module_list(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// Redis's processCommand check of CMD_PROTECTED commands (`enable-module-command`).
-fn module_command_allowed(ctx: &Ctx) -> CmdResult {
-    if super::server::protected_action_allowed(ctx, "enable-module-command") {
-        Ok(())
-    } else {
-        Err(Error::Msg(
-            "ERR MODULE command not allowed. If the enable-module-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
-        ))
-    }
-}
-
 /// MODULE LOAD path [arg ...] / MODULE LOADEX path [CONFIG name value ...] [ARGS arg ...]
 ///
 /// Fails as Redis's moduleLoad fails for a library it cannot load, with the reason logged.
-fn cmd_module_load(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    module_command_allowed(ctx)?;
+fn cmd_module_load(_ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     tracing::warn!(
         "Module {} failed to load: uredis does not support Redis modules",
         String::from_utf8_lossy(&argv[2])
@@ -77,8 +65,7 @@ fn cmd_module_load(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 /// MODULE UNLOAD name: no module has that name.
-fn cmd_module_unload(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    module_command_allowed(ctx)?;
+fn cmd_module_unload(_ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     Err(Error::Msg(
         "ERR Error unloading module: no such module with that name",
     ))
@@ -132,9 +119,9 @@ static CLUSTER_SUBCOMMANDS: &[Command] = &[
     sub("cluster|slots", 2, STALE),
 ];
 
-/// The protected MODULE subcommands' flags (Redis also marks them CMD_PROTECTED, which is
-/// never reported).
-const MODULE_LOADING: u32 = NO_ASYNC_LOADING | ADMIN | NOSCRIPT;
+/// The protected MODULE subcommands' flags (PROTECTED: the dispatcher checks
+/// `enable-module-command` first, as Redis's processCommand does).
+const MODULE_LOADING: u32 = NO_ASYNC_LOADING | ADMIN | NOSCRIPT | PROTECTED;
 
 static MODULE_SUBCOMMANDS: &[Command] = &[
     Command::new("module|help", 2, LOADING | STALE, NO_KEYS, cmd_module_help),

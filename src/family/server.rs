@@ -40,8 +40,8 @@ pub(crate) fn reply_help(out: &mut Reply, command: &[u8], lines: &[&str]) {
 }
 
 /// Redis's `islocalClient`: connected from 127.0.0.1 or ::1.
-fn is_local_client(ctx: &Ctx) -> bool {
-    let Some(c) = ctx.srv.clients.get(ctx.cid) else {
+fn is_local_client(srv: &crate::server::Server, cid: usize) -> bool {
+    let Some(c) = srv.clients.get(cid) else {
         return false;
     };
     c.addr
@@ -52,14 +52,19 @@ fn is_local_client(ctx: &Ctx) -> bool {
         })
 }
 
-/// Redis's `allowProtectedAction`: a `yes`/`no`/`local` option allows an action.
-/// (pub(crate) for MODULE, `family::cluster`.)
-pub(crate) fn protected_action_allowed(ctx: &Ctx, option: &str) -> bool {
-    match ctx.srv.config.get(option) {
+/// Redis's `allowProtectedAction`: a `yes`/`no`/`local` option allows an action by client
+/// `cid` (also the dispatcher's check of protected commands, `cmd::precheck`).
+pub(crate) fn protected_allowed(srv: &crate::server::Server, cid: usize, option: &str) -> bool {
+    match srv.config.get(option) {
         Some("yes") => true,
-        Some("local") => is_local_client(ctx),
+        Some("local") => is_local_client(srv, cid),
         _ => false,
     }
+}
+
+/// `protected_allowed` for the running client.
+fn protected_action_allowed(ctx: &Ctx, option: &str) -> bool {
+    protected_allowed(ctx.srv, ctx.cid, option)
 }
 
 /// Redis's `bytesToHuman`.
@@ -1313,13 +1318,10 @@ const DEBUG_HELP: &[&str] = &[
 
 /// DEBUG SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | LOG message | RELOAD [NOSAVE] | HELP
 ///
-/// Allowed only as `enable-debug-command` says (`no` by default, like Redis).
+/// Allowed only as `enable-debug-command` says (`no` by default, like Redis): the dispatcher
+/// checks it (`cmd::precheck`).
 fn cmd_debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    if !protected_action_allowed(ctx, "enable-debug-command") {
-        return Err(Error::Msg(
-            "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
-        ));
-    }
+    // (`enable-debug-command` is checked by the dispatcher: DEBUG is PROTECTED.)
     let sub = argv[1].to_ascii_lowercase();
     match (sub.as_slice(), argv.len()) {
         (b"help", 2) => reply_help(ctx.out, &argv[0], DEBUG_HELP),
@@ -1551,7 +1553,7 @@ pub static COMMANDS: &[Command] = &[
     Command::new(
         "debug",
         -2,
-        ADMIN | NOSCRIPT | LOADING | STALE,
+        ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED,
         NO_KEYS,
         cmd_debug,
     ),
