@@ -207,6 +207,28 @@ pub fn migrate_get_keys(argv: &[Bytes]) -> impl Iterator<Item = usize> {
     (first..first + num).filter(move |&p| p < argv.len())
 }
 
+/// The positions of MIGRATE's secrets (the AUTH password, the AUTH2 user name and password),
+/// which Redis's `redactClientCommandArgument` hides as `(redacted)` from SLOWLOG and MONITOR.
+/// Parsed as `cmd_migrate` parses: up to KEYS, or the first argument it would refuse.
+pub fn redacted_args(argv: &[Bytes]) -> Vec<usize> {
+    let mut out = vec![];
+    let mut j = 6;
+    while j < argv.len() {
+        let more = argv.len() - 1 - j;
+        if is(&argv[j], "auth") && more >= 1 {
+            out.push(j + 1);
+            j += 1;
+        } else if is(&argv[j], "auth2") && more >= 2 {
+            out.extend([j + 1, j + 2]);
+            j += 2;
+        } else if !is(&argv[j], "copy") && !is(&argv[j], "replace") {
+            break;
+        }
+        j += 1;
+    }
+    out
+}
+
 fn io_error(what: &str) -> Error {
     Error::Text(format!("IOERR error or timeout {what} to target instance"))
 }
@@ -507,6 +529,19 @@ mod tests {
             k(&["migrate", "h", "1", "x", "0", "5", "KEYS", "a"]),
             Vec::<usize>::new()
         );
+    }
+
+    #[test]
+    fn redacted() {
+        let r = |a: &[&str]| redacted_args(&argv(a));
+        let base = ["migrate", "h", "1", "k", "0", "5"];
+        assert_eq!(r(&base), Vec::<usize>::new());
+        assert_eq!(r(&[&base[..], &["COPY", "AUTH", "pw"]].concat()), vec![8]);
+        assert_eq!(
+            r(&[&base[..], &["AUTH2", "u", "p", "KEYS", "AUTH", "x"]].concat()),
+            vec![7, 8]
+        );
+        assert_eq!(r(&[&base[..], &["AUTH"]].concat()), Vec::<usize>::new());
     }
 
     #[test]
