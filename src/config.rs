@@ -219,7 +219,9 @@ pub static PARAMS: &[Param] = &[
     p(No, "io-threads-do-reads", BOOL, "no").fixed(),
     p(Yes, "enable-debug-command", PROTECTED_ACTION, "no").fixed(),
     p(Yes, "enable-protected-configs", PROTECTED_ACTION, "no").fixed(),
-    p(No, "enable-module-command", PROTECTED_ACTION, "no").fixed(),
+    // Allows MODULE LOAD/LOADEX/UNLOAD to run; they then fail as for a module that cannot be
+    // loaded (`family::cluster`).
+    p(Yes, "enable-module-command", PROTECTED_ACTION, "no").fixed(),
     p(Yes, "notify-keyspace-events", Kind::Flags, ""),
     // Only what is printed after a crash: no reply or data depends on it.
     p(Moot, "crash-log-enabled", BOOL, "yes"),

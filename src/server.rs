@@ -102,6 +102,8 @@ pub struct Server {
     pub tracking: crate::tracking::Tracking,
     /// CLIENT PAUSE and the clients it holds (`crate::pause`).
     pub pause: crate::pause::Pause,
+    /// MIGRATE's cached connections to target servers (`family::migrate`).
+    pub migrate_sockets: crate::family::migrate::Cache,
     /// Clients with replies to send at the end of this iteration.
     pub(crate) pending_write: Vec<usize>,
     /// Scratch buffers reused for every request (no allocation per command).
@@ -161,6 +163,7 @@ impl Server {
             scripting: crate::script::Engine::new(),
             tracking: Default::default(),
             pause: Default::default(),
+            migrate_sockets: Default::default(),
             pending_write: Vec::with_capacity(1024),
             argv: Vec::with_capacity(16),
             spans: Vec::with_capacity(16),
@@ -366,6 +369,8 @@ impl Server {
             }
         }
         crate::persist::aof::cron(self);
+        // MIGRATE connections unused for 10 s (Redis's migrateCloseTimedoutSockets).
+        crate::family::migrate::cron(self);
         // Clients left over their output-buffer soft limit for too long (Redis's clientsCron).
         crate::pubsub::output_limits_cron(self);
         // Idle client timeout.

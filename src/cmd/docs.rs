@@ -395,6 +395,15 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "asking",
+        summary: "Sent by cluster clients after an -ASK redirect",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        acl_categories: &["@fast", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "auth",
         summary: "Authenticate to the server",
         since: "1.0.0",
@@ -1264,46 +1273,9 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
-        name: "client|caching",
-        summary: "Instruct the server about tracking or not keys in the next request",
-        since: "6.0.0",
-        group: "connection",
-        complexity: Some("O(1)"),
-        arguments: Some(&[Arg {
-            name: "mode",
-            kind: "oneof",
-            arguments: Some(&[
-                Arg {
-                    name: "yes",
-                    kind: "pure-token",
-                    token: Some("YES"),
-                    ..Arg::EMPTY
-                },
-                Arg {
-                    name: "no",
-                    kind: "pure-token",
-                    token: Some("NO"),
-                    ..Arg::EMPTY
-                },
-            ]),
-            ..Arg::EMPTY
-        }]),
-        acl_categories: &["@slow", "@connection"],
-        ..Doc::EMPTY
-    },
-    Doc {
         name: "client|getname",
         summary: "Get the current connection name",
         since: "2.6.9",
-        group: "connection",
-        complexity: Some("O(1)"),
-        acl_categories: &["@slow", "@connection"],
-        ..Doc::EMPTY
-    },
-    Doc {
-        name: "client|getredir",
-        summary: "Get tracking notifications redirection client ID if any",
-        since: "6.0.0",
         group: "connection",
         complexity: Some("O(1)"),
         acl_categories: &["@slow", "@connection"],
@@ -1587,47 +1559,6 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
-        name: "client|pause",
-        summary: "Stop processing commands from clients for some time",
-        since: "2.9.50",
-        group: "connection",
-        complexity: Some("O(1)"),
-        history: Some(&[(
-            "6.2.0",
-            "`CLIENT PAUSE WRITE` mode added along with the `mode` option.",
-        )]),
-        arguments: Some(&[
-            Arg {
-                name: "timeout",
-                kind: "integer",
-                ..Arg::EMPTY
-            },
-            Arg {
-                name: "mode",
-                kind: "oneof",
-                since: Some("6.2.0"),
-                flags: &["optional"],
-                arguments: Some(&[
-                    Arg {
-                        name: "write",
-                        kind: "pure-token",
-                        token: Some("WRITE"),
-                        ..Arg::EMPTY
-                    },
-                    Arg {
-                        name: "all",
-                        kind: "pure-token",
-                        token: Some("ALL"),
-                        ..Arg::EMPTY
-                    },
-                ]),
-                ..Arg::EMPTY
-            },
-        ]),
-        acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
-        ..Doc::EMPTY
-    },
-    Doc {
         name: "client|reply",
         summary: "Instruct the server whether to reply to commands",
         since: "3.2.0",
@@ -1704,87 +1635,6 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
-        name: "client|tracking",
-        summary: "Enable or disable server assisted client side caching support",
-        since: "6.0.0",
-        group: "connection",
-        complexity: Some("O(1). Some options may introduce additional complexity."),
-        arguments: Some(&[
-            Arg {
-                name: "status",
-                kind: "oneof",
-                arguments: Some(&[
-                    Arg {
-                        name: "on",
-                        kind: "pure-token",
-                        token: Some("ON"),
-                        ..Arg::EMPTY
-                    },
-                    Arg {
-                        name: "off",
-                        kind: "pure-token",
-                        token: Some("OFF"),
-                        ..Arg::EMPTY
-                    },
-                ]),
-                ..Arg::EMPTY
-            },
-            Arg {
-                name: "client-id",
-                kind: "integer",
-                token: Some("REDIRECT"),
-                flags: &["optional"],
-                ..Arg::EMPTY
-            },
-            Arg {
-                name: "prefix",
-                kind: "string",
-                token: Some("PREFIX"),
-                flags: &["optional", "multiple", "multiple_token"],
-                ..Arg::EMPTY
-            },
-            Arg {
-                name: "bcast",
-                kind: "pure-token",
-                token: Some("BCAST"),
-                flags: &["optional"],
-                ..Arg::EMPTY
-            },
-            Arg {
-                name: "optin",
-                kind: "pure-token",
-                token: Some("OPTIN"),
-                flags: &["optional"],
-                ..Arg::EMPTY
-            },
-            Arg {
-                name: "optout",
-                kind: "pure-token",
-                token: Some("OPTOUT"),
-                flags: &["optional"],
-                ..Arg::EMPTY
-            },
-            Arg {
-                name: "noloop",
-                kind: "pure-token",
-                token: Some("NOLOOP"),
-                flags: &["optional"],
-                ..Arg::EMPTY
-            },
-        ]),
-        acl_categories: &["@slow", "@connection"],
-        ..Doc::EMPTY
-    },
-    Doc {
-        name: "client|trackinginfo",
-        summary: "Return information about server assisted client side caching for the current connection",
-        since: "6.2.0",
-        group: "connection",
-        complexity: Some("O(1)"),
-        acl_categories: &["@slow", "@connection"],
-        ..Doc::EMPTY
-    },
-    Doc {
         name: "client|unblock",
         summary: "Unblock a client blocked in a blocking command from a different connection",
         since: "5.0.0",
@@ -1821,12 +1671,479 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
-        name: "client|unpause",
-        summary: "Resume processing of clients that were paused",
-        since: "6.2.0",
-        group: "connection",
-        complexity: Some("O(N) Where N is the number of paused clients"),
-        acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+        name: "cluster",
+        summary: "A container for cluster commands",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|addslots",
+        summary: "Assign new hash slots to receiving node",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(N) where N is the total number of hash slot arguments"),
+        arguments: Some(&[Arg {
+            name: "slot",
+            kind: "integer",
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|addslotsrange",
+        summary: "Assign new hash slots to receiving node",
+        since: "7.0.0",
+        group: "cluster",
+        complexity: Some(
+            "O(N) where N is the total number of the slots between the start slot and end slot arguments.",
+        ),
+        arguments: Some(&[Arg {
+            name: "start-slot_end-slot",
+            kind: "block",
+            flags: &["multiple"],
+            arguments: Some(&[
+                Arg {
+                    name: "start-slot",
+                    kind: "integer",
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "end-slot",
+                    kind: "integer",
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|bumpepoch",
+        summary: "Advance the cluster config epoch",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &["nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|count-failure-reports",
+        summary: "Return the number of failure reports active for a given node",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(N) where N is the number of failure reports"),
+        arguments: Some(&[Arg {
+            name: "node-id",
+            kind: "string",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &["nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|countkeysinslot",
+        summary: "Return the number of local keys in the specified hash slot",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "slot",
+            kind: "integer",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|delslots",
+        summary: "Set hash slots as unbound in receiving node",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(N) where N is the total number of hash slot arguments"),
+        arguments: Some(&[Arg {
+            name: "slot",
+            kind: "integer",
+            flags: &["multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|delslotsrange",
+        summary: "Set hash slots as unbound in receiving node",
+        since: "7.0.0",
+        group: "cluster",
+        complexity: Some(
+            "O(N) where N is the total number of the slots between the start slot and end slot arguments.",
+        ),
+        arguments: Some(&[Arg {
+            name: "start-slot_end-slot",
+            kind: "block",
+            flags: &["multiple"],
+            arguments: Some(&[
+                Arg {
+                    name: "start-slot",
+                    kind: "integer",
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "end-slot",
+                    kind: "integer",
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|failover",
+        summary: "Forces a replica to perform a manual failover of its master.",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "options",
+            kind: "oneof",
+            flags: &["optional"],
+            arguments: Some(&[
+                Arg {
+                    name: "force",
+                    kind: "pure-token",
+                    token: Some("FORCE"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "takeover",
+                    kind: "pure-token",
+                    token: Some("TAKEOVER"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|flushslots",
+        summary: "Delete a node's own slots information",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|forget",
+        summary: "Remove a node from the nodes table",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "node-id",
+            kind: "string",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|getkeysinslot",
+        summary: "Return local key names in the specified hash slot",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(log(N)) where N is the number of requested keys"),
+        arguments: Some(&[
+            Arg {
+                name: "slot",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@slow"],
+        tips: &["nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "5.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|info",
+        summary: "Provides info about Redis Cluster node state",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        tips: &["nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|keyslot",
+        summary: "Returns the hash slot of the specified key",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(N) where N is the number of bytes in the key"),
+        arguments: Some(&[Arg {
+            name: "key",
+            kind: "string",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|links",
+        summary: "Returns a list of all TCP links to and from peer nodes in cluster",
+        since: "7.0.0",
+        group: "cluster",
+        complexity: Some("O(N) where N is the total number of Cluster nodes"),
+        acl_categories: &["@slow"],
+        tips: &["nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|meet",
+        summary: "Force a node cluster to handshake with another node",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        history: Some(&[("4.0.0", "Added the optional `cluster_bus_port` argument.")]),
+        arguments: Some(&[
+            Arg {
+                name: "ip",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "port",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "cluster_bus_port",
+                kind: "integer",
+                since: Some("4.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|myid",
+        summary: "Return the node id",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|nodes",
+        summary: "Get Cluster config for the node",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(N) where N is the total number of Cluster nodes"),
+        acl_categories: &["@slow"],
+        tips: &["nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|replicas",
+        summary: "List replica nodes of the specified master node",
+        since: "5.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "node-id",
+            kind: "string",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &["nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|replicate",
+        summary: "Reconfigure a node as a replica of the specified master node",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "node-id",
+            kind: "string",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|reset",
+        summary: "Reset a Redis Cluster node",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some(
+            "O(N) where N is the number of known nodes. The command may execute a FLUSHALL as a side effect.",
+        ),
+        arguments: Some(&[Arg {
+            name: "hard_soft",
+            kind: "oneof",
+            flags: &["optional"],
+            arguments: Some(&[
+                Arg {
+                    name: "hard",
+                    kind: "pure-token",
+                    token: Some("HARD"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "soft",
+                    kind: "pure-token",
+                    token: Some("SOFT"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|saveconfig",
+        summary: "Forces the node to save cluster state on disk",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|set-config-epoch",
+        summary: "Set the configuration epoch in a new node",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "config-epoch",
+            kind: "integer",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|setslot",
+        summary: "Bind a hash slot to a specific node",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "slot",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "subcommand",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "node-id",
+                        kind: "string",
+                        token: Some("IMPORTING"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "node-id",
+                        kind: "string",
+                        token: Some("MIGRATING"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "node-id",
+                        kind: "string",
+                        token: Some("NODE"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "stable",
+                        kind: "pure-token",
+                        token: Some("STABLE"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|shards",
+        summary: "Get array of cluster slots to node mappings",
+        since: "7.0.0",
+        group: "cluster",
+        complexity: Some("O(N) where N is the total number of cluster nodes"),
+        acl_categories: &["@slow"],
+        tips: &["nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|slaves",
+        summary: "List replica nodes of the specified master node",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        deprecated_since: Some("5.0.0"),
+        replaced_by: Some("`CLUSTER REPLICAS`"),
+        doc_flags: &["deprecated"],
+        arguments: Some(&[Arg {
+            name: "node-id",
+            kind: "string",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &["nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "cluster|slots",
+        summary: "Get array of Cluster slot to node mappings",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(N) where N is the total number of Cluster nodes"),
+        deprecated_since: Some("7.0.0"),
+        replaced_by: Some("`CLUSTER SHARDS`"),
+        doc_flags: &["deprecated"],
+        history: Some(&[
+            ("4.0.0", "Added node IDs."),
+            ("7.0.0", "Added additional networking metadata field."),
+        ]),
+        acl_categories: &["@slow"],
+        tips: &["nondeterministic_output"],
         ..Doc::EMPTY
     },
     Doc {
@@ -5924,110 +6241,6 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
-        name: "memory",
-        summary: "A container for memory diagnostics commands",
-        since: "4.0.0",
-        group: "server",
-        complexity: Some("Depends on subcommand."),
-        acl_categories: &["@slow"],
-        ..Doc::EMPTY
-    },
-    Doc {
-        name: "memory|doctor",
-        summary: "Outputs memory problems report",
-        since: "4.0.0",
-        group: "server",
-        complexity: Some("O(1)"),
-        acl_categories: &["@slow"],
-        tips: &[
-            "nondeterministic_output",
-            "request_policy:all_shards",
-            "response_policy:special",
-        ],
-        ..Doc::EMPTY
-    },
-    Doc {
-        name: "memory|help",
-        summary: "Show helpful text about the different subcommands",
-        since: "4.0.0",
-        group: "server",
-        complexity: Some("O(1)"),
-        acl_categories: &["@slow"],
-        ..Doc::EMPTY
-    },
-    Doc {
-        name: "memory|malloc-stats",
-        summary: "Show allocator internal stats",
-        since: "4.0.0",
-        group: "server",
-        complexity: Some("Depends on how much memory is allocated, could be slow"),
-        acl_categories: &["@slow"],
-        tips: &[
-            "nondeterministic_output",
-            "request_policy:all_shards",
-            "response_policy:special",
-        ],
-        ..Doc::EMPTY
-    },
-    Doc {
-        name: "memory|purge",
-        summary: "Ask the allocator to release memory",
-        since: "4.0.0",
-        group: "server",
-        complexity: Some("Depends on how much memory is allocated, could be slow"),
-        acl_categories: &["@slow"],
-        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
-        ..Doc::EMPTY
-    },
-    Doc {
-        name: "memory|stats",
-        summary: "Show memory usage details",
-        since: "4.0.0",
-        group: "server",
-        complexity: Some("O(1)"),
-        acl_categories: &["@slow"],
-        tips: &[
-            "nondeterministic_output",
-            "request_policy:all_shards",
-            "response_policy:special",
-        ],
-        ..Doc::EMPTY
-    },
-    Doc {
-        name: "memory|usage",
-        summary: "Estimate the memory usage of a key",
-        since: "4.0.0",
-        group: "server",
-        complexity: Some("O(N) where N is the number of samples."),
-        arguments: Some(&[
-            Arg {
-                name: "key",
-                kind: "key",
-                key_spec_index: Some(0),
-                ..Arg::EMPTY
-            },
-            Arg {
-                name: "count",
-                kind: "integer",
-                token: Some("SAMPLES"),
-                flags: &["optional"],
-                ..Arg::EMPTY
-            },
-        ]),
-        acl_categories: &["@read", "@slow"],
-        key_specs: &[KeySpec {
-            notes: None,
-            flags: &["RO"],
-            begin_search: BeginSearch::Index(2),
-            find_keys: FindKeys::Range {
-                lastkey: 0,
-                keystep: 1,
-                limit: 0,
-            },
-        }],
-        ..Doc::EMPTY
-    },
-    Doc {
         name: "mget",
         summary: "Get the values of all the given keys",
         since: "1.0.0",
@@ -6052,6 +6265,262 @@ pub static DOCS: &[Doc] = &[
                 limit: 0,
             },
         }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "migrate",
+        summary: "Atomically transfer a key from a Redis instance to another one.",
+        since: "2.6.0",
+        group: "generic",
+        complexity: Some(
+            "This command actually executes a DUMP+DEL in the source instance, and a RESTORE in the target instance. See the pages of these commands for time complexity. Also an O(N) data transfer between the two instances is performed.",
+        ),
+        history: Some(&[
+            ("3.0.0", "Added the `COPY` and `REPLACE` options."),
+            ("3.0.6", "Added the `KEYS` option."),
+            ("4.0.7", "Added the `AUTH` option."),
+            ("6.0.0", "Added the `AUTH2` option."),
+        ]),
+        arguments: Some(&[
+            Arg {
+                name: "host",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "port",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key_or_empty_string",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "key",
+                        kind: "key",
+                        key_spec_index: Some(0),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "empty_string",
+                        kind: "pure-token",
+                        token: Some(""),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "destination-db",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "timeout",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "copy",
+                kind: "pure-token",
+                token: Some("COPY"),
+                since: Some("3.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "replace",
+                kind: "pure-token",
+                token: Some("REPLACE"),
+                since: Some("3.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "authentication",
+                kind: "oneof",
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "password",
+                        kind: "string",
+                        token: Some("AUTH"),
+                        since: Some("4.0.7"),
+                        flags: &["optional"],
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "username_password",
+                        kind: "block",
+                        token: Some("AUTH2"),
+                        since: Some("6.0.0"),
+                        flags: &["optional"],
+                        arguments: Some(&[
+                            Arg {
+                                name: "username",
+                                kind: "string",
+                                ..Arg::EMPTY
+                            },
+                            Arg {
+                                name: "password",
+                                kind: "string",
+                                ..Arg::EMPTY
+                            },
+                        ]),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(1),
+                token: Some("KEYS"),
+                since: Some("3.0.6"),
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@keyspace", "@write", "@slow", "@dangerous"],
+        tips: &["nondeterministic_output"],
+        key_specs: &[
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "delete"],
+                begin_search: BeginSearch::Index(3),
+                find_keys: FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: None,
+                flags: &["RW", "access", "delete", "incomplete"],
+                begin_search: BeginSearch::Keyword {
+                    keyword: "KEYS",
+                    startfrom: -2,
+                },
+                find_keys: FindKeys::Range {
+                    lastkey: -1,
+                    keystep: 1,
+                    limit: 0,
+                },
+            },
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "module",
+        summary: "A container for module commands",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "module|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "5.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "module|list",
+        summary: "List all modules loaded by the server",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("O(N) where N is the number of loaded modules."),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &["nondeterministic_output_order"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "module|load",
+        summary: "Load a module",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "path",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "arg",
+                kind: "string",
+                flags: &["optional", "multiple"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "module|loadex",
+        summary: "Load a module with extended parameters",
+        since: "7.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "path",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "configs",
+                kind: "block",
+                token: Some("CONFIG"),
+                flags: &["optional", "multiple", "multiple_token"],
+                arguments: Some(&[
+                    Arg {
+                        name: "name",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "value",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "args",
+                kind: "block",
+                token: Some("ARGS"),
+                flags: &["optional", "multiple"],
+                arguments: Some(&[Arg {
+                    name: "arg",
+                    kind: "string",
+                    ..Arg::EMPTY
+                }]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "module|unload",
+        summary: "Unload a module",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "name",
+            kind: "string",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
         ..Doc::EMPTY
     },
     Doc {
@@ -6623,16 +7092,6 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
-        name: "pfselftest",
-        summary: "An internal command for testing HyperLogLog values",
-        since: "2.8.9",
-        group: "hyperloglog",
-        complexity: Some("N/A"),
-        doc_flags: &["syscmd"],
-        acl_categories: &["@hyperloglog", "@admin", "@slow", "@dangerous"],
-        ..Doc::EMPTY
-    },
-    Doc {
         name: "ping",
         summary: "Ping the server",
         since: "1.0.0",
@@ -6909,6 +7368,24 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "readonly",
+        summary: "Enables read queries for a connection to a cluster replica node",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        acl_categories: &["@fast", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "readwrite",
+        summary: "Disables read queries for a connection to a cluster replica node",
+        since: "3.0.0",
+        group: "cluster",
+        complexity: Some("O(1)"),
+        acl_categories: &["@fast", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "rename",
         summary: "Rename a key",
         since: "1.0.0",
@@ -7081,6 +7558,83 @@ pub static DOCS: &[Doc] = &[
         complexity: Some(
             "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).",
         ),
+        history: Some(&[
+            ("3.0.0", "Added the `REPLACE` modifier."),
+            ("5.0.0", "Added the `ABSTTL` modifier."),
+            ("5.0.0", "Added the `IDLETIME` and `FREQ` options."),
+        ]),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "ttl",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "serialized-value",
+                kind: "string",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "replace",
+                kind: "pure-token",
+                token: Some("REPLACE"),
+                since: Some("3.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "absttl",
+                kind: "pure-token",
+                token: Some("ABSTTL"),
+                since: Some("5.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "seconds",
+                kind: "integer",
+                token: Some("IDLETIME"),
+                since: Some("5.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "frequency",
+                kind: "integer",
+                token: Some("FREQ"),
+                since: Some("5.0.0"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@keyspace", "@write", "@slow", "@dangerous"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["OW", "update"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "restore-asking",
+        summary: "An internal command for migrating keys in a cluster",
+        since: "3.0.0",
+        group: "server",
+        complexity: Some(
+            "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).",
+        ),
+        doc_flags: &["syscmd"],
         history: Some(&[
             ("3.0.0", "Added the `REPLACE` modifier."),
             ("5.0.0", "Added the `ABSTTL` modifier."),

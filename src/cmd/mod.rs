@@ -235,6 +235,9 @@ fn precheck(
     argv: &[Bytes],
     resp3: bool,
 ) -> Result<(), Vec<u8>> {
+    if cmd.has(flags::PROTECTED) {
+        protected_check(srv, cid, cmd)?;
+    }
     let c = &srv.clients[cid];
     let slow_path =
         client_flag::PUBSUB | client_flag::MULTI | client_flag::ACL_CHECK | client_flag::MONITOR;
@@ -273,6 +276,24 @@ fn precheck(
         return Err(b"ERR Replica can't interact with the keyspace".to_vec());
     }
     busy_check(srv, cmd)
+}
+
+/// Redis's check of CMD_PROTECTED commands, made right after the arity check (before
+/// authentication): DEBUG and MODULE LOAD/LOADEX/UNLOAD run only as `enable-debug-command` /
+/// `enable-module-command` allow.
+fn protected_check(srv: &Server, cid: usize, cmd: &Command) -> Result<(), Vec<u8>> {
+    let (what, option) = if cmd.container_name() == "debug" {
+        ("DEBUG", "enable-debug-command")
+    } else {
+        ("MODULE", "enable-module-command")
+    };
+    if crate::family::server::protected_allowed(srv, cid, option) {
+        return Ok(());
+    }
+    Err(format!(
+        "ERR {what} command not allowed. If the {option} option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server."
+    )
+    .into_bytes())
 }
 
 /// While a script runs past busy-reply-threshold only `allow_busy` commands run.

@@ -35,6 +35,9 @@ pub mod flags {
     pub const SENTINEL: u32 = 1 << 18;
     pub const ASKING: u32 = 1 << 19;
     pub const NO_ASYNC_LOADING: u32 = 1 << 20;
+    /// Redis's CMD_PROTECTED (DEBUG, MODULE LOAD/LOADEX/UNLOAD): allowed only as
+    /// `enable-debug-command` / `enable-module-command` say; never reported, as in Redis.
+    pub const PROTECTED: u32 = 1 << 21;
 
     /// In the order Redis prints them (`SENTINEL` is never reported; `module` cannot occur).
     pub const NAMES: &[(u32, &str)] = &[

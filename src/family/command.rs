@@ -288,6 +288,11 @@ fn fallback_keys(cmd: &Command, argv: &[Bytes]) -> Option<KeyRefs> {
             )
         }
         "sort_ro" => Some(vec![(1, &["RO", "access"][..])]),
+        "migrate" => Some(
+            crate::family::migrate::migrate_get_keys(argv)
+                .map(|p| (p, &["RW", "access", "delete"][..]))
+                .collect(),
+        ),
         _ => None,
     }
 }
@@ -386,6 +391,11 @@ fn keys_from_specs(specs: &'static [KeySpec], argv: &[Bytes]) -> Option<KeyRefs>
                 out.push((i as usize, spec.flags));
             }
             i += step.max(1);
+        }
+        // Redis's getKeysUsingKeySpecs: an incomplete spec (MIGRATE's KEYS) sends the caller
+        // to the command's own getkeys function.
+        if spec.has_flag("incomplete") {
+            return None;
         }
     }
     Some(out)

@@ -289,6 +289,14 @@ fn info_line(buf: &mut Vec<u8>, slot: usize, c: &Client, caller: &Caller) {
     } else {
         -1
     };
+    // Redis's mstate.argv_len_sums: each queued command's argument bytes plus a pointer per
+    // argument.
+    let multi_mem: usize = c
+        .multi
+        .iter()
+        .map(|argv| argv.iter().map(|a| a.len()).sum::<usize>() + 8 * argv.len())
+        .sum();
+    let tot_mem = tot_mem + multi_mem;
     let _ = write!(
         buf,
         "id={} addr={} laddr={} fd={} name=",
@@ -300,7 +308,7 @@ fn info_line(buf: &mut Vec<u8>, slot: usize, c: &Client, caller: &Caller) {
     let _ = write!(
         buf,
         " age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={multi} qbuf={qbuf} \
-         qbuf-free={qbuf_free} argv-mem={argv_mem} multi-mem=0 rbs={rbs} rbp={rbs} obl={obl} \
+         qbuf-free={qbuf_free} argv-mem={argv_mem} multi-mem={multi_mem} rbs={rbs} rbp={rbs} obl={obl} \
          oll={oll} omem={omem} tot-mem={tot_mem} events={events} cmd={} user={} redir={} resp={resp}",
         (now_s - c.ctime / 1000).max(0),
         (now_s - c.last_interaction / 1000).max(0),

@@ -59,7 +59,8 @@ fn cmd_dump(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 /// RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]
-fn cmd_restore(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+/// (Also RESTORE-ASKING, `family::migrate`.)
+pub(crate) fn cmd_restore(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (mut replace, mut absttl) = (false, false);
     let mut idle: Option<u64> = None;
     let mut freq: Option<u8> = None;

@@ -3,6 +3,7 @@
 
 pub mod acl;
 pub mod bitmap;
+pub mod cluster;
 pub mod command;
 pub mod connection;
 pub mod dump;
@@ -12,6 +13,7 @@ pub mod hll;
 pub mod keys;
 pub mod list;
 pub mod memory;
+pub mod migrate;
 pub mod multi;
 pub mod ops;
 pub mod pubsub;
@@ -49,4 +51,7 @@ pub static TABLES: &[&[Command]] = &[
     hll::COMMANDS,
     memory::COMMANDS,
     crate::repl::COMMANDS,
+    // Cluster/module commands as a non-cluster Redis (surface helper).
+    cluster::COMMANDS,
+    migrate::COMMANDS,
 ];

@@ -40,8 +40,8 @@ pub(crate) fn reply_help(out: &mut Reply, command: &[u8], lines: &[&str]) {
 }
 
 /// Redis's `islocalClient`: connected from 127.0.0.1 or ::1.
-fn is_local_client(ctx: &Ctx) -> bool {
-    let Some(c) = ctx.srv.clients.get(ctx.cid) else {
+fn is_local_client(srv: &crate::server::Server, cid: usize) -> bool {
+    let Some(c) = srv.clients.get(cid) else {
         return false;
     };
     c.addr
@@ -52,13 +52,19 @@ fn is_local_client(ctx: &Ctx) -> bool {
         })
 }
 
-/// Redis's `allowProtectedAction`: a `yes`/`no`/`local` option allows an action.
-fn protected_action_allowed(ctx: &Ctx, option: &str) -> bool {
-    match ctx.srv.config.get(option) {
+/// Redis's `allowProtectedAction`: a `yes`/`no`/`local` option allows an action by client
+/// `cid` (also the dispatcher's check of protected commands, `cmd::precheck`).
+pub(crate) fn protected_allowed(srv: &crate::server::Server, cid: usize, option: &str) -> bool {
+    match srv.config.get(option) {
         Some("yes") => true,
-        Some("local") => is_local_client(ctx),
+        Some("local") => is_local_client(srv, cid),
         _ => false,
     }
+}
+
+/// `protected_allowed` for the running client.
+fn protected_action_allowed(ctx: &Ctx, option: &str) -> bool {
+    protected_allowed(ctx.srv, ctx.cid, option)
 }
 
 /// Redis's `bytesToHuman`.
@@ -646,7 +652,7 @@ fn info_stats(ctx: &Ctx, s: &mut String) {
         "pubsubshard_channels" => srv.pubsub.shard_channel_count(),
         "latest_fork_usec" => srv.children.stats.latest_fork_usec,
         "total_forks" => srv.children.stats.total_forks,
-        "migrate_cached_sockets" => 0,
+        "migrate_cached_sockets" => srv.migrate_sockets.len(),
         "slave_expires_tracked_keys" => 0,
         "active_defrag_hits" => 0,
         "active_defrag_misses" => 0,
@@ -800,7 +806,9 @@ fn cmd_config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(Error::Syntax);
     }
     let pairs: Vec<(&Bytes, &Bytes)> = argv[2..].chunks_exact(2).map(|p| (&p[0], &p[1])).collect();
-    let mut chosen: Vec<usize> = Vec::with_capacity(pairs.len());
+    // (parameter, named by its alias): Redis registers an alias as its own entry, so
+    // `hash-max-ziplist-entries 1 hash-max-listpack-entries 2` is no duplicate (the last wins).
+    let mut chosen: Vec<(usize, bool)> = Vec::with_capacity(pairs.len());
     let mut invalid_name: Option<String> = None;
     let mut failure: Option<(String, &str)> = None;
     for (name, _) in &pairs {
@@ -823,11 +831,12 @@ fn cmd_config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             failure = Some((typed, "can't set protected config"));
             continue;
         }
-        if chosen.contains(&i) {
+        let entry = (i, !param.name.eq_ignore_ascii_case(&typed));
+        if chosen.contains(&entry) {
             failure = Some((typed, "duplicate parameter"));
             continue;
         }
-        chosen.push(i);
+        chosen.push(entry);
     }
     if let Some(name) = invalid_name {
         return Err(Error::err(format_args!(
@@ -858,7 +867,7 @@ fn cmd_config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(config_set_failed(name, &reason));
     }
     if let Some(i) = config::index("maxmemory")
-        && chosen.contains(&i)
+        && chosen.iter().any(|&(c, _)| c == i)
         && ctx.srv.config.maxmemory != 0
     {
         // Redis's updateMaxmemory: a limit under the current usage evicts at once.
@@ -873,7 +882,7 @@ fn cmd_config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         crate::evict::perform(ctx.srv);
     }
     if let Some(i) = config::index("requirepass")
-        && chosen.contains(&i)
+        && chosen.iter().any(|&(c, _)| c == i)
     {
         // Like Redis's updateRequirePass: the default user's passwords follow the setting.
         crate::acl::requirepass_changed(ctx.srv);
@@ -1308,13 +1317,10 @@ const DEBUG_HELP: &[&str] = &[
 
 /// DEBUG SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | LOG message | RELOAD [NOSAVE] | HELP
 ///
-/// Allowed only as `enable-debug-command` says (`no` by default, like Redis).
+/// Allowed only as `enable-debug-command` says (`no` by default, like Redis): the dispatcher
+/// checks it (`cmd::precheck`).
 fn cmd_debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    if !protected_action_allowed(ctx, "enable-debug-command") {
-        return Err(Error::Msg(
-            "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
-        ));
-    }
+    // (`enable-debug-command` is checked by the dispatcher: DEBUG is PROTECTED.)
     let sub = argv[1].to_ascii_lowercase();
     match (sub.as_slice(), argv.len()) {
         (b"help", 2) => reply_help(ctx.out, &argv[0], DEBUG_HELP),
@@ -1546,7 +1552,7 @@ pub static COMMANDS: &[Command] = &[
     Command::new(
         "debug",
         -2,
-        ADMIN | NOSCRIPT | LOADING | STALE,
+        ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED,
         NO_KEYS,
         cmd_debug,
     ),
