@@ -995,11 +995,8 @@ pub fn info(srv: &Server, s: &mut String) {
             m.host,
             m.port,
             if up { "up" } else { "down" },
-            if m.cid.is_some() {
-                (now_ms - m.last_io) / 1000
-            } else {
-                -1
-            },
+            // Redis: only while a master client exists (the link is up).
+            if up { (now_ms - m.last_io) / 1000 } else { -1 },
             (m.state == replica::LinkState::Transfer) as u8,
             srv.repl.offset,
             srv.repl.offset,
@@ -1020,11 +1017,12 @@ pub fn info(srv: &Server, s: &mut String) {
             );
         }
         if !up {
-            let _ = write!(
-                s,
-                "master_link_down_since_seconds:{}\r\n",
+            let since = if m.down_since == 0 {
+                -1
+            } else {
                 (now_ms - m.down_since) / 1000
-            );
+            };
+            let _ = write!(s, "master_link_down_since_seconds:{since}\r\n");
         }
         let _ = write!(
             s,
@@ -1051,13 +1049,18 @@ pub fn info(srv: &Server, s: &mut String) {
             State::WaitEnd => "wait_bgsave",
             State::Online => "online",
         };
+        // Redis reports a lag only for online replicas.
+        let lag = if l.state == State::Online {
+            now - l.ack_time
+        } else {
+            0
+        };
         let _ = write!(
             s,
-            "slave{i}:ip={},port={},state={state},offset={},lag={}\r\n",
+            "slave{i}:ip={},port={},state={state},offset={},lag={lag}\r\n",
             replica_ip(c, l),
             l.port,
             l.ack_off,
-            now - l.ack_time
         );
     }
     let (active, first, hist) = match &srv.repl.backlog {

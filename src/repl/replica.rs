@@ -63,9 +63,14 @@ pub struct MasterLink {
     /// The socket while connecting, and its address (kept until the completion).
     fd: RawFd,
     addr: Box<libc::sockaddr_storage>,
-    /// Unix ms of the last data from the master (repl-timeout) and of the link going down.
+    /// Unix ms of the last data from the master (repl-timeout).
     pub last_io: i64,
+    /// Unix ms the established link went down, 0 while up or never connected (Redis's
+    /// `repl_down_since`: INFO `master_link_down_since_seconds`, -1 when 0; Sentinel skips
+    /// replicas disconnected for too long when it picks one to promote).
     pub down_since: i64,
+    /// Unix ms of the last connection attempt (one a second, as replicationCron).
+    retry_at: i64,
     /// FULLRESYNC: the master's id and offset, the payload so far and its size or EOF mark.
     sync_id: String,
     sync_off: u64,
@@ -90,7 +95,8 @@ impl MasterLink {
             // SAFETY: sockaddr_storage is plain old data; zeroed is valid.
             addr: Box::new(unsafe { std::mem::zeroed() }),
             last_io: 0,
-            down_since: clock::now_ms(),
+            down_since: 0,
+            retry_at: 0,
             sync_id: String::new(),
             sync_off: 0,
             transfer: Vec::new(),
@@ -174,6 +180,7 @@ pub fn set_master(srv: &mut Server, host: String, port: u16) {
     // Our replicas resync with us (they may continue partially).
     disconnect_replicas(srv);
     tracing::info!("Connecting to MASTER {host}:{port}");
+    srv.config.set_replicaof(&format!("{host} {port}"));
     let mut link = MasterLink::new(host, port);
     link.history = srv.repl.backlog.is_some();
     srv.repl.master = Some(link);
@@ -189,6 +196,7 @@ pub fn unset_master(srv: &mut Server) {
     }
     drop_link(srv);
     srv.repl.master = None;
+    srv.config.set_replicaof("");
     srv.repl.replid2 = std::mem::replace(&mut srv.replid, crate::repl::random_hex40());
     srv.repl.second_offset = srv.repl.offset as i64 + 1;
     srv.repl.seldb = -1;
@@ -230,10 +238,12 @@ pub fn on_client_gone(srv: &mut Server, cid: usize) {
     };
     if m.cid == Some(cid) {
         m.cid = None;
+        if m.state == LinkState::Connected {
+            m.down_since = clock::now_ms();
+        }
         if m.state != LinkState::Connecting {
             m.state = LinkState::Connect;
         }
-        m.down_since = clock::now_ms();
         m.transfer = Vec::new();
         tracing::warn!("Connection with master lost.");
     }
@@ -442,6 +452,12 @@ pub fn input(srv: &mut Server, cid: usize) -> bool {
                     cid,
                     &[b"REPLCONF", b"listening-port", announce.as_bytes()],
                 );
+                let ip = srv.config.get("replica-announce-ip").unwrap_or("");
+                if !ip.is_empty() {
+                    let ip = ip.to_string();
+                    send(srv, cid, &[b"REPLCONF", b"ip-address", ip.as_bytes()]);
+                    n += 1;
+                }
                 send(
                     srv,
                     cid,
@@ -544,6 +560,7 @@ fn connected(srv: &mut Server, cid: usize) {
     }
     if let Some(m) = srv.repl.master.as_mut() {
         m.state = LinkState::Connected;
+        m.down_since = 0;
         m.last_ack = 0;
         m.history = true;
     }
@@ -660,8 +677,8 @@ pub fn cron(srv: &mut Server) {
         * 1000;
     match m.state {
         LinkState::Connect => {
-            if now - m.down_since >= 1000 || m.last_io == 0 {
-                m.down_since = now;
+            if now - m.retry_at >= 1000 {
+                m.retry_at = now;
                 connect(srv);
             }
         }
