@@ -444,3 +444,260 @@ fn sentinel_promotes_a_redis_replica_of_a_uredis_master() {
         diag(&sentinels, &[&master, &red])
     );
 }
+
+// ---- FAILOVER (the coordinated failover command, no Sentinel)
+
+use common::{Server, compat, query as q};
+
+fn server_info(c: &mut redis::Connection) -> BTreeMap<String, String> {
+    let text: String = q(c, &["INFO", "replication"]);
+    text.lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.to_string(), v.trim().to_string()))
+        .collect()
+}
+
+fn stats(c: &mut redis::Connection) -> BTreeMap<String, String> {
+    let text: String = q(c, &["INFO", "stats"]);
+    text.lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.to_string(), v.trim().to_string()))
+        .collect()
+}
+
+/// Makes `replica` a replica of `master` and waits until it is online and caught up.
+fn attach(master: &Server, replica: &Server) {
+    let mut r = replica.conn();
+    let _: () = q(
+        &mut r,
+        &["REPLICAOF", "127.0.0.1", &master.port.to_string()],
+    );
+    let mut m = master.conn();
+    let ok = wait_until(DEADLINE, || {
+        let i = server_info(&mut r);
+        let mi = server_info(&mut m);
+        i.get("master_link_status").map(String::as_str) == Some("up")
+            && mi.get("slave0").is_some_and(|s| s.contains("state=online"))
+            && i.get("slave_repl_offset") == mi.get("master_repl_offset")
+    });
+    assert!(ok, "replica did not attach: {:?}", server_info(&mut r));
+}
+
+fn is_replica_of(c: &mut redis::Connection, port: u16) -> bool {
+    let i = server_info(c);
+    i.get("role").map(String::as_str) == Some("slave")
+        && i.get("master_port") == Some(&port.to_string())
+        && i.get("master_link_status").map(String::as_str) == Some("up")
+}
+
+/// FAILOVER on `master` to `replica` (any of uredis or Redis on either side): the roles swap
+/// with a partial resync (no full sync on the new master), the failover state goes back to
+/// `no-failover`, and writes to the new master reach the old one.
+fn failover_swaps_roles(master: &Server, replica: &Server, args: &[&str]) {
+    let mut m = master.conn();
+    let mut r = replica.conn();
+    let _: () = q(&mut m, &["SET", "k", "before"]);
+    attach(master, replica);
+    let full_before = stats(&mut r)["sync_full"].clone();
+    let mut cmd = vec!["FAILOVER"];
+    cmd.extend_from_slice(args);
+    let _: () = q(&mut m, &cmd);
+    let ok = wait_until(DEADLINE, || {
+        is_replica_of(&mut m, replica.port)
+            && server_info(&mut r).get("role").map(String::as_str) == Some("master")
+            && server_info(&mut m)
+                .get("master_failover_state")
+                .map(String::as_str)
+                == Some("no-failover")
+    });
+    assert!(
+        ok,
+        "roles did not swap: old master {:?}, old replica {:?}",
+        server_info(&mut m),
+        server_info(&mut r)
+    );
+    assert_eq!(
+        stats(&mut r)["sync_full"],
+        full_before,
+        "the swap was a full sync"
+    );
+    let _: () = q(&mut r, &["SET", "k", "after"]);
+    assert!(
+        wait_until(DEADLINE, || q::<Option<String>>(&mut m, &["GET", "k"])
+            .as_deref()
+            == Some("after")),
+        "write to the new master did not reach the old one"
+    );
+    let e = redis::cmd("SET").arg("x").arg("1").query::<()>(&mut m);
+    assert!(
+        e.is_err_and(|e| e.to_string().contains("read only replica")),
+        "old master accepts writes"
+    );
+}
+
+#[test]
+fn failover_command_uredis_to_uredis() {
+    let master = Server::start(&[]);
+    let replica = Server::start(&[]);
+    failover_swaps_roles(&master, &replica, &[]);
+}
+
+#[test]
+fn failover_command_uredis_to_redis_replica() {
+    let Some(replica) = common::redis_or_skip(&[]) else {
+        return;
+    };
+    let master = Server::start(&[]);
+    let port = replica.port.to_string();
+    failover_swaps_roles(&master, &replica, &["TO", "127.0.0.1", &port]);
+}
+
+#[test]
+fn failover_command_redis_master_to_uredis_replica() {
+    let Some(master) = common::redis_or_skip(&[]) else {
+        return;
+    };
+    let replica = Server::start(&[]);
+    let port = replica.port.to_string();
+    failover_swaps_roles(
+        &master,
+        &replica,
+        &["TO", "127.0.0.1", &port, "TIMEOUT", "60000"],
+    );
+}
+
+fn signal(pid: u32, sig: &str) {
+    let ok = Command::new("kill")
+        .args([sig, &pid.to_string()])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "kill {sig} {pid}");
+}
+
+/// While the target has not caught up, writes are held (the client shows flag `b`), reads are
+/// served; ABORT (or the timeout) ends the failover and the held write then runs on the still
+/// master. With FORCE the timeout fails over anyway.
+#[test]
+fn failover_pauses_writes_until_abort_or_timeout() {
+    for how in ["abort", "timeout", "force"] {
+        let master = Server::start(&[]);
+        let replica = Server::start(&[]);
+        attach(&master, &replica);
+        let mut m = master.conn();
+        // The replica stops acknowledging; the master moves ahead of it.
+        signal(replica.pid(), "-STOP");
+        let _: () = q(&mut m, &["SET", "ahead", "1"]);
+        let port = replica.port.to_string();
+        let mut args = vec!["FAILOVER", "TO", "127.0.0.1", &port];
+        match how {
+            "abort" => {}
+            "timeout" => args.extend(["TIMEOUT", "300"]),
+            _ => args.extend(["TIMEOUT", "300", "FORCE"]),
+        }
+        let _: () = q(&mut m, &args);
+        if how == "abort" {
+            assert_eq!(
+                server_info(&mut m)["master_failover_state"],
+                "waiting-for-sync"
+            );
+            let e = redis::cmd("FAILOVER").query::<()>(&mut m);
+            assert!(e.is_err_and(|e| e.to_string().contains("already in progress")));
+            let e = redis::cmd("REPLICAOF")
+                .arg("NO")
+                .arg("ONE")
+                .query::<()>(&mut m);
+            assert!(e.is_err_and(|e| e.to_string().contains("not allowed while failing over")));
+        }
+        let mut w = master.raw();
+        w.cmd(&[b"CLIENT", b"SETNAME", b"writer"]);
+        assert_eq!(w.read_reply(), b"+OK\r\n");
+        w.cmd(&[b"SET", b"held", b"v"]);
+        if how == "abort" {
+            let held = wait_until(DEADLINE, || {
+                let list: String = q(&mut m, &["CLIENT", "LIST"]);
+                list.lines()
+                    .any(|l| l.contains("name=writer") && l.contains("flags=b"))
+            });
+            assert!(held, "the write was not held");
+            let got: Option<String> = q(&mut m, &["GET", "ahead"]);
+            assert_eq!(got.as_deref(), Some("1"), "reads are served while paused");
+            let _: () = q(&mut m, &["FAILOVER", "ABORT"]);
+        }
+        if how == "force" {
+            // The timeout fails over to the stopped replica; let it answer.
+            assert!(wait_until(DEADLINE, || {
+                server_info(&mut m)["master_failover_state"] == "failover-in-progress"
+            }));
+            signal(replica.pid(), "-CONT");
+            assert!(
+                wait_until(DEADLINE, || is_replica_of(&mut m, replica.port)),
+                "forced failover did not happen: {:?}",
+                server_info(&mut m)
+            );
+            // The held write runs on what is now a replica.
+            let reply = w.read_reply();
+            assert!(
+                reply.starts_with(b"-READONLY"),
+                "{:?}",
+                String::from_utf8_lossy(&reply)
+            );
+            assert_eq!(server_info(&mut m)["master_failover_state"], "no-failover");
+            continue;
+        }
+        assert_eq!(w.read_reply(), b"+OK\r\n", "{how}: the held write runs");
+        let i = server_info(&mut m);
+        assert_eq!(i["role"], "master", "{how}");
+        assert_eq!(i["master_failover_state"], "no-failover", "{how}");
+        signal(replica.pid(), "-CONT");
+    }
+}
+
+#[test]
+fn failover_errors_match_redis() {
+    compat(&[
+        &["FAILOVER", "ABORT"],
+        &["FAILOVER", "BOGUS"],
+        &["FAILOVER", "TIMEOUT", "0"],
+        &["FAILOVER", "TIMEOUT", "-5"],
+        &["FAILOVER", "TIMEOUT", "x"],
+        &["FAILOVER", "TO", "127.0.0.1", "port"],
+        &["FAILOVER", "TO", "127.0.0.1"],
+        &["FAILOVER", "FORCE", "FORCE"],
+        &["FAILOVER", "TIMEOUT", "10", "TIMEOUT", "20"],
+        &["FAILOVER"],
+        &["FAILOVER", "TO", "127.0.0.1", "1", "FORCE"],
+        &["FAILOVER", "TO", "127.0.0.1", "1"],
+        &["PSYNC", "?", "-1", "FAILOVER"],
+        &["REPLICAOF", "NO", "ONE"],
+        &["FAILOVER", "ABORT"],
+    ]);
+}
+
+#[test]
+fn failover_target_errors_match_redis() {
+    // A uredis master with a replica that is uredis vs Redis, the same errors on the
+    // replica for PSYNC FAILOVER with a wrong replid, and the master's target checks.
+    let Some(rm) = common::redis_or_skip(&[]) else {
+        return;
+    };
+    let rr = Server::start_redis(&[]).expect("redis replica");
+    let um = Server::start(&[]);
+    let ur = Server::start(&[]);
+    attach(&rm, &rr);
+    attach(&um, &ur);
+    let mut a = ur.raw();
+    let mut b = rr.raw();
+    common::assert_same_replies(&mut a, &mut b, &[&["PSYNC", "abc", "1", "FAILOVER"]]);
+    let mut a = um.raw();
+    let mut b = rm.raw();
+    common::assert_same_replies(
+        &mut a,
+        &mut b,
+        &[
+            &["FAILOVER", "TO", "127.0.0.1", "1"],
+            &["FAILOVER", "TO", "10.1.1.1", "1", "TIMEOUT", "10", "FORCE"],
+            &["FAILOVER", "TO", "127.0.0.1", "99999999999999999999"],
+            &["FAILOVER", "ABORT"],
+        ],
+    );
+}

@@ -29,6 +29,7 @@
 //! `Online` exactly when the stream goes to its output buffer; while a replica is in
 //! `WaitEnd` with a diskless child, the parent never writes to its socket.
 
+pub mod failover;
 pub mod replica;
 
 use crate::protocol::reply::encode_command;
@@ -197,6 +198,8 @@ pub struct Repl {
     scratch: Vec<u8>,
     /// Our master, while we are a replica (`replica`).
     pub master: Option<replica::MasterLink>,
+    /// FAILOVER in progress (`failover`).
+    pub failover: failover::Failover,
 }
 
 impl Default for Repl {
@@ -219,6 +222,7 @@ impl Default for Repl {
             ack_now: false,
             scratch: Vec::new(),
             master: None,
+            failover: Default::default(),
         }
     }
 }
@@ -306,6 +310,7 @@ pub(crate) fn feed_raw(srv: &mut Server, data: &[u8]) {
 /// A client went away: forget it as a replica or a waiter.
 pub fn on_client_gone(srv: &mut Server, cid: usize) {
     replica::on_client_gone(srv, cid);
+    failover::on_client_gone(srv, cid);
     if srv.clients.get(cid).is_some_and(|c| c.repl.is_some()) {
         srv.repl.replicas.retain(|&r| r != cid);
         if let Some(c) = srv.clients.get_mut(cid) {
@@ -411,6 +416,21 @@ fn cmd_sync(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if is_replica(ctx.srv, cid) {
         return Ok(());
     }
+    // PSYNC <replid> <offset> FAILOVER: our master hands over to us (`failover`).
+    if argv.len() > 3
+        && argv[0].eq_ignore_ascii_case(b"psync")
+        && argv[3].eq_ignore_ascii_case(b"failover")
+    {
+        failover::on_psync_failover(ctx.srv, &argv[1])?;
+    }
+    if failover::active(ctx.srv) {
+        return Err(Error::Msg("NOMASTERLINK Can't SYNC while failing over"));
+    }
+    if replica::is_replica(ctx.srv) && !replica::link_up(ctx.srv) {
+        return Err(Error::Msg(
+            "NOMASTERLINK Can't SYNC while not connected with my master",
+        ));
+    }
     {
         let c = &ctx.srv.clients[cid];
         if c.has_unsent() || !ctx.out.is_empty() {
@@ -418,11 +438,6 @@ fn cmd_sync(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 "ERR SYNC and PSYNC are invalid with pending output",
             ));
         }
-    }
-    if replica::is_replica(ctx.srv) && !replica::link_up(ctx.srv) {
-        return Err(Error::Msg(
-            "NOMASTERLINK Can't SYNC while not connected with my master",
-        ));
     }
     let psync = argv[0].eq_ignore_ascii_case(b"psync");
     if psync {
@@ -743,6 +758,7 @@ pub fn child_done(srv: &mut Server, done: &ChildDone) {
 /// follow `repl-backlog-size`.
 pub fn cron(srv: &mut Server) {
     replica::cron(srv);
+    failover::update(srv);
     if srv.repl.backlog.is_none() {
         return;
     }
@@ -792,8 +808,10 @@ pub fn cron(srv: &mut Server) {
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(10);
     let now = clock::now_ms();
+    // No PING while a failover pauses writes: it would move the offset the target must reach.
     if srv.repl.master.is_none()
         && !srv.repl.replicas.is_empty()
+        && !failover::active(srv)
         && now - srv.repl.last_ping >= period * 1000
     {
         srv.repl.last_ping = now;
@@ -805,10 +823,12 @@ pub fn cron(srv: &mut Server) {
 /// Before the loop sleeps: ask replicas for ACKs for new WAITs, release WAITs satisfied by
 /// ACKs that arrived.
 pub fn before_sleep(srv: &mut Server) {
+    failover::update(srv);
     if std::mem::take(&mut srv.repl.ack_now) {
         replica::send_ack(srv);
     }
-    if std::mem::take(&mut srv.repl.send_getack) {
+    // As Redis, no GETACK while a failover pauses writes (sent once it ends).
+    if !failover::active(srv) && std::mem::take(&mut srv.repl.send_getack) {
         let db = srv.repl.seldb;
         feed(
             srv,
@@ -970,7 +990,7 @@ fn cmd_role(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-fn replica_ip(c: &crate::net::client::Client, l: &Link) -> String {
+pub(crate) fn replica_ip(c: &crate::net::client::Client, l: &Link) -> String {
     if !l.ip.is_empty() {
         return l.ip.clone();
     }
@@ -1069,10 +1089,11 @@ pub fn info(srv: &Server, s: &mut String) {
     };
     let _ = write!(
         s,
-        "master_failover_state:no-failover\r\nmaster_replid:{}\r\nmaster_replid2:{}\r\n\
+        "master_failover_state:{}\r\nmaster_replid:{}\r\nmaster_replid2:{}\r\n\
          master_repl_offset:{}\r\nsecond_repl_offset:{}\r\nrepl_backlog_active:{active}\r\n\
          repl_backlog_size:{}\r\nrepl_backlog_first_byte_offset:{first}\r\n\
          repl_backlog_histlen:{hist}\r\n",
+        failover::state_name(srv),
         srv.replid,
         srv.repl.replid2,
         srv.repl.offset,
@@ -1117,6 +1138,13 @@ pub static COMMANDS: &[Command] = &[
         ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING,
         NO_KEYS,
         replica::cmd_replicaof,
+    ),
+    Command::new(
+        "failover",
+        -1,
+        ADMIN | NOSCRIPT | STALE,
+        NO_KEYS,
+        failover::cmd_failover,
     ),
     Command::new(
         "role",

@@ -492,7 +492,14 @@ pub fn input(srv: &mut Server, cid: usize) -> bool {
                         ("?".to_string(), "-1".to_string())
                     };
                     tracing::info!("Trying a partial resynchronization (request {id}:{off}).");
-                    send(srv, cid, &[b"PSYNC", id.as_bytes(), off.as_bytes()]);
+                    if super::failover::in_progress(srv) {
+                        // FAILOVER: the target becomes a master, then answers as one.
+                        let args: [&[u8]; 4] =
+                            [b"PSYNC", id.as_bytes(), off.as_bytes(), b"FAILOVER"];
+                        send(srv, cid, &args);
+                    } else {
+                        send(srv, cid, &[b"PSYNC", id.as_bytes(), off.as_bytes()]);
+                    }
                     if let Some(m) = srv.repl.master.as_mut() {
                         m.state = LinkState::ReceivePsync;
                     }
@@ -524,6 +531,7 @@ fn psync_reply(srv: &mut Server, cid: usize, line: &[u8]) -> bool {
             return false;
         };
         tracing::info!("Full resync from master: {id}:{off}");
+        super::failover::psync_answered(srv, true);
         if let Some(m) = srv.repl.master.as_mut() {
             m.sync_id = id;
             m.sync_off = off;
@@ -537,6 +545,7 @@ fn psync_reply(srv: &mut Server, cid: usize, line: &[u8]) -> bool {
     if let Some(rest) = text.strip_prefix("+CONTINUE") {
         let new = rest.trim();
         tracing::info!("Successful partial resynchronization with master.");
+        super::failover::psync_answered(srv, true);
         if new.len() == 40 && new != srv.replid {
             srv.repl.replid2 = std::mem::replace(&mut srv.replid, new.to_string());
             srv.repl.second_offset = srv.repl.offset as i64 + 1;
@@ -550,6 +559,7 @@ fn psync_reply(srv: &mut Server, cid: usize, line: &[u8]) -> bool {
     // -NOMASTERLINK, -LOADING: retry later; anything else: Redis would try SYNC; we retry.
     tracing::warn!("Unexpected reply to PSYNC from master: {text}");
     srv.close_client(cid);
+    super::failover::psync_answered(srv, false);
     false
 }
 
@@ -722,6 +732,9 @@ pub fn send_ack(srv: &mut Server) {
 
 /// REPLICAOF host port | NO ONE (also SLAVEOF).
 pub fn cmd_replicaof(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if super::failover::active(ctx.srv) {
+        return Err(Error::Msg("ERR REPLICAOF not allowed while failing over."));
+    }
     if argv[1].eq_ignore_ascii_case(b"no") && argv[2].eq_ignore_ascii_case(b"one") {
         if is_replica(ctx.srv) {
             unset_master(ctx.srv);
