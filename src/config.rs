@@ -429,7 +429,8 @@ pub static PARAMS: &[Param] = &[
         Kind::Mem(1, i64::MAX as u64),
         "1048576",
     ),
-    p(No, "repl-backlog-ttl", LONG, "3600"),
+    // Freed by src/repl/mod.rs (`backlog_ttl`).
+    p(Yes, "repl-backlog-ttl", LONG, "3600"),
     p(Yes, "repl-timeout", Kind::Int(1, i32::MAX as i64), "60"),
     p(
         Yes,
@@ -441,8 +442,9 @@ pub static PARAMS: &[Param] = &[
     p(Yes, "repl-diskless-sync", BOOL, "yes"),
     p(Yes, "repl-diskless-sync-delay", INT, "5"),
     p(Yes, "repl-diskless-sync-max-replicas", INT, "0"),
+    // The replica's RDB sink: src/repl/replica.rs (`Sink`).
     p(
-        No,
+        Yes,
         "repl-diskless-load",
         Kind::Enum(&["disabled", "on-empty-db", "swapdb"]),
         "disabled",
