@@ -417,10 +417,12 @@ pub static PARAMS: &[Param] = &[
     p(Yes, "replica-read-only", BOOL, "yes").aka("slave-read-only"),
     p(No, "replica-ignore-maxmemory", BOOL, "yes").aka("slave-ignore-maxmemory"),
     p(No, "replica-lazy-flush", BOOL, "no").aka("slave-lazy-flush"),
-    p(No, "replica-priority", INT, "100").aka("slave-priority"),
-    p(No, "replica-announce-ip", STR, "").aka("slave-announce-ip"),
-    p(No, "replica-announce-port", PORT, "0").aka("slave-announce-port"),
-    p(No, "replica-announced", BOOL, "yes"),
+    // Read by Sentinel from INFO (slave_priority, replica_announced) and sent to the master
+    // in the handshake (REPLCONF ip-address / listening-port): src/repl/replica.rs.
+    p(Yes, "replica-priority", INT, "100").aka("slave-priority"),
+    p(Yes, "replica-announce-ip", STR, "").aka("slave-announce-ip"),
+    p(Yes, "replica-announce-port", PORT, "0").aka("slave-announce-port"),
+    p(Yes, "replica-announced", BOOL, "yes"),
     p(No, "replica-ignore-disk-write-errors", BOOL, "no"),
     // Values below 16kb are raised to 16kb (Redis's CONFIG_REPL_BACKLOG_MIN_SIZE).
     p(
@@ -429,7 +431,8 @@ pub static PARAMS: &[Param] = &[
         Kind::Mem(1, i64::MAX as u64),
         "1048576",
     ),
-    p(No, "repl-backlog-ttl", LONG, "3600"),
+    // Freed by src/repl/mod.rs (`backlog_ttl`).
+    p(Yes, "repl-backlog-ttl", LONG, "3600"),
     p(Yes, "repl-timeout", Kind::Int(1, i32::MAX as i64), "60"),
     p(
         Yes,
@@ -441,8 +444,9 @@ pub static PARAMS: &[Param] = &[
     p(Yes, "repl-diskless-sync", BOOL, "yes"),
     p(Yes, "repl-diskless-sync-delay", INT, "5"),
     p(Yes, "repl-diskless-sync-max-replicas", INT, "0"),
+    // The replica's RDB sink: src/repl/replica.rs (`Sink`).
     p(
-        No,
+        Yes,
         "repl-diskless-load",
         Kind::Enum(&["disabled", "on-empty-db", "swapdb"]),
         "disabled",
@@ -1013,6 +1017,15 @@ impl Config {
             }
         }
         out
+    }
+
+    /// Records the master set at run time by REPLICAOF (`"host port"`, or `""` for none):
+    /// CONFIG GET and CONFIG REWRITE show the current master, as Redis's
+    /// get/rewriteConfigReplicaOfOption read `server.masterhost` (used by src/repl/replica.rs).
+    pub fn set_replicaof(&mut self, value: &str) {
+        if let Some(i) = index("replicaof") {
+            self.values[i] = value.to_string();
+        }
     }
 
     /// Sets a parameter at run time (CONFIG SET). `Err` carries Redis's reason text.

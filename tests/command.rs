@@ -747,6 +747,7 @@ const GENERATE: &[&str] = &[
     "role",
     "replicaof",
     "slaveof",
+    "failover",
     "client|setname",
     "client|getname",
     "client|list",

@@ -2950,6 +2950,57 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "failover",
+        summary: "Start a coordinated failover between this server and one of its replicas.",
+        since: "6.2.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        arguments: Some(&[
+            Arg {
+                name: "target",
+                kind: "block",
+                token: Some("TO"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "host",
+                        kind: "string",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "port",
+                        kind: "integer",
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "force",
+                        kind: "pure-token",
+                        token: Some("FORCE"),
+                        flags: &["optional"],
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "abort",
+                kind: "pure-token",
+                token: Some("ABORT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "milliseconds",
+                kind: "integer",
+                token: Some("TIMEOUT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "fcall",
         summary: "Invoke a function",
         since: "7.0.0",

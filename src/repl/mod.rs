@@ -29,6 +29,7 @@
 //! `Online` exactly when the stream goes to its output buffer; while a replica is in
 //! `WaitEnd` with a diskless child, the parent never writes to its socket.
 
+pub mod failover;
 pub mod replica;
 
 use crate::protocol::reply::encode_command;
@@ -53,6 +54,8 @@ pub enum State {
     WaitStart,
     /// The child is producing its RDB.
     WaitEnd,
+    /// Disk-backed: the RDB file is being streamed from `Link::bulk`.
+    SendBulk,
     /// Gets the stream.
     Online,
 }
@@ -84,6 +87,19 @@ pub struct Link {
     /// The disk-backed RDB payload is still in the output (not counted by the replica class
     /// of `client-output-buffer-limit`).
     pub rdb_unsent: bool,
+    /// Disk-backed: the RDB file and the bytes of it still to queue (`pump_bulk`).
+    bulk: Option<Box<Bulk>>,
+    /// Diskless: online, but the stream is held in `pending` until the replica's first
+    /// REPLCONF ACK says it loaded the RDB (Redis's `repl_start_cmd_stream_on_ack`), so no
+    /// stream byte follows the EOF mark in the same read.
+    hold_stream: bool,
+}
+
+/// The RDB file streamed to a replica in `SendBulk`.
+#[derive(Debug)]
+struct Bulk {
+    file: std::fs::File,
+    left: u64,
 }
 
 impl Link {
@@ -102,6 +118,8 @@ impl Link {
             wait_since: 0,
             pending: Vec::new(),
             rdb_unsent: false,
+            bulk: None,
+            hold_stream: false,
         }
     }
 
@@ -202,6 +220,11 @@ pub struct Repl {
     scratch: Vec<u8>,
     /// Our master, while we are a replica (`replica`).
     pub master: Option<replica::MasterLink>,
+    /// FAILOVER in progress (`failover`).
+    pub failover: failover::Failover,
+    /// Unix seconds since when no replica is attached (Redis's `repl_no_slaves_since`), for
+    /// `repl-backlog-ttl`.
+    pub no_replicas_since: i64,
 }
 
 impl Default for Repl {
@@ -224,6 +247,8 @@ impl Default for Repl {
             ack_now: false,
             scratch: Vec::new(),
             master: None,
+            failover: Default::default(),
+            no_replicas_since: unix_secs(),
         }
     }
 }
@@ -298,11 +323,13 @@ pub(crate) fn feed_raw(srv: &mut Server, data: &[u8]) {
             continue;
         };
         match link.state {
-            State::Online => {
+            State::Online if !link.hold_stream => {
                 c.out.raw(data);
                 srv.mark_pending_write(cid);
             }
-            State::WaitEnd => link.pending.extend_from_slice(data),
+            State::Online | State::WaitEnd | State::SendBulk => {
+                link.pending.extend_from_slice(data)
+            }
             State::WaitStart | State::Handshake => {}
         }
     }
@@ -313,6 +340,9 @@ pub fn on_client_gone(srv: &mut Server, cid: usize) {
     replica::on_client_gone(srv, cid);
     if srv.clients.get(cid).is_some_and(|c| c.repl.is_some()) {
         srv.repl.replicas.retain(|&r| r != cid);
+        if srv.repl.replicas.is_empty() {
+            srv.repl.no_replicas_since = unix_secs();
+        }
         if let Some(c) = srv.clients.get_mut(cid) {
             c.repl = None;
         }
@@ -379,6 +409,14 @@ fn cmd_replconf(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                     l.ack_off = off as u64;
                 }
                 l.ack_time = unix_secs();
+                if l.hold_stream {
+                    // The replica loaded the RDB: start the stream.
+                    l.hold_stream = false;
+                    let pending = std::mem::take(&mut l.pending);
+                    let c = &mut ctx.srv.clients[cid];
+                    c.out.raw(&pending);
+                    ctx.srv.mark_pending_write(cid);
+                }
                 ctx.srv.repl.check_waiters = true;
                 return Ok(());
             }
@@ -416,6 +454,21 @@ fn cmd_sync(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if is_replica(ctx.srv, cid) {
         return Ok(());
     }
+    // PSYNC <replid> <offset> FAILOVER: our master hands over to us (`failover`).
+    if argv.len() > 3
+        && argv[0].eq_ignore_ascii_case(b"psync")
+        && argv[3].eq_ignore_ascii_case(b"failover")
+    {
+        failover::on_psync_failover(ctx.srv, &argv[1])?;
+    }
+    if failover::active(ctx.srv) {
+        return Err(Error::Msg("NOMASTERLINK Can't SYNC while failing over"));
+    }
+    if replica::is_replica(ctx.srv) && !replica::link_up(ctx.srv) {
+        return Err(Error::Msg(
+            "NOMASTERLINK Can't SYNC while not connected with my master",
+        ));
+    }
     {
         let c = &ctx.srv.clients[cid];
         if c.has_unsent() || !ctx.out.is_empty() {
@@ -423,11 +476,6 @@ fn cmd_sync(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 "ERR SYNC and PSYNC are invalid with pending output",
             ));
         }
-    }
-    if replica::is_replica(ctx.srv) && !replica::link_up(ctx.srv) {
-        return Err(Error::Msg(
-            "NOMASTERLINK Can't SYNC while not connected with my master",
-        ));
     }
     let psync = argv[0].eq_ignore_ascii_case(b"psync");
     if psync {
@@ -687,22 +735,12 @@ fn start_full_sync(srv: &mut Server) {
     }
 }
 
-/// The replication child was reaped: send the RDB (disk-backed) and the stream kept
-/// meanwhile, and put the replicas online (Redis's `updateSlavesWaitingBgsave`).
+/// The replication child was reaped: stream the RDB file (disk-backed) or wait for the
+/// replica's ACK (diskless), then the stream kept meanwhile (Redis's
+/// `updateSlavesWaitingBgsave`).
 pub fn child_done(srv: &mut Server, done: &ChildDone) {
     let file = srv.repl.disk_file.take();
     let ok = done.status == ChildStatus::Ok;
-    let payload = match (&file, ok) {
-        (Some(f), true) => match std::fs::read(f) {
-            Ok(b) => Some(Bytes::from(b)),
-            Err(e) => {
-                tracing::warn!("SYNC failed. Can't open/stat DB after BGSAVE: {e}");
-                None
-            }
-        },
-        _ => None,
-    };
-    let ok = ok && (file.is_none() || payload.is_some());
     if !ok {
         tracing::warn!("BGSAVE for replication failed: {:?}", done.status);
     }
@@ -719,27 +757,100 @@ pub fn child_done(srv: &mut Server, done: &ChildDone) {
             srv.close_client(cid);
             continue;
         }
-        if l.rdb_only {
-            // The RDB only (`redis-cli --rdb`): close once it is sent.
-            l.pending = Vec::new();
-            if let Some(p) = &payload {
-                c.out.raw(format!("${}\r\n", p.len()).as_bytes());
-                c.push_shared(p.clone());
+        let Some(path) = &file else {
+            // Diskless: the child sent the RDB.
+            if l.rdb_only {
+                c.flags |= crate::net::client::flag::CLOSE_AFTER_REPLY;
+                srv.mark_pending_write(cid);
+                continue;
             }
-            c.flags |= crate::net::client::flag::CLOSE_AFTER_REPLY;
-            srv.mark_pending_write(cid);
+            l.state = State::Online;
+            l.ack_time = unix_secs();
+            l.hold_stream = true;
+            tracing::info!(
+                "Streamed RDB transfer with replica {} succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming",
+                c.addr
+            );
+            continue;
+        };
+        // Each replica reads the file through its own descriptor (a later BGSAVE may
+        // rename another file over the path; the open one stays valid).
+        let opened = std::fs::File::open(path).and_then(|f| {
+            let len = f.metadata()?.len();
+            Ok((f, len))
+        });
+        let (f, len) = match opened {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::warn!("SYNC failed. Can't open/stat DB after BGSAVE: {e}");
+                srv.close_client(cid);
+                continue;
+            }
+        };
+        l.state = State::SendBulk;
+        l.rdb_unsent = true;
+        l.bulk = Some(Box::new(Bulk { file: f, left: len }));
+        c.out.raw(format!("${len}\r\n").as_bytes());
+        srv.mark_pending_write(cid);
+    }
+    pump_bulk(srv);
+}
+
+/// Chunk of the RDB file queued at a time, and the output level under which the next one is.
+const BULK_CHUNK: usize = 1 << 20;
+const BULK_LOW_WATER: usize = 4 << 20;
+
+/// Queues more of the RDB file to replicas in `SendBulk` whose output drained, so the file is
+/// never read whole into memory; a replica whose file is all queued goes online with the
+/// stream kept meanwhile (Redis's `sendBulkToSlave` + `replicaPutOnline`). Called before the
+/// loop sleeps (a send completion wakes the loop, so this follows the socket's pace).
+fn pump_bulk(srv: &mut Server) {
+    for i in 0..srv.repl.replicas.len() {
+        let cid = srv.repl.replicas[i];
+        let Some(c) = srv.clients.get_mut(cid) else {
+            continue;
+        };
+        if c.closing || c.repl.as_ref().is_none_or(|l| l.state != State::SendBulk) {
             continue;
         }
-        let pending = std::mem::take(&mut l.pending);
-        l.state = State::Online;
-        l.ack_time = unix_secs();
-        l.rdb_unsent = payload.is_some();
-        if let Some(p) = &payload {
-            c.out.raw(format!("${}\r\n", p.len()).as_bytes());
-            c.push_shared(p.clone());
+        let mut failed = None;
+        while c.pending_output() < BULK_LOW_WATER {
+            let Some(b) = c.repl.as_mut().and_then(|l| l.bulk.as_mut()) else {
+                break;
+            };
+            if b.left == 0 {
+                break;
+            }
+            let n = (b.left as usize).min(BULK_CHUNK);
+            let mut buf = vec![0u8; n];
+            use std::io::Read;
+            if let Err(e) = b.file.read_exact(&mut buf) {
+                failed = Some(e);
+                break;
+            }
+            b.left -= n as u64;
+            c.push_shared(Bytes::from(buf));
         }
-        c.out.raw(&pending);
-        tracing::info!("Synchronization with replica {} succeeded", c.addr);
+        if let Some(e) = failed {
+            tracing::warn!("Read error sending DB to replica: {e}");
+            srv.close_client(cid);
+            continue;
+        }
+        let Some(l) = c.repl.as_mut() else { continue };
+        if l.bulk.as_ref().is_some_and(|b| b.left == 0) {
+            l.bulk = None;
+            if l.rdb_only {
+                // The RDB only (`redis-cli --rdb`): close once it is sent.
+                l.pending = Vec::new();
+                c.flags |= crate::net::client::flag::CLOSE_AFTER_REPLY;
+            } else {
+                let pending = std::mem::take(&mut l.pending);
+                l.state = State::Online;
+                l.ack_time = unix_secs();
+                c.out.raw(&pending);
+                tracing::info!("Synchronization with replica {} succeeded", c.addr);
+            }
+        }
         srv.mark_pending_write(cid);
     }
 }
@@ -748,6 +859,8 @@ pub fn child_done(srv: &mut Server, done: &ChildDone) {
 /// follow `repl-backlog-size`.
 pub fn cron(srv: &mut Server) {
     replica::cron(srv);
+    failover::update(srv);
+    backlog_ttl(srv);
     if srv.repl.backlog.is_none() {
         return;
     }
@@ -797,8 +910,10 @@ pub fn cron(srv: &mut Server) {
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(10);
     let now = clock::now_ms();
+    // No PING while a failover pauses writes: it would move the offset the target must reach.
     if srv.repl.master.is_none()
         && !srv.repl.replicas.is_empty()
+        && !failover::active(srv)
         && now - srv.repl.last_ping >= period * 1000
     {
         srv.repl.last_ping = now;
@@ -807,13 +922,37 @@ pub fn cron(srv: &mut Server) {
     }
 }
 
+/// `repl-backlog-ttl`: a master without replicas for that many seconds frees its backlog
+/// and takes a new replication id (its offset no longer advances, so the old id could
+/// otherwise be continued at a wrong offset). A replica keeps its backlog: it may be promoted.
+fn backlog_ttl(srv: &mut Server) {
+    let ttl = config_i64(srv, "repl-backlog-ttl", 3600);
+    if ttl == 0
+        || srv.repl.backlog.is_none()
+        || srv.repl.master.is_some()
+        || !srv.repl.replicas.is_empty()
+        || unix_secs() - srv.repl.no_replicas_since <= ttl
+    {
+        return;
+    }
+    srv.replid = random_hex40();
+    srv.repl.replid2 = "0".repeat(40);
+    srv.repl.second_offset = -1;
+    srv.repl.backlog = None;
+    srv.propagation.repl = false;
+    tracing::info!("Replication backlog freed after {ttl} seconds without connected replicas.");
+}
+
 /// Before the loop sleeps: ask replicas for ACKs for new WAITs, release WAITs satisfied by
 /// ACKs that arrived.
 pub fn before_sleep(srv: &mut Server) {
+    failover::update(srv);
+    pump_bulk(srv);
     if std::mem::take(&mut srv.repl.ack_now) {
         replica::send_ack(srv);
     }
-    if std::mem::take(&mut srv.repl.send_getack) {
+    // As Redis, no GETACK while a failover pauses writes (sent once it ends).
+    if !failover::active(srv) && std::mem::take(&mut srv.repl.send_getack) {
         let db = srv.repl.seldb;
         feed(
             srv,
@@ -975,7 +1114,7 @@ fn cmd_role(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-fn replica_ip(c: &crate::net::client::Client, l: &Link) -> String {
+pub(crate) fn replica_ip(c: &crate::net::client::Client, l: &Link) -> String {
     if !l.ip.is_empty() {
         return l.ip.clone();
     }
@@ -1000,11 +1139,8 @@ pub fn info(srv: &Server, s: &mut String) {
             m.host,
             m.port,
             if up { "up" } else { "down" },
-            if m.cid.is_some() {
-                (now_ms - m.last_io) / 1000
-            } else {
-                -1
-            },
+            // Redis: only while a master client exists (the link is up).
+            if up { (now_ms - m.last_io) / 1000 } else { -1 },
             (m.state == replica::LinkState::Transfer) as u8,
             srv.repl.offset,
             srv.repl.offset,
@@ -1025,11 +1161,12 @@ pub fn info(srv: &Server, s: &mut String) {
             );
         }
         if !up {
-            let _ = write!(
-                s,
-                "master_link_down_since_seconds:{}\r\n",
+            let since = if m.down_since == 0 {
+                -1
+            } else {
                 (now_ms - m.down_since) / 1000
-            );
+            };
+            let _ = write!(s, "master_link_down_since_seconds:{since}\r\n");
         }
         let _ = write!(
             s,
@@ -1054,15 +1191,21 @@ pub fn info(srv: &Server, s: &mut String) {
         let state = match l.state {
             State::WaitStart | State::Handshake => "wait_bgsave",
             State::WaitEnd => "wait_bgsave",
+            State::SendBulk => "send_bulk",
             State::Online => "online",
+        };
+        // Redis reports a lag only for online replicas.
+        let lag = if l.state == State::Online {
+            now - l.ack_time
+        } else {
+            0
         };
         let _ = write!(
             s,
-            "slave{i}:ip={},port={},state={state},offset={},lag={}\r\n",
+            "slave{i}:ip={},port={},state={state},offset={},lag={lag}\r\n",
             replica_ip(c, l),
             l.port,
             l.ack_off,
-            now - l.ack_time
         );
     }
     let (active, first, hist) = match &srv.repl.backlog {
@@ -1071,10 +1214,11 @@ pub fn info(srv: &Server, s: &mut String) {
     };
     let _ = write!(
         s,
-        "master_failover_state:no-failover\r\nmaster_replid:{}\r\nmaster_replid2:{}\r\n\
+        "master_failover_state:{}\r\nmaster_replid:{}\r\nmaster_replid2:{}\r\n\
          master_repl_offset:{}\r\nsecond_repl_offset:{}\r\nrepl_backlog_active:{active}\r\n\
          repl_backlog_size:{}\r\nrepl_backlog_first_byte_offset:{first}\r\n\
          repl_backlog_histlen:{hist}\r\n",
+        failover::state_name(srv),
         srv.replid,
         srv.repl.replid2,
         srv.repl.offset,
@@ -1119,6 +1263,13 @@ pub static COMMANDS: &[Command] = &[
         ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING,
         NO_KEYS,
         replica::cmd_replicaof,
+    ),
+    Command::new(
+        "failover",
+        -1,
+        ADMIN | NOSCRIPT | STALE,
+        NO_KEYS,
+        failover::cmd_failover,
     ),
     Command::new(
         "role",

@@ -63,13 +63,20 @@ pub struct MasterLink {
     /// The socket while connecting, and its address (kept until the completion).
     fd: RawFd,
     addr: Box<libc::sockaddr_storage>,
-    /// Unix ms of the last data from the master (repl-timeout) and of the link going down.
+    /// Unix ms of the last data from the master (repl-timeout).
     pub last_io: i64,
+    /// Unix ms the established link went down, 0 while up or never connected (Redis's
+    /// `repl_down_since`: INFO `master_link_down_since_seconds`, -1 when 0; Sentinel skips
+    /// replicas disconnected for too long when it picks one to promote).
     pub down_since: i64,
-    /// FULLRESYNC: the master's id and offset, the payload so far and its size or EOF mark.
+    /// Unix ms of the last connection attempt (one a second, as replicationCron).
+    retry_at: i64,
+    /// FULLRESYNC: the master's id and offset, where the payload goes, bytes received so far,
+    /// and its size or EOF mark.
     sync_id: String,
     sync_off: u64,
-    transfer: Vec<u8>,
+    sink: Sink,
+    read: u64,
     size: Option<usize>,
     mark: Option<Vec<u8>>,
     /// Unix ms of the last ACK sent.
@@ -90,10 +97,12 @@ impl MasterLink {
             // SAFETY: sockaddr_storage is plain old data; zeroed is valid.
             addr: Box::new(unsafe { std::mem::zeroed() }),
             last_io: 0,
-            down_since: clock::now_ms(),
+            down_since: 0,
+            retry_at: 0,
             sync_id: String::new(),
             sync_off: 0,
-            transfer: Vec::new(),
+            sink: Sink::Mem(Vec::new()),
+            read: 0,
             size: None,
             mark: None,
             last_ack: 0,
@@ -103,12 +112,8 @@ impl MasterLink {
 
     /// While the RDB is received: (total bytes, -1 for the EOF form; bytes read so far).
     pub fn sync_progress(&self) -> Option<(i64, i64)> {
-        (self.state == LinkState::Transfer).then(|| {
-            (
-                self.size.map_or(-1, |n| n as i64),
-                self.transfer.len() as i64,
-            )
-        })
+        (self.state == LinkState::Transfer)
+            .then(|| (self.size.map_or(-1, |n| n as i64), self.read as i64))
     }
 
     /// ROLE's state name.
@@ -174,6 +179,7 @@ pub fn set_master(srv: &mut Server, host: String, port: u16) {
     // Our replicas resync with us (they may continue partially).
     disconnect_replicas(srv);
     tracing::info!("Connecting to MASTER {host}:{port}");
+    srv.config.set_replicaof(&format!("{host} {port}"));
     let mut link = MasterLink::new(host, port);
     link.history = srv.repl.backlog.is_some();
     srv.repl.master = Some(link);
@@ -189,6 +195,9 @@ pub fn unset_master(srv: &mut Server) {
     }
     drop_link(srv);
     srv.repl.master = None;
+    srv.config.set_replicaof("");
+    // The backlog TTL counts from now (Redis's replicationUnsetMaster).
+    srv.repl.no_replicas_since = clock::now_ms() / 1000;
     srv.repl.replid2 = std::mem::replace(&mut srv.replid, crate::repl::random_hex40());
     srv.repl.second_offset = srv.repl.offset as i64 + 1;
     srv.repl.seldb = -1;
@@ -230,11 +239,13 @@ pub fn on_client_gone(srv: &mut Server, cid: usize) {
     };
     if m.cid == Some(cid) {
         m.cid = None;
+        if m.state == LinkState::Connected {
+            m.down_since = clock::now_ms();
+        }
         if m.state != LinkState::Connecting {
             m.state = LinkState::Connect;
         }
-        m.down_since = clock::now_ms();
-        m.transfer = Vec::new();
+        m.sink.discard();
         tracing::warn!("Connection with master lost.");
     }
 }
@@ -442,6 +453,12 @@ pub fn input(srv: &mut Server, cid: usize) -> bool {
                     cid,
                     &[b"REPLCONF", b"listening-port", announce.as_bytes()],
                 );
+                let ip = srv.config.get("replica-announce-ip").unwrap_or("");
+                if !ip.is_empty() {
+                    let ip = ip.to_string();
+                    send(srv, cid, &[b"REPLCONF", b"ip-address", ip.as_bytes()]);
+                    n += 1;
+                }
                 send(
                     srv,
                     cid,
@@ -476,7 +493,14 @@ pub fn input(srv: &mut Server, cid: usize) -> bool {
                         ("?".to_string(), "-1".to_string())
                     };
                     tracing::info!("Trying a partial resynchronization (request {id}:{off}).");
-                    send(srv, cid, &[b"PSYNC", id.as_bytes(), off.as_bytes()]);
+                    if super::failover::in_progress(srv) {
+                        // FAILOVER: the target becomes a master, then answers as one.
+                        let args: [&[u8]; 4] =
+                            [b"PSYNC", id.as_bytes(), off.as_bytes(), b"FAILOVER"];
+                        send(srv, cid, &args);
+                    } else {
+                        send(srv, cid, &[b"PSYNC", id.as_bytes(), off.as_bytes()]);
+                    }
                     if let Some(m) = srv.repl.master.as_mut() {
                         m.state = LinkState::ReceivePsync;
                     }
@@ -508,11 +532,18 @@ fn psync_reply(srv: &mut Server, cid: usize, line: &[u8]) -> bool {
             return false;
         };
         tracing::info!("Full resync from master: {id}:{off}");
+        let Some(sink) = Sink::open(srv) else {
+            srv.close_client(cid);
+            return false;
+        };
+        super::failover::psync_answered(srv, true);
         if let Some(m) = srv.repl.master.as_mut() {
             m.sync_id = id;
             m.sync_off = off;
             m.state = LinkState::Transfer;
-            m.transfer = Vec::new();
+            m.sink.discard();
+            m.sink = sink;
+            m.read = 0;
             m.size = None;
             m.mark = None;
         }
@@ -521,6 +552,7 @@ fn psync_reply(srv: &mut Server, cid: usize, line: &[u8]) -> bool {
     if let Some(rest) = text.strip_prefix("+CONTINUE") {
         let new = rest.trim();
         tracing::info!("Successful partial resynchronization with master.");
+        super::failover::psync_answered(srv, true);
         if new.len() == 40 && new != srv.replid {
             srv.repl.replid2 = std::mem::replace(&mut srv.replid, new.to_string());
             srv.repl.second_offset = srv.repl.offset as i64 + 1;
@@ -534,6 +566,7 @@ fn psync_reply(srv: &mut Server, cid: usize, line: &[u8]) -> bool {
     // -NOMASTERLINK, -LOADING: retry later; anything else: Redis would try SYNC; we retry.
     tracing::warn!("Unexpected reply to PSYNC from master: {text}");
     srv.close_client(cid);
+    super::failover::psync_answered(srv, false);
     false
 }
 
@@ -544,6 +577,7 @@ fn connected(srv: &mut Server, cid: usize) {
     }
     if let Some(m) = srv.repl.master.as_mut() {
         m.state = LinkState::Connected;
+        m.down_since = 0;
         m.last_ack = 0;
         m.history = true;
     }
@@ -589,42 +623,49 @@ fn transfer(srv: &mut Server, cid: usize) -> bool {
         }
         return true;
     }
-    let done = if let Some(n) = m.size {
-        let want = n - m.transfer.len();
+    let (chunk, done) = if let Some(n) = m.size {
+        let want = n - m.read as usize;
         let take = want.min(c.rbuf.len());
-        m.transfer.extend_from_slice(&c.rbuf.split_to(take));
-        m.transfer.len() == n
+        (c.rbuf.split_to(take).freeze(), m.read as usize + take == n)
     } else {
+        // The payload ends with the 40-byte mark; it may straddle reads, and anything after
+        // it is already the stream.
         let mark = m.mark.clone().unwrap_or_default();
-        let take = c.rbuf.len();
-        m.transfer.extend_from_slice(&c.rbuf.split_to(take));
-        if m.transfer.ends_with(&mark) {
-            let l = m.transfer.len() - mark.len();
-            m.transfer.truncate(l);
-            true
-        } else {
-            false
+        let tail = m.sink.tail(mark.len() - 1);
+        let mut window = tail.clone();
+        window.extend_from_slice(&c.rbuf);
+        match memchr::memmem::find(&window, &mark) {
+            Some(at) => {
+                // The mark may start in bytes already written (the tail).
+                let t = tail.len();
+                let chunk = c.rbuf.split_to(at + mark.len() - t).freeze();
+                if at >= t {
+                    (chunk.slice(..at - t), true)
+                } else {
+                    m.sink.unwrite(t - at);
+                    (Bytes::new(), true)
+                }
+            }
+            None => {
+                let take = c.rbuf.len();
+                (c.rbuf.split_to(take).freeze(), false)
+            }
         }
     };
+    m.read += chunk.len() as u64;
+    if let Err(e) = m.sink.write(&chunk) {
+        tracing::warn!(
+            "Write error writing to the DB dump file needed for MASTER <-> REPLICA synchronization: {e}"
+        );
+        srv.close_client(cid);
+        return false;
+    }
     if !done {
         return false;
     }
-    let payload = std::mem::take(&mut m.transfer);
+    let sink = std::mem::replace(&mut m.sink, Sink::Mem(Vec::new()));
     let (id, off) = (m.sync_id.clone(), m.sync_off);
-    tracing::info!("MASTER <-> REPLICA sync: Flushing old data");
-    for db in &mut srv.dbs {
-        drop(db.flush());
-    }
-    let opts = crate::persist::rdb::LoadOptions {
-        skip_expired: false,
-        ..crate::persist::snapshot::load_options(srv)
-    };
-    tracing::info!("MASTER <-> REPLICA sync: Loading DB in memory");
-    if let Err(e) = crate::persist::rdb::load(&payload, &mut srv.dbs, &opts) {
-        tracing::warn!("Failed trying to load the MASTER synchronization DB from socket: {e:?}");
-        for db in &mut srv.dbs {
-            drop(db.flush());
-        }
+    if !load(srv, sink) {
         srv.close_client(cid);
         return false;
     }
@@ -638,7 +679,200 @@ fn transfer(srv: &mut Server, cid: usize) -> bool {
     // Our replicas need the new dataset.
     disconnect_replicas(srv);
     connected(srv, cid);
+    // The first ACK at once: a diskless master starts the stream on it.
+    send_ack(srv);
     true
+}
+
+/// Where the RDB of a full resync goes while it arrives (`repl-diskless-load`).
+enum Sink {
+    /// Kept in memory and parsed from there once complete: Redis's load "from the socket"
+    /// (`swapdb`, and `on-empty-db` when our dataset is empty).
+    Mem(Vec<u8>),
+    /// `disabled` (Redis's default): written to `temp-<unixtime>.<pid>.rdb` as it arrives,
+    /// fsynced, renamed to `dbfilename` and loaded from there.
+    Disk {
+        file: std::fs::File,
+        path: std::path::PathBuf,
+        written: u64,
+        /// The last bytes written (up to 40), to find an EOF mark split across reads.
+        tail: Vec<u8>,
+    },
+}
+
+impl Sink {
+    /// The sink `repl-diskless-load` asks for (Redis's `useDisklessLoad`); None if the temp
+    /// file cannot be created (the sync is retried).
+    fn open(srv: &Server) -> Option<Sink> {
+        let mode = srv.config.get("repl-diskless-load").unwrap_or("disabled");
+        let empty = srv.dbs.iter().all(|d| d.is_empty());
+        if mode == "swapdb" || (mode == "on-empty-db" && empty) {
+            return Some(Sink::Mem(Vec::new()));
+        }
+        let path = std::path::PathBuf::from(format!(
+            "temp-{}.{}.rdb",
+            clock::now_ms() / 1000,
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&path)
+        {
+            Ok(file) => Some(Sink::Disk {
+                file,
+                path,
+                written: 0,
+                tail: Vec::new(),
+            }),
+            Err(e) => {
+                tracing::warn!(
+                    "Opening the temp file needed for MASTER <-> REPLICA synchronization: {e}"
+                );
+                None
+            }
+        }
+    }
+
+    fn write(&mut self, data: &[u8]) -> std::io::Result<()> {
+        match self {
+            Sink::Mem(v) => v.extend_from_slice(data),
+            Sink::Disk {
+                file,
+                written,
+                tail,
+                ..
+            } => {
+                use std::io::Write;
+                file.write_all(data)?;
+                *written += data.len() as u64;
+                tail.extend_from_slice(data);
+                let over = tail.len().saturating_sub(40);
+                tail.drain(..over);
+            }
+        }
+        Ok(())
+    }
+
+    /// The last `n` bytes written (fewer at the start).
+    fn tail(&self, n: usize) -> Vec<u8> {
+        let t: &[u8] = match self {
+            Sink::Mem(v) => v,
+            Sink::Disk { tail, .. } => tail,
+        };
+        t[t.len().saturating_sub(n)..].to_vec()
+    }
+
+    /// Takes back the last `n` bytes written (the start of an EOF mark that straddled reads).
+    fn unwrite(&mut self, n: usize) {
+        if n == 0 {
+            return;
+        }
+        match self {
+            Sink::Mem(v) => v.truncate(v.len().saturating_sub(n)),
+            Sink::Disk {
+                file,
+                written,
+                tail,
+                ..
+            } => {
+                *written = written.saturating_sub(n as u64);
+                let _ = file.set_len(*written);
+                use std::io::Seek;
+                let _ = file.seek(std::io::SeekFrom::Start(*written));
+                tail.truncate(tail.len().saturating_sub(n));
+            }
+        }
+    }
+
+    /// Drops a partial transfer (and its temp file).
+    fn discard(&mut self) {
+        if let Sink::Disk { path, .. } = std::mem::replace(self, Sink::Mem(Vec::new())) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Loads a received RDB (Redis's end of `readSyncBulkPayload`). Returns false when it cannot
+/// be loaded: with `swapdb` the old dataset is kept, otherwise the databases are left empty.
+fn load(srv: &mut Server, sink: Sink) -> bool {
+    let opts = crate::persist::rdb::LoadOptions {
+        skip_expired: false,
+        ..crate::persist::snapshot::load_options(srv)
+    };
+    let swapdb = srv.config.get("repl-diskless-load") == Some("swapdb");
+    match sink {
+        Sink::Mem(payload) if swapdb => {
+            // Parse into fresh databases; the old ones serve until it succeeded.
+            tracing::info!("MASTER <-> REPLICA sync: Loading DB in memory");
+            let mut fresh: Vec<crate::keyspace::Db> =
+                (0..srv.dbs.len()).map(crate::keyspace::Db::new).collect();
+            if let Err(e) = crate::persist::rdb::load(&payload, &mut fresh, &opts) {
+                tracing::warn!(
+                    "Failed trying to load the MASTER synchronization DB from socket, keeping the old dataset: {e:?}"
+                );
+                return false;
+            }
+            tracing::info!("MASTER <-> REPLICA sync: Swapping the old data with the new one");
+            for (db, new) in srv.dbs.iter_mut().zip(fresh.iter_mut()) {
+                db.swap_contents(new);
+            }
+            tracing::info!("MASTER <-> REPLICA sync: Discarding the old data");
+            drop(fresh);
+            true
+        }
+        Sink::Mem(payload) => {
+            flush_all(srv);
+            tracing::info!("MASTER <-> REPLICA sync: Loading DB in memory");
+            if let Err(e) = crate::persist::rdb::load(&payload, &mut srv.dbs, &opts) {
+                tracing::warn!(
+                    "Failed trying to load the MASTER synchronization DB from socket: {e:?}"
+                );
+                flush_all(srv);
+                return false;
+            }
+            true
+        }
+        Sink::Disk { file, path, .. } => {
+            if let Err(e) = file.sync_all() {
+                tracing::warn!(
+                    "Failed trying to sync the temp DB to disk in MASTER <-> REPLICA synchronization: {e}"
+                );
+                let _ = std::fs::remove_file(&path);
+                return false;
+            }
+            drop(file);
+            let target = crate::persist::snapshot::rdb_filename(srv);
+            if let Err(e) = std::fs::rename(&path, &target) {
+                tracing::warn!(
+                    "Failed trying to rename the temp DB into {} in MASTER <-> REPLICA synchronization: {e}",
+                    target.display()
+                );
+                let _ = std::fs::remove_file(&path);
+                return false;
+            }
+            flush_all(srv);
+            tracing::info!("MASTER <-> REPLICA sync: Loading DB in memory");
+            match crate::persist::snapshot::load_file(&target, &mut srv.dbs, &opts) {
+                Ok(Some(_)) => true,
+                Ok(None) | Err(_) => {
+                    tracing::warn!(
+                        "Failed trying to load the MASTER synchronization DB from disk, check server logs."
+                    );
+                    flush_all(srv);
+                    false
+                }
+            }
+        }
+    }
+}
+
+fn flush_all(srv: &mut Server) {
+    tracing::info!("MASTER <-> REPLICA sync: Flushing old data");
+    for db in &mut srv.dbs {
+        drop(db.flush());
+    }
 }
 
 /// A command from the master was applied: count its bytes and proxy them verbatim.
@@ -660,8 +894,8 @@ pub fn cron(srv: &mut Server) {
         * 1000;
     match m.state {
         LinkState::Connect => {
-            if now - m.down_since >= 1000 || m.last_io == 0 {
-                m.down_since = now;
+            if now - m.retry_at >= 1000 {
+                m.retry_at = now;
                 connect(srv);
             }
         }
@@ -705,6 +939,9 @@ pub fn send_ack(srv: &mut Server) {
 
 /// REPLICAOF host port | NO ONE (also SLAVEOF).
 pub fn cmd_replicaof(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if super::failover::active(ctx.srv) {
+        return Err(Error::Msg("ERR REPLICAOF not allowed while failing over."));
+    }
     if argv[1].eq_ignore_ascii_case(b"no") && argv[2].eq_ignore_ascii_case(b"one") {
         if is_replica(ctx.srv) {
             unset_master(ctx.srv);
