@@ -28,6 +28,13 @@
 //!                                      `stream` (`xadd`, `xreadgroup`: custom commands, see
 //!                                      `STREAM_TESTS`; run `xadd` first so there is something
 //!                                      to read)
+//!                                      `big` (GET of one big value: `get_16k`, `get_100k`,
+//!                                      `get_1m`, `get_8m`, see below)
+//!   UREDIS_BENCH_BIG_CLIENTS=10        connections of the big-value GET cases (unpipelined
+//!                                      only): the value (`-d`) is SET once under
+//!                                      `key:000000000000`, then `-t get` without `-r` fetches
+//!                                      it; requests = UREDIS_BENCH_BIG_BYTES (1 GiB) / size,
+//!                                      at least 64 and at most the unpipelined count
 //!   UREDIS_BENCH_ROUNDS=1              repeat every case; the median of the rounds is shown
 //!   UREDIS_BENCH_ACL_USER=1            run as an ACL user whose every command is checked
 //!                                      (`+@all -@dangerous ~key:* ~counter:* ~mylist ...`)
@@ -99,6 +106,18 @@ const STREAM_TESTS: &[(&str, &[&str], &[&str])] = &[
     ),
 ];
 
+/// GET of one big value: (test name, value size in bytes).
+const BIG_TESTS: &[(&str, u64)] = &[
+    ("get_16k", 16 * 1024),
+    ("get_100k", 100 * 1024),
+    ("get_1m", 1024 * 1024),
+    ("get_8m", 8 * 1024 * 1024),
+];
+
+fn big_size(test: &str) -> Option<u64> {
+    BIG_TESTS.iter().find(|t| t.0 == test).map(|t| t.1)
+}
+
 /// Expands `UREDIS_BENCH_TESTS` entries: groups (`fast`, `data`, `all`), `ping` as its two
 /// tests (one test per run), without duplicates.
 fn expand_tests(spec: &str) -> Vec<String> {
@@ -109,6 +128,7 @@ fn expand_tests(spec: &str) -> Vec<String> {
             "fast" => FAST_TESTS.to_vec(),
             "data" => DATA_TESTS.to_vec(),
             "stream" => STREAM_TESTS.iter().map(|t| t.0).collect(),
+            "big" => BIG_TESTS.iter().map(|t| t.0).collect(),
             "all" => FAST_TESTS.iter().chain(DATA_TESTS).copied().collect(),
             // `-t ping` would run two tests in one run; keep one test per run.
             "ping" => vec!["ping_inline", "ping_mbulk"],
@@ -134,6 +154,8 @@ struct Opts {
     redis_server: String,
     redis_benchmark: String,
     acl_user: bool,
+    big_clients: u64,
+    big_bytes: u64,
 }
 
 impl Opts {
@@ -160,6 +182,8 @@ impl Opts {
                 .unwrap_or_else(|_| "redis-benchmark".into()),
             acl_user: std::env::var("UREDIS_BENCH_ACL_USER")
                 .is_ok_and(|v| v != "0" && !v.is_empty()),
+            big_clients: env_u64("UREDIS_BENCH_BIG_CLIENTS", 10).max(1),
+            big_bytes: env_u64("UREDIS_BENCH_BIG_BYTES", 1 << 30).max(1),
         }
     }
 }
@@ -257,6 +281,26 @@ fn run_case(
         }
         test_args = command.iter().map(|s| s.to_string()).collect();
     }
+    // Big-value GET: store the one value first (`-t set` without `-r` writes
+    // key:000000000000), then GET it without `-r`.
+    let big = big_size(test);
+    let mut clients = opts.clients;
+    let mut keyspace = vec!["-r".to_string(), opts.keyspace.to_string()];
+    if let Some(size) = big {
+        let out = Command::new(&opts.redis_benchmark)
+            .args(["-h", "127.0.0.1", "-p", &srv.port.to_string()])
+            .args(["-c", "1", "-n", "1", "-d", &size.to_string(), "-t", "set"])
+            .arg("--csv")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", opts.redis_benchmark))?;
+        if !out.status.success() {
+            return Err(format!("storing the {size}-byte value failed"));
+        }
+        test_args = vec!["-t".into(), "get".into(), "-d".into(), size.to_string()];
+        clients = opts.big_clients;
+        keyspace.clear();
+    }
     let before = srv
         .cpu_us()
         .ok_or("cannot read the server's /proc/PID/stat")?;
@@ -266,9 +310,9 @@ fn run_case(
     }
     // A custom command (EVALSHA, XADD ...) must come last.
     cmd.args(["-h", "127.0.0.1", "-p", &srv.port.to_string()])
-        .args(["-c", &opts.clients.to_string()])
+        .args(["-c", &clients.to_string()])
         .args(["-n", &n.to_string()])
-        .args(["-r", &opts.keyspace.to_string()])
+        .args(&keyspace)
         .args(["-P", &pipeline.to_string()])
         .arg("--csv")
         .args(&test_args);
@@ -290,7 +334,11 @@ fn run_case(
         .lines()
         .filter(|l| l.starts_with('"') && !l.starts_with("\"test\""))
         // A custom command's row is named by the command itself.
-        .filter(|l| eval_script(test).is_some() || custom.is_some() || row_is(l, test))
+        .filter(|l| {
+            eval_script(test).is_some()
+                || custom.is_some()
+                || row_is(l, if big.is_some() { "get" } else { test })
+        })
         .find_map(|l| l.split(',').nth(1)?.trim_matches('"').parse::<f64>().ok())
         .ok_or_else(|| {
             format!(
@@ -466,7 +514,15 @@ fn main() {
             opts.pipelined_requests
         };
         for t in opts.tests.iter().filter(|t| *t != "memory") {
-            cases.push((t.clone(), p, n));
+            match big_size(t) {
+                // Big values: unpipelined only, a fixed number of bytes per run.
+                Some(_) if p > 1 => {}
+                Some(size) => {
+                    let n = (opts.big_bytes / size).clamp(64, opts.requests.max(64));
+                    cases.push((t.clone(), p, n));
+                }
+                None => cases.push((t.clone(), p, n)),
+            }
         }
     }
     println!(

@@ -310,13 +310,7 @@ fn rerun(srv: &mut Server, cid: usize, key: &[u8]) {
         return;
     };
     let resp3 = c.out.resp3;
-    let mut out = std::mem::replace(
-        &mut c.out,
-        Reply {
-            buf: Vec::new(),
-            resp3,
-        },
-    );
+    let mut out = std::mem::replace(&mut c.out, Reply::empty(resp3));
     srv.blocking.serving = Some(key.to_vec());
     crate::cmd::call(srv, &mut out, cid, &argv);
     crate::cmd::propagate::flush(srv);

@@ -70,6 +70,7 @@ fn by_pattern(ctx: &mut Ctx, pattern: &[u8], subst: &[u8]) -> Option<Vec<u8>> {
         (Some(_), _) => None,
         (None, Value::Int(n)) => Some(itoa::Buffer::new().format(*n).as_bytes().to_vec()),
         (None, Value::Str(s) | Value::Raw(s)) => Some(s.clone()),
+        (None, Value::Shared(s)) => Some(s.to_vec()),
         (None, _) => None,
     }
 }

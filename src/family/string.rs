@@ -35,7 +35,11 @@ pub fn string_bytes<'a: 'b, 'b>(
 /// Writes a string value as a bulk reply, or returns WRONGTYPE for other types.
 #[inline]
 pub fn reply_string<'a>(out: &mut Reply, v: impl Into<ValueRef<'a>>) -> CmdResult {
-    out.bulk(string_bytes(v, &mut itoa::Buffer::new())?);
+    match v.into() {
+        // A big value goes out from where it is stored, without a copy.
+        ValueRef::Obj(Value::Shared(b)) => out.bulk_shared(b),
+        v => out.bulk(string_bytes(v, &mut itoa::Buffer::new())?),
+    }
     Ok(())
 }
 
@@ -51,6 +55,9 @@ pub(crate) fn make_raw(v: &mut Value) -> Result<&mut Vec<u8>, Error> {
         *v = Value::Raw(itoa::Buffer::new().format(n).as_bytes().to_vec());
     } else if let Value::Str(s) = v {
         *v = Value::Raw(std::mem::take(s));
+    } else if let Value::Shared(b) = v {
+        // Takes the buffer back without copying unless a reply in flight still holds it.
+        *v = Value::Raw(Vec::from(std::mem::take(&mut **b)));
     }
     if let Value::Raw(s) = v {
         Ok(s)

@@ -102,6 +102,7 @@ impl<'a> ValueRef<'a> {
             ValueRef::Str(s) => Some(s),
             ValueRef::Obj(Value::Int(n)) => Some(buf.format(*n).as_bytes()),
             ValueRef::Obj(Value::Str(s) | Value::Raw(s)) => Some(s),
+            ValueRef::Obj(Value::Shared(b)) => Some(b),
             ValueRef::Obj(_) => None,
         }
     }
@@ -452,6 +453,7 @@ mod tests {
         roundtrip(b"k", Value::Str(vec![b'x'; EMBSTR_MAX]));
         roundtrip(b"k", Value::Str(vec![b'x'; EMBSTR_MAX + 1]));
         roundtrip(b"k", Value::Raw(b"ab".to_vec()));
+        roundtrip(b"k", Value::string(&[b'y'; 20_000]));
         roundtrip(&[b'k'; 255], Value::Str(b"v".to_vec()));
         roundtrip(&[b'k'; 256], Value::Str(b"v".to_vec()));
         roundtrip(&[b'k'; 1000], Value::Int(7));

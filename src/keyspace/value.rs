@@ -1,13 +1,22 @@
 //! Values stored in the keyspace. One enum, one variant per Redis type (strings also per
 //! encoding); collections are boxed so a `Value` stays 32 bytes, and their structures live in
 //! `crate::types`.
+//!
+//! Big strings written by SET & co. (`Value::Shared`, at least `SHARED_MIN` bytes) are held
+//! refcounted, so GET hands the stored bytes to the kernel without copying them into the
+//! reply (`Reply::bulk_shared`); a reply in flight keeps them alive if the key goes away.
+//! They are immutable: APPEND and SETRANGE turn them into `Raw` first (`make_raw`), which
+//! takes the buffer back without copying unless a send still holds it.
 
+use bytes::Bytes;
+
+use crate::protocol::reply::SHARED_MIN;
 use crate::types::{Hash, List, Set, Stream, ZSet};
 
 /// Longest string Redis stores as `embstr` (OBJ_ENCODING_EMBSTR_SIZE_LIMIT).
 pub const EMBSTR_MAX: usize = 44;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Value {
     /// A string that is the canonical decimal form of an i64 (`OBJECT ENCODING` "int").
     Int(i64),
@@ -15,6 +24,9 @@ pub enum Value {
     Str(Vec<u8>),
     /// A string modified in place (APPEND, SETRANGE): always "raw", as in Redis.
     Raw(Vec<u8>),
+    /// A string of at least `SHARED_MIN` bytes as written by SET & co. ("raw"), shared with
+    /// replies in flight (boxed: a `Value` stays 32 bytes).
+    Shared(Box<Bytes>),
     List(Box<List>),
     Hash(Box<Hash>),
     Set(Box<Set>),
@@ -30,13 +42,16 @@ impl Value {
         {
             return Value::Int(n);
         }
+        if b.len() >= SHARED_MIN {
+            return Value::Shared(Box::new(Bytes::copy_from_slice(b)));
+        }
         Value::Str(b.to_vec())
     }
 
     /// The `TYPE` name.
     pub fn type_name(&self) -> &'static str {
         match self {
-            Value::Int(_) | Value::Str(_) | Value::Raw(_) => "string",
+            Value::Int(_) | Value::Str(_) | Value::Raw(_) | Value::Shared(_) => "string",
             Value::List(_) => "list",
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
@@ -50,7 +65,7 @@ impl Value {
         match self {
             Value::Int(_) => "int",
             Value::Str(s) if s.len() <= EMBSTR_MAX => "embstr",
-            Value::Str(_) | Value::Raw(_) => "raw",
+            Value::Str(_) | Value::Raw(_) | Value::Shared(_) => "raw",
             Value::List(l) => l.encoding(),
             Value::Hash(h) => h.encoding(),
             Value::Set(s) => s.encoding(),
@@ -60,7 +75,10 @@ impl Value {
     }
 
     pub fn is_string(&self) -> bool {
-        matches!(self, Value::Int(_) | Value::Str(_) | Value::Raw(_))
+        matches!(
+            self,
+            Value::Int(_) | Value::Str(_) | Value::Raw(_) | Value::Shared(_)
+        )
     }
 
     /// The bytes of a string value (an int is formatted); `None` for other types.
@@ -68,6 +86,7 @@ impl Value {
         match self {
             Value::Int(n) => Some(itoa::Buffer::new().format(*n).as_bytes().to_vec().into()),
             Value::Str(s) | Value::Raw(s) => Some(s.as_slice().into()),
+            Value::Shared(b) => Some(b[..].into()),
             _ => None,
         }
     }
@@ -77,6 +96,7 @@ impl Value {
         match self {
             Value::Int(_) => 0,
             Value::Str(s) | Value::Raw(s) => s.capacity(),
+            Value::Shared(b) => b.len() + std::mem::size_of::<Bytes>(),
             Value::List(l) => l.heap_size(),
             Value::Hash(h) => h.heap_size(),
             Value::Set(s) => s.heap_size(),
@@ -108,7 +128,7 @@ impl Value {
     /// Number of elements of a collection (1 for a string); an empty collection is deleted.
     pub fn len(&self) -> usize {
         match self {
-            Value::Int(_) | Value::Str(_) | Value::Raw(_) => 1,
+            Value::Int(_) | Value::Str(_) | Value::Raw(_) | Value::Shared(_) => 1,
             Value::List(l) => l.len(),
             Value::Hash(h) => h.len(),
             Value::Set(s) => s.len(),
@@ -122,6 +142,27 @@ impl Value {
         self.len() == 0
     }
 }
+
+/// Values compare as Redis would see them: a shared string equals the same bytes stored as
+/// `Str` (only the storage differs), otherwise variant and content must match.
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Str(a), Value::Str(b)) | (Value::Raw(a), Value::Raw(b)) => a == b,
+            (Value::Shared(a), Value::Shared(b)) => a == b,
+            (Value::Shared(a), Value::Str(b)) | (Value::Str(b), Value::Shared(a)) => a[..] == b[..],
+            (Value::List(a), Value::List(b)) => a == b,
+            (Value::Hash(a), Value::Hash(b)) => a == b,
+            (Value::Set(a), Value::Set(b)) => a == b,
+            (Value::ZSet(a), Value::ZSet(b)) => a == b,
+            (Value::Stream(a), Value::Stream(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+const _: () = assert!(std::mem::size_of::<Value>() == 32);
 
 /// What the keyspace stores per key.
 #[derive(Debug, Clone)]

@@ -221,6 +221,16 @@ impl Client {
     /// Puts back the reply buffer `out` that was taken for a batch of commands: its content
     /// goes before anything appended to the client meanwhile.
     pub fn restore_out(&mut self, mut out: Reply) {
+        out.splice = false;
+        if !out.chunks.is_empty() {
+            // Referenced chunks: the batch goes to the chain as pieces, before what is there.
+            for piece in out.take_chunks().into_iter().rev() {
+                self.chain_len += piece.len();
+                self.chain.push_front(piece);
+            }
+            self.out.resp3 = out.resp3;
+            return;
+        }
         if self.chain.is_empty() {
             if !self.out.is_empty() {
                 out.buf.extend_from_slice(&self.out.buf);
@@ -307,7 +317,7 @@ impl Client {
     pub fn after_command(&mut self, out: &mut Reply, mark: usize) {
         self.commands += 1;
         if self.has(flag::REPLY_OFF | flag::REPLY_SKIP) {
-            out.buf.truncate(mark);
+            out.truncate(mark);
         }
         // SKIP applies to exactly one command: the one after CLIENT REPLY SKIP.
         if self.has(flag::REPLY_SKIP) {
@@ -398,6 +408,7 @@ mod tests {
         let batch = Reply {
             buf: b"r1r2".to_vec(),
             resp3: true,
+            ..Default::default()
         };
         c.restore_out(batch);
         assert_eq!(unsent(&mut c), b"r1r2ABIGC");
@@ -412,5 +423,27 @@ mod tests {
         assert_eq!(&c.send_chain[0][..], b"G");
         assert_eq!(c.pending_output(), 2);
         assert!(!c.advance_send_chain(2));
+    }
+
+    #[test]
+    fn referenced_chunks_go_before_later_output() {
+        let mut c = Client::new(1, -1, String::new(), String::new(), 0);
+        let big = Bytes::from(vec![b'v'; crate::protocol::reply::SHARED_MIN]);
+        let mut batch = Reply::empty(false);
+        batch.splice = true;
+        batch.int(1);
+        batch.bulk_shared(&big);
+        batch.int(2);
+        // Appended to the client while the batch ran (a pub/sub message, say).
+        c.out.buf.extend_from_slice(b"+later\r\n");
+        c.restore_out(batch);
+        let mut want = b":1\r\n$8192\r\n".to_vec();
+        want.extend_from_slice(&big);
+        want.extend_from_slice(b"\r\n:2\r\n+later\r\n");
+        assert_eq!(unsent(&mut c), want);
+        assert_eq!(c.pending_output(), want.len());
+        assert!(!c.out.splice);
+        c.prepare_sendmsg();
+        assert!(c.iov.iter().any(|v| v.iov_base as *const u8 == big.as_ptr()));
     }
 }

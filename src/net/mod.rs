@@ -419,17 +419,13 @@ impl Server {
             return;
         };
         let resp3 = c.out.resp3;
-        let mut out = std::mem::replace(
-            &mut c.out,
-            Reply {
-                buf: Vec::new(),
-                resp3,
-            },
-        );
+        let mut out = std::mem::replace(&mut c.out, Reply::empty(resp3));
+        // Replies of this batch go straight to the connection: big values are referenced.
+        out.splice = true;
         let mut spans = std::mem::take(&mut self.spans);
         let mut argv = std::mem::take(&mut self.argv);
         while let Some(c) = self.clients.get_mut(cid) {
-            if c.waiting() || out.len() + c.pending_output() > OUT_HIGH_WATER {
+            if c.waiting() || out.total_len() + c.pending_output() > OUT_HIGH_WATER {
                 break;
             }
             // The client running a script executes nothing else until it ends (the loop is

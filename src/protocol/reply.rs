@@ -3,31 +3,108 @@
 //! Every reply in the server is produced through these methods, so the choice between RESP2
 //! and RESP3 (set per connection by `HELLO`) is made here and nowhere else: a handler says
 //! "map of 3" or "null" and the writer emits `%3` or `*6`, `_` or `$-1`.
+//!
+//! Big values without copying: a reply buffer that goes straight to a connection (`splice`
+//! set, see `net::process_input`) takes a refcounted chunk (`bulk_shared`) as a reference in
+//! `chunks` instead of copying its bytes; the connection sends it from the stored value with
+//! `sendmsg`. Invariant: `chunks` is sorted by offset, every offset is at most `buf.len()`, and
+//! a chunk at offset `o` goes between `buf[..o]` and `buf[o..]`. Without `splice` (scripts,
+//! nested calls) `bulk_shared` copies, so `buf` alone is the whole reply.
 
 use std::io::Write;
+
+use bytes::Bytes;
+
+/// Bulk strings at least this long are referenced, not copied, when the reply allows it.
+pub const SHARED_MIN: usize = 8 * 1024;
 
 #[derive(Debug, Default)]
 pub struct Reply {
     pub buf: Vec<u8>,
     pub resp3: bool,
+    /// Whether `bulk_shared` may reference chunks instead of copying them.
+    pub splice: bool,
+    /// Referenced chunks: (offset in `buf` they go before, bytes).
+    pub chunks: Vec<(usize, Bytes)>,
+    /// Bytes in `chunks`.
+    pub chunks_len: usize,
 }
 
 impl Reply {
     pub fn new() -> Self {
         Reply {
             buf: Vec::with_capacity(1024),
-            resp3: false,
+            ..Default::default()
         }
     }
 
+    /// An empty reply without a preallocated buffer.
+    pub fn empty(resp3: bool) -> Self {
+        Reply {
+            resp3,
+            ..Default::default()
+        }
+    }
+
+    /// Bytes written to `buf` (a position for `truncate`; referenced chunks not counted).
     #[inline]
     pub fn len(&self) -> usize {
         self.buf.len()
     }
 
+    /// Bytes of the whole reply, referenced chunks included.
+    #[inline]
+    pub fn total_len(&self) -> usize {
+        self.buf.len() + self.chunks_len
+    }
+
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.buf.is_empty()
+        self.buf.is_empty() && self.chunks.is_empty()
+    }
+
+    /// Drops everything written after position `mark` (a `len()` taken earlier), referenced
+    /// chunks included.
+    pub fn truncate(&mut self, mark: usize) {
+        self.buf.truncate(mark);
+        while self.chunks.last().is_some_and(|c| c.0 > mark) {
+            if let Some((_, b)) = self.chunks.pop() {
+                self.chunks_len -= b.len();
+            }
+        }
+    }
+
+    /// A bulk string whose bytes are referenced rather than copied when the reply allows it
+    /// and the string is big (`SHARED_MIN`).
+    pub fn bulk_shared(&mut self, s: &Bytes) {
+        if !self.splice || s.len() < SHARED_MIN {
+            return self.bulk(s);
+        }
+        self.header(b'$', s.len() as i64);
+        self.chunks.push((self.buf.len(), s.clone()));
+        self.chunks_len += s.len();
+        self.buf.extend_from_slice(b"\r\n");
+    }
+
+    /// The reply as a sequence of byte chunks in order (the buffer split around the
+    /// referenced chunks); leaves `self` empty with the same `resp3`.
+    pub fn take_chunks(&mut self) -> Vec<Bytes> {
+        let chunks = std::mem::take(&mut self.chunks);
+        self.chunks_len = 0;
+        let buf = Bytes::from(std::mem::take(&mut self.buf));
+        let mut out = Vec::with_capacity(2 * chunks.len() + 1);
+        let mut prev = 0;
+        for (at, b) in chunks {
+            if at > prev {
+                out.push(buf.slice(prev..at));
+            }
+            out.push(b);
+            prev = at;
+        }
+        if prev < buf.len() {
+            out.push(buf.slice(prev..));
+        }
+        out
     }
 
     #[inline]
@@ -180,7 +257,11 @@ impl Reply {
         let mut hdr = Vec::with_capacity(24);
         let _ = write!(hdr, "*{n}\r\n");
         let placeholder = 23;
+        let shift = placeholder - hdr.len();
         self.buf.splice(at..at + placeholder, hdr);
+        for c in self.chunks.iter_mut().filter(|c| c.0 > at) {
+            c.0 -= shift;
+        }
     }
 }
 
@@ -259,6 +340,40 @@ mod tests {
         r.null();
         r.double(1.5);
         assert_eq!(r.buf, b"%2\r\n_\r\n,1.5\r\n");
+    }
+
+    #[test]
+    fn shared_chunks_are_referenced_in_order() {
+        let big = Bytes::from(vec![b'x'; SHARED_MIN]);
+        // Without splice: copied.
+        let mut r = Reply::new();
+        r.bulk_shared(&big);
+        assert!(r.chunks.is_empty());
+        assert_eq!(r.buf.len(), SHARED_MIN + 9);
+        // With splice: referenced, and the pieces come back in order.
+        let mut r = Reply::new();
+        r.splice = true;
+        let at = r.deferred_array();
+        r.int(1);
+        r.bulk_shared(&big);
+        r.int(2);
+        assert_eq!(r.total_len(), r.buf.len() + SHARED_MIN);
+        r.patch_array(at, 2);
+        let pieces = r.take_chunks();
+        assert!(r.is_empty());
+        assert_eq!(pieces.len(), 3);
+        assert_eq!(&pieces[0][..], b"*2\r\n:1\r\n$8192\r\n");
+        assert_eq!(pieces[1].as_ptr(), big.as_ptr());
+        assert_eq!(&pieces[2][..], b"\r\n:2\r\n");
+        // Truncating to a mark drops the chunks written after it.
+        let mut r = Reply::new();
+        r.splice = true;
+        r.int(1);
+        let m = r.len();
+        r.bulk_shared(&big);
+        r.truncate(m);
+        assert!(r.chunks.is_empty() && r.chunks_len == 0);
+        assert_eq!(r.buf, b":1\r\n");
     }
 
     #[test]

@@ -75,7 +75,7 @@ pub fn write_commands(dbs: &[Db], w: &mut dyn Write) -> io::Result<()> {
         for (key, e) in db.iter() {
             let value = e.value.to_cow();
             match &*value {
-                Value::Int(_) | Value::Str(_) | Value::Raw(_) => {
+                Value::Int(_) | Value::Str(_) | Value::Raw(_) | Value::Shared(_) => {
                     w.write_all(b"*3\r\n$3\r\nSET\r\n")?;
                     bulk(w, key)?;
                     let mut b = itoa::Buffer::new();

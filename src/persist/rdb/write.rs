@@ -132,7 +132,7 @@ fn save_int_string(o: &mut impl Out, v: i64) -> io::Result<()> {
 /// The type byte `rdbSaveObjectType` writes.
 pub(super) fn type_of(v: &Value) -> u8 {
     match v {
-        Value::Int(_) | Value::Str(_) | Value::Raw(_) => kind::STRING,
+        Value::Int(_) | Value::Str(_) | Value::Raw(_) | Value::Shared(_) => kind::STRING,
         Value::List(_) => kind::LIST_QUICKLIST_2,
         Value::Set(s) if s.is_intset() => kind::SET_INTSET,
         Value::Set(_) => kind::SET,
@@ -150,6 +150,7 @@ pub(super) fn save_value(o: &mut impl Out, v: &Value, opts: &WriteOptions) -> io
     match v {
         Value::Int(n) => save_int_string(o, *n),
         Value::Str(s) | Value::Raw(s) => save_string(o, s, comp),
+        Value::Shared(s) => save_string(o, s, comp),
         Value::List(l) => save_list(o, l, opts),
         Value::Set(s) => save_set(o, s, comp),
         Value::ZSet(z) => save_zset(o, z, comp),
