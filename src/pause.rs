@@ -263,13 +263,7 @@ pub fn resume(srv: &mut Server) {
         }
         c.flags &= !flag::POSTPONED;
         let resp3 = c.out.resp3;
-        let mut out = std::mem::replace(
-            &mut c.out,
-            Reply {
-                buf: Vec::new(),
-                resp3,
-            },
-        );
+        let mut out = std::mem::replace(&mut c.out, Reply::empty(resp3));
         crate::cmd::call(srv, &mut out, h.slot, &h.argv);
         let Some(c) = srv.clients.get_mut(h.slot) else {
             continue;

@@ -1273,9 +1273,46 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "client|caching",
+        summary: "Instruct the server about tracking or not keys in the next request",
+        since: "6.0.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "mode",
+            kind: "oneof",
+            arguments: Some(&[
+                Arg {
+                    name: "yes",
+                    kind: "pure-token",
+                    token: Some("YES"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "no",
+                    kind: "pure-token",
+                    token: Some("NO"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "client|getname",
         summary: "Get the current connection name",
         since: "2.6.9",
+        group: "connection",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|getredir",
+        summary: "Get tracking notifications redirection client ID if any",
+        since: "6.0.0",
         group: "connection",
         complexity: Some("O(1)"),
         acl_categories: &["@slow", "@connection"],
@@ -1559,6 +1596,47 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "client|pause",
+        summary: "Stop processing commands from clients for some time",
+        since: "2.9.50",
+        group: "connection",
+        complexity: Some("O(1)"),
+        history: Some(&[(
+            "6.2.0",
+            "`CLIENT PAUSE WRITE` mode added along with the `mode` option.",
+        )]),
+        arguments: Some(&[
+            Arg {
+                name: "timeout",
+                kind: "integer",
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "mode",
+                kind: "oneof",
+                since: Some("6.2.0"),
+                flags: &["optional"],
+                arguments: Some(&[
+                    Arg {
+                        name: "write",
+                        kind: "pure-token",
+                        token: Some("WRITE"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "all",
+                        kind: "pure-token",
+                        token: Some("ALL"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "client|reply",
         summary: "Instruct the server whether to reply to commands",
         since: "3.2.0",
@@ -1635,6 +1713,87 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "client|tracking",
+        summary: "Enable or disable server assisted client side caching support",
+        since: "6.0.0",
+        group: "connection",
+        complexity: Some("O(1). Some options may introduce additional complexity."),
+        arguments: Some(&[
+            Arg {
+                name: "status",
+                kind: "oneof",
+                arguments: Some(&[
+                    Arg {
+                        name: "on",
+                        kind: "pure-token",
+                        token: Some("ON"),
+                        ..Arg::EMPTY
+                    },
+                    Arg {
+                        name: "off",
+                        kind: "pure-token",
+                        token: Some("OFF"),
+                        ..Arg::EMPTY
+                    },
+                ]),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "client-id",
+                kind: "integer",
+                token: Some("REDIRECT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "prefix",
+                kind: "string",
+                token: Some("PREFIX"),
+                flags: &["optional", "multiple", "multiple_token"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "bcast",
+                kind: "pure-token",
+                token: Some("BCAST"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "optin",
+                kind: "pure-token",
+                token: Some("OPTIN"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "optout",
+                kind: "pure-token",
+                token: Some("OPTOUT"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "noloop",
+                kind: "pure-token",
+                token: Some("NOLOOP"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|trackinginfo",
+        summary: "Return information about server assisted client side caching for the current connection",
+        since: "6.2.0",
+        group: "connection",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "client|unblock",
         summary: "Unblock a client blocked in a blocking command from a different connection",
         since: "5.0.0",
@@ -1667,6 +1826,15 @@ pub static DOCS: &[Doc] = &[
                 ..Arg::EMPTY
             },
         ]),
+        acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "client|unpause",
+        summary: "Resume processing of clients that were paused",
+        since: "6.2.0",
+        group: "connection",
+        complexity: Some("O(N) Where N is the number of paused clients"),
         acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
         ..Doc::EMPTY
     },
@@ -6292,6 +6460,110 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "memory",
+        summary: "A container for memory diagnostics commands",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "memory|doctor",
+        summary: "Outputs memory problems report",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "memory|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "memory|malloc-stats",
+        summary: "Show allocator internal stats",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("Depends on how much memory is allocated, could be slow"),
+        acl_categories: &["@slow"],
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "memory|purge",
+        summary: "Ask the allocator to release memory",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("Depends on how much memory is allocated, could be slow"),
+        acl_categories: &["@slow"],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "memory|stats",
+        summary: "Show memory usage details",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "memory|usage",
+        summary: "Estimate the memory usage of a key",
+        since: "4.0.0",
+        group: "server",
+        complexity: Some("O(N) where N is the number of samples."),
+        arguments: Some(&[
+            Arg {
+                name: "key",
+                kind: "key",
+                key_spec_index: Some(0),
+                ..Arg::EMPTY
+            },
+            Arg {
+                name: "count",
+                kind: "integer",
+                token: Some("SAMPLES"),
+                flags: &["optional"],
+                ..Arg::EMPTY
+            },
+        ]),
+        acl_categories: &["@read", "@slow"],
+        key_specs: &[KeySpec {
+            notes: None,
+            flags: &["RO"],
+            begin_search: BeginSearch::Index(2),
+            find_keys: FindKeys::Range {
+                lastkey: 0,
+                keystep: 1,
+                limit: 0,
+            },
+        }],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "mget",
         summary: "Get the values of all the given keys",
         since: "1.0.0",
@@ -7140,6 +7412,16 @@ pub static DOCS: &[Doc] = &[
                 },
             },
         ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "pfselftest",
+        summary: "An internal command for testing HyperLogLog values",
+        since: "2.8.9",
+        group: "hyperloglog",
+        complexity: Some("N/A"),
+        doc_flags: &["syscmd"],
+        acl_categories: &["@hyperloglog", "@admin", "@slow", "@dangerous"],
         ..Doc::EMPTY
     },
     Doc {

@@ -111,6 +111,7 @@ impl Value {
         match self {
             Value::Int(_) => 0,
             Value::Str(s) | Value::Raw(s) => s.capacity(),
+            Value::Shared(b) => b.len() + std::mem::size_of::<Bytes>(),
             Value::List(l) => std::mem::size_of::<List>() + l.heap_size_sampled(samples),
             Value::Hash(h) => std::mem::size_of::<Hash>() + h.heap_size_sampled(samples),
             Value::Set(s) => std::mem::size_of::<Set>() + s.heap_size_sampled(samples),

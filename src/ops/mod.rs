@@ -415,7 +415,10 @@ pub fn latency_add_sample(ops: &mut Ops, event: &'static str, ms: u64) {
         ts.samples[prev].latency = ts.samples[prev].latency.max(ms);
         return;
     }
-    ts.samples[ts.idx] = Sample { time: now, latency: ms };
+    ts.samples[ts.idx] = Sample {
+        time: now,
+        latency: ms,
+    };
     ts.idx = (ts.idx + 1) % LATENCY_TS_LEN;
 }
 
@@ -469,7 +472,9 @@ pub fn after_call(srv: &mut Server, out: &mut Reply, r: Ran) {
     }
     if !srv.ops.monitors.is_empty()
         && !r.rerun
-        && !r.cmd.has(crate::cmd::flags::SKIP_MONITOR | crate::cmd::flags::ADMIN)
+        && !r
+            .cmd
+            .has(crate::cmd::flags::SKIP_MONITOR | crate::cmd::flags::ADMIN)
     {
         feed_monitors(srv, (r.cid, out), r.db, r.from_script, Some(r.cmd), r.argv);
     }
@@ -547,7 +552,11 @@ pub fn info_latencystats(srv: &Server, s: &mut String) {
             }
             let text = format!("{p:.6}");
             let text = text.trim_end_matches('0').trim_end_matches('.');
-            let _ = write!(s, "p{text}={:.3}", h.value_at_percentile(*p) as f64 / 1000.0);
+            let _ = write!(
+                s,
+                "p{text}={:.3}",
+                h.value_at_percentile(*p) as f64 / 1000.0
+            );
         }
         s.push_str("\r\n");
     };

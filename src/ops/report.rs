@@ -332,10 +332,18 @@ pub fn doctor(srv: &Server) -> String {
             report.push_str("- If you are using a virtual machine, consider upgrading it with a faster one using a hypervisior that provides less latency during fork() calls. Xen is known to have poor fork() performance. Even in the context of the same VM provider, certain kinds of instances can execute fork faster than others.\n");
         }
         if a.slowlog_enabled {
-            let _ = writeln!(report, "- There are latency issues with potentially slow commands you are using. Try to enable the Slow Log Redis feature using the command 'CONFIG SET slowlog-log-slower-than {}'. If the Slow log is disabled Redis is not able to log slow commands execution for you.", threshold * 1000);
+            let _ = writeln!(
+                report,
+                "- There are latency issues with potentially slow commands you are using. Try to enable the Slow Log Redis feature using the command 'CONFIG SET slowlog-log-slower-than {}'. If the Slow log is disabled Redis is not able to log slow commands execution for you.",
+                threshold * 1000
+            );
         }
         if a.slowlog_tuning {
-            let _ = writeln!(report, "- Your current Slow Log configuration only logs events that are slower than your configured latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than {}'.", threshold * 1000);
+            let _ = writeln!(
+                report,
+                "- Your current Slow Log configuration only logs events that are slower than your configured latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than {}'.",
+                threshold * 1000
+            );
         }
         if a.slowlog_inspect {
             report.push_str("- Check your Slow Log to understand what are the commands you are running which are too slow to execute. Please check https://redis.io/commands/slowlog for more information.\n");
@@ -403,9 +411,15 @@ mod tests {
         }
         let g = graph(&ts, 1002);
         let lines: Vec<&str> = g.lines().collect();
-        assert_eq!(lines[0], "command - high 40 ms, low 10 ms (all time high 40 ms)");
+        assert_eq!(
+            lines[0],
+            "command - high 40 ms, low 10 ms (all time high 40 ms)"
+        );
         assert_eq!(lines[1].len(), 80);
         // 4 rows of bars, one blank margin row, then labels read downwards.
-        assert_eq!(&lines[2..], &["  #", "  |", " o|", "_||", "   ", "210", "sss"]);
+        assert_eq!(
+            &lines[2..],
+            &["  #", "  |", " o|", "_||", "   ", "210", "sss"]
+        );
     }
 }
