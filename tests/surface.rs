@@ -941,3 +941,44 @@ fn client_kill_filters_as_redis() {
     }
     assert_eq!(results[0], results[1], "left: uredis");
 }
+
+/// RESTORE-ASKING is RESTORE: the same payload, options and errors.
+#[test]
+fn restore_asking_is_restore() {
+    let Some(redis) = redis_or_skip(&[]) else {
+        return;
+    };
+    let ours = Server::start(&[]);
+    let (mut a, mut b) = (ours.raw(), redis.raw());
+    b.call(&["RPUSH", "src", "a", "b", "c"]);
+    let dumped = b.call(&["DUMP", "src"]);
+    // The bulk's body: after the first CRLF, without the last.
+    let start = dumped.iter().position(|&c| c == b'\n').expect("bulk") + 1;
+    let payload = &dumped[start..dumped.len() - 2];
+    for args in [
+        &[&b"RESTORE-ASKING"[..], b"k", b"0", payload][..],
+        &[b"RESTORE-ASKING", b"k", b"0", payload],
+        &[b"RESTORE-ASKING", b"k", b"100000", payload, b"REPLACE"],
+        &[
+            b"restore-asking",
+            b"k2",
+            b"0",
+            payload,
+            b"ABSTTL",
+            b"IDLETIME",
+            b"10",
+        ],
+        &[b"RESTORE-ASKING", b"k3", b"0", b"bad payload"],
+        &[b"RESTORE-ASKING", b"k3", b"-1", payload],
+        &[b"RESTORE-ASKING", b"k3", b"0", payload, b"NOPE"],
+        &[b"LRANGE", b"k", b"0", b"-1"],
+        &[b"OBJECT", b"IDLETIME", b"k2"],
+    ] {
+        assert_eq!(
+            text(&a.call_bytes(args)),
+            text(&b.call_bytes(args)),
+            "{:?}",
+            String::from_utf8_lossy(args[0])
+        );
+    }
+}
