@@ -941,3 +941,104 @@ fn client_kill_filters_as_redis() {
     }
     assert_eq!(results[0], results[1], "left: uredis");
 }
+
+/// RESTORE-ASKING is RESTORE: the same payload, options and errors.
+#[test]
+fn restore_asking_is_restore() {
+    let Some(redis) = redis_or_skip(&[]) else {
+        return;
+    };
+    let ours = Server::start(&[]);
+    let (mut a, mut b) = (ours.raw(), redis.raw());
+    b.call(&["RPUSH", "src", "a", "b", "c"]);
+    let dumped = b.call(&["DUMP", "src"]);
+    // The bulk's body: after the first CRLF, without the last.
+    let start = dumped.iter().position(|&c| c == b'\n').expect("bulk") + 1;
+    let payload = &dumped[start..dumped.len() - 2];
+    for args in [
+        &[&b"RESTORE-ASKING"[..], b"k", b"0", payload][..],
+        &[b"RESTORE-ASKING", b"k", b"0", payload],
+        &[b"RESTORE-ASKING", b"k", b"100000", payload, b"REPLACE"],
+        &[
+            b"restore-asking",
+            b"k2",
+            b"0",
+            payload,
+            b"ABSTTL",
+            b"IDLETIME",
+            b"10",
+        ],
+        &[b"RESTORE-ASKING", b"k3", b"0", b"bad payload"],
+        &[b"RESTORE-ASKING", b"k3", b"-1", payload],
+        &[b"RESTORE-ASKING", b"k3", b"0", payload, b"NOPE"],
+        &[b"LRANGE", b"k", b"0", b"-1"],
+        &[b"OBJECT", b"IDLETIME", b"k2"],
+    ] {
+        assert_eq!(
+            text(&a.call_bytes(args)),
+            text(&b.call_bytes(args)),
+            "{:?}",
+            String::from_utf8_lossy(args[0])
+        );
+    }
+}
+
+/// A target that accepts but never answers: the read times out (no retry after a timeout);
+/// a target that closes every connection: the read fails, is retried once, then reported.
+#[test]
+fn migrate_timeouts_and_closed_connections_as_redis() {
+    use std::io::Read;
+    use std::net::TcpListener;
+    let Some(redis) = redis_or_skip(&[]) else {
+        return;
+    };
+    let ours = Server::start(&[]);
+    // Silent: keeps every connection open, reads and discards.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_port = silent.local_addr().unwrap().port().to_string();
+    std::thread::spawn(move || {
+        for s in silent.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut s = s;
+                let mut buf = [0u8; 4096];
+                while matches!(s.read(&mut buf), Ok(n) if n > 0) {}
+            });
+        }
+    });
+    // Closing: reads the request, then closes without a reply.
+    let closing = TcpListener::bind("127.0.0.1:0").unwrap();
+    let closing_port = closing.local_addr().unwrap().port().to_string();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    std::thread::spawn(move || {
+        for s in closing.incoming().flatten() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut s = s;
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+        }
+    });
+    let mut replies = vec![];
+    for srv in [&ours, &redis] {
+        let mut c = srv.raw();
+        c.call(&["SET", "k", "v"]);
+        let before = accepted.load(std::sync::atomic::Ordering::SeqCst);
+        let r1 = text(&c.call(&["MIGRATE", "127.0.0.1", &silent_port, "k", "0", "100"]));
+        let r2 = text(&c.call(&["MIGRATE", "127.0.0.1", &closing_port, "k", "0", "1000"]));
+        let tries = accepted.load(std::sync::atomic::Ordering::SeqCst) - before;
+        let r3 = text(&c.call(&["EXISTS", "k"]));
+        let info = bulk(&c.call(&["INFO", "stats"]));
+        let cached = info
+            .lines()
+            .find(|l| l.starts_with("migrate_cached_sockets:"))
+            .unwrap_or_default()
+            .to_string();
+        replies.push((r1, r2, tries, r3, cached));
+    }
+    assert_eq!(replies[0], replies[1], "left: uredis");
+    assert_eq!(
+        replies[0].0,
+        "-IOERR error or timeout reading to target instance\r\n"
+    );
+    assert_eq!(replies[0].2, 2, "one retry on a fresh connection");
+}
