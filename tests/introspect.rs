@@ -557,3 +557,47 @@ fn redis_cli_stat() {
     assert!(row[1].ends_with('M') || row[1].ends_with('K'), "{lines:?}");
     assert_eq!(row[3], "0", "{lines:?}");
 }
+
+/// A RESP3 client subscribed to its own `keymiss` / `expired` events gets the pushes before
+/// the reply of the read that caused them (Redis publishes them during the lookup), also
+/// inside a transaction: the same bytes as Redis.
+#[test]
+fn keymiss_pushes_to_self_resp3_come_before_the_reply() {
+    let debug = ["--enable-debug-command", "yes"];
+    let Some(redis) = redis_or_skip(&debug) else {
+        return;
+    };
+    let ours = Server::start(&debug);
+    let mut got = Vec::new();
+    for srv in [&ours, &redis] {
+        let mut c = srv.raw();
+        let mut t = Vec::new();
+        c.call(&["HELLO", "3"]);
+        c.call(&["CONFIG", "SET", "notify-keyspace-events", "Exm"]);
+        c.call(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
+        c.call(&[
+            "SUBSCRIBE",
+            "__keyevent@0__:keymiss",
+            "__keyevent@0__:expired",
+        ]);
+        let steps: &[(&[&str], usize)] = &[
+            (&["GET", "nokey"], 2),
+            (&["SET", "a", "1"], 1),
+            (&["MGET", "a", "b", "c"], 3),
+            (&["SET", "gone", "v", "PX", "1"], 1),
+            (&["DEBUG", "SLEEP", "0.01"], 1),
+            (&["GET", "gone"], 3),
+            (&["MULTI"], 1),
+            (&["GET", "nokey"], 1),
+            (&["GET", "a"], 1),
+            (&["EXEC"], 2),
+        ];
+        for (cmd, n) in steps {
+            let a: Vec<&[u8]> = cmd.iter().map(|s| s.as_bytes()).collect();
+            c.cmd(&a);
+            t.push(String::from_utf8_lossy(&c.replies(*n)).into_owned());
+        }
+        got.push(t);
+    }
+    assert_eq!(got[0], got[1], "(uredis, Redis)");
+}

@@ -468,7 +468,8 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     } else {
         srv.propagation.clear_rewrite(db, argv);
     }
-    srv.drain_expired(Some((cid, &mut *out)));
+    // (Events logged by the keyspace: pushes to this client go before its reply.)
+    srv.drain_before_reply(cid, out, mark);
     if let Some(c) = srv.clients.get_mut(cid) {
         c.after_command(out, mark);
     }

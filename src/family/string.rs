@@ -396,7 +396,12 @@ fn cmd_mget(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         // A key of another type reads as a null here, not as an error.
         match lookup_read(ctx.srv, ctx.db, key).map(|v| string_bytes(v, &mut buf)) {
             Some(Ok(s)) => ctx.out.bulk(s),
-            _ => ctx.out.null(),
+            _ => {
+                // A miss's `keymiss` is published now: Redis's pushes to a RESP3 client
+                // subscribed to its own events come between MGET's elements.
+                ctx.srv.drain_expired(Some((ctx.cid, &mut *ctx.out)));
+                ctx.out.null()
+            }
         }
     }
     Ok(())
