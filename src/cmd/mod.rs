@@ -107,6 +107,8 @@ impl Ctx<'_> {
     /// last element was popped).
     #[inline]
     pub fn notify(&mut self, class: u32, event: &str, key: &[u8]) {
+        // What the keyspace logged before (a key created: `new`) is published first.
+        self.srv.drain_expired(Some((self.cid, &mut *self.out)));
         if self.srv.config.notify_flags & class != 0 {
             let db = self.db;
             self.srv

@@ -421,10 +421,9 @@ fn mset_generic(ctx: &mut Ctx, argv: &[Bytes], nx: bool) -> CmdResult {
         ctx.out.int(0);
         return Ok(());
     }
+    // Each key's events (`new`, then `set`) before the next key is set, as Redis.
     for pair in argv[1..].chunks_exact(2) {
-        db.set(&pair[0], Value::string(&pair[1]), Ttl::Clear);
-    }
-    for pair in argv[1..].chunks_exact(2) {
+        ctx.srv.dbs[ctx.db].set(&pair[0], Value::string(&pair[1]), Ttl::Clear);
         ctx.changed(class::STRING, "set", &pair[0]);
     }
     ctx.dirty((argv.len() as u64 - 1) / 2);
