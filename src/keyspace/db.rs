@@ -1029,6 +1029,37 @@ mod tests {
     }
 
     #[test]
+    fn read_lookups_log_misses_when_asked() {
+        clock::update();
+        let mut db = Db::new(0);
+        db.set(b"k", Value::Int(1), Ttl::Clear);
+        set_log_miss(false);
+        assert!(db.read_ref(b"nokey", lookup::NONE).is_none());
+        assert!(db.log.is_empty());
+        set_log_miss(true);
+        assert!(db.read_ref(b"k", lookup::NONE).is_some());
+        assert!(db.read_ref(b"nokey", lookup::NONOTIFY).is_none());
+        assert!(db.get_ref(b"nokey").is_none());
+        assert!(db.log.is_empty());
+        assert!(db.read_mut(b"miss1", lookup::NOTOUCH).is_none());
+        assert!(db.read_ref(b"miss2", lookup::NONE).is_none());
+        // An expired key: `expired`, then the miss.
+        db.set(b"old", Value::Int(1), Ttl::At(clock::now_ms() - 1));
+        assert!(db.read_ref(b"old", lookup::NONE).is_none());
+        set_log_miss(false);
+        let log: Vec<(Logged, &[u8])> = db.log.iter().map(|(l, k)| (*l, &k[..])).collect();
+        assert_eq!(
+            log,
+            [
+                (Logged::Miss, &b"miss1"[..]),
+                (Logged::Miss, b"miss2"),
+                (Logged::Expired, b"old"),
+                (Logged::Miss, b"old"),
+            ]
+        );
+    }
+
+    #[test]
     fn lfu_counter_decays_per_period() {
         clock::update();
         let now = lfu_minutes();
