@@ -107,6 +107,8 @@ impl Ctx<'_> {
     /// last element was popped).
     #[inline]
     pub fn notify(&mut self, class: u32, event: &str, key: &[u8]) {
+        // What the keyspace logged before (a key created: `new`) is published first.
+        self.srv.drain_expired(Some((self.cid, &mut *self.out)));
         if self.srv.config.notify_flags & class != 0 {
             let db = self.db;
             self.srv
@@ -579,7 +581,8 @@ fn run(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     } else {
         srv.propagation.clear_rewrite(db, argv);
     }
-    srv.drain_expired(Some((cid, &mut *out)));
+    // (Events logged by the keyspace: pushes to this client go before its reply.)
+    srv.drain_before_reply(cid, out, mark);
     if let Some(c) = srv.clients.get_mut(cid) {
         c.after_command(out, mark);
     }

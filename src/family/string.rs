@@ -403,7 +403,12 @@ fn cmd_mget(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         // A key of another type reads as a null here, not as an error.
         match lookup_read(ctx.srv, ctx.db, key).map(|v| string_bytes(v, &mut buf)) {
             Some(Ok(s)) => ctx.out.bulk(s),
-            _ => ctx.out.null(),
+            _ => {
+                // A miss's `keymiss` is published now: Redis's pushes to a RESP3 client
+                // subscribed to its own events come between MGET's elements.
+                ctx.srv.drain_expired(Some((ctx.cid, &mut *ctx.out)));
+                ctx.out.null()
+            }
         }
     }
     Ok(())
@@ -423,10 +428,9 @@ fn mset_generic(ctx: &mut Ctx, argv: &[Bytes], nx: bool) -> CmdResult {
         ctx.out.int(0);
         return Ok(());
     }
+    // Each key's events (`new`, then `set`) before the next key is set, as Redis.
     for pair in argv[1..].chunks_exact(2) {
-        db.set(&pair[0], Value::string(&pair[1]), Ttl::Clear);
-    }
-    for pair in argv[1..].chunks_exact(2) {
+        ctx.srv.dbs[ctx.db].set(&pair[0], Value::string(&pair[1]), Ttl::Clear);
         ctx.changed(class::STRING, "set", &pair[0]);
     }
     ctx.dirty((argv.len() as u64 - 1) / 2);

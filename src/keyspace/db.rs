@@ -459,36 +459,23 @@ impl Db {
         }
     }
 
-    /// Reads a key for a command: expires it if due, updates its access time.
+    /// Looks a key up without statistics or `keymiss` (Redis's `lookupKeyWrite`, and the
+    /// second look of a command that already counted its read): expires it if due, updates
+    /// its access time. Read commands use `Server::lookup_read`.
+    #[inline]
     pub fn get_ref(&mut self, key: &[u8]) -> Option<EntryRef<'_>> {
-        self.lookup_ref(key, true)
+        self.read_ref(key, lookup::NONOTIFY)
     }
 
     /// Like `get_ref` but leaves the access time alone (`OBJECT`, `TYPE`, `CLIENT NO-TOUCH`...).
     pub fn get_ref_no_touch(&mut self, key: &[u8]) -> Option<EntryRef<'_>> {
-        self.lookup_ref(key, false)
-    }
-
-    fn lookup_ref(&mut self, key: &[u8], touch: bool) -> Option<EntryRef<'_>> {
-        if !self.expires.is_empty() && self.expire_if_needed(key) {
-            return None;
-        }
-        let no_touch = self.no_touch;
-        let n = self.main.get_mut(key)?;
-        if touch && !no_touch {
-            n.set_lru(touched_lru(n.lru()));
-        }
-        let n: &Node = n;
-        Some(EntryRef {
-            value: n.value(),
-            expire: Self::node_expire(&self.expires, key, n),
-            lru: n.lru(),
-        })
+        self.read_ref(key, lookup::NOTOUCH | lookup::NONOTIFY)
     }
 
     /// Looks a key up for a read command (Redis's `lookupKeyReadWithFlags`, less the
     /// statistics, which `Server::lookup_read` keeps): expires it if due, updates its access
     /// time unless `lookup::NOTOUCH`, logs a miss for `keymiss` unless `lookup::NONOTIFY`.
+    #[inline]
     pub fn read_ref(&mut self, key: &[u8], flags: u32) -> Option<EntryRef<'_>> {
         if !self.expires.is_empty() && self.expire_if_needed(key) {
             Self::log_miss(&mut self.log, key, flags);
@@ -512,6 +499,7 @@ impl Db {
 
     /// `read_ref` handing out the value for modification (aggregates read by commands that
     /// also change them, or share a helper with writers). An inline string becomes a `Value`.
+    #[inline]
     pub fn read_mut(&mut self, key: &[u8], flags: u32) -> Option<EntryMut<'_>> {
         if !self.expires.is_empty() && self.expire_if_needed(key) {
             Self::log_miss(&mut self.log, key, flags);
@@ -537,30 +525,12 @@ impl Db {
     /// Looks a key up for modifying its value in place: expires it if due, updates its access
     /// time. A string stored inline becomes a `Value` of its own here (same encoding).
     pub fn get_mut(&mut self, key: &[u8]) -> Option<EntryMut<'_>> {
-        self.lookup_mut(key, true)
+        self.read_mut(key, lookup::NONOTIFY)
     }
 
     /// Like `get_mut` but leaves the access time alone.
     pub fn get_mut_no_touch(&mut self, key: &[u8]) -> Option<EntryMut<'_>> {
-        self.lookup_mut(key, false)
-    }
-
-    fn lookup_mut(&mut self, key: &[u8], touch: bool) -> Option<EntryMut<'_>> {
-        if !self.expires.is_empty() && self.expire_if_needed(key) {
-            return None;
-        }
-        let no_touch = self.no_touch;
-        let n = self.main.get_value_mut(key)?;
-        if touch && !no_touch {
-            n.set_lru(touched_lru(n.lru()));
-        }
-        let expire = Self::node_expire(&self.expires, key, n);
-        let lru = n.lru();
-        Some(EntryMut {
-            value: n.value_mut()?,
-            expire,
-            lru,
-        })
+        self.read_mut(key, lookup::NOTOUCH | lookup::NONOTIFY)
     }
 
     /// The value under `key`, if present and not expired (an access).
@@ -1059,6 +1029,37 @@ mod tests {
         }
         assert_eq!(db.len(), 1);
         assert_eq!(db.expired_keys, 1001);
+    }
+
+    #[test]
+    fn read_lookups_log_misses_when_asked() {
+        clock::update();
+        let mut db = Db::new(0);
+        db.set(b"k", Value::Int(1), Ttl::Clear);
+        set_log_miss(false);
+        assert!(db.read_ref(b"nokey", lookup::NONE).is_none());
+        assert!(db.log.is_empty());
+        set_log_miss(true);
+        assert!(db.read_ref(b"k", lookup::NONE).is_some());
+        assert!(db.read_ref(b"nokey", lookup::NONOTIFY).is_none());
+        assert!(db.get_ref(b"nokey").is_none());
+        assert!(db.log.is_empty());
+        assert!(db.read_mut(b"miss1", lookup::NOTOUCH).is_none());
+        assert!(db.read_ref(b"miss2", lookup::NONE).is_none());
+        // An expired key: `expired`, then the miss.
+        db.set(b"old", Value::Int(1), Ttl::At(clock::now_ms() - 1));
+        assert!(db.read_ref(b"old", lookup::NONE).is_none());
+        set_log_miss(false);
+        let log: Vec<(Logged, &[u8])> = db.log.iter().map(|(l, k)| (*l, &k[..])).collect();
+        assert_eq!(
+            log,
+            [
+                (Logged::Miss, &b"miss1"[..]),
+                (Logged::Miss, b"miss2"),
+                (Logged::Expired, b"old"),
+                (Logged::Miss, b"old"),
+            ]
+        );
     }
 
     #[test]

@@ -111,6 +111,25 @@ impl Server {
         }
     }
 
+    /// `drain_expired` after a command ran, for client `cid` whose reply starts at `mark` in
+    /// `out`: events the command caused without publishing them itself (a read's `keymiss`, a
+    /// lazily expired key) were published by Redis as they happened, before the reply, so
+    /// pushes to this client (RESP3, subscribed to its own events) go in before the reply.
+    pub fn drain_before_reply(&mut self, cid: usize, out: &mut Reply, mark: usize) {
+        if !crate::keyspace::db::take_log_pending() {
+            return;
+        }
+        let mut pushes = Reply {
+            buf: Vec::new(),
+            resp3: out.resp3,
+        };
+        self.drain_logs(Some((cid, &mut pushes)));
+        if !pushes.buf.is_empty() {
+            let at = mark.min(out.buf.len());
+            out.buf.splice(at..at, pushes.buf);
+        }
+    }
+
     fn drain_logs(&mut self, mut cur: Option<(usize, &mut Reply)>) {
         use crate::keyspace::db::Logged;
         for db in 0..self.dbs.len() {

@@ -33,3 +33,20 @@ pub(crate) fn sampled_sum(n: usize, samples: usize, sizes: impl Iterator<Item = 
         ((sum as u128 * n as u128) / taken as u128) as usize
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::sampled_sum;
+
+    #[test]
+    fn sampling_extrapolates_the_average() {
+        let sizes = || [10usize, 20, 30, 40].into_iter();
+        assert_eq!(sampled_sum(4, usize::MAX, sizes()), 100);
+        assert_eq!(sampled_sum(4, 4, sizes()), 100);
+        // The first two average 15: four items are about 60.
+        assert_eq!(sampled_sum(4, 2, sizes()), 60);
+        // Zero samples are treated as one.
+        assert_eq!(sampled_sum(4, 0, sizes()), 40);
+        assert_eq!(sampled_sum(0, 5, std::iter::empty()), 0);
+    }
+}
