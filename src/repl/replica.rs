@@ -612,6 +612,8 @@ fn transfer(srv: &mut Server, cid: usize) -> bool {
     let payload = std::mem::take(&mut m.transfer);
     let (id, off) = (m.sync_id.clone(), m.sync_off);
     tracing::info!("MASTER <-> REPLICA sync: Flushing old data");
+    // Redis's emptyData: tracking clients get the null invalidation.
+    crate::tracking::invalidate_on_flush(srv);
     for db in &mut srv.dbs {
         drop(db.flush());
     }
