@@ -637,6 +637,23 @@ fn pause_keeps_the_dataset_still() {
     assert!(has(&t, "c1 [\"DBSIZE\"] -> \":3\\r\\n\""));
 }
 
+/// A pause that ends by its time releases the held clients by itself.
+#[test]
+fn pause_ends_by_itself() {
+    scenario(
+        3,
+        &[
+            Cmd(0, &["CLIENT", "PAUSE", "300", "WRITE"]),
+            Send(1, &["SET", "x", "1"]),
+            Send(2, &["INCR", "x"]),
+            Read(1, 1),
+            Read(2, 1),
+            Cmd(0, &["GET", "x"]),
+            Cmd(0, &["INFO", "keyspace"]),
+        ],
+    );
+}
+
 /// PAUSE ALL holds every command, CLIENT UNPAUSE included (as Redis 7.0), until the end time.
 /// The pause is long enough that the "not answered yet" check cannot race with its end on a
 /// working server.
