@@ -645,10 +645,10 @@ fn pause_ends_by_itself() {
         &[
             Cmd(0, &["CLIENT", "PAUSE", "300", "WRITE"]),
             Send(1, &["SET", "x", "1"]),
-            Send(2, &["INCR", "x"]),
+            Send(2, &["INCR", "y"]),
             Read(1, 1),
             Read(2, 1),
-            Cmd(0, &["GET", "x"]),
+            Cmd(0, &["MGET", "x", "y"]),
             Cmd(0, &["INFO", "keyspace"]),
         ],
     );
