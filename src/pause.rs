@@ -20,6 +20,14 @@
 //!   input (`resume`, from the event loop).
 //! - While paused, the dataset stays still: active expiry and eviction do not run, and a lazy
 //!   lookup of an expired key answers as if missing without deleting it (`Db::keep_expired`).
+//!
+//! Differences, on purpose: CLIENT UNBLOCK leaves a held client alone and answers 0 (Redis
+//! 7.0.15 aborts on an assertion when asked to unblock one). Our master's link, on a replica, is
+//! held like any client, as in Redis, but the held command counts in the replication offset when
+//! it is received rather than when it runs.
+//!
+//! API for other parts (a failover, SHUTDOWN waiting for replicas): `Server::pause(purpose,
+//! end_ms, kind)`, `Server::unpause(purpose)`, `Server::paused_now()`, `Pause::kind()`.
 
 use std::collections::VecDeque;
 

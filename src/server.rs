@@ -212,12 +212,13 @@ impl Server {
             self.handle_ready();
             crate::blocking::handle_timeouts(self);
             crate::blocking::resume_unblocked(self);
-            // Clients released by the end of a CLIENT PAUSE, in the order they were held.
-            crate::pause::resume(self);
             if Instant::now() >= self.next_cron {
                 self.cron();
                 self.next_cron = Instant::now() + self.cron_period();
             }
+            // Clients released by the end of a CLIENT PAUSE (UNPAUSE, or its time passed, seen
+            // by the cron), in the order they were held.
+            crate::pause::resume(self);
             if self.shutdown.is_none() && SIGNAL_SHUTDOWN.swap(false, Ordering::Relaxed) {
                 self.signal_shutdown();
             }

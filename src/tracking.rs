@@ -800,6 +800,28 @@ mod tests {
     }
 
     #[test]
+    fn table_keeps_positions_for_random_picks() {
+        let mut t = Tracking::default();
+        for (i, k) in ["a", "b", "c", "d"].iter().enumerate() {
+            let k = Bytes::from_static(k.as_bytes());
+            t.order.push(k.clone());
+            let mut ids = BTreeMap::new();
+            ids.insert(i as u64 + 1, i);
+            ids.insert(100, 99);
+            t.table.insert(k, Tracked { pos: i, ids });
+            t.items += 2;
+        }
+        assert_eq!(t.remove_key(b"b").map(|ids| ids.len()), Some(2));
+        assert!(t.remove_key(b"b").is_none());
+        assert_eq!(t.items, 6);
+        assert_eq!(t.remove_key(b"d").map(|ids| ids.len()), Some(2));
+        assert_eq!(t.remove_key(b"a").map(|ids| ids.len()), Some(2));
+        assert_eq!(t.order, vec![Bytes::from_static(b"c")]);
+        assert_eq!(t.table[&b"c"[..]].pos, 0);
+        assert_eq!((t.total_keys(), t.total_items()), (1, 2));
+    }
+
+    #[test]
     fn prefix_collisions() {
         let mut c = ClientTracking::default();
         let (a, ab, b) = (

@@ -429,6 +429,70 @@ fn expiry_invalidates_tracked_keys() {
     );
 }
 
+/// The keys of every kind of read command are tracked (key positions from the command table
+/// and key specs, as Redis's getKeysFromCommand), across databases (tracking keys are
+/// global); pushes survive CLIENT REPLY OFF; RESET turns tracking off.
+#[test]
+fn read_commands_track_their_keys() {
+    let t = scenario(
+        2,
+        &[
+            Cmd(0, &["HELLO", "3"]),
+            Cmd(0, &["CLIENT", "TRACKING", "on"]),
+            Cmd(0, &["SELECT", "1"]),
+            Cmd(0, &["SORT_RO", "l"]),
+            Cmd(0, &["XREAD", "STREAMS", "s1", "s2", "0", "0"]),
+            Cmd(0, &["BITFIELD_RO", "bf", "GET", "u8", "0"]),
+            Cmd(0, &["SINTERCARD", "2", "set1", "set2"]),
+            Cmd(0, &["LCS", "l1", "l2"]),
+            Cmd(0, &["ZUNION", "2", "z1", "z2"]),
+            Cmd(0, &["GEORADIUS_RO", "g", "0", "0", "1", "km"]),
+            Cmd(0, &["HSTRLEN", "h", "f"]),
+            Cmd(0, &["EXISTS", "e1", "e2"]),
+            Cmd(0, &["OBJECT", "ENCODING", "oe"]),
+            Cmd(0, &["TTL", "ttl"]),
+            Cmd(0, &["KEYS", "*"]),
+            Cmd(
+                1,
+                &[
+                    "MSET", "l", "v", "s1", "v", "s2", "v", "bf", "v", "set1", "v",
+                ],
+            ),
+            Cmd(
+                1,
+                &[
+                    "MSET", "set2", "v", "l1", "v", "l2", "v", "z1", "v", "z2", "v",
+                ],
+            ),
+            Cmd(
+                1,
+                &[
+                    "MSET", "g", "v", "h", "v", "e1", "v", "e2", "v", "oe", "v", "ttl", "v",
+                ],
+            ),
+            Cmd(0, &["PING"]),
+            // Its own change while its replies are off: the push still comes.
+            Cmd(0, &["GET", "r1"]),
+            Send(0, &["CLIENT", "REPLY", "OFF"]),
+            Send(0, &["SET", "r1", "w"]),
+            Cmd(0, &["CLIENT", "REPLY", "ON"]),
+            Cmd(0, &["GET", "x"]),
+            Cmd(0, &["GETEX", "x", "PX", "100000"]),
+            Cmd(1, &["SET", "x", "1"]),
+            Cmd(0, &["PING"]),
+            Cmd(0, &["GET", "y"]),
+            Cmd(0, &["RESET"]),
+            Cmd(1, &["SET", "y", "1"]),
+            Cmd(0, &["PING"]),
+        ],
+    );
+    assert!(has(
+        &t,
+        "[\"CLIENT\", \"REPLY\", \"ON\"] -> \">2\\r\\n$10\\r\\ninvalidate\\r\\n*1\\r\\n$2\\r\\nr1\\r\\n+OK"
+    ));
+    assert!(has(&t, "$4\\r\\nset2\\r\\n"));
+}
+
 /// Every error text of CLIENT TRACKING / CACHING / PAUSE, byte for byte.
 #[test]
 fn errors() {
@@ -571,6 +635,23 @@ fn pause_keeps_the_dataset_still() {
         ],
     );
     assert!(has(&t, "c1 [\"DBSIZE\"] -> \":3\\r\\n\""));
+}
+
+/// A pause that ends by its time releases the held clients by itself.
+#[test]
+fn pause_ends_by_itself() {
+    scenario(
+        3,
+        &[
+            Cmd(0, &["CLIENT", "PAUSE", "300", "WRITE"]),
+            Send(1, &["SET", "x", "1"]),
+            Send(2, &["INCR", "y"]),
+            Read(1, 1),
+            Read(2, 1),
+            Cmd(0, &["MGET", "x", "y"]),
+            Cmd(0, &["INFO", "keyspace"]),
+        ],
+    );
 }
 
 /// PAUSE ALL holds every command, CLIENT UNPAUSE included (as Redis 7.0), until the end time.

@@ -119,14 +119,18 @@ impl Server {
         if !crate::keyspace::db::take_log_pending() {
             return;
         }
-        let mut pushes = Reply {
-            buf: Vec::new(),
-            resp3: out.resp3,
-        };
+        let mut pushes = Reply::empty(out.resp3);
         self.drain_logs(Some((cid, &mut pushes)));
         if !pushes.buf.is_empty() {
             let at = mark.min(out.buf.len());
+            let n = pushes.buf.len();
             out.buf.splice(at..at, pushes.buf);
+            // Referenced chunks of the reply (big values) move with the bytes they precede.
+            for (off, _) in out.chunks.iter_mut() {
+                if *off >= at {
+                    *off += n;
+                }
+            }
         }
     }
 

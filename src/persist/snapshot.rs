@@ -482,6 +482,8 @@ pub fn debug_reload(srv: &mut Server, save: bool) -> Result<(), &'static str> {
             for db in 0..srv.dbs.len() {
                 srv.touch_all_watched_keys(db, None);
             }
+            // Redis's emptyData: tracking clients get the null invalidation.
+            crate::tracking::invalidate_on_flush(srv);
             for (old, new) in srv.dbs.iter_mut().zip(fresh.iter_mut()) {
                 old.swap_contents(new);
             }

@@ -815,6 +815,7 @@ fn load(srv: &mut Server, sink: Sink) -> bool {
                 return false;
             }
             tracing::info!("MASTER <-> REPLICA sync: Swapping the old data with the new one");
+            crate::tracking::invalidate_on_flush(srv);
             for (db, new) in srv.dbs.iter_mut().zip(fresh.iter_mut()) {
                 db.swap_contents(new);
             }
@@ -870,6 +871,8 @@ fn load(srv: &mut Server, sink: Sink) -> bool {
 
 fn flush_all(srv: &mut Server) {
     tracing::info!("MASTER <-> REPLICA sync: Flushing old data");
+    // Redis's emptyData: tracking clients get the null invalidation.
+    crate::tracking::invalidate_on_flush(srv);
     for db in &mut srv.dbs {
         drop(db.flush());
     }
