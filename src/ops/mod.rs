@@ -495,6 +495,47 @@ mod tests {
         assert_eq!(v, b"\"a\\x00b\\n\\\"\\\\\\xff\\a\\b\\t\\r ~\"");
     }
 
+    fn nop(_: &mut crate::cmd::Ctx, _: &[Bytes]) -> crate::cmd::CmdResult {
+        Ok(())
+    }
+
+    fn mask(name: &'static str, argv: &[&str]) -> Option<Vec<bool>> {
+        let cmd = Command::new(name, -1, 0, crate::cmd::table::NO_KEYS, nop);
+        let argv: Vec<Bytes> = argv.iter().map(|a| Bytes::copy_from_slice(a.as_bytes())).collect();
+        redacted(&cmd, &argv)
+    }
+
+    #[test]
+    fn redaction_follows_redis() {
+        let t = true;
+        let f = false;
+        assert_eq!(mask("auth", &["auth", "p"]), Some(vec![f, t]));
+        assert_eq!(mask("auth", &["auth", "u", "p"]), Some(vec![f, t, t]));
+        assert_eq!(mask("auth", &["auth", "u", "p", "x"]), None);
+        assert_eq!(
+            mask("hello", &["hello", "3", "setname", "n", "auth", "u", "p"]),
+            Some(vec![f, f, f, f, f, t, t])
+        );
+        assert_eq!(mask("hello", &["hello", "4", "auth", "u", "p"]), None);
+        assert_eq!(
+            mask("migrate", &["migrate", "h", "1", "", "0", "5", "copy", "auth", "pw", "keys", "a"]),
+            Some(vec![f, f, f, f, f, f, f, f, t, f, f])
+        );
+        assert_eq!(
+            mask("migrate", &["migrate", "h", "1", "k", "0", "5", "auth2", "u", "pw"]),
+            Some(vec![f, f, f, f, f, f, f, t, t])
+        );
+        assert_eq!(
+            mask("config|set", &["config", "set", "maxmemory", "1", "requirepass", "x"]),
+            Some(vec![f, f, f, f, f, t])
+        );
+        assert_eq!(
+            mask("acl|setuser", &["acl", "setuser", "u", ">p"]),
+            Some(vec![f, f, t, t])
+        );
+        assert_eq!(mask("get", &["get", "k"]), None);
+    }
+
     #[test]
     fn latency_series_keeps_max_per_second() {
         let mut ops = Ops::default();
