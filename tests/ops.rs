@@ -16,11 +16,19 @@ use common::{Raw, Server, compat, redis_or_skip};
 /// `127.0.0.1:<port>` with `PEER`.
 fn normalize_monitor(line: &[u8]) -> String {
     let s = String::from_utf8_lossy(line).into_owned();
-    let rest = s.strip_prefix('+').expect("monitor lines are status replies");
+    let rest = s
+        .strip_prefix('+')
+        .expect("monitor lines are status replies");
     let (ts, tail) = rest.split_once(' ').expect("timestamp");
     let (secs, usec) = ts.split_once('.').expect("secs.usec");
-    assert!(secs.chars().all(|c| c.is_ascii_digit()) && !secs.is_empty(), "{s}");
-    assert!(usec.len() == 6 && usec.chars().all(|c| c.is_ascii_digit()), "{s}");
+    assert!(
+        secs.chars().all(|c| c.is_ascii_digit()) && !secs.is_empty(),
+        "{s}"
+    );
+    assert!(
+        usec.len() == 6 && usec.chars().all(|c| c.is_ascii_digit()),
+        "{s}"
+    );
     format!("+TS {}", strip_ports(tail))
 }
 
@@ -47,7 +55,11 @@ const MONITORED: &[&[&str]] = &[
     &["AUTH", "u", "p"],
     &["HELLO", "2", "AUTH", "u", "p", "SETNAME", "x"],
     &["HELLO", "2", "SETNAME", "y"],
-    &["EVAL", "redis.call('set','k','v') return redis.call('get','k')", "0"],
+    &[
+        "EVAL",
+        "redis.call('set','k','v') return redis.call('get','k')",
+        "0",
+    ],
     &["SET", "a\u{0}b\n\t\r\"\\", "\u{7}\u{8}q"],
     &["CONFIG", "GET", "maxmemory"],
     &["SLOWLOG", "LEN"],
@@ -235,7 +247,14 @@ fn slowlog_session(srv: &Server) -> (String, Vec<String>) {
     rpush.extend(items.iter().map(|s| s.as_str()));
     c.call(&rpush);
     c.call(&["AUTH", "foo"]);
-    c.call(&["CONFIG", "SET", "masterauth", "secret", "maxmemory-samples", "5"]);
+    c.call(&[
+        "CONFIG",
+        "SET",
+        "masterauth",
+        "secret",
+        "maxmemory-samples",
+        "5",
+    ]);
     c.call(&["EVAL", "return redis.call('get','k')", "0"]);
     c.call(&["MULTI"]);
     c.call(&["PING"]);
@@ -304,8 +323,18 @@ fn slowlog_and_latency_replies_match_redis() {
         &["CONFIG", "GET", "latency-tracking"],
         &["CONFIG", "SET", "slowlog-log-slower-than", "-2"],
         &["CONFIG", "SET", "latency-monitor-threshold", "-1"],
-        &["CONFIG", "SET", "latency-tracking-info-percentiles", "50 101"],
-        &["CONFIG", "SET", "latency-tracking-info-percentiles", "1.5 99.990"],
+        &[
+            "CONFIG",
+            "SET",
+            "latency-tracking-info-percentiles",
+            "50 101",
+        ],
+        &[
+            "CONFIG",
+            "SET",
+            "latency-tracking-info-percentiles",
+            "1.5 99.990",
+        ],
         &["CONFIG", "GET", "latency-tracking-info-percentiles"],
         &["MONITOR", "x"],
     ]);
@@ -325,7 +354,10 @@ fn latency_monitor_records_events() {
     // A 20 ms sleep is at least 20 ms, however loaded the machine.
     c.call(&["DEBUG", "SLEEP", "0.02"]);
     let latest = String::from_utf8_lossy(&c.call(&["LATENCY", "LATEST"])).into_owned();
-    assert!(latest.starts_with("*1\r\n*4\r\n$7\r\ncommand\r\n:"), "{latest}");
+    assert!(
+        latest.starts_with("*1\r\n*4\r\n$7\r\ncommand\r\n:"),
+        "{latest}"
+    );
     let history = String::from_utf8_lossy(&c.call(&["LATENCY", "HISTORY", "command"])).into_owned();
     assert!(history.starts_with("*1\r\n*2\r\n:"), "{history}");
     let graph = String::from_utf8_lossy(&c.call(&["LATENCY", "GRAPH", "command"])).into_owned();
@@ -365,7 +397,10 @@ fn latency_shape(line: &str) -> String {
         .map(|kv| {
             let (k, v) = kv.split_once('=').expect("p=v");
             let (int, frac) = v.split_once('.').expect("a decimal");
-            assert!(int.chars().all(|c| c.is_ascii_digit()) && frac.len() == 3, "{line}");
+            assert!(
+                int.chars().all(|c| c.is_ascii_digit()) && frac.len() == 3,
+                "{line}"
+            );
             format!("{k}=F")
         })
         .collect();
@@ -378,7 +413,12 @@ fn latency_session(srv: &Server) -> (Vec<String>, Vec<String>, String) {
     for _ in 0..3 {
         c.call(&["SET", "k", "v"]);
     }
-    c.call(&["CONFIG", "SET", "latency-tracking-info-percentiles", "50 99.99 0"]);
+    c.call(&[
+        "CONFIG",
+        "SET",
+        "latency-tracking-info-percentiles",
+        "50 99.99 0",
+    ]);
     let mut first: Vec<String> = latencystats(&mut c)
         .iter()
         .map(|l| latency_shape(l))
@@ -420,7 +460,10 @@ fn latencystats_and_histogram_match_redis() {
     assert_eq!(a1, b1);
     assert_eq!(a2, b2);
     // Both report calls=3 and end at a cumulative 3 (bucket values depend on timing).
-    assert!(bh.ends_with(":3\r\n") && bh.contains("calls\r\n:3\r\n"), "{bh}");
+    assert!(
+        bh.ends_with(":3\r\n") && bh.contains("calls\r\n:3\r\n"),
+        "{bh}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -449,7 +492,9 @@ fn lolwut_random_versions_keep_their_shape() {
     let srv = Server::start(&[]);
     let mut c = srv.raw();
     let v5 = String::from_utf8_lossy(&c.call(&["LOLWUT", "VERSION", "5"])).into_owned();
-    assert!(v5.ends_with("\nGeorg Nees - schotter, plotter on paper, 1968. Redis ver. 7.0.15\n\r\n"));
+    assert!(
+        v5.ends_with("\nGeorg Nees - schotter, plotter on paper, 1968. Redis ver. 7.0.15\n\r\n")
+    );
     // 66 columns of braille per row.
     let first_row = v5.split('\n').nth(1).expect("a row");
     assert_eq!(first_row.chars().count(), 66);
@@ -483,7 +528,10 @@ fn redis_cli_latency_modes() {
         eprintln!("note: script/redis-cli not installed; skipped");
         return;
     };
-    assert!(history.contains("min: ") && history.contains("avg: "), "{history}");
+    assert!(
+        history.contains("min: ") && history.contains("avg: "),
+        "{history}"
+    );
     let dist = cli_on_tty(srv.port, "--latency-dist -i 1").unwrap_or_default();
     assert!(dist.contains("milliseconds"), "{dist}");
     // Non-interactive --latency prints one summary line and exits.

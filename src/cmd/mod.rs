@@ -470,8 +470,8 @@ pub fn call(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     // ops (MONITOR): `redis.call` from a script shows as `[db lua]`; scripts (SKIP_MONITOR)
     // are shown before the commands they run, as Redis's evalCommand/fcallCommand feed
     // themselves first.
-    let from_script = srv.exec_depth > 0
-        && srv.scripting.run.as_ref().is_some_and(|r| r.caller == cid);
+    let from_script =
+        srv.exec_depth > 0 && srv.scripting.run.as_ref().is_some_and(|r| r.caller == cid);
     if !srv.ops.monitors.is_empty() && !rerun && cmd.has(flags::SKIP_MONITOR) {
         crate::ops::feed_monitors(srv, (cid, &mut *out), db, from_script, Some(cmd), argv);
     }

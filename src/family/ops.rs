@@ -227,7 +227,12 @@ fn cmd_latency_histogram(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let stats = &ctx.srv.stats.commands;
     let with: Vec<(&str, &ops::hdr::Hdr)> = names
         .iter()
-        .filter_map(|n| stats.get(n).and_then(|s| s.histogram.as_deref()).map(|h| (*n, h)))
+        .filter_map(|n| {
+            stats
+                .get(n)
+                .and_then(|s| s.histogram.as_deref())
+                .map(|h| (*n, h))
+        })
         .collect();
     ctx.out.map(with.len());
     for (name, h) in with {
@@ -319,12 +324,24 @@ static SLOWLOG_SUBCOMMANDS: &[Command] = &[
         NO_KEYS,
         cmd_slowlog_reset,
     ),
-    Command::new("slowlog|help", 2, LOADING | STALE, NO_KEYS, cmd_slowlog_help),
+    Command::new(
+        "slowlog|help",
+        2,
+        LOADING | STALE,
+        NO_KEYS,
+        cmd_slowlog_help,
+    ),
 ];
 
 static LATENCY_SUBCOMMANDS: &[Command] = &[
     Command::new("latency|latest", 2, ADMIN_SUB, NO_KEYS, cmd_latency_latest),
-    Command::new("latency|history", 3, ADMIN_SUB, NO_KEYS, cmd_latency_history),
+    Command::new(
+        "latency|history",
+        3,
+        ADMIN_SUB,
+        NO_KEYS,
+        cmd_latency_history,
+    ),
     Command::new("latency|reset", -2, ADMIN_SUB, NO_KEYS, cmd_latency_reset),
     Command::new("latency|graph", 3, ADMIN_SUB, NO_KEYS, cmd_latency_graph),
     Command::new("latency|doctor", 2, ADMIN_SUB, NO_KEYS, cmd_latency_doctor),
@@ -335,7 +352,13 @@ static LATENCY_SUBCOMMANDS: &[Command] = &[
         NO_KEYS,
         cmd_latency_histogram,
     ),
-    Command::new("latency|help", 2, LOADING | STALE, NO_KEYS, cmd_latency_help),
+    Command::new(
+        "latency|help",
+        2,
+        LOADING | STALE,
+        NO_KEYS,
+        cmd_latency_help,
+    ),
 ];
 
 pub static COMMANDS: &[Command] = &[

@@ -415,7 +415,10 @@ pub fn latency_add_sample(ops: &mut Ops, event: &'static str, ms: u64) {
         ts.samples[prev].latency = ts.samples[prev].latency.max(ms);
         return;
     }
-    ts.samples[ts.idx] = Sample { time: now, latency: ms };
+    ts.samples[ts.idx] = Sample {
+        time: now,
+        latency: ms,
+    };
     ts.idx = (ts.idx + 1) % LATENCY_TS_LEN;
 }
 
@@ -469,7 +472,9 @@ pub fn after_call(srv: &mut Server, out: &mut Reply, r: Ran) {
     }
     if !srv.ops.monitors.is_empty()
         && !r.rerun
-        && !r.cmd.has(crate::cmd::flags::SKIP_MONITOR | crate::cmd::flags::ADMIN)
+        && !r
+            .cmd
+            .has(crate::cmd::flags::SKIP_MONITOR | crate::cmd::flags::ADMIN)
     {
         feed_monitors(srv, (r.cid, out), r.db, r.from_script, Some(r.cmd), r.argv);
     }
@@ -482,72 +487,6 @@ pub fn record_histogram(stat: &mut crate::stats::CmdStat, usec: u64) {
     stat.histogram
         .get_or_insert_with(|| Box::new(hdr::Hdr::new()))
         .record((usec as i64).saturating_mul(1000));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn repr_escapes_as_redis() {
-        let mut v = Vec::new();
-        cat_repr(&mut v, b"a\x00b\n\"\\\xff\x07\x08\t\r ~");
-        assert_eq!(v, b"\"a\\x00b\\n\\\"\\\\\\xff\\a\\b\\t\\r ~\"");
-    }
-
-    fn nop(_: &mut crate::cmd::Ctx, _: &[Bytes]) -> crate::cmd::CmdResult {
-        Ok(())
-    }
-
-    fn mask(name: &'static str, argv: &[&str]) -> Option<Vec<bool>> {
-        let cmd = Command::new(name, -1, 0, crate::cmd::table::NO_KEYS, nop);
-        let argv: Vec<Bytes> = argv.iter().map(|a| Bytes::copy_from_slice(a.as_bytes())).collect();
-        redacted(&cmd, &argv)
-    }
-
-    #[test]
-    fn redaction_follows_redis() {
-        let t = true;
-        let f = false;
-        assert_eq!(mask("auth", &["auth", "p"]), Some(vec![f, t]));
-        assert_eq!(mask("auth", &["auth", "u", "p"]), Some(vec![f, t, t]));
-        assert_eq!(mask("auth", &["auth", "u", "p", "x"]), None);
-        assert_eq!(
-            mask("hello", &["hello", "3", "setname", "n", "auth", "u", "p"]),
-            Some(vec![f, f, f, f, f, t, t])
-        );
-        assert_eq!(mask("hello", &["hello", "4", "auth", "u", "p"]), None);
-        assert_eq!(
-            mask("migrate", &["migrate", "h", "1", "", "0", "5", "copy", "auth", "pw", "keys", "a"]),
-            Some(vec![f, f, f, f, f, f, f, f, t, f, f])
-        );
-        assert_eq!(
-            mask("migrate", &["migrate", "h", "1", "k", "0", "5", "auth2", "u", "pw"]),
-            Some(vec![f, f, f, f, f, f, f, t, t])
-        );
-        assert_eq!(
-            mask("config|set", &["config", "set", "maxmemory", "1", "requirepass", "x"]),
-            Some(vec![f, f, f, f, f, t])
-        );
-        assert_eq!(
-            mask("acl|setuser", &["acl", "setuser", "u", ">p"]),
-            Some(vec![f, f, t, t])
-        );
-        assert_eq!(mask("get", &["get", "k"]), None);
-    }
-
-    #[test]
-    fn latency_series_keeps_max_per_second() {
-        let mut ops = Ops::default();
-        latency_add_sample(&mut ops, "command", 5);
-        latency_add_sample(&mut ops, "command", 3);
-        latency_add_sample(&mut ops, "command", 9);
-        let s = &ops.events[0];
-        assert_eq!(s.max, 9);
-        assert!(s.last().latency == 9 || s.ordered().count() == 2);
-        assert_eq!(latency_reset(&mut ops, Some(b"nope")), 0);
-        assert_eq!(latency_reset(&mut ops, None), 1);
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -588,7 +527,11 @@ pub fn info_latencystats(srv: &Server, s: &mut String) {
             }
             let text = format!("{p:.6}");
             let text = text.trim_end_matches('0').trim_end_matches('.');
-            let _ = write!(s, "p{text}={:.3}", h.value_at_percentile(*p) as f64 / 1000.0);
+            let _ = write!(
+                s,
+                "p{text}={:.3}",
+                h.value_at_percentile(*p) as f64 / 1000.0
+            );
         }
         s.push_str("\r\n");
     };
@@ -597,5 +540,85 @@ pub fn info_latencystats(srv: &Server, s: &mut String) {
         for sub in cmd.subcommands {
             write_one(s, sub.name);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repr_escapes_as_redis() {
+        let mut v = Vec::new();
+        cat_repr(&mut v, b"a\x00b\n\"\\\xff\x07\x08\t\r ~");
+        assert_eq!(v, b"\"a\\x00b\\n\\\"\\\\\\xff\\a\\b\\t\\r ~\"");
+    }
+
+    fn nop(_: &mut crate::cmd::Ctx, _: &[Bytes]) -> crate::cmd::CmdResult {
+        Ok(())
+    }
+
+    fn mask(name: &'static str, argv: &[&str]) -> Option<Vec<bool>> {
+        let cmd = Command::new(name, -1, 0, crate::cmd::table::NO_KEYS, nop);
+        let argv: Vec<Bytes> = argv
+            .iter()
+            .map(|a| Bytes::copy_from_slice(a.as_bytes()))
+            .collect();
+        redacted(&cmd, &argv)
+    }
+
+    #[test]
+    fn redaction_follows_redis() {
+        let t = true;
+        let f = false;
+        assert_eq!(mask("auth", &["auth", "p"]), Some(vec![f, t]));
+        assert_eq!(mask("auth", &["auth", "u", "p"]), Some(vec![f, t, t]));
+        assert_eq!(mask("auth", &["auth", "u", "p", "x"]), None);
+        assert_eq!(
+            mask("hello", &["hello", "3", "setname", "n", "auth", "u", "p"]),
+            Some(vec![f, f, f, f, f, t, t])
+        );
+        assert_eq!(mask("hello", &["hello", "4", "auth", "u", "p"]), None);
+        assert_eq!(
+            mask(
+                "migrate",
+                &[
+                    "migrate", "h", "1", "", "0", "5", "copy", "auth", "pw", "keys", "a"
+                ]
+            ),
+            Some(vec![f, f, f, f, f, f, f, f, t, f, f])
+        );
+        assert_eq!(
+            mask(
+                "migrate",
+                &["migrate", "h", "1", "k", "0", "5", "auth2", "u", "pw"]
+            ),
+            Some(vec![f, f, f, f, f, f, f, t, t])
+        );
+        assert_eq!(
+            mask(
+                "config|set",
+                &["config", "set", "maxmemory", "1", "requirepass", "x"]
+            ),
+            Some(vec![f, f, f, f, f, t])
+        );
+        assert_eq!(
+            mask("acl|setuser", &["acl", "setuser", "u", ">p"]),
+            Some(vec![f, f, t, t])
+        );
+        assert_eq!(mask("get", &["get", "k"]), None);
+    }
+
+    #[test]
+    fn latency_series_keeps_max_per_second() {
+        let mut ops = Ops::default();
+        latency_add_sample(&mut ops, "command", 5);
+        latency_add_sample(&mut ops, "command", 3);
+        latency_add_sample(&mut ops, "command", 9);
+        let s = &ops.events[0];
+        assert_eq!(s.max, 9);
+        assert!(s.last().latency == 9 || s.ordered().count() == 2);
+        assert_eq!(latency_reset(&mut ops, Some(b"nope")), 0);
+        assert_eq!(latency_reset(&mut ops, None), 1);
     }
 }

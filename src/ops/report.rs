@@ -57,7 +57,7 @@ fn render_range(out: &mut String, seq: &Seq, rows: usize, offset: usize, len: us
     while again {
         again = false;
         chars.iter_mut().for_each(|c| *c = b' ');
-        for j in 0..len {
+        for (j, ch) in chars.iter_mut().enumerate() {
             let value = seq.values[j + offset];
             let relval = value - seq.min;
             // C: (int)(relval*steps)/relmax, then the double quotient truncated to int.
@@ -67,9 +67,9 @@ fn render_range(out: &mut String, seq: &Seq, rows: usize, offset: usize, len: us
                 let charidx = step - ((rows - row - 1) as i64 * charset_len);
                 again = true;
                 if (0..charset_len).contains(&charidx) {
-                    chars[j] = CHARSET_FILL[charidx as usize];
+                    *ch = CHARSET_FILL[charidx as usize];
                 } else if charidx >= charset_len {
-                    chars[j] = b'|';
+                    *ch = b'|';
                 }
             } else {
                 if seq.has_labels() && row - rows < LABEL_MARGIN_TOP {
@@ -80,7 +80,7 @@ fn render_range(out: &mut String, seq: &Seq, rows: usize, offset: usize, len: us
                     let label_char = row - rows - LABEL_MARGIN_TOP;
                     if label.len() > label_char {
                         again = true;
-                        chars[j] = label.as_bytes()[label_char];
+                        *ch = label.as_bytes()[label_char];
                     }
                 }
             }
@@ -154,9 +154,8 @@ fn analyze(ts: &Series, now: i64) -> (u64, u64, u64, i64) {
             period = s.time;
         }
     }
-    let mut avg = 0;
+    let avg = sum.checked_div(samples).unwrap_or(0);
     if samples > 0 {
-        avg = sum / samples;
         period = now - period;
         if period == 0 {
             period = 1;
@@ -166,7 +165,7 @@ fn analyze(ts: &Series, now: i64) -> (u64, u64, u64, i64) {
     for s in ts.samples.iter().filter(|s| s.time != 0) {
         dev += (avg as i64 - s.latency as i64).unsigned_abs();
     }
-    let mad = if samples > 0 { dev / samples } else { 0 };
+    let mad = dev.checked_div(samples).unwrap_or(0);
     (samples, avg, mad, period)
 }
 
@@ -332,10 +331,18 @@ pub fn doctor(srv: &Server) -> String {
             report.push_str("- If you are using a virtual machine, consider upgrading it with a faster one using a hypervisior that provides less latency during fork() calls. Xen is known to have poor fork() performance. Even in the context of the same VM provider, certain kinds of instances can execute fork faster than others.\n");
         }
         if a.slowlog_enabled {
-            let _ = writeln!(report, "- There are latency issues with potentially slow commands you are using. Try to enable the Slow Log Redis feature using the command 'CONFIG SET slowlog-log-slower-than {}'. If the Slow log is disabled Redis is not able to log slow commands execution for you.", threshold * 1000);
+            let _ = writeln!(
+                report,
+                "- There are latency issues with potentially slow commands you are using. Try to enable the Slow Log Redis feature using the command 'CONFIG SET slowlog-log-slower-than {}'. If the Slow log is disabled Redis is not able to log slow commands execution for you.",
+                threshold * 1000
+            );
         }
         if a.slowlog_tuning {
-            let _ = writeln!(report, "- Your current Slow Log configuration only logs events that are slower than your configured latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than {}'.", threshold * 1000);
+            let _ = writeln!(
+                report,
+                "- Your current Slow Log configuration only logs events that are slower than your configured latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than {}'.",
+                threshold * 1000
+            );
         }
         if a.slowlog_inspect {
             report.push_str("- Check your Slow Log to understand what are the commands you are running which are too slow to execute. Please check https://redis.io/commands/slowlog for more information.\n");
@@ -403,9 +410,15 @@ mod tests {
         }
         let g = graph(&ts, 1002);
         let lines: Vec<&str> = g.lines().collect();
-        assert_eq!(lines[0], "command - high 40 ms, low 10 ms (all time high 40 ms)");
+        assert_eq!(
+            lines[0],
+            "command - high 40 ms, low 10 ms (all time high 40 ms)"
+        );
         assert_eq!(lines[1].len(), 80);
         // 4 rows of bars, one blank margin row, then labels read downwards.
-        assert_eq!(&lines[2..], &["  #", "  |", " o|", "_||", "   ", "210", "sss"]);
+        assert_eq!(
+            &lines[2..],
+            &["  #", "  |", " o|", "_||", "   ", "210", "sss"]
+        );
     }
 }
