@@ -543,3 +543,37 @@ fn redis_cli_latency_modes() {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert_eq!(text.split_whitespace().count(), 4, "{text}");
 }
+
+/// Blocked commands are logged when their wait ends (timeout or served), as Redis's
+/// updateStatsOnUnblock does, after the command that served them.
+fn slowlog_blocked(srv: &Server) -> String {
+    let mut c = srv.raw();
+    c.call(&["CONFIG", "SET", "slowlog-log-slower-than", "0"]);
+    c.call(&["SLOWLOG", "RESET"]);
+    c.call(&["BLPOP", "nolist", "0.01"]);
+    let mut waiter = srv.raw();
+    waiter.cmd(&[b"BLPOP", b"l", b"0"]);
+    // The waiter is blocked once CLIENT LIST shows it so.
+    assert!(common::wait_until(std::time::Duration::from_secs(5), || {
+        String::from_utf8_lossy(&c.call(&["CLIENT", "LIST"])).contains("cmd=blpop")
+    }));
+    c.call(&["RPUSH", "l", "x"]);
+    assert_eq!(waiter.read_reply(), b"*2\r\n$1\r\nl\r\n$1\r\nx\r\n");
+    let mut entries = Vec::new();
+    let log = normalize_slowlog(&c.call(&["SLOWLOG", "GET", "3"]));
+    for cmd in ["BLPOP", "RPUSH", "CLIENT"] {
+        entries.push((cmd, log.find(&format!("${}\r\n{cmd}\r\n", cmd.len()))));
+    }
+    format!("{log}\n{entries:?}")
+}
+
+#[test]
+fn slowlog_blocked_commands_match_redis() {
+    let Some(redis) = redis_or_skip(&[]) else {
+        return;
+    };
+    let ours = Server::start(&[]);
+    let a = slowlog_blocked(&ours);
+    assert_eq!(a, slowlog_blocked(&redis));
+    assert!(a.starts_with("*3\r\n*6\r\n:N\r\n:N\r\n:N\r\n*3\r\n$5\r\nBLPOP\r\n"), "{a}");
+}

@@ -480,6 +480,25 @@ pub fn after_call(srv: &mut Server, out: &mut Reply, r: Ran) {
     }
 }
 
+/// A blocked command ended without running again (timeout, CLIENT UNBLOCK, WAIT): Redis's
+/// `updateStatsOnUnblock` logs it to the slow log and records its latency then. The time
+/// spent blocked is not counted, as in Redis; the duration of its first run is not kept, so
+/// it is logged as 0 µs.
+pub fn after_unblock(srv: &mut Server, cid: usize, argv: &[Bytes]) {
+    if argv.is_empty() {
+        return;
+    }
+    let Ok(cmd) = crate::cmd::resolve(argv) else {
+        return;
+    };
+    if srv.config.latency_tracking {
+        record_histogram(srv.stats.command(cmd.name), 0);
+    }
+    if !cmd.has(crate::cmd::flags::SKIP_SLOWLOG) && srv.config.slowlog_log_slower_than >= 0 {
+        slowlog_push(srv, cid, false, cmd, argv, 0);
+    }
+}
+
 /// Per-command latency histogram (INFO latencystats, LATENCY HISTOGRAM): Redis records
 /// `duration_us * 1000` ns once the command completes (not while it is blocked).
 #[inline]
