@@ -349,7 +349,11 @@ fn end_wait(srv: &mut Server, cid: usize, error: Option<&[u8]>) {
     }
     let name = c.last_cmd;
     // Slow log and latency histogram of the ended command (`crate::ops`).
-    let argv = c.blocked.as_ref().map(|b| b.argv.clone()).unwrap_or_default();
+    let argv = c
+        .blocked
+        .as_ref()
+        .map(|b| b.argv.clone())
+        .unwrap_or_default();
     unblock(srv, cid, true);
     crate::ops::after_unblock(srv, cid, &argv);
     srv.stats.total_commands += 1;
@@ -375,7 +379,11 @@ pub fn release_with(srv: &mut Server, cid: usize, reply: impl FnOnce(&mut Reply)
     reply(&mut c.out);
     let name = c.last_cmd;
     // Slow log and latency histogram of the ended command (`crate::ops`).
-    let argv = c.blocked.as_ref().map(|b| b.argv.clone()).unwrap_or_default();
+    let argv = c
+        .blocked
+        .as_ref()
+        .map(|b| b.argv.clone())
+        .unwrap_or_default();
     unblock(srv, cid, true);
     crate::ops::after_unblock(srv, cid, &argv);
     srv.stats.total_commands += 1;

@@ -554,9 +554,10 @@ fn slowlog_blocked(srv: &Server) -> String {
     let mut waiter = srv.raw();
     waiter.cmd(&[b"BLPOP", b"l", b"0"]);
     // The waiter is blocked once CLIENT LIST shows it so.
-    assert!(common::wait_until(std::time::Duration::from_secs(5), || {
-        String::from_utf8_lossy(&c.call(&["CLIENT", "LIST"])).contains("cmd=blpop")
-    }));
+    assert!(common::wait_until(
+        std::time::Duration::from_secs(5),
+        || { String::from_utf8_lossy(&c.call(&["CLIENT", "LIST"])).contains("cmd=blpop") }
+    ));
     c.call(&["RPUSH", "l", "x"]);
     assert_eq!(waiter.read_reply(), b"*2\r\n$1\r\nl\r\n$1\r\nx\r\n");
     let mut entries = Vec::new();
@@ -575,5 +576,8 @@ fn slowlog_blocked_commands_match_redis() {
     let ours = Server::start(&[]);
     let a = slowlog_blocked(&ours);
     assert_eq!(a, slowlog_blocked(&redis));
-    assert!(a.starts_with("*3\r\n*6\r\n:N\r\n:N\r\n:N\r\n*3\r\n$5\r\nBLPOP\r\n"), "{a}");
+    assert!(
+        a.starts_with("*3\r\n*6\r\n:N\r\n:N\r\n:N\r\n*3\r\n$5\r\nBLPOP\r\n"),
+        "{a}"
+    );
 }
