@@ -342,7 +342,14 @@ fn end_wait(srv: &mut Server, cid: usize, error: Option<&[u8]>) {
         None => c.out.null_array(),
     }
     let name = c.last_cmd;
+    // Slow log and latency histogram of the ended command (`crate::ops`).
+    let argv = c
+        .blocked
+        .as_ref()
+        .map(|b| b.argv.clone())
+        .unwrap_or_default();
     unblock(srv, cid, true);
+    crate::ops::after_unblock(srv, cid, &argv);
     srv.stats.total_commands += 1;
     let stat = srv.stats.command(name);
     stat.calls += 1;
@@ -365,7 +372,14 @@ pub fn release_with(srv: &mut Server, cid: usize, reply: impl FnOnce(&mut Reply)
     }
     reply(&mut c.out);
     let name = c.last_cmd;
+    // Slow log and latency histogram of the ended command (`crate::ops`).
+    let argv = c
+        .blocked
+        .as_ref()
+        .map(|b| b.argv.clone())
+        .unwrap_or_default();
     unblock(srv, cid, true);
+    crate::ops::after_unblock(srv, cid, &argv);
     srv.stats.total_commands += 1;
     srv.stats.command(name).calls += 1;
     srv.mark_pending_write(cid);

@@ -319,7 +319,13 @@ fn evict_some(srv: &mut Server) -> Outcome {
             break;
         };
         let before = crate::alloc::used_memory();
+        // The latency monitor's `eviction-del` event (`crate::ops`), timed only when it is on.
+        let del_start = (srv.config.latency_monitor_threshold != 0).then(std::time::Instant::now);
         srv.dbs[db].evict(&key, lazy);
+        if let Some(t) = del_start {
+            let ms = t.elapsed().as_millis() as u64;
+            crate::ops::latency_sample_if_needed(srv, "eviction-del", ms);
+        }
         freed += before.saturating_sub(crate::alloc::used_memory());
         srv.evict.evicted_keys += 1;
         srv.signal_deleted_key(db, &key);
@@ -352,6 +358,8 @@ fn evict_some(srv: &mut Server) -> Outcome {
         }
     }
     srv.evict.running = timed_out;
+    let ms = start.elapsed().as_millis() as u64;
+    crate::ops::latency_sample_if_needed(srv, "eviction-cycle", ms);
     crate::cmd::propagate::flush_unwrapped(srv);
     srv.propagation.restore(aside);
     outcome

@@ -1047,6 +1047,21 @@ const GENERATE: &[&str] = &[
     "module|unload",
     "migrate",
     "restore-asking",
+    "monitor",
+    "slowlog",
+    "slowlog|get",
+    "slowlog|len",
+    "slowlog|reset",
+    "slowlog|help",
+    "latency",
+    "latency|latest",
+    "latency|history",
+    "latency|reset",
+    "latency|graph",
+    "latency|doctor",
+    "latency|histogram",
+    "latency|help",
+    "lolwut",
 ];
 
 /// Commands Redis 7.0.15 lacks, written from Redis 7.2's command JSON files.

@@ -5822,6 +5822,128 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "latency",
+        summary: "A container for latency diagnostics commands",
+        since: "2.8.13",
+        group: "server",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "latency|doctor",
+        summary: "Return a human readable latency analysis report.",
+        since: "2.8.13",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_nodes",
+            "response_policy:special",
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "latency|graph",
+        summary: "Return a latency graph for the event.",
+        since: "2.8.13",
+        group: "server",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "event",
+            kind: "string",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_nodes",
+            "response_policy:special",
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "latency|help",
+        summary: "Show helpful text about the different subcommands.",
+        since: "2.8.13",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "latency|histogram",
+        summary: "Return the cumulative distribution of latencies of a subset of commands or all.",
+        since: "7.0.0",
+        group: "server",
+        complexity: Some(
+            "O(N) where N is the number of commands with latency information being retrieved.",
+        ),
+        arguments: Some(&[Arg {
+            name: "command",
+            kind: "string",
+            flags: &["optional", "multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_nodes",
+            "response_policy:special",
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "latency|history",
+        summary: "Return timestamp-latency samples for the event.",
+        since: "2.8.13",
+        group: "server",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "event",
+            kind: "string",
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_nodes",
+            "response_policy:special",
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "latency|latest",
+        summary: "Return the latest latency samples for all events.",
+        since: "2.8.13",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_nodes",
+            "response_policy:special",
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "latency|reset",
+        summary: "Reset latency data for one or more events.",
+        since: "2.8.13",
+        group: "server",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "event",
+            kind: "string",
+            flags: &["optional", "multiple"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "lcs",
         summary: "Find longest common substring",
         since: "7.0.0",
@@ -6141,6 +6263,21 @@ pub static DOCS: &[Doc] = &[
                 keystep: 1,
             },
         }],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "lolwut",
+        summary: "Display some computer art and the Redis version",
+        since: "5.0.0",
+        group: "server",
+        arguments: Some(&[Arg {
+            name: "version",
+            kind: "integer",
+            token: Some("VERSION"),
+            flags: &["optional"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@read", "@fast"],
         ..Doc::EMPTY
     },
     Doc {
@@ -6843,6 +6980,14 @@ pub static DOCS: &[Doc] = &[
             kind: "string",
             ..Arg::EMPTY
         }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "monitor",
+        summary: "Listen for all requests received by the server in real time",
+        since: "1.0.0",
+        group: "server",
         acl_categories: &["@admin", "@slow", "@dangerous"],
         ..Doc::EMPTY
     },
@@ -9018,6 +9163,68 @@ pub static DOCS: &[Doc] = &[
             ..Arg::EMPTY
         }]),
         acl_categories: &["@admin", "@slow", "@dangerous"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "slowlog",
+        summary: "A container for slow log commands",
+        since: "2.2.12",
+        group: "server",
+        complexity: Some("Depends on subcommand."),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "slowlog|get",
+        summary: "Get the slow log's entries",
+        since: "2.2.12",
+        group: "server",
+        complexity: Some("O(N) where N is the number of entries returned"),
+        history: Some(&[(
+            "4.0.0",
+            "Added client IP address, port and name to the reply.",
+        )]),
+        arguments: Some(&[Arg {
+            name: "count",
+            kind: "integer",
+            flags: &["optional"],
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &["request_policy:all_nodes", "nondeterministic_output"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "slowlog|help",
+        summary: "Show helpful text about the different subcommands",
+        since: "6.2.0",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@slow"],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "slowlog|len",
+        summary: "Get the slow log's length",
+        since: "2.2.12",
+        group: "server",
+        complexity: Some("O(1)"),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &[
+            "request_policy:all_nodes",
+            "response_policy:agg_sum",
+            "nondeterministic_output",
+        ],
+        ..Doc::EMPTY
+    },
+    Doc {
+        name: "slowlog|reset",
+        summary: "Clear all entries from the slow log",
+        since: "2.2.12",
+        group: "server",
+        complexity: Some("O(N) where N is the number of entries in the slowlog"),
+        acl_categories: &["@admin", "@slow", "@dangerous"],
+        tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
         ..Doc::EMPTY
     },
     Doc {

@@ -335,11 +335,11 @@ impl Client {
         if self.repl.as_ref().is_some_and(|l| l.is_replica()) {
             s.push('S');
         }
-        if self.has(flag::MASTER) {
-            s.push('M');
-        }
         if self.has(flag::MONITOR) {
             s.push('O');
+        }
+        if self.has(flag::MASTER) {
+            s.push('M');
         }
         if self.has(flag::PUBSUB) {
             s.push('P');

@@ -16,6 +16,10 @@ fn rand() -> i64 {
 
 const RAND_MAX: f32 = 2147483647.0;
 
+/// The literal lolwut.c divides by (not `SQRT_2`: the last digits matter for rounding).
+#[expect(clippy::approx_constant, reason = "Redis's exact literal")]
+const REDIS_SQRT_2: f64 = 1.4142135623;
+
 struct Canvas {
     width: i64,
     height: i64,
@@ -70,7 +74,8 @@ impl Canvas {
 
     /// lwDrawSquare: `size` and `angle` are C floats.
     fn draw_square(&mut self, x: i64, y: i64, size: f32, angle: f32, color: u8) {
-        let mut size = size / 1.4142135623_f32;
+        // Redis's `size /= 1.4142135623` on a float: computed in double, stored as float.
+        let mut size = (size as f64 / REDIS_SQRT_2) as f32;
         size = (size as f64).round() as f32;
         let mut px = [0i64; 4];
         let mut py = [0i64; 4];

@@ -480,6 +480,25 @@ pub fn after_call(srv: &mut Server, out: &mut Reply, r: Ran) {
     }
 }
 
+/// A blocked command ended without running again (timeout, CLIENT UNBLOCK, WAIT): Redis's
+/// `updateStatsOnUnblock` logs it to the slow log and records its latency then. The time
+/// spent blocked is not counted, as in Redis; the duration of its first run is not kept, so
+/// it is logged as 0 µs.
+pub fn after_unblock(srv: &mut Server, cid: usize, argv: &[Bytes]) {
+    if argv.is_empty() {
+        return;
+    }
+    let Ok(cmd) = crate::cmd::resolve(argv) else {
+        return;
+    };
+    if srv.config.latency_tracking {
+        record_histogram(srv.stats.command(cmd.name), 0);
+    }
+    if !cmd.has(crate::cmd::flags::SKIP_SLOWLOG) && srv.config.slowlog_log_slower_than >= 0 {
+        slowlog_push(srv, cid, false, cmd, argv, 0);
+    }
+}
+
 /// Per-command latency histogram (INFO latencystats, LATENCY HISTOGRAM): Redis records
 /// `duration_us * 1000` ns once the command completes (not while it is blocked).
 #[inline]
@@ -487,31 +506,6 @@ pub fn record_histogram(stat: &mut crate::stats::CmdStat, usec: u64) {
     stat.histogram
         .get_or_insert_with(|| Box::new(hdr::Hdr::new()))
         .record((usec as i64).saturating_mul(1000));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn repr_escapes_as_redis() {
-        let mut v = Vec::new();
-        cat_repr(&mut v, b"a\x00b\n\"\\\xff\x07\x08\t\r ~");
-        assert_eq!(v, b"\"a\\x00b\\n\\\"\\\\\\xff\\a\\b\\t\\r ~\"");
-    }
-
-    #[test]
-    fn latency_series_keeps_max_per_second() {
-        let mut ops = Ops::default();
-        latency_add_sample(&mut ops, "command", 5);
-        latency_add_sample(&mut ops, "command", 3);
-        latency_add_sample(&mut ops, "command", 9);
-        let s = &ops.events[0];
-        assert_eq!(s.max, 9);
-        assert!(s.last().latency == 9 || s.ordered().count() == 2);
-        assert_eq!(latency_reset(&mut ops, Some(b"nope")), 0);
-        assert_eq!(latency_reset(&mut ops, None), 1);
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -565,5 +559,85 @@ pub fn info_latencystats(srv: &Server, s: &mut String) {
         for sub in cmd.subcommands {
             write_one(s, sub.name);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repr_escapes_as_redis() {
+        let mut v = Vec::new();
+        cat_repr(&mut v, b"a\x00b\n\"\\\xff\x07\x08\t\r ~");
+        assert_eq!(v, b"\"a\\x00b\\n\\\"\\\\\\xff\\a\\b\\t\\r ~\"");
+    }
+
+    fn nop(_: &mut crate::cmd::Ctx, _: &[Bytes]) -> crate::cmd::CmdResult {
+        Ok(())
+    }
+
+    fn mask(name: &'static str, argv: &[&str]) -> Option<Vec<bool>> {
+        let cmd = Command::new(name, -1, 0, crate::cmd::table::NO_KEYS, nop);
+        let argv: Vec<Bytes> = argv
+            .iter()
+            .map(|a| Bytes::copy_from_slice(a.as_bytes()))
+            .collect();
+        redacted(&cmd, &argv)
+    }
+
+    #[test]
+    fn redaction_follows_redis() {
+        let t = true;
+        let f = false;
+        assert_eq!(mask("auth", &["auth", "p"]), Some(vec![f, t]));
+        assert_eq!(mask("auth", &["auth", "u", "p"]), Some(vec![f, t, t]));
+        assert_eq!(mask("auth", &["auth", "u", "p", "x"]), None);
+        assert_eq!(
+            mask("hello", &["hello", "3", "setname", "n", "auth", "u", "p"]),
+            Some(vec![f, f, f, f, f, t, t])
+        );
+        assert_eq!(mask("hello", &["hello", "4", "auth", "u", "p"]), None);
+        assert_eq!(
+            mask(
+                "migrate",
+                &[
+                    "migrate", "h", "1", "", "0", "5", "copy", "auth", "pw", "keys", "a"
+                ]
+            ),
+            Some(vec![f, f, f, f, f, f, f, f, t, f, f])
+        );
+        assert_eq!(
+            mask(
+                "migrate",
+                &["migrate", "h", "1", "k", "0", "5", "auth2", "u", "pw"]
+            ),
+            Some(vec![f, f, f, f, f, f, f, t, t])
+        );
+        assert_eq!(
+            mask(
+                "config|set",
+                &["config", "set", "maxmemory", "1", "requirepass", "x"]
+            ),
+            Some(vec![f, f, f, f, f, t])
+        );
+        assert_eq!(
+            mask("acl|setuser", &["acl", "setuser", "u", ">p"]),
+            Some(vec![f, f, t, t])
+        );
+        assert_eq!(mask("get", &["get", "k"]), None);
+    }
+
+    #[test]
+    fn latency_series_keeps_max_per_second() {
+        let mut ops = Ops::default();
+        latency_add_sample(&mut ops, "command", 5);
+        latency_add_sample(&mut ops, "command", 3);
+        latency_add_sample(&mut ops, "command", 9);
+        let s = &ops.events[0];
+        assert_eq!(s.max, 9);
+        assert!(s.last().latency == 9 || s.ordered().count() == 2);
+        assert_eq!(latency_reset(&mut ops, Some(b"nope")), 0);
+        assert_eq!(latency_reset(&mut ops, None), 1);
     }
 }

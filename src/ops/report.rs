@@ -57,7 +57,7 @@ fn render_range(out: &mut String, seq: &Seq, rows: usize, offset: usize, len: us
     while again {
         again = false;
         chars.iter_mut().for_each(|c| *c = b' ');
-        for j in 0..len {
+        for (j, ch) in chars.iter_mut().enumerate() {
             let value = seq.values[j + offset];
             let relval = value - seq.min;
             // C: (int)(relval*steps)/relmax, then the double quotient truncated to int.
@@ -67,9 +67,9 @@ fn render_range(out: &mut String, seq: &Seq, rows: usize, offset: usize, len: us
                 let charidx = step - ((rows - row - 1) as i64 * charset_len);
                 again = true;
                 if (0..charset_len).contains(&charidx) {
-                    chars[j] = CHARSET_FILL[charidx as usize];
+                    *ch = CHARSET_FILL[charidx as usize];
                 } else if charidx >= charset_len {
-                    chars[j] = b'|';
+                    *ch = b'|';
                 }
             } else {
                 if seq.has_labels() && row - rows < LABEL_MARGIN_TOP {
@@ -80,7 +80,7 @@ fn render_range(out: &mut String, seq: &Seq, rows: usize, offset: usize, len: us
                     let label_char = row - rows - LABEL_MARGIN_TOP;
                     if label.len() > label_char {
                         again = true;
-                        chars[j] = label.as_bytes()[label_char];
+                        *ch = label.as_bytes()[label_char];
                     }
                 }
             }
@@ -154,9 +154,8 @@ fn analyze(ts: &Series, now: i64) -> (u64, u64, u64, i64) {
             period = s.time;
         }
     }
-    let mut avg = 0;
+    let avg = sum.checked_div(samples).unwrap_or(0);
     if samples > 0 {
-        avg = sum / samples;
         period = now - period;
         if period == 0 {
             period = 1;
@@ -166,7 +165,7 @@ fn analyze(ts: &Series, now: i64) -> (u64, u64, u64, i64) {
     for s in ts.samples.iter().filter(|s| s.time != 0) {
         dev += (avg as i64 - s.latency as i64).unsigned_abs();
     }
-    let mad = if samples > 0 { dev / samples } else { 0 };
+    let mad = dev.checked_div(samples).unwrap_or(0);
     (samples, avg, mad, period)
 }
 
