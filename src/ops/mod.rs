@@ -140,21 +140,8 @@ pub fn redacted(cmd: &Command, argv: &[Bytes]) -> Option<Vec<bool>> {
         }
         "acl|setuser" => mask.iter_mut().skip(2).for_each(|m| *m = true),
         "migrate" => {
-            let mut j = 6;
-            while j < argv.len() {
-                let more = argv.len() - 1 - j;
-                if is(&argv[j], "copy") || is(&argv[j], "replace") {
-                    j += 1;
-                } else if is(&argv[j], "auth") && more >= 1 {
-                    mask[j + 1] = true;
-                    j += 2;
-                } else if is(&argv[j], "auth2") && more >= 2 {
-                    mask[j + 1] = true;
-                    mask[j + 2] = true;
-                    j += 3;
-                } else {
-                    break;
-                }
+            for j in crate::family::migrate::redacted_args(argv) {
+                mask[j] = true;
             }
         }
         "config|set" => {
