@@ -519,7 +519,8 @@ fn run(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
             cmd,
         };
         // A script reading for a tracking client tracks the script's keys (`crate::tracking`).
-        let script = cmd.has(flags::NOSCRIPT)
+        let script = ctx.srv.tracking.active()
+            && cmd.has(flags::NOSCRIPT)
             && matches!(
                 cmd.name,
                 "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
