@@ -238,7 +238,6 @@ fn config_set_refuses_what_uredis_does_not_implement() {
     for (name, value, default) in [
         ("slave-lazy-flush", "yes", "no"),
         ("replica-lazy-flush", "yes", "no"),
-        ("replica-announce-ip", "x", ""),
         ("tls-replication", "yes", "no"),
         ("oom-score-adj", "relative", "no"),
         ("oom-score-adj-values", "0 100 800", "0 200 800"),
