@@ -44,7 +44,6 @@ enum Val {
     Int(i64),
     Err(String),
     Nil,
-    Arr(Vec<Val>),
 }
 
 impl Conn {
@@ -88,8 +87,12 @@ impl Conn {
                 Val::Str(v)
             }
             b'*' => {
+                // Arrays are not needed here: read and dropped.
                 let n: i64 = body.parse().unwrap_or(-1);
-                Val::Arr((0..n.max(0)).map(|_| self.read()).collect())
+                for _ in 0..n.max(0) {
+                    self.read();
+                }
+                Val::Nil
             }
             _ => Val::Err(format!("bad reply {line:?}")),
         }
@@ -134,7 +137,9 @@ fn wait_for(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
 fn attach(master: &Server, replica: &Server) -> Duration {
     let mut r = Conn::new(replica);
     let t = Instant::now();
-    r.call(&["REPLICAOF", "127.0.0.1", &master.port.to_string()]);
+    if let Val::Err(e) = r.call(&["REPLICAOF", "127.0.0.1", &master.port.to_string()]) {
+        panic!("REPLICAOF: {e}");
+    }
     wait_for("the replica link", Duration::from_secs(3600), || {
         r.info_field("replication", "master_link_status").as_deref() == Some("up")
     });
@@ -163,7 +168,9 @@ fn fill(srv: &Server, n: u64) {
         }
         c.w.write_all(&buf).expect("fill write");
         for _ in 0..m {
-            c.read();
+            if let Val::Err(e) = c.read() {
+                panic!("fill: {e}");
+            }
         }
         i += m;
     }
