@@ -238,7 +238,7 @@ fn config_set_refuses_what_uredis_does_not_implement() {
     for (name, value, default) in [
         ("slave-lazy-flush", "yes", "no"),
         ("replica-lazy-flush", "yes", "no"),
-        ("replica-announce-ip", "x", ""),
+        ("replica-ignore-disk-write-errors", "yes", "no"),
         ("slowlog-max-len", "10", "128"),
         ("tls-replication", "yes", "no"),
         ("oom-score-adj", "relative", "no"),
