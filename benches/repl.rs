@@ -195,19 +195,24 @@ fn set_with_replica(name: &'static str, bin: &str, bench: &str) -> Result<SetRes
     let sampler = {
         let stop = stop.clone();
         std::thread::spawn(move || {
-            let field = |port: u16, f: &str| -> Option<u64> {
+            // One connection to each, opened before the load, read back to back.
+            let open = |port: u16| -> Option<Conn> {
                 let s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-                let mut c = Conn {
+                s.set_nodelay(true).ok()?;
+                Some(Conn {
                     r: BufReader::new(s.try_clone().ok()?),
                     w: s,
-                };
-                c.info_field("replication", f)?.parse().ok()
+                })
+            };
+            let (Some(mut mc), Some(mut rc)) = (open(mp), open(rp)) else {
+                return Vec::new();
             };
             let mut lags = Vec::new();
             while !stop.load(Ordering::Relaxed) {
-                let m = field(mp, "master_repl_offset");
-                let r = field(rp, "slave_repl_offset");
-                if let (Some(m), Some(r)) = (m, r) {
+                let m = mc.info_field("replication", "master_repl_offset");
+                let r = rc.info_field("replication", "slave_repl_offset");
+                let parse = |v: Option<String>| v.and_then(|v| v.parse::<u64>().ok());
+                if let (Some(m), Some(r)) = (parse(m), parse(r)) {
                     lags.push(m.saturating_sub(r));
                 }
                 std::thread::sleep(Duration::from_millis(20));
