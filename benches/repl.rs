@@ -4,8 +4,12 @@
 //! Cases, for each pair (fresh servers on free loopback ports, `--save ''`):
 //! - `set+replica`: `redis-benchmark -t set` against the master while one replica is attached
 //!   (requests/s as redis-benchmark reports them); meanwhile a sampler thread reads the
-//!   master's `master_repl_offset` and the replica's `slave_repl_offset` about every 20 ms and
-//!   the replica lag in bytes (master minus replica) is reported as mean / max of the samples.
+//!   master's `master_repl_offset` and then the replica's `slave_repl_offset` (one connection
+//!   to each) about every 20 ms, and the replica lag in bytes (master minus replica, 0 when
+//!   the replica read is already past it) is reported as mean / max of the samples. The
+//!   replica is read after the master, so a sample is a lower bound of the lag at the moment
+//!   the master answered. Under saturation on a small machine the replica competes for CPU
+//!   with the master and the benchmark client: the lag mostly measures that share.
 //! - `full sync`: the master holds N small string keys; a fresh replica runs REPLICAOF and the
 //!   time until its link is up with all N keys loaded is measured, diskless
 //!   (`repl-diskless-sync yes`, delay 0) and disk-backed (`repl-diskless-sync no`).
