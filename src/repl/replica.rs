@@ -843,6 +843,13 @@ fn load(srv: &mut Server, sink: Sink) -> bool {
                 return false;
             }
             drop(file);
+            // A BGSAVE child could rename its older snapshot over the file (Redis kills it).
+            if srv.children.active_kind() == Some(crate::persist::child::ChildKind::Rdb) {
+                tracing::warn!(
+                    "Replica is about to load the RDB file received from the master, but there is a pending RDB child running. Killing it to avoid any race"
+                );
+                crate::persist::snapshot::kill_bgsave(srv);
+            }
             let target = crate::persist::snapshot::rdb_filename(srv);
             if let Err(e) = std::fs::rename(&path, &target) {
                 tracing::warn!(
