@@ -98,6 +98,16 @@ fn diskless_load_modes_end_with_the_masters_data() {
 
 /// A fake master that completes the handshake and sends an RDB that cannot be loaded.
 fn bad_master() -> (u16, std::thread::JoinHandle<()>) {
+    let id = "a".repeat(40);
+    let bad = b"REDIS0009\xfa\x03bad";
+    let mut reply = format!("+FULLRESYNC {id} 0\r\n${}\r\n", bad.len()).into_bytes();
+    reply.extend_from_slice(bad);
+    fake_master(reply, false)
+}
+
+/// A fake master: answers the handshake, then sends `reply` to PSYNC (one byte per write
+/// when `bytewise`), then keeps the connection until the replica closes it.
+fn fake_master(reply: Vec<u8>, bytewise: bool) -> (u16, std::thread::JoinHandle<()>) {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     let h = std::thread::spawn(move || {
@@ -127,10 +137,16 @@ fn bad_master() -> (u16, std::thread::JoinHandle<()>) {
             return;
         }
         std::thread::sleep(Duration::from_millis(50));
-        let id = "a".repeat(40);
-        let bad = b"REDIS0009\xfa\x03bad";
-        let _ = s.write_all(format!("+FULLRESYNC {id} 0\r\n${}\r\n", bad.len()).as_bytes());
-        let _ = s.write_all(bad);
+        let _ = s.set_nodelay(true);
+        if bytewise {
+            for b in &reply {
+                if s.write_all(std::slice::from_ref(b)).is_err() {
+                    return;
+                }
+            }
+        } else {
+            let _ = s.write_all(&reply);
+        }
         // Keep the socket until the replica gives up on it.
         let mut b = [0u8; 1024];
         while matches!(s.read(&mut b), Ok(n) if n > 0) {}
@@ -156,6 +172,44 @@ fn swapdb_keeps_the_old_dataset_when_the_load_fails() {
             Some("a".repeat(40).as_str()),
             "{mode}: the failed sync must not adopt the master's id"
         );
+    }
+}
+
+/// The EOF form of the payload with stream commands right after the mark, in the same
+/// write or one byte per write: every load mode finds the mark and applies the stream.
+#[test]
+fn eof_marked_payload_followed_by_the_stream() {
+    for (mode, bytewise) in [
+        ("disabled", false),
+        ("disabled", true),
+        ("swapdb", true),
+        ("on-empty-db", false),
+    ] {
+        let mark = "0123456789abcdefghij0123456789abcdefghij";
+        // An empty RDB: header, EOF opcode, a zero checksum (not checked).
+        let mut rdb = b"REDIS0009\xff".to_vec();
+        rdb.extend_from_slice(&[0u8; 8]);
+        let mut reply = format!("+FULLRESYNC {} 0\r\n$EOF:{mark}\r\n", "b".repeat(40)).into_bytes();
+        reply.extend_from_slice(&rdb);
+        reply.extend_from_slice(mark.as_bytes());
+        reply.extend_from_slice(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nafter\r\n");
+        let replica = Server::start(&["--repl-diskless-load", mode]);
+        let mut r = replica.conn();
+        let (port, _h) = fake_master(reply, bytewise);
+        let _: () = q(&mut r, &["REPLICAOF", "127.0.0.1", &port.to_string()]);
+        assert!(
+            wait_until(DEADLINE, || {
+                q::<Option<String>>(&mut r, &["GET", "k"]).as_deref() == Some("after")
+            }),
+            "{mode} bytewise={bytewise}: {:?}",
+            info(&mut r)
+        );
+        let i = info(&mut r);
+        assert_eq!(i["master_link_status"], "up");
+        assert_eq!(i["master_replid"], "b".repeat(40));
+        // The SET's 31 bytes were counted into the offset.
+        assert_eq!(i["slave_repl_offset"], "31", "{mode}");
+        let _: () = q(&mut r, &["REPLICAOF", "NO", "ONE"]);
     }
 }
 
