@@ -238,6 +238,7 @@ fn config_set_refuses_what_uredis_does_not_implement() {
     for (name, value, default) in [
         ("slave-lazy-flush", "yes", "no"),
         ("replica-lazy-flush", "yes", "no"),
+        ("replica-ignore-disk-write-errors", "yes", "no"),
         ("tls-replication", "yes", "no"),
         ("oom-score-adj", "relative", "no"),
         ("oom-score-adj-values", "0 100 800", "0 200 800"),

@@ -631,20 +631,12 @@ fn transfer(srv: &mut Server, cid: usize) -> bool {
         // The payload ends with the 40-byte mark; it may straddle reads, and anything after
         // it is already the stream.
         let mark = m.mark.clone().unwrap_or_default();
-        let tail = m.sink.tail(mark.len() - 1);
-        let mut window = tail.clone();
-        window.extend_from_slice(&c.rbuf);
-        match memchr::memmem::find(&window, &mark) {
-            Some(at) => {
-                // The mark may start in bytes already written (the tail).
-                let t = tail.len();
-                let chunk = c.rbuf.split_to(at + mark.len() - t).freeze();
-                if at >= t {
-                    (chunk.slice(..at - t), true)
-                } else {
-                    m.sink.unwrite(t - at);
-                    (Bytes::new(), true)
-                }
+        let tail = m.sink.tail(mark.len().saturating_sub(1));
+        match find_mark(&tail, &c.rbuf, &mark) {
+            Some(end) => {
+                let chunk = c.rbuf.split_to(end.consumed).freeze();
+                m.sink.unwrite(end.unwrite);
+                (chunk.slice(..end.payload), true)
             }
             None => {
                 let take = c.rbuf.len();
@@ -682,6 +674,32 @@ fn transfer(srv: &mut Server, cid: usize) -> bool {
     // The first ACK at once: a diskless master starts the stream on it.
     send_ack(srv);
     true
+}
+
+/// The end of an EOF-marked payload found in newly received `data` (`find_mark`).
+#[derive(Debug, PartialEq, Eq)]
+struct MarkEnd {
+    /// Bytes of `data` up to the end of the mark (the rest is already the stream).
+    consumed: usize,
+    /// Bytes at the start of `data` that are still payload.
+    payload: usize,
+    /// Bytes already written as payload that were in fact the start of the mark.
+    unwrite: usize,
+}
+
+/// Finds the 40-byte EOF `mark` ending the payload, given the last bytes already written
+/// (`tail`, fewer than the mark's length) and the new `data`: the mark may straddle reads.
+fn find_mark(tail: &[u8], data: &[u8], mark: &[u8]) -> Option<MarkEnd> {
+    let mut window = Vec::with_capacity(tail.len() + data.len());
+    window.extend_from_slice(tail);
+    window.extend_from_slice(data);
+    let at = memchr::memmem::find(&window, mark)?;
+    let t = tail.len();
+    Some(MarkEnd {
+        consumed: at + mark.len() - t,
+        payload: at.saturating_sub(t),
+        unwrite: t.saturating_sub(at),
+    })
 }
 
 /// Where the RDB of a full resync goes while it arrives (`repl-diskless-load`).
@@ -844,6 +862,13 @@ fn load(srv: &mut Server, sink: Sink) -> bool {
                 return false;
             }
             drop(file);
+            // A BGSAVE child could rename its older snapshot over the file (Redis kills it).
+            if srv.children.active_kind() == Some(crate::persist::child::ChildKind::Rdb) {
+                tracing::warn!(
+                    "Replica is about to load the RDB file received from the master, but there is a pending RDB child running. Killing it to avoid any race"
+                );
+                crate::persist::snapshot::kill_bgsave(srv);
+            }
             let target = crate::persist::snapshot::rdb_filename(srv);
             if let Err(e) = std::fs::rename(&path, &target) {
                 tracing::warn!(
@@ -977,5 +1002,49 @@ pub fn from_config(srv: &mut Server) {
         && let Ok(port) = p.parse::<u16>()
     {
         set_master(srv, h.to_string(), port);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The payload, the mark and stream bytes after it, received in three reads split at
+    /// every pair of positions: the payload is exactly what precedes the mark and the stream
+    /// bytes are left unconsumed.
+    #[test]
+    fn eof_mark_found_across_reads() {
+        let mark: Vec<u8> = (0..40).map(|i| b'a' + (i % 26) as u8).collect();
+        let payload: Vec<u8> = (0..60u8).map(|i| i.wrapping_mul(7)).collect();
+        let mut input = payload.clone();
+        input.extend_from_slice(&mark);
+        input.extend_from_slice(b"*1\r\n$4\r\nPING\r\n");
+        let end_of_mark = payload.len() + mark.len();
+        for i in 0..=input.len() {
+            for j in i..=input.len() {
+                let mut sink: Vec<u8> = Vec::new();
+                let mut left = Vec::new();
+                let mut done = false;
+                for part in [&input[..i], &input[i..j], &input[j..]] {
+                    if done {
+                        left.extend_from_slice(part);
+                        continue;
+                    }
+                    let tail = sink[sink.len().saturating_sub(39)..].to_vec();
+                    match find_mark(&tail, part, &mark) {
+                        Some(end) => {
+                            sink.truncate(sink.len() - end.unwrite);
+                            sink.extend_from_slice(&part[..end.payload]);
+                            left.extend_from_slice(&part[end.consumed..]);
+                            done = true;
+                        }
+                        None => sink.extend_from_slice(part),
+                    }
+                }
+                assert!(done, "split {i} {j}");
+                assert_eq!(sink, payload, "split {i} {j}");
+                assert_eq!(left, &input[end_of_mark..], "split {i} {j}");
+            }
+        }
     }
 }
