@@ -636,3 +636,49 @@ fn unix_socket_clients_match_redis() {
     assert!(a.1.contains("PEER\r\n"), "{}", a.1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// One sampled event: LATENCY LATEST/HISTORY/GRAPH have Redis's shapes (digits normalised:
+/// the latency of a sleep and the age label depend on the machine).
+fn one_event(srv: &Server) -> Vec<String> {
+    let mut c = srv.raw();
+    c.call(&["CONFIG", "SET", "latency-monitor-threshold", "1"]);
+    c.call(&["DEBUG", "SLEEP", "0.02"]);
+    // Every run of digits becomes one `9`.
+    let digits = |b: Vec<u8>| -> String {
+        let mut out = String::new();
+        let mut in_run = false;
+        for ch in String::from_utf8_lossy(&b).chars() {
+            if ch.is_ascii_digit() {
+                if !in_run {
+                    out.push('9');
+                }
+                in_run = true;
+            } else {
+                out.push(ch);
+                in_run = false;
+            }
+        }
+        out
+    };
+    vec![
+        digits(c.call(&["LATENCY", "LATEST"])),
+        digits(c.call(&["LATENCY", "HISTORY", "command"])),
+        digits(c.call(&["LATENCY", "GRAPH", "command"])),
+        digits(c.call(&["LATENCY", "RESET"])),
+    ]
+}
+
+#[test]
+fn latency_event_replies_match_redis() {
+    let Some(redis) = redis_or_skip(&["--enable-debug-command", "yes"]) else {
+        return;
+    };
+    let ours = Server::start(&["--enable-debug-command", "yes"]);
+    let a = one_event(&ours);
+    assert_eq!(a, one_event(&redis));
+    assert!(
+        a[2].contains("command - high 9 ms, low 9 ms (all time high 9 ms)\n"),
+        "{}",
+        a[2]
+    );
+}
