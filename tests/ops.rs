@@ -337,7 +337,21 @@ fn slowlog_and_latency_replies_match_redis() {
         ],
         &["CONFIG", "GET", "latency-tracking-info-percentiles"],
         &["MONITOR", "x"],
+        &["CONFIG", "SET", "latency-monitor-threshold", "500"],
+        &["LATENCY", "LATEST"],
     ]);
+    // Monitoring enabled, nothing observed: Redis's "no latency spike" text, or its advice
+    // about transparent huge pages when this process has some (Redis reads the same
+    // AnonHugePages of /proc/self/smaps; which one applies depends on the allocator).
+    let srv = Server::start(&[]);
+    let mut c = srv.raw();
+    c.call(&["CONFIG", "SET", "latency-monitor-threshold", "500"]);
+    let doctor = String::from_utf8_lossy(&c.call(&["LATENCY", "DOCTOR"])).into_owned();
+    assert!(
+        doctor.contains("Dave, no latency spike was observed during the lifetime of this Redis instance")
+            || doctor.starts_with("$561\r\n\nI have a few advices for you:\n\n- I detected a non zero amount of anonymous huge pages"),
+        "{doctor}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -579,5 +593,92 @@ fn slowlog_blocked_commands_match_redis() {
     assert!(
         a.starts_with("*3\r\n*6\r\n:N\r\n:N\r\n:N\r\n*3\r\n$5\r\nBLPOP\r\n"),
         "{a}"
+    );
+}
+
+/// A unix-socket client shows as `[db unix:<unixsocket>]`; its slow log peer is
+/// `<unixsocket>:0`. Compared with Redis with the socket paths replaced.
+fn unix_origin(srv: &Server, sock: &std::path::Path) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut mon = srv.raw();
+    assert_eq!(mon.call(&["MONITOR"]), b"+OK\r\n");
+    let mut admin = srv.raw();
+    admin.call(&["CONFIG", "SET", "slowlog-log-slower-than", "0"]);
+    let mut u = std::os::unix::net::UnixStream::connect(sock).expect("unix connect");
+    u.write_all(b"*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\n")
+        .expect("write");
+    let mut buf = [0u8; 64];
+    let n = u.read(&mut buf).expect("read");
+    assert_eq!(&buf[..n], b"$2\r\nhi\r\n");
+    let path = sock.to_str().expect("utf8 path");
+    let line = normalize_monitor(&mon.read_reply()).replace(path, "SOCK");
+    let log = String::from_utf8_lossy(&admin.call(&["SLOWLOG", "GET", "1"]))
+        .replace(&format!("${}\r\n{path}:0\r\n", path.len() + 2), "PEER\r\n");
+    (line, normalize_slowlog(log.as_bytes()))
+}
+
+#[test]
+fn unix_socket_clients_match_redis() {
+    let Some(probe) = redis_or_skip(&[]) else {
+        return;
+    };
+    drop(probe);
+    let dir = std::env::temp_dir().join(format!("uredis-ops-unix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let (a_sock, b_sock) = (dir.join("u.sock"), dir.join("r.sock"));
+    let ours = Server::start(&["--unixsocket", a_sock.to_str().expect("path")]);
+    let Some(redis) = Server::start_redis(&["--unixsocket", b_sock.to_str().expect("path")]) else {
+        return;
+    };
+    let a = unix_origin(&ours, &a_sock);
+    assert_eq!(a, unix_origin(&redis, &b_sock));
+    assert_eq!(a.0, "+TS [0 unix:SOCK] \"ECHO\" \"hi\"\r\n");
+    assert!(a.1.contains("PEER\r\n"), "{}", a.1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// One sampled event: LATENCY LATEST/HISTORY/GRAPH have Redis's shapes (digits normalised:
+/// the latency of a sleep and the age label depend on the machine).
+fn one_event(srv: &Server) -> Vec<String> {
+    let mut c = srv.raw();
+    c.call(&["CONFIG", "SET", "latency-monitor-threshold", "1"]);
+    c.call(&["DEBUG", "SLEEP", "0.02"]);
+    // Every run of digits becomes one `9`.
+    let digits = |b: Vec<u8>| -> String {
+        let mut out = String::new();
+        let mut in_run = false;
+        for ch in String::from_utf8_lossy(&b).chars() {
+            if ch.is_ascii_digit() {
+                if !in_run {
+                    out.push('9');
+                }
+                in_run = true;
+            } else {
+                out.push(ch);
+                in_run = false;
+            }
+        }
+        out
+    };
+    vec![
+        digits(c.call(&["LATENCY", "LATEST"])),
+        digits(c.call(&["LATENCY", "HISTORY", "command"])),
+        digits(c.call(&["LATENCY", "GRAPH", "command"])),
+        digits(c.call(&["LATENCY", "RESET"])),
+    ]
+}
+
+#[test]
+fn latency_event_replies_match_redis() {
+    let Some(redis) = redis_or_skip(&["--enable-debug-command", "yes"]) else {
+        return;
+    };
+    let ours = Server::start(&["--enable-debug-command", "yes"]);
+    let a = one_event(&ours);
+    assert_eq!(a, one_event(&redis));
+    assert!(
+        a[2].contains("command - high 9 ms, low 9 ms (all time high 9 ms)\n"),
+        "{}",
+        a[2]
     );
 }

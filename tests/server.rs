@@ -261,7 +261,7 @@ fn info_counters_follow_commands() {
 }
 
 /// Field names per section, in order, must be Redis 7.0.15's. Ours adds two lines at the end
-/// of the server section; Redis's Latencystats section is not implemented.
+/// of the server section.
 #[test]
 fn info_field_names_match_redis() {
     let Some(redis) = Server::start_redis(&[]) else {
