@@ -9,7 +9,7 @@ mod common;
 use std::net::UdpSocket;
 use std::time::Duration;
 
-use common::{Raw, Server, redis_or_skip, wait_until};
+use common::{Raw, Server, compat, redis_or_skip, wait_until};
 
 /// Runs `steps` (connection index, command) against uredis and, when installed, redis-server,
 /// each started with `extra`; asserts identical replies. Returns uredis's replies.
@@ -976,4 +976,70 @@ fn scripts_run_with_the_callers_permissions_like_redis() {
     c.call(&["EVAL", "return redis.call('del', 'k')", "0"]);
     let log = s(&admin.call(&["ACL", "LOG", "1"]));
     assert!(log.contains("$7\r\ncontext\r\n$3\r\nlua\r\n"), "{log}");
+}
+
+/// Every ACL category, granted and removed, prints back in ACL LIST / GETUSER exactly as in
+/// Redis (a category whose commands uredis lacked used to vanish from the printed rules).
+#[test]
+fn every_category_prints_as_redis() {
+    const CATEGORIES: &[&str] = &[
+        "keyspace",
+        "read",
+        "write",
+        "set",
+        "sortedset",
+        "list",
+        "hash",
+        "string",
+        "bitmap",
+        "hyperloglog",
+        "geo",
+        "stream",
+        "pubsub",
+        "admin",
+        "fast",
+        "slow",
+        "blocking",
+        "dangerous",
+        "connection",
+        "transaction",
+        "scripting",
+    ];
+    let mut script: Vec<Vec<String>> = vec![vec!["ACL".into(), "CAT".into()]];
+    for c in CATEGORIES {
+        let user = format!("u-{c}");
+        script.push(
+            [
+                "ACL",
+                "SETUSER",
+                &user,
+                "reset",
+                "on",
+                "nopass",
+                &format!("+@{c}"),
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+        script.push(
+            [
+                "ACL",
+                "SETUSER",
+                &format!("v-{c}"),
+                "on",
+                "+@all",
+                &format!("-@{c}"),
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+        script.push(["ACL", "GETUSER", &user].map(String::from).to_vec());
+    }
+    script.push(vec!["ACL".into(), "LIST".into()]);
+    let lines: Vec<Vec<&str>> = script
+        .iter()
+        .map(|c| c.iter().map(String::as_str).collect())
+        .collect();
+    let refs: Vec<&[&str]> = lines.iter().map(Vec::as_slice).collect();
+    compat(&refs);
 }
