@@ -365,7 +365,7 @@ pub fn load_file(
     dbs: &mut [Db],
     opts: &rdb::LoadOptions,
 ) -> Result<Option<rdb::LoadSummary>, String> {
-    let bytes = match std::fs::read(file) {
+    let bytes = match crate::persist::mapped::Mapped::open(file) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
@@ -375,7 +375,7 @@ pub fn load_file(
             ));
         }
     };
-    let summary = rdb::load(&bytes, dbs, opts).map_err(|e| {
+    let summary = rdb::load(&bytes[..], dbs, opts).map_err(|e| {
         format!(
             "Internal error in RDB reading offset {} of {} -> {}",
             e.offset,
