@@ -306,7 +306,7 @@ pub fn bgsave_done(srv: &mut Server, done: &ChildDone) {
                 _ => libc::SIGUSR1,
             };
             tracing::warn!("Background saving terminated by signal {sig}");
-            let _ = std::fs::remove_file(format!("temp-{}.rdb", done.pid));
+            let _ = crate::persist::unlink::bg_unlink(Path::new(&format!("temp-{}.rdb", done.pid)));
             // SIGUSR1 is how we stop a child on purpose: not an error.
             if done.status != ChildStatus::Killed {
                 srv.rdb.lastbgsave_ok = false;

@@ -448,7 +448,12 @@ impl<'a> Pipe<'a> {
             key_at,
             entry,
         });
-        if let Some(p) = self.q.len().checked_sub(Self::AHEAD + 1).map(|i| &self.q[i]) {
+        if let Some(p) = self
+            .q
+            .len()
+            .checked_sub(Self::AHEAD + 1)
+            .map(|i| &self.q[i])
+        {
             dbs[p.dbi].load_prefetch_chain(p.hash);
         }
         if self.q.len() >= Self::DEPTH

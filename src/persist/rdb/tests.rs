@@ -608,16 +608,20 @@ fn queued_insertion_keeps_key_by_key_semantics() {
         let k = format!("k{}", if i == 60 { 3 } else { i });
         rec(&mut b, k.as_bytes(), format!("v{i}").as_bytes());
     }
-    let e = load(&legacy_image(10, &b), &mut dbs(1), &LoadOptions::default())
-        .expect_err("duplicate");
+    let e =
+        load(&legacy_image(10, &b), &mut dbs(1), &LoadOptions::default()).expect_err("duplicate");
     assert!(e.message.contains("duplicated key 'k3' in DB 0"), "{e}");
     // Followed closely by garbage: the duplicate comes first in the file, it is reported.
     let mut bad = b.clone();
     bad.truncate(bad.len() - 200);
     bad.push(kind::STRING);
     bad.push(0xC3); // an LZF string with nothing after it
-    let e = load(&legacy_image(10, &bad), &mut dbs(1), &LoadOptions::default())
-        .expect_err("duplicate");
+    let e = load(
+        &legacy_image(10, &bad),
+        &mut dbs(1),
+        &LoadOptions::default(),
+    )
+    .expect_err("duplicate");
     assert!(e.message.contains("duplicated key 'k3'"), "{e}");
     // MERGE: the later value replaces the earlier one.
     let mut d = dbs(1);
