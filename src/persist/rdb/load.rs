@@ -721,15 +721,21 @@ fn load_object(rd: &mut Rd, t: u8, o: &LoadOptions) -> Res<Option<Value>> {
         }
         kind::HASH_ZIPLIST | kind::HASH_LISTPACK => {
             let at = rd.pos;
-            let (what, ents) = if t == kind::HASH_ZIPLIST {
-                let data = rd.string("a hash ziplist")?;
-                let e = ziplist::parse(&data).map_err(|e| blob_err(at, "hash ziplist", e))?;
-                ("hash ziplist", owned(&e))
+            let zl = t == kind::HASH_ZIPLIST;
+            let what = if zl { "hash ziplist" } else { "hash listpack" };
+            let data = rd.string(if zl {
+                "a hash ziplist"
             } else {
-                let data = rd.string("a hash listpack")?;
-                let e = listpack::parse(&data).map_err(|e| blob_err(at, "hash listpack", e))?;
-                ("hash listpack", owned(&e))
+                "a hash listpack"
+            })?;
+            let parsed = if zl {
+                ziplist::parse(&data)
+            } else {
+                listpack::parse(&data)
             };
+            let parsed = parsed.map_err(|e| blob_err(at, what, e))?;
+            // Borrowed from the blob (integers formatted): no copy per element.
+            let ents: Vec<Cow<[u8]>> = parsed.iter().map(|e| e.bytes()).collect();
             if ents.len() % 2 != 0 {
                 return Err(blob_err(at, what, "odd number of elements"));
             }
@@ -743,30 +749,34 @@ fn load_object(rd: &mut Rd, t: u8, o: &LoadOptions) -> Res<Option<Value>> {
         }
         kind::ZSET_ZIPLIST | kind::ZSET_LISTPACK => {
             let at = rd.pos;
-            let (what, ents) = if t == kind::ZSET_ZIPLIST {
-                let data = rd.string("a sorted set ziplist")?;
-                let e = ziplist::parse(&data).map_err(|e| blob_err(at, "zset ziplist", e))?;
-                ("zset ziplist", e.iter().map(own_ent).collect::<Vec<_>>())
+            let zl = t == kind::ZSET_ZIPLIST;
+            let what = if zl { "zset ziplist" } else { "zset listpack" };
+            let data = rd.string(if zl {
+                "a sorted set ziplist"
             } else {
-                let data = rd.string("a sorted set listpack")?;
-                let e = listpack::parse(&data).map_err(|e| blob_err(at, "zset listpack", e))?;
-                ("zset listpack", e.iter().map(own_ent).collect::<Vec<_>>())
+                "a sorted set listpack"
+            })?;
+            let parsed = if zl {
+                ziplist::parse(&data)
+            } else {
+                listpack::parse(&data)
             };
+            let ents = parsed.map_err(|e| blob_err(at, what, e))?;
             if ents.len() % 2 != 0 {
                 return Err(blob_err(at, what, "odd number of elements"));
             }
             let mut items = Vec::with_capacity(ents.len() / 2);
             for p in ents.chunks_exact(2) {
-                let score = match &p[1] {
-                    OwnEnt::Int(v) => *v as f64,
-                    OwnEnt::Str(s) => {
+                let score = match p[1] {
+                    Ent::Int(v) => v as f64,
+                    Ent::Str(s) => {
                         parse_double(s).ok_or_else(|| blob_err(at, what, "invalid score"))?
                     }
                 };
                 if score.is_nan() {
                     return Err(blob_err(at, what, "NaN score"));
                 }
-                items.push((Cow::Owned(p[0].bytes()), score, at));
+                items.push((p[0].bytes(), score, at));
             }
             if items.is_empty() {
                 return Ok(None);
@@ -924,32 +934,6 @@ fn blob_err(at: usize, what: &str, e: &str) -> RdbError {
     }
 }
 
-/// A blob element detached from its buffer.
-enum OwnEnt {
-    Int(i64),
-    Str(Vec<u8>),
-}
-
-impl OwnEnt {
-    fn bytes(&self) -> Vec<u8> {
-        match self {
-            OwnEnt::Int(v) => itoa::Buffer::new().format(*v).as_bytes().to_vec(),
-            OwnEnt::Str(s) => s.clone(),
-        }
-    }
-}
-
-fn own_ent(e: &Ent) -> OwnEnt {
-    match *e {
-        Ent::Int(v) => OwnEnt::Int(v),
-        Ent::Str(s) => OwnEnt::Str(s.to_vec()),
-    }
-}
-
-fn owned(e: &[Ent]) -> Vec<Vec<u8>> {
-    e.iter().map(|e| e.bytes().into_owned()).collect()
-}
-
 /// A hash from pairs: `listpack` when `small` (fields checked distinct with a set, then laid
 /// out in one buffer), else through `Hash::set`, which converts at the limits. `None` when a
 /// field repeats.
@@ -959,8 +943,18 @@ fn hash_from<'a>(
     lim: hash::Limits,
 ) -> Option<Value> {
     if small {
-        let mut seen = std::collections::HashSet::new();
-        if !pairs.clone().all(|(f, _)| seen.insert(f)) {
+        // Distinct fields: pairwise for the few fields most small hashes have, else a set.
+        let fields: Vec<&[u8]> = pairs.clone().map(|(f, _)| f).collect();
+        let distinct = if fields.len() <= 16 {
+            fields
+                .iter()
+                .enumerate()
+                .all(|(i, f)| !fields[..i].contains(f))
+        } else {
+            let mut seen = std::collections::HashSet::with_capacity(fields.len());
+            fields.iter().all(|f| seen.insert(*f))
+        };
+        if !distinct {
             return None;
         }
         return Some(Value::Hash(Box::new(Hash::from_distinct_pairs(pairs))));

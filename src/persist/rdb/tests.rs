@@ -649,12 +649,12 @@ fn queued_insertion_keeps_key_by_key_semantics() {
     }
     let mut d = dbs(2);
     load(&legacy_image(10, &b), &mut d, &LoadOptions::default()).expect("loads");
-    for db in 0..2 {
-        assert_eq!(d[db].len(), 50);
-        assert_eq!(d[db].expires_len(), 8);
-        assert_eq!(d[db].expire_at(b"k14"), Some(4_000_000_000_014));
-        assert_eq!(d[db].expire_at(b"k15"), Some(0), "no expiry");
-        let v = d[db].get(b"k15").map(|v| v.to_value());
+    for (db, dbx) in d.iter_mut().enumerate() {
+        assert_eq!(dbx.len(), 50);
+        assert_eq!(dbx.expires_len(), 8);
+        assert_eq!(dbx.expire_at(b"k14"), Some(4_000_000_000_014));
+        assert_eq!(dbx.expire_at(b"k15"), Some(0), "no expiry");
+        let v = dbx.get(b"k15").map(|v| v.to_value());
         let want = format!("{db}:15").into_bytes();
         assert!(matches!(v, Some(Value::Str(ref s)) if *s == want), "{v:?}");
     }
