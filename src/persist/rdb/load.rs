@@ -736,7 +736,7 @@ fn load_object(rd: &mut Rd, t: u8, o: &LoadOptions) -> Res<Option<Value>> {
             let parsed = parsed.map_err(|e| blob_err(at, what, e))?;
             // Borrowed from the blob (integers formatted): no copy per element.
             let ents: Vec<Cow<[u8]>> = parsed.iter().map(|e| e.bytes()).collect();
-            if ents.len() % 2 != 0 {
+            if !ents.len().is_multiple_of(2) {
                 return Err(blob_err(at, what, "odd number of elements"));
             }
             if ents.is_empty() {
