@@ -7,6 +7,10 @@
 //! wall time, probe p99/max), then restart on the same directory and read the load time from
 //! the server's own log line ("DB loaded from disk: X seconds", printed by both).
 //!
+//! Loading a file made by redis-server itself (DEBUG POPULATE, or many small collections) and
+//! `appendfsync always` throughput have their own scripts: benches/scripts/rdb_load.sh and
+//! benches/scripts/aof_always.sh.
+//!
 //! Run: `cargo bench --bench persist`. Options are env variables:
 //!   UREDIS_PERSIST_KEYS=1000000      small string keys in the `keys` dataset
 //!   UREDIS_PERSIST_ELEMENTS=1000000  elements of each collection in the `collections` dataset

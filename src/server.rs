@@ -205,6 +205,9 @@ impl Server {
                 let ms = (d - clock::now_ms()).max(0) as u64;
                 timeout = timeout.min(Duration::from_millis(ms));
             }
+            if let Some(d) = crate::persist::aof::wake_in(self) {
+                timeout = timeout.min(d);
+            }
             completions.clear();
             self.ring.submit_and_wait(Some(timeout), &mut completions)?;
             clock::update();

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Server, wait_until};
+use common::{Server, compat_with, wait_until};
 
 const UREDIS: &str = env!("CARGO_BIN_EXE_uredis-server");
 
@@ -863,6 +863,61 @@ fn debug_reload_round_trips_the_dataset() {
         e.contains("DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options."),
         "{e}"
     );
+}
+
+/// DEBUG RELOAD MERGE / NOFLUSH / NOSAVE replies and resulting data as Redis 7.0, including a
+/// failed load (no file) after which the flushed dataset stays empty.
+#[test]
+fn debug_reload_options_as_redis() {
+    let dbg = ["--enable-debug-command", "yes"];
+    let script: &[&[&str]] = &[
+        &["SET", "a", "1"],
+        &["DEBUG", "RELOAD", "NOSAVE"],
+        &["DBSIZE"],
+        &["SET", "a", "1"],
+        &["SET", "b", "2"],
+        &["PEXPIREAT", "b", "4000000000000"],
+        &["RPUSH", "l", "x", "y"],
+        &["SAVE"],
+        &["SET", "a", "10"],
+        &["SET", "c", "3"],
+        &["PERSIST", "b"],
+        &["DEBUG", "RELOAD", "NOSAVE", "NOFLUSH", "MERGE"],
+        &["MGET", "a", "b", "c"],
+        &["PEXPIRETIME", "b"],
+        &["LRANGE", "l", "0", "-1"],
+        &["DBSIZE"],
+        &["SET", "a", "11"],
+        &["DEBUG", "RELOAD", "NOSAVE", "MERGE"],
+        &["MGET", "a", "b", "c"],
+        &["DEBUG", "RELOAD", "merge", "noflush"],
+        &["MGET", "a", "b", "c"],
+        &["DEBUG", "RELOAD", "NOSAVE", "BOGUS"],
+        &["DEBUG", "RELOAD", "NOSAVE", "NOFLUSH", "MERGE", "NOSAVE"],
+        &["DBSIZE"],
+    ];
+    if !compat_with(&dbg, script) {
+        return;
+    }
+    // NOFLUSH without MERGE adds the file's keys to the dataset.
+    let dir = Dir::new("reload-noflush");
+    let srv = start(&dir.0, &dbg);
+    let mut con = srv.conn();
+    let _: () = q(&mut con, &["SET", "k1", "v1"]);
+    let _: () = q(&mut con, &["SAVE"]);
+    let _: () = q(&mut con, &["DEL", "k1"]);
+    let _: () = q(&mut con, &["SET", "k2", "v2"]);
+    let r: String = q(&mut con, &["DEBUG", "RELOAD", "NOSAVE", "NOFLUSH"]);
+    assert_eq!(r, "OK");
+    let got: Vec<Option<String>> = q(&mut con, &["MGET", "k1", "k2"]);
+    assert_eq!(got, vec![Some("v1".into()), Some("v2".into())]);
+    // A key of the file already present: Redis stops the server ("RDB has duplicated key");
+    // uredis refuses the reload and leaves the dataset as it was.
+    let _: () = q(&mut con, &["SET", "k1", "changed"]);
+    let e = try_q(&mut con, &["DEBUG", "RELOAD", "NOSAVE", "NOFLUSH"]).unwrap_err();
+    assert!(e.contains("Error trying to load the RDB dump"), "{e}");
+    let got: Vec<Option<String>> = q(&mut con, &["MGET", "k1", "k2"]);
+    assert_eq!(got, vec![Some("changed".into()), Some("v2".into())]);
 }
 
 #[test]

@@ -651,7 +651,7 @@ fn debug_subcommands_match_redis() {
     let help = String::from_utf8(srv.raw().call(&["DEBUG", "HELP"])).unwrap();
     assert!(
         help.starts_with(
-            "*19\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+            "*24\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
         )
     );
     assert!(

@@ -1301,12 +1301,17 @@ const DEBUG_HELP: &[&str] = &[
     "    Write <message> to the server log.",
     "RELOAD [option ...]",
     "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+    "    * MERGE: conflicting keys will be loaded from RDB.",
+    "    * NOFLUSH: the existing database will not be removed before load, but",
+    "      conflicting keys will generate an exception and kill the server.",
     "    * NOSAVE: the database will be loaded from an existing RDB file.",
     "    Examples:",
     "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
     "      the database.",
     "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
     "      existing RDB file.",
+    "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+    "      file to the database.",
     "SET-ACTIVE-EXPIRE <0|1>",
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -1315,7 +1320,7 @@ const DEBUG_HELP: &[&str] = &[
     "    Stop the server for <seconds>. Decimals allowed.",
 ];
 
-/// DEBUG SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | LOG message | RELOAD [NOSAVE] | HELP
+/// DEBUG SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | LOG message | RELOAD [MERGE] [NOFLUSH] [NOSAVE] | HELP
 ///
 /// Allowed only as `enable-debug-command` says (`no` by default, like Redis): the dispatcher
 /// checks it (`cmd::precheck`).
@@ -1335,15 +1340,16 @@ fn cmd_debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ctx.out.ok();
         }
         (b"reload", _) => {
-            let mut save = true;
+            let mut o = snapshot::Reload {
+                save: true,
+                flush: true,
+                merge: false,
+            };
             for opt in &argv[2..] {
                 match opt.to_ascii_lowercase().as_slice() {
-                    b"nosave" => save = false,
-                    b"merge" | b"noflush" => {
-                        return Err(Error::Msg(
-                            "ERR DEBUG RELOAD MERGE and NOFLUSH are not supported by uredis; use DEBUG RELOAD [NOSAVE].",
-                        ));
-                    }
+                    b"nosave" => o.save = false,
+                    b"noflush" => o.flush = false,
+                    b"merge" => o.merge = true,
                     _ => {
                         return Err(Error::Msg(
                             "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
@@ -1351,7 +1357,7 @@ fn cmd_debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                     }
                 }
             }
-            snapshot::debug_reload(ctx.srv, save).map_err(Error::Msg)?;
+            snapshot::debug_reload(ctx.srv, o).map_err(Error::Msg)?;
             ctx.out.ok();
         }
         (b"set-active-expire", 3) => {

@@ -329,6 +329,42 @@ impl Db {
         self.expires.reserve(expires);
     }
 
+    /// Bulk loading (the RDB loader): the hash `load_insert` takes for `key`. See
+    /// `Table::insert_absent` for the prefetch protocol.
+    #[inline]
+    pub fn load_hash(&self, key: &[u8]) -> u64 {
+        self.main.hash_of(key)
+    }
+
+    /// Starts fetching the bucket of a key about to be loaded (`load_hash`).
+    #[inline]
+    pub fn load_prefetch_bucket(&self, h: u64) {
+        self.main.prefetch_bucket(h);
+    }
+
+    /// Starts fetching the first node of that bucket's chain (some keys after the bucket).
+    #[inline]
+    pub fn load_prefetch_chain(&self, h: u64) {
+        self.main.prefetch_chain(h);
+    }
+
+    /// Adds a key being loaded from a file (hash `h` from `load_hash`), unless it is already
+    /// present: then `Err(entry)` gives it back and nothing changes. No blocked clients are
+    /// signalled and no `new` event logged (loading is not a write, as in Redis's
+    /// `dbAddRDBLoad`); the key is hashed once and looked up once.
+    pub fn load_insert(&mut self, h: u64, key: &[u8], entry: Entry) -> Result<(), Entry> {
+        let Entry { value, expire, lru } = entry;
+        match self.main.insert_absent(h, key, value, lru, expire != 0) {
+            Ok(()) => {
+                if expire != 0 {
+                    self.expires.insert(key, expire);
+                }
+                Ok(())
+            }
+            Err(value) => Err(Entry { value, expire, lru }),
+        }
+    }
+
     /// Bucket slots of the keyspace table (both arrays while resizing).
     pub fn buckets(&self) -> usize {
         self.main.buckets()

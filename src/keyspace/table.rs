@@ -617,6 +617,80 @@ impl Table {
     }
 }
 
+/// Bulk insertion for the RDB loader: the caller hashes a key once (`hash_of`), asks for its
+/// bucket early (`prefetch_bucket`, then `prefetch_chain` a few keys later, once the bucket's
+/// line has arrived) and inserts it later (`insert_absent`), so the cache misses of several
+/// keys overlap instead of stalling one insertion each. Prefetches are hints only: a resize
+/// in between makes them useless, never wrong.
+impl Table {
+    /// The hash `insert_absent` expects for `key`.
+    #[inline]
+    pub fn hash_of(&self, key: &[u8]) -> u64 {
+        self.hash(key)
+    }
+
+    /// The array a new key with hash `h` goes to, and its slot.
+    #[inline]
+    fn insert_slot(&self, h: u64) -> Option<*mut *mut Node> {
+        let b = &self.t[if self.is_rehashing() { 1 } else { 0 }];
+        (b.len != 0).then(|| b.slot(h as usize & b.mask()))
+    }
+
+    /// Starts fetching the bucket slot of hash `h` into the cache.
+    #[inline]
+    pub fn prefetch_bucket(&self, h: u64) {
+        if let Some(slot) = self.insert_slot(h) {
+            prefetch(slot.cast());
+        }
+    }
+
+    /// Starts fetching the first node of hash `h`'s chain (reads the slot: call it some time
+    /// after `prefetch_bucket`).
+    #[inline]
+    pub fn prefetch_chain(&self, h: u64) {
+        if let Some(slot) = self.insert_slot(h) {
+            // SAFETY: `slot` is inside the live array `insert_slot` picked.
+            let head = unsafe { *slot };
+            if !head.is_null() {
+                prefetch(head.cast());
+            }
+        }
+    }
+
+    /// Inserts `key` (whose hash is `h`, from `hash_of`) unless it is present: `Err(value)`
+    /// hands the value back when the key exists, and nothing changes.
+    pub fn insert_absent(
+        &mut self,
+        h: u64,
+        key: &[u8],
+        value: Value,
+        lru: u32,
+        has_expire: bool,
+    ) -> Result<(), Value> {
+        self.rehash_step();
+        self.expand_if_needed();
+        if self.find_link(h, key).is_some() {
+            return Err(value);
+        }
+        let n = node::new(key, value, lru, has_expire);
+        let t = if self.is_rehashing() { 1 } else { 0 };
+        self.t[t].push(h, n);
+        Ok(())
+    }
+}
+
+/// A cache prefetch hint for the line at `p` (no-op where no intrinsic is used).
+#[inline]
+fn prefetch(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults, whatever the address; SSE is baseline on x86_64.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// A node unlinked from the table, owned by the holder (freed on drop).
 pub struct Owned(NonNull<Node>);
 

@@ -10,9 +10,15 @@
 //! - `snapshot`: SAVE, BGSAVE (by `child`), save points, start-up load, DEBUG RELOAD, the
 //!   MISCONF condition.
 //!
+//! - `mapped`: a file's bytes for the loaders (mapped when big: no copy, no zero-filling).
+//!
+//! - `unlink`: deleting big files with their blocks freed off the loop (`bg_unlink`).
+//!
 //! - `aof`: the multi-part append-only file fed by `cmd::propagate` (writer, loader, rewrite).
 
 pub mod aof;
 pub mod child;
+pub mod mapped;
 pub mod rdb;
 pub mod snapshot;
+pub mod unlink;

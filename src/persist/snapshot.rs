@@ -306,7 +306,7 @@ pub fn bgsave_done(srv: &mut Server, done: &ChildDone) {
                 _ => libc::SIGUSR1,
             };
             tracing::warn!("Background saving terminated by signal {sig}");
-            let _ = std::fs::remove_file(format!("temp-{}.rdb", done.pid));
+            let _ = crate::persist::unlink::bg_unlink(Path::new(&format!("temp-{}.rdb", done.pid)));
             // SIGUSR1 is how we stop a child on purpose: not an error.
             if done.status != ChildStatus::Killed {
                 srv.rdb.lastbgsave_ok = false;
@@ -365,7 +365,7 @@ pub fn load_file(
     dbs: &mut [Db],
     opts: &rdb::LoadOptions,
 ) -> Result<Option<rdb::LoadSummary>, String> {
-    let bytes = match std::fs::read(file) {
+    let bytes = match crate::persist::mapped::Mapped::open(file) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
@@ -375,7 +375,7 @@ pub fn load_file(
             ));
         }
     };
-    let summary = rdb::load(&bytes, dbs, opts).map_err(|e| {
+    let summary = rdb::load(&bytes[..], dbs, opts).map_err(|e| {
         format!(
             "Internal error in RDB reading offset {} of {} -> {}",
             e.offset,
@@ -465,42 +465,99 @@ pub fn load_at_startup(srv: &mut Server) -> Result<(), String> {
     }
 }
 
-/// DEBUG RELOAD [NOSAVE]: save, empty the dataset, load the file back. The reply error text
-/// is Redis's.
-pub fn debug_reload(srv: &mut Server, save: bool) -> Result<(), &'static str> {
-    if save && !rdb_save(srv) {
+/// DEBUG RELOAD's options (Redis 7.0 `debugCommand`).
+#[derive(Debug, Clone, Copy)]
+pub struct Reload {
+    /// Save the dataset first (not NOSAVE).
+    pub save: bool,
+    /// Empty the dataset (keys and functions) before loading (not NOFLUSH).
+    pub flush: bool,
+    /// MERGE: a key (or function library) already present is replaced by the file's
+    /// (Redis's RDBFLAGS_ALLOW_DUP), also for a key the file holds twice.
+    pub merge: bool,
+}
+
+/// Redis's reply when DEBUG RELOAD cannot load the file.
+const RELOAD_FAILED: &str = "ERR Error trying to load the RDB dump";
+
+/// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the dataset, load the file back.
+///
+/// The file is loaded into fresh databases first, then swapped in (flush) or moved key by key
+/// into the live ones (NOFLUSH). As in Redis, a failed load after a flush leaves the dataset
+/// empty. Deviation: where Redis stops the server (a key of the file already present with
+/// NOFLUSH and without MERGE: "RDB has duplicated key"; a corrupt file), uredis logs it and
+/// replies the error, and with NOFLUSH the dataset is left as it was.
+pub fn debug_reload(srv: &mut Server, o: Reload) -> Result<(), &'static str> {
+    if o.save && !rdb_save(srv) {
         return Err("ERR");
+    }
+    if o.flush {
+        for db in 0..srv.dbs.len() {
+            srv.touch_all_watched_keys(db, None);
+        }
+        // Redis's emptyData: tracking clients get the null invalidation.
+        crate::tracking::invalidate_on_flush(srv);
+        // The old contents are freed off the loop, like FLUSHALL ASYNC.
+        let old: Vec<_> = srv.dbs.iter_mut().map(|d| d.flush()).collect();
+        crate::keyspace::lazyfree::run(move || drop(old));
+        if let Err(e) = srv
+            .scripting
+            .restore_libraries(&[], crate::script::functions::Policy::Flush)
+        {
+            tracing::warn!("{e}");
+        }
     }
     let mut fresh: Vec<Db> = (0..srv.dbs.len()).map(Db::new).collect();
     let file = rdb_filename(srv);
-    let loaded = load_file(&file, &mut fresh, &load_options(srv));
-    match loaded {
-        Ok(Some(summary)) => {
-            if let Err(e) = install_functions(srv, &summary.functions, true) {
-                tracing::warn!("{e}");
-            }
-            for db in 0..srv.dbs.len() {
-                srv.touch_all_watched_keys(db, None);
-            }
-            // Redis's emptyData: tracking clients get the null invalidation.
-            crate::tracking::invalidate_on_flush(srv);
-            for (old, new) in srv.dbs.iter_mut().zip(fresh.iter_mut()) {
-                old.swap_contents(new);
-            }
-            // The old contents are freed off the loop when big, like FLUSHALL ASYNC.
-            std::thread::spawn(move || drop(fresh));
-            srv.rdb.last_load_keys_loaded = summary.keys_loaded;
-            srv.rdb.last_load_keys_expired = summary.keys_expired;
-            tracing::warn!("DB reloaded by DEBUG RELOAD");
-            Ok(())
-        }
+    let opts = rdb::LoadOptions {
+        allow_dup: o.merge,
+        ..load_options(srv)
+    };
+    let summary = match load_file(&file, &mut fresh, &opts) {
+        Ok(Some(summary)) => summary,
         Ok(None) => {
             tracing::warn!("Fatal error loading the DB: No such file or directory.");
-            Err("ERR Error trying to load the RDB dump, check server logs.")
+            return Err(RELOAD_FAILED);
         }
         Err(e) => {
             tracing::warn!("{e}");
-            Err("ERR Error trying to load the RDB dump, check server logs.")
+            return Err(RELOAD_FAILED);
+        }
+    };
+    if !o.flush && !o.merge {
+        // Checked before anything changes: the whole file goes in, or nothing does.
+        for (i, (new, old)) in fresh.iter().zip(srv.dbs.iter_mut()).enumerate() {
+            for (key, _) in new.iter() {
+                if old.contains(key) {
+                    tracing::warn!(
+                        "RDB has duplicated key '{}' in DB {i}",
+                        String::from_utf8_lossy(key)
+                    );
+                    return Err(RELOAD_FAILED);
+                }
+            }
         }
     }
+    if let Err(e) = install_functions(srv, &summary.functions, o.merge || o.flush) {
+        tracing::warn!("{e}");
+        return Err(RELOAD_FAILED);
+    }
+    if o.flush {
+        for (old, new) in srv.dbs.iter_mut().zip(fresh.iter_mut()) {
+            old.swap_contents(new);
+        }
+    } else {
+        for (old, new) in srv.dbs.iter_mut().zip(fresh.iter_mut()) {
+            let keys: Vec<Vec<u8>> = new.iter().map(|(k, _)| k.to_vec()).collect();
+            for k in keys {
+                if let Some(entry) = new.remove(&k) {
+                    old.put_entry(&k, entry);
+                }
+            }
+        }
+    }
+    srv.rdb.last_load_keys_loaded = summary.keys_loaded;
+    srv.rdb.last_load_keys_expired = summary.keys_expired;
+    tracing::warn!("DB reloaded by DEBUG RELOAD");
+    Ok(())
 }

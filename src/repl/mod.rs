@@ -703,18 +703,23 @@ fn start_full_sync(srv: &mut Server) {
             use std::io::Write;
             let head = format!("$EOF:{mark}\r\n");
             w.write_all(head.as_bytes())
-                .and_then(|_| crate::persist::rdb::write(dbs, &opts, &mut w))
+                .and_then(|_| {
+                    let mut progress = |keys| rep.progress(keys);
+                    crate::persist::rdb::write_with_progress(dbs, &opts, &mut w, &mut progress)
+                })
                 .and_then(|_| w.write_all(mark.as_bytes()))
                 .map_err(|e| format!("Diskless replication transfer failed: {e}"))?;
             rep.tick();
             Ok(0)
         } else {
+            // As BGSAVE: CoW by bytes, progress (`current_save_keys_processed`) by keys.
+            let rep = std::cell::RefCell::new(rep);
             crate::persist::snapshot::write_file(
                 dbs,
                 &opts,
                 &child_file,
-                &mut || rep.tick(),
-                &mut |_| {},
+                &mut || rep.borrow_mut().tick(),
+                &mut |keys| rep.borrow_mut().progress(keys),
             )
         }
     });

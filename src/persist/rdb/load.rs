@@ -242,6 +242,44 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
     if dbs.is_empty() {
         return Err(rd.err("no database to load into"));
     }
+    // Keys go through a short queue so the cache misses of their bucket lookups overlap
+    // (see `Pipe`). Whatever stops the records, the keys before it are inserted first, so a
+    // duplicate earlier in the file is reported before a later error, as a key-by-key load.
+    let mut pipe = Pipe::default();
+    let records = load_records(&mut rd, dbs, opts, &mut sum, &mut pipe);
+    pipe.flush(dbs, opts, &mut sum)?;
+    records?;
+    let body_end = rd.pos;
+    if ver >= 5 {
+        let at = rd.pos;
+        let d = rd.take(8, "the checksum")?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(d);
+        let stored = u64::from_le_bytes(a);
+        if stored != 0 && !opts.skip_checksum {
+            let expected = crc64(0, &input[..body_end]);
+            if stored != expected {
+                return Err(RdbError {
+                    offset: at,
+                    message: format!(
+                        "wrong RDB checksum expected: ({expected:x}) but got ({stored:x})"
+                    ),
+                });
+            }
+        }
+    }
+    sum.consumed = rd.pos;
+    Ok(sum)
+}
+
+/// The records between the header and EOF (`rdbLoadRioWithLoadingCtx`'s loop).
+fn load_records<'a>(
+    rd: &mut Rd<'a>,
+    dbs: &mut [Db],
+    opts: &LoadOptions,
+    sum: &mut LoadSummary,
+    pipe: &mut Pipe<'a>,
+) -> Res<()> {
     let mut dbi = 0usize;
     let mut expire: Option<i64> = None;
     let mut lfu_freq: Option<u8> = None;
@@ -271,7 +309,7 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
                 lru_idle = Some(rd.len("an LRU idle time")?);
                 continue;
             }
-            kind::OPCODE_EOF => break,
+            kind::OPCODE_EOF => return Ok(()),
             kind::OPCODE_SELECTDB => {
                 let id = rd.len("a database number")?;
                 if id >= dbs.len() as u64 {
@@ -295,6 +333,7 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
                 let left = rd.remaining() as u64;
                 let keys = keys.min(left / 3);
                 let expires = expires.min(keys).min(left / 12);
+                pipe.flush(dbs, opts, sum)?;
                 dbs[dbi].reserve(keys as usize, expires as usize);
                 continue;
             }
@@ -339,7 +378,7 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
         }
         let key_at = rd.pos;
         let key = rd.string("a key")?;
-        let val = load_object(&mut rd, t, opts).map_err(|mut e| {
+        let val = load_object(rd, t, opts).map_err(|mut e| {
             e.message = format!("{}: key '{}'", e.message, show(&key));
             e
         })?;
@@ -352,51 +391,103 @@ pub(super) fn load(input: &[u8], dbs: &mut [Db], opts: &LoadOptions) -> Res<Load
             sum.keys_expired += 1;
             continue;
         }
-        let d = &mut dbs[dbi];
         // 0 means "no expiry" in an entry: a stored 0 (1970) is kept as already past.
         let expire = match exp {
             Some(0) => -1,
             Some(e) => e,
             None => 0,
         };
-        let lru = lru_for(freq, idle, lru_clock);
-        let before = d.len();
         let entry = Entry {
             value: val,
             expire,
-            lru,
+            lru: lru_for(freq, idle, lru_clock),
         };
-        d.put_entry(&key, entry);
-        // One lookup per key: a key already there was replaced, and the load fails anyway.
-        if d.len() == before {
+        pipe.push(dbs, dbi, key, key_at, entry, opts, sum)?;
+    }
+}
+
+/// Keys parsed but not inserted yet, oldest first. Each key's bucket is prefetched when it
+/// enters, the bucket's first node `AHEAD` keys later, and the key is inserted `DEPTH` keys
+/// later: by then both lines are usually in the cache, where a key-by-key load would wait
+/// for two memory round trips per key (most of its time for millions of small keys).
+#[derive(Default)]
+struct Pipe<'a> {
+    q: std::collections::VecDeque<Pending<'a>>,
+}
+
+struct Pending<'a> {
+    dbi: usize,
+    hash: u64,
+    key: Cow<'a, [u8]>,
+    key_at: usize,
+    entry: Entry,
+}
+
+impl<'a> Pipe<'a> {
+    const DEPTH: usize = 16;
+    const AHEAD: usize = 8;
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        dbs: &mut [Db],
+        dbi: usize,
+        key: Cow<'a, [u8]>,
+        key_at: usize,
+        entry: Entry,
+        opts: &LoadOptions,
+        sum: &mut LoadSummary,
+    ) -> Res<()> {
+        let d = &dbs[dbi];
+        let hash = d.load_hash(&key);
+        d.load_prefetch_bucket(hash);
+        self.q.push_back(Pending {
+            dbi,
+            hash,
+            key,
+            key_at,
+            entry,
+        });
+        if let Some(p) = self
+            .q
+            .len()
+            .checked_sub(Self::AHEAD + 1)
+            .map(|i| &self.q[i])
+        {
+            dbs[p.dbi].load_prefetch_chain(p.hash);
+        }
+        if self.q.len() >= Self::DEPTH
+            && let Some(p) = self.q.pop_front()
+        {
+            insert(dbs, p, opts, sum)?;
+        }
+        Ok(())
+    }
+
+    /// Inserts every queued key, in order.
+    fn flush(&mut self, dbs: &mut [Db], opts: &LoadOptions, sum: &mut LoadSummary) -> Res<()> {
+        while let Some(p) = self.q.pop_front() {
+            insert(dbs, p, opts, sum)?;
+        }
+        Ok(())
+    }
+}
+
+/// One key into its database: a key already there is an error, or replaces the old one with
+/// `allow_dup` (Redis's RDBFLAGS_ALLOW_DUP, DEBUG RELOAD MERGE).
+fn insert(dbs: &mut [Db], p: Pending, opts: &LoadOptions, sum: &mut LoadSummary) -> Res<()> {
+    let d = &mut dbs[p.dbi];
+    if let Err(entry) = d.load_insert(p.hash, &p.key, p.entry) {
+        if !opts.allow_dup {
             return Err(RdbError {
-                offset: key_at,
-                message: format!("RDB has duplicated key '{}' in DB {dbi}", show(&key)),
+                offset: p.key_at,
+                message: format!("RDB has duplicated key '{}' in DB {}", show(&p.key), p.dbi),
             });
         }
-        sum.keys_loaded += 1;
+        d.put_entry(&p.key, entry);
     }
-    let body_end = rd.pos;
-    if ver >= 5 {
-        let at = rd.pos;
-        let d = rd.take(8, "the checksum")?;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(d);
-        let stored = u64::from_le_bytes(a);
-        if stored != 0 && !opts.skip_checksum {
-            let expected = crc64(0, &input[..body_end]);
-            if stored != expected {
-                return Err(RdbError {
-                    offset: at,
-                    message: format!(
-                        "wrong RDB checksum expected: ({expected:x}) but got ({stored:x})"
-                    ),
-                });
-            }
-        }
-    }
-    sum.consumed = rd.pos;
-    Ok(sum)
+    sum.keys_loaded += 1;
+    Ok(())
 }
 
 /// Redis's `objectSetLRUOrLFU` with a one-second LRU resolution: the LFU counter under an LFU
@@ -630,16 +721,22 @@ fn load_object(rd: &mut Rd, t: u8, o: &LoadOptions) -> Res<Option<Value>> {
         }
         kind::HASH_ZIPLIST | kind::HASH_LISTPACK => {
             let at = rd.pos;
-            let (what, ents) = if t == kind::HASH_ZIPLIST {
-                let data = rd.string("a hash ziplist")?;
-                let e = ziplist::parse(&data).map_err(|e| blob_err(at, "hash ziplist", e))?;
-                ("hash ziplist", owned(&e))
+            let zl = t == kind::HASH_ZIPLIST;
+            let what = if zl { "hash ziplist" } else { "hash listpack" };
+            let data = rd.string(if zl {
+                "a hash ziplist"
             } else {
-                let data = rd.string("a hash listpack")?;
-                let e = listpack::parse(&data).map_err(|e| blob_err(at, "hash listpack", e))?;
-                ("hash listpack", owned(&e))
+                "a hash listpack"
+            })?;
+            let parsed = if zl {
+                ziplist::parse(&data)
+            } else {
+                listpack::parse(&data)
             };
-            if ents.len() % 2 != 0 {
+            let parsed = parsed.map_err(|e| blob_err(at, what, e))?;
+            // Borrowed from the blob (integers formatted): no copy per element.
+            let ents: Vec<Cow<[u8]>> = parsed.iter().map(|e| e.bytes()).collect();
+            if !ents.len().is_multiple_of(2) {
                 return Err(blob_err(at, what, "odd number of elements"));
             }
             if ents.is_empty() {
@@ -652,30 +749,34 @@ fn load_object(rd: &mut Rd, t: u8, o: &LoadOptions) -> Res<Option<Value>> {
         }
         kind::ZSET_ZIPLIST | kind::ZSET_LISTPACK => {
             let at = rd.pos;
-            let (what, ents) = if t == kind::ZSET_ZIPLIST {
-                let data = rd.string("a sorted set ziplist")?;
-                let e = ziplist::parse(&data).map_err(|e| blob_err(at, "zset ziplist", e))?;
-                ("zset ziplist", e.iter().map(own_ent).collect::<Vec<_>>())
+            let zl = t == kind::ZSET_ZIPLIST;
+            let what = if zl { "zset ziplist" } else { "zset listpack" };
+            let data = rd.string(if zl {
+                "a sorted set ziplist"
             } else {
-                let data = rd.string("a sorted set listpack")?;
-                let e = listpack::parse(&data).map_err(|e| blob_err(at, "zset listpack", e))?;
-                ("zset listpack", e.iter().map(own_ent).collect::<Vec<_>>())
+                "a sorted set listpack"
+            })?;
+            let parsed = if zl {
+                ziplist::parse(&data)
+            } else {
+                listpack::parse(&data)
             };
+            let ents = parsed.map_err(|e| blob_err(at, what, e))?;
             if ents.len() % 2 != 0 {
                 return Err(blob_err(at, what, "odd number of elements"));
             }
             let mut items = Vec::with_capacity(ents.len() / 2);
             for p in ents.chunks_exact(2) {
-                let score = match &p[1] {
-                    OwnEnt::Int(v) => *v as f64,
-                    OwnEnt::Str(s) => {
+                let score = match p[1] {
+                    Ent::Int(v) => v as f64,
+                    Ent::Str(s) => {
                         parse_double(s).ok_or_else(|| blob_err(at, what, "invalid score"))?
                     }
                 };
                 if score.is_nan() {
                     return Err(blob_err(at, what, "NaN score"));
                 }
-                items.push((Cow::Owned(p[0].bytes()), score, at));
+                items.push((p[0].bytes(), score, at));
             }
             if items.is_empty() {
                 return Ok(None);
@@ -833,32 +934,6 @@ fn blob_err(at: usize, what: &str, e: &str) -> RdbError {
     }
 }
 
-/// A blob element detached from its buffer.
-enum OwnEnt {
-    Int(i64),
-    Str(Vec<u8>),
-}
-
-impl OwnEnt {
-    fn bytes(&self) -> Vec<u8> {
-        match self {
-            OwnEnt::Int(v) => itoa::Buffer::new().format(*v).as_bytes().to_vec(),
-            OwnEnt::Str(s) => s.clone(),
-        }
-    }
-}
-
-fn own_ent(e: &Ent) -> OwnEnt {
-    match *e {
-        Ent::Int(v) => OwnEnt::Int(v),
-        Ent::Str(s) => OwnEnt::Str(s.to_vec()),
-    }
-}
-
-fn owned(e: &[Ent]) -> Vec<Vec<u8>> {
-    e.iter().map(|e| e.bytes().into_owned()).collect()
-}
-
 /// A hash from pairs: `listpack` when `small` (fields checked distinct with a set, then laid
 /// out in one buffer), else through `Hash::set`, which converts at the limits. `None` when a
 /// field repeats.
@@ -868,8 +943,18 @@ fn hash_from<'a>(
     lim: hash::Limits,
 ) -> Option<Value> {
     if small {
-        let mut seen = std::collections::HashSet::new();
-        if !pairs.clone().all(|(f, _)| seen.insert(f)) {
+        // Distinct fields: pairwise for the few fields most small hashes have, else a set.
+        let fields: Vec<&[u8]> = pairs.clone().map(|(f, _)| f).collect();
+        let distinct = if fields.len() <= 16 {
+            fields
+                .iter()
+                .enumerate()
+                .all(|(i, f)| !fields[..i].contains(f))
+        } else {
+            let mut seen = std::collections::HashSet::with_capacity(fields.len());
+            fields.iter().all(|f| seen.insert(*f))
+        };
+        if !distinct {
             return None;
         }
         return Some(Value::Hash(Box::new(Hash::from_distinct_pairs(pairs))));

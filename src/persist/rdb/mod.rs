@@ -152,6 +152,9 @@ pub struct LoadOptions {
     /// false (the default) a file holding any is refused, naming them, so none is lost
     /// silently.
     pub keep_functions: bool,
+    /// A key already present (in the file or in the target databases) replaces the old one
+    /// instead of failing the load (Redis's RDBFLAGS_ALLOW_DUP: DEBUG RELOAD MERGE).
+    pub allow_dup: bool,
 }
 
 impl Default for LoadOptions {
@@ -167,6 +170,7 @@ impl Default for LoadOptions {
             zset_max_listpack_value: 64,
             list_max_listpack_size: -2,
             keep_functions: false,
+            allow_dup: false,
         }
     }
 }

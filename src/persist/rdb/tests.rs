@@ -590,3 +590,72 @@ fn resizedb_sizes_the_tables_within_what_the_input_can_hold() {
     assert_eq!(d[0].len(), 1);
     assert!(d[0].buckets() <= 16, "{}", d[0].buckets());
 }
+
+/// Keys are inserted through a short queue (`load::Pipe`): what a key-by-key load would do
+/// must still hold: duplicates anywhere are found, an earlier duplicate is reported before a
+/// later corruption, keys of different databases stay apart, expiries land with their keys,
+/// and `allow_dup` lets the later value win.
+#[test]
+fn queued_insertion_keeps_key_by_key_semantics() {
+    let rec = |b: &mut Vec<u8>, k: &[u8], v: &[u8]| {
+        b.push(kind::STRING);
+        put_str(b, k);
+        put_str(b, v);
+    };
+    // 100 keys, key 3 again as the 60th record, then more keys.
+    let mut b = Vec::new();
+    for i in 0..100 {
+        let k = format!("k{}", if i == 60 { 3 } else { i });
+        rec(&mut b, k.as_bytes(), format!("v{i}").as_bytes());
+    }
+    let e =
+        load(&legacy_image(10, &b), &mut dbs(1), &LoadOptions::default()).expect_err("duplicate");
+    assert!(e.message.contains("duplicated key 'k3' in DB 0"), "{e}");
+    // Followed closely by garbage: the duplicate comes first in the file, it is reported.
+    let mut bad = b.clone();
+    bad.truncate(bad.len() - 200);
+    bad.push(kind::STRING);
+    bad.push(0xC3); // an LZF string with nothing after it
+    let e = load(
+        &legacy_image(10, &bad),
+        &mut dbs(1),
+        &LoadOptions::default(),
+    )
+    .expect_err("duplicate");
+    assert!(e.message.contains("duplicated key 'k3'"), "{e}");
+    // MERGE: the later value replaces the earlier one.
+    let mut d = dbs(1);
+    let opts = LoadOptions {
+        allow_dup: true,
+        ..LoadOptions::default()
+    };
+    let sum = load(&legacy_image(10, &b), &mut d, &opts).expect("loads with allow_dup");
+    assert_eq!(sum.keys_loaded, 100);
+    assert_eq!(d[0].len(), 99);
+    let v = d[0].get(b"k3").map(|v| v.to_value());
+    assert!(matches!(v, Some(Value::Str(ref s)) if s == b"v60"), "{v:?}");
+    // The same names in two databases, with expiries on some, all loaded where they belong.
+    let mut b = Vec::new();
+    for db in 0..2u8 {
+        b.extend_from_slice(&[kind::OPCODE_SELECTDB, db]);
+        for i in 0..50u64 {
+            if i % 7 == 0 {
+                b.push(kind::OPCODE_EXPIRETIME_MS);
+                b.extend_from_slice(&(4_000_000_000_000u64 + i).to_le_bytes());
+            }
+            let v = format!("{db}:{i}");
+            rec(&mut b, format!("k{i}").as_bytes(), v.as_bytes());
+        }
+    }
+    let mut d = dbs(2);
+    load(&legacy_image(10, &b), &mut d, &LoadOptions::default()).expect("loads");
+    for (db, dbx) in d.iter_mut().enumerate() {
+        assert_eq!(dbx.len(), 50);
+        assert_eq!(dbx.expires_len(), 8);
+        assert_eq!(dbx.expire_at(b"k14"), Some(4_000_000_000_014));
+        assert_eq!(dbx.expire_at(b"k15"), Some(0), "no expiry");
+        let v = dbx.get(b"k15").map(|v| v.to_value());
+        let want = format!("{db}:15").into_bytes();
+        assert!(matches!(v, Some(Value::Str(ref s)) if *s == want), "{v:?}");
+    }
+}
