@@ -263,7 +263,14 @@ fn run_case(
         if sha != uredis::script::sha1hex(script.as_bytes()) {
             return Err(format!("SCRIPT LOAD against {} answered {sha:?}", srv.name));
         }
-        test_args = ["EVALSHA", &sha, "1", "key:__rand_int__"]
+        // INCR gets keys of its own: `set` (run before it in a later round) fills key:* with
+        // non-integer values.
+        let key = if test == "evalsha_incr" {
+            "counter:__rand_int__"
+        } else {
+            "key:__rand_int__"
+        };
+        test_args = ["EVALSHA", &sha, "1", key]
             .iter()
             .map(|s| s.to_string())
             .collect();

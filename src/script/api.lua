@@ -161,13 +161,14 @@ protect(G)
 -- Redis's patched VM also refuses changes to the strings' metatable.
 protect(raw_getmetatable(''))
 
--- EVAL's KEYS and ARGV globals, set with the globals' protection lifted for the moment
--- (Redis's luaCallFunction does the same).
-local function set_args(keys, argv)
+-- Runs an EVAL script: sets its KEYS and ARGV globals with the globals' protection lifted for
+-- the moment (as Redis's luaCallFunction), then runs it under the handler.
+local function run_eval(f, keys, argv)
   set_readonly(G, false)
   rawset(G, 'KEYS', keys)
   rawset(G, 'ARGV', argv)
   set_readonly(G, true)
+  return xpcall(f, handler)
 end
 
 -- Gives a compiled function library its environment (scripts run with the globals).
@@ -189,4 +190,4 @@ local function load_library(f)
   return ok, err
 end
 
-return run, sandbox, load_library, set_args
+return run, sandbox, load_library, run_eval

@@ -104,8 +104,9 @@ pub struct State {
     runner: Function,
     sandbox: Function,
     loader: Function,
-    /// Sets EVAL's KEYS and ARGV globals (lifting the globals' protection for the moment).
-    set_args: Function,
+    /// Runs an EVAL script with its KEYS and ARGV globals (set with the globals' protection
+    /// lifted for the moment).
+    run_eval: Function,
 }
 
 pub struct Engine {
@@ -166,7 +167,7 @@ impl State {
         libs::register(&lua, &rust)?;
         trampoline::register(&lua, &rust)?;
         let api = lua.load(API).set_name("@__redis_api").into_function()?;
-        let (runner, sandbox, loader, set_args): (Function, Function, Function, Function) =
+        let (runner, sandbox, loader, run_eval): (Function, Function, Function, Function) =
             api.call((globals.clone(), rust))?;
         lua.set_hook(
             HookTriggers::new().every_nth_instruction(100_000),
@@ -185,7 +186,7 @@ impl State {
             runner,
             sandbox,
             loader,
-            set_args,
+            run_eval,
         })
     }
 }
@@ -745,7 +746,11 @@ pub fn run_script(srv: &mut Server, out: &mut Reply, cid: usize, db: usize, inv:
         &srv.scripting.func
     };
     let lua = state.lua.clone();
-    let runner = state.runner.clone();
+    let runner = if inv.eval {
+        state.run_eval.clone()
+    } else {
+        state.runner.clone()
+    };
     let make_array = |items: &[Bytes]| -> mlua::Result<Table> {
         let t = lua.create_table_with_capacity(items.len(), 0)?;
         for (i, a) in items.iter().enumerate() {
@@ -760,9 +765,6 @@ pub fn run_script(srv: &mut Server, out: &mut Reply, cid: usize, db: usize, inv:
             return;
         }
     };
-    if inv.eval {
-        let _ = state.set_args.call::<()>((keys.clone(), args.clone()));
-    }
     srv.scripting.run = Some(Run {
         caller: cid,
         name: inv.name,
@@ -789,11 +791,7 @@ pub fn run_script(srv: &mut Server, out: &mut Reply, cid: usize, db: usize, inv:
     };
     srv.exec_depth += 1;
     let prev = SERVER.with(|c| c.replace(srv as *mut Server));
-    let result = if inv.eval {
-        runner.call::<(bool, Value)>(inv.func)
-    } else {
-        runner.call::<(bool, Value)>((inv.func, keys, args))
-    };
+    let result = runner.call::<(bool, Value)>((inv.func, keys, args));
     SERVER.with(|c| c.set(prev));
     srv.exec_depth -= 1;
     if let Some(c) = srv.clients.get_mut(cid) {
