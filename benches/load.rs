@@ -25,7 +25,7 @@
 //!                                      `evalsha_get` and `evalsha_incr` run EVALSHA of a script
 //!                                      doing one GET / one INCR (loaded first with SCRIPT LOAD)
 //!                                      (redis-benchmark's whole default run: both), and
-//!                                      `stream` (`xadd`, `xreadgroup`: custom commands, see
+//!                                      `stream` (`xadd`, `xreadgroup`, `xack`: custom commands, see
 //!                                      `STREAM_TESTS`; run `xadd` first so there is something
 //!                                      to read)
 //!                                      `big` (GET of one big value: `get_16k`, `get_100k`,
@@ -104,7 +104,64 @@ const STREAM_TESTS: &[(&str, &[&str], &[&str])] = &[
             ">",
         ],
     ),
+    // XACK of pending entries: `ack_setup` first fills bench:ack with ids 0-1 .. N-1 (N = the
+    // key space) and delivers them all to one consumer, so each random id is acknowledged
+    // once (later repeats answer 0 through the same lookups).
+    ("xack", &[], &["XACK", "bench:ack", "g", "__rand_int__-1"]),
 ];
+
+/// The XACK case's stream: `keys` entries, all pending in group `g` (see `STREAM_TESTS`), sent
+/// through `redis-cli --pipe`.
+fn ack_setup(opts: &Opts, port: u16) -> Result<(), String> {
+    fn cmd(out: &mut Vec<u8>, args: &[&str]) {
+        out.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
+        for a in args {
+            out.extend_from_slice(format!("${}\r\n{a}\r\n", a.len()).as_bytes());
+        }
+    }
+    let mut payload = Vec::new();
+    cmd(&mut payload, &["DEL", "bench:ack"]);
+    for i in 0..opts.keyspace {
+        cmd(
+            &mut payload,
+            &["XADD", "bench:ack", &format!("{i}-1"), "f", "v"],
+        );
+    }
+    cmd(&mut payload, &["XGROUP", "CREATE", "bench:ack", "g", "0"]);
+    let count = opts.keyspace.to_string();
+    cmd(
+        &mut payload,
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "COUNT",
+            &count,
+            "STREAMS",
+            "bench:ack",
+            ">",
+        ],
+    );
+    let cli = opts.redis_benchmark.replace("redis-benchmark", "redis-cli");
+    let mut child = Command::new(&cli)
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "--pipe"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run {cli}: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(&payload)
+            .map_err(|e| format!("redis-cli --pipe: {e}"))?;
+    }
+    let status = child.wait().map_err(|e| format!("redis-cli --pipe: {e}"))?;
+    if !status.success() {
+        return Err("setting up the XACK stream failed".into());
+    }
+    Ok(())
+}
 
 /// GET of one big value: (test name, value size in bytes).
 const BIG_TESTS: &[(&str, u64)] = &[
@@ -274,6 +331,9 @@ fn run_case(
             .iter()
             .map(|s| s.to_string())
             .collect();
+    }
+    if test == "xack" {
+        ack_setup(opts, srv.port)?;
     }
     // Stream tests: a custom command, after a one-off setup command.
     let custom = STREAM_TESTS.iter().find(|t| t.0 == test);
