@@ -1737,7 +1737,7 @@ fn cmd_xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     out.bulk(b"radix-tree-keys");
     out.int(s.node_count() as i64);
     out.bulk(b"radix-tree-nodes");
-    out.int(s.rax_nodes_estimate() as i64);
+    out.int(s.rax_nodes() as i64);
     out.bulk(b"last-generated-id");
     reply_id(out, s.last_id);
     out.bulk(b"max-deleted-entry-id");

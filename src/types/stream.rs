@@ -401,6 +401,33 @@ fn walk_node_rev<'a>(
     }
 }
 
+/// Nodes of a canonical rax subtree holding `keys` (sorted, distinct, 16 bytes, sharing their
+/// first `depth` bytes), starting at the node that holds byte `depth` (see `Stream::rax_nodes`).
+fn rax_nodes_below(keys: &[[u8; 16]], depth: usize) -> usize {
+    if depth == 16 {
+        return 1; // the key's leaf
+    }
+    let (first, last) = (&keys[0], &keys[keys.len() - 1]);
+    if first[depth] == last[depth] {
+        // One compressed node over the bytes every key shares (sorted: first and last decide).
+        let mut end = depth;
+        while end < 16 && first[end] == last[end] {
+            end += 1;
+        }
+        return 1 + rax_nodes_below(keys, end);
+    }
+    // A branching node, then each byte's group.
+    let mut n = 1;
+    let mut start = 0;
+    for i in 1..=keys.len() {
+        if i == keys.len() || keys[i][depth] != keys[start][depth] {
+            n += rax_nodes_below(&keys[start..i], depth + 1);
+            start = i;
+        }
+    }
+    n
+}
+
 /// A decoded entry of a node: its id and where its flags element is.
 #[derive(Debug)]
 struct EntryView {
@@ -571,10 +598,17 @@ impl Stream {
         view(*k, lp).entries.first().map(|e| e.id)
     }
 
-    /// XINFO STREAM `radix-tree-nodes`: Redis counts its rax's inner nodes, which this layout
-    /// does not have; estimated as one per key plus the root.
-    pub fn rax_nodes_estimate(&self) -> usize {
-        self.nodes.len() + 1
+    /// XINFO STREAM `radix-tree-nodes`: the nodes Redis's rax would have for these node keys
+    /// (16-byte big-endian master ids). A rax is a compressed trie in canonical form, so the
+    /// count follows from the key set alone: a run of bytes all keys share is one compressed
+    /// node, a byte where they differ is one branching node, and every key ends in an empty
+    /// leaf node (an empty rax is its root). O(keys x 16), only for XINFO.
+    pub fn rax_nodes(&self) -> usize {
+        let keys: Vec<[u8; 16]> = self.nodes.keys().map(|id| id.encode()).collect();
+        if keys.is_empty() {
+            return 1;
+        }
+        rax_nodes_below(&keys, 0)
     }
 
     /// The id `XADD` would give: `use_id` (with `seq` `None` for `<ms>-*`) or an automatic one
