@@ -483,7 +483,8 @@ fn memory_cases(opts: &Opts) {
 /// The PING-only floor responder: started as this benchmark's own binary with the arguments
 /// `common::Server::start` passes (`--port N ...`). One ring with uredis's flags, a multishot
 /// accept, one receive per connection into a fixed buffer and one `+PONG` per `PING` in the
-/// input, all replies of a receive in one send. Never returns.
+/// input (an error per `CONFIG`, which redis-benchmark sends first), all replies of a receive
+/// in one send. Never returns.
 fn floor_server(port: u16) -> ! {
     use uredis::runtime::{Ring, token, untoken};
     const BUF: usize = 16 * 1024;
@@ -543,7 +544,9 @@ fn floor_server(port: u16) -> ! {
                         out: Vec::with_capacity(BUF),
                     };
                     // SAFETY: the buffer is boxed and lives in `conns` until the fd closes.
-                    unsafe { ring.recv(conn.fd, conn.buf.as_mut_ptr(), BUF as u32, token(slot, 2)) };
+                    unsafe {
+                        ring.recv(conn.fd, conn.buf.as_mut_ptr(), BUF as u32, token(slot, 2))
+                    };
                     conns[slot] = Some(conn);
                 }
                 2 => {
@@ -559,10 +562,15 @@ fn floor_server(port: u16) -> ! {
                     let end = conn.carry + c.result as usize;
                     let data = &conn.buf[..end];
                     let pings = memchr::memmem::find_iter(data, b"PING\r\n").count();
+                    // redis-benchmark asks for CONFIG GET save / appendonly first.
+                    let others = memchr::memmem::find_iter(data, b"CONFIG\r\n").count();
                     let keep = end.min(5);
                     conn.buf.copy_within(end - keep..end, 0);
                     conn.carry = keep;
                     conn.out.clear();
+                    for _ in 0..others {
+                        conn.out.extend_from_slice(b"-ERR unknown command\r\n");
+                    }
                     for _ in 0..pings {
                         conn.out.extend_from_slice(b"+PONG\r\n");
                     }
@@ -570,12 +578,22 @@ fn floor_server(port: u16) -> ! {
                         let (fd, at) = (conn.fd, conn.carry);
                         // SAFETY: as above, into the buffer after the carried bytes.
                         unsafe {
-                            ring.recv(fd, conn.buf.as_mut_ptr().add(at), (BUF - at) as u32, token(slot, 2))
+                            ring.recv(
+                                fd,
+                                conn.buf.as_mut_ptr().add(at),
+                                (BUF - at) as u32,
+                                token(slot, 2),
+                            )
                         };
                     } else {
                         // SAFETY: `out` is not touched until this send completes.
                         unsafe {
-                            ring.send(conn.fd, conn.out.as_ptr(), conn.out.len() as u32, token(slot, 3))
+                            ring.send(
+                                conn.fd,
+                                conn.out.as_ptr(),
+                                conn.out.len() as u32,
+                                token(slot, 3),
+                            )
                         };
                     }
                 }
@@ -588,7 +606,12 @@ fn floor_server(port: u16) -> ! {
                     let (fd, at) = (conn.fd, conn.carry);
                     // SAFETY: as above.
                     unsafe {
-                        ring.recv(fd, conn.buf.as_mut_ptr().add(at), (BUF - at) as u32, token(slot, 2))
+                        ring.recv(
+                            fd,
+                            conn.buf.as_mut_ptr().add(at),
+                            (BUF - at) as u32,
+                            token(slot, 2),
+                        )
                     };
                 }
             }
@@ -605,7 +628,8 @@ fn open_idle(srv: &Server, n: u64) -> Result<Vec<std::net::TcpStream>, String> {
             .map_err(|e| format!("idle connection {i}: {e}"))?;
         s.write_all(b"PING\r\n").map_err(|e| e.to_string())?;
         let mut b = [0u8; 7];
-        s.read_exact(&mut b).map_err(|e| format!("idle connection {i}: {e}"))?;
+        s.read_exact(&mut b)
+            .map_err(|e| format!("idle connection {i}: {e}"))?;
         v.push(s);
     }
     Ok(v)
@@ -713,7 +737,13 @@ fn floor_cases(
     };
     println!(
         "\n{:<18} {:>12} {:>12} {:>7} {:>13} {:>13} {:>7}",
-        "vs PING floor", "uredis rps", "floor rps", "ratio", "uredis µs/req", "floor µs/req", "ratio"
+        "vs PING floor",
+        "uredis rps",
+        "floor rps",
+        "ratio",
+        "uredis µs/req",
+        "floor µs/req",
+        "ratio"
     );
     println!("{}", "-".repeat(88));
     for &p in depths {

@@ -155,8 +155,7 @@ fn supervise(cfg: &Config) -> (Option<&'static str>, Option<String>) {
 /// the keyspace grows).
 fn disable_thp(cfg: &Config) {
     let mode = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled");
-    if !cfg.disable_thp || !mode.is_ok_and(|m| m.contains("[always]") || m.contains("[madvise]"))
-    {
+    if !cfg.disable_thp || !mode.is_ok_and(|m| m.contains("[always]") || m.contains("[madvise]")) {
         return;
     }
     // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of the calling process.

@@ -105,7 +105,9 @@ fn pipelined_big_gets_survive_changes_before_sending() {
             "pipelined replies differ: {} bytes vs {} expected, first difference at {at:?}: {:?}",
             got.len(),
             want.len(),
-            String::from_utf8_lossy(&got[at.unwrap_or(0).saturating_sub(40)..][..80.min(got.len())])
+            String::from_utf8_lossy(
+                &got[at.unwrap_or(0).saturating_sub(40)..][..80.min(got.len())]
+            )
         );
     }
 }

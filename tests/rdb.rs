@@ -99,7 +99,7 @@ fn describe(c: &mut redis::Connection, key: &[u8]) -> Desc {
 fn describe_value(v: &Value) -> Desc {
     let enc = v.encoding().to_string();
     let (t, mut items): (&str, Vec<String>) = match v {
-        Value::Int(_) | Value::Str(_) | Value::Raw(_) => {
+        Value::Int(_) | Value::Str(_) | Value::Raw(_) | Value::Shared(_) => {
             ("string", vec![show(&v.string_bytes().expect("string"))])
         }
         Value::List(l) => ("list", l.iter().map(show).collect()),

@@ -423,6 +423,10 @@ mod tests {
         assert_eq!(c.pending_output(), want.len());
         assert!(!c.out.splice);
         c.prepare_sendmsg();
-        assert!(c.iov.iter().any(|v| v.iov_base as *const u8 == big.as_ptr()));
+        assert!(
+            c.iov
+                .iter()
+                .any(|v| v.iov_base as *const u8 == big.as_ptr())
+        );
     }
 }
