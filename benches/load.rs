@@ -44,6 +44,16 @@
 //!                                      on fresh servers, one pipelined client SETs
 //!                                      `key:N` -> an 8-byte value, and the table shows bytes
 //!                                      per key of RSS growth and of INFO used_memory growth
+//!   UREDIS_BENCH_FLOOR=1               also measure the CPU floor: a minimal PING-only responder
+//!                                      on the same ring set-up as uredis (`uredis::runtime`,
+//!                                      this benchmark's own binary started with `--port`),
+//!                                      run with `ping_mbulk` at every depth; a second table
+//!                                      shows uredis's CPU per request of each case against
+//!                                      the floor's PING at the same depth
+//!   UREDIS_BENCH_IDLE=10000            also run the idle-connections case: `get` and `set`
+//!                                      unpipelined on each server alone, then again with this
+//!                                      many idle connections open (maxclients raised with
+//!                                      CONFIG SET), and the RSS each idle connection costs
 //!   REDIS_SERVER, REDIS_BENCHMARK      paths of the reference binaries (default: from PATH)
 //!
 //! The machine is shared and the client runs on the same cores as the server, so absolute
@@ -537,7 +547,337 @@ fn memory_cases(opts: &Opts) {
     }
 }
 
+/// The PING-only floor responder: started as this benchmark's own binary with the arguments
+/// `common::Server::start` passes (`--port N ...`). One ring with uredis's flags, a multishot
+/// accept, one receive per connection into a fixed buffer and one `+PONG` per `PING` in the
+/// input (an error per `CONFIG`, which redis-benchmark sends first), all replies of a receive
+/// in one send. Never returns.
+fn floor_server(port: u16) -> ! {
+    use uredis::runtime::{Ring, token, untoken};
+    const BUF: usize = 16 * 1024;
+    struct Conn {
+        fd: i32,
+        buf: Box<[u8; BUF]>,
+        /// The last bytes of the previous receive (a PING split across two).
+        carry: usize,
+        out: Vec<u8>,
+    }
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap_or_else(|e| {
+        eprintln!("floor: bind {port}: {e}");
+        std::process::exit(1)
+    });
+    let lfd = std::os::fd::IntoRawFd::into_raw_fd(listener);
+    let mut ring = Ring::new(4096).unwrap_or_else(|e| {
+        eprintln!("floor: {e}");
+        std::process::exit(1)
+    });
+    let mut conns: Vec<Option<Conn>> = Vec::new();
+    let mut done = Vec::new();
+    ring.accept_multi(lfd, token(0, 1));
+    loop {
+        done.clear();
+        if ring.submit_and_wait(None, &mut done).is_err() {
+            continue;
+        }
+        for c in done.drain(..) {
+            let (slot, tag) = untoken(c.token);
+            match tag {
+                1 => {
+                    if !c.more {
+                        ring.accept_multi(lfd, token(0, 1));
+                    }
+                    if c.result < 0 {
+                        continue;
+                    }
+                    let one: libc::c_int = 1;
+                    // SAFETY: setsockopt on the socket just accepted, with a live int.
+                    unsafe {
+                        libc::setsockopt(
+                            c.result,
+                            libc::IPPROTO_TCP,
+                            libc::TCP_NODELAY,
+                            (&one as *const libc::c_int).cast(),
+                            4,
+                        )
+                    };
+                    let slot = conns.iter().position(|c| c.is_none()).unwrap_or_else(|| {
+                        conns.push(None);
+                        conns.len() - 1
+                    });
+                    let mut conn = Conn {
+                        fd: c.result,
+                        buf: Box::new([0; BUF]),
+                        carry: 0,
+                        out: Vec::with_capacity(BUF),
+                    };
+                    // SAFETY: the buffer is boxed and lives in `conns` until the fd closes.
+                    unsafe {
+                        ring.recv(conn.fd, conn.buf.as_mut_ptr(), BUF as u32, token(slot, 2))
+                    };
+                    conns[slot] = Some(conn);
+                }
+                2 => {
+                    let Some(conn) = conns.get_mut(slot).and_then(|c| c.as_mut()) else {
+                        continue;
+                    };
+                    if c.result <= 0 {
+                        // SAFETY: closing the connection's own fd; nothing else is in flight.
+                        unsafe { libc::close(conn.fd) };
+                        conns[slot] = None;
+                        continue;
+                    }
+                    let end = conn.carry + c.result as usize;
+                    let data = &conn.buf[..end];
+                    let pings = memchr::memmem::find_iter(data, b"PING\r\n").count();
+                    // redis-benchmark asks for CONFIG GET save / appendonly first.
+                    let others = memchr::memmem::find_iter(data, b"CONFIG\r\n").count();
+                    let keep = end.min(5);
+                    conn.buf.copy_within(end - keep..end, 0);
+                    conn.carry = keep;
+                    conn.out.clear();
+                    for _ in 0..others {
+                        conn.out.extend_from_slice(b"-ERR unknown command\r\n");
+                    }
+                    for _ in 0..pings {
+                        conn.out.extend_from_slice(b"+PONG\r\n");
+                    }
+                    if conn.out.is_empty() {
+                        let (fd, at) = (conn.fd, conn.carry);
+                        // SAFETY: as above, into the buffer after the carried bytes.
+                        unsafe {
+                            ring.recv(
+                                fd,
+                                conn.buf.as_mut_ptr().add(at),
+                                (BUF - at) as u32,
+                                token(slot, 2),
+                            )
+                        };
+                    } else {
+                        // SAFETY: `out` is not touched until this send completes.
+                        unsafe {
+                            ring.send(
+                                conn.fd,
+                                conn.out.as_ptr(),
+                                conn.out.len() as u32,
+                                token(slot, 3),
+                            )
+                        };
+                    }
+                }
+                _ => {
+                    let Some(conn) = conns.get_mut(slot).and_then(|c| c.as_mut()) else {
+                        continue;
+                    };
+                    // Replies are short: a partial send is not expected on loopback; the
+                    // receive is re-armed either way.
+                    let (fd, at) = (conn.fd, conn.carry);
+                    // SAFETY: as above.
+                    unsafe {
+                        ring.recv(
+                            fd,
+                            conn.buf.as_mut_ptr().add(at),
+                            (BUF - at) as u32,
+                            token(slot, 2),
+                        )
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// Opens `n` idle connections to `srv`, each checked with one PING.
+fn open_idle(srv: &Server, n: u64) -> Result<Vec<std::net::TcpStream>, String> {
+    let mut v = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        let mut s = srv
+            .connect()
+            .map_err(|e| format!("idle connection {i}: {e}"))?;
+        s.write_all(b"PING\r\n").map_err(|e| e.to_string())?;
+        let mut b = [0u8; 7];
+        s.read_exact(&mut b)
+            .map_err(|e| format!("idle connection {i}: {e}"))?;
+        v.push(s);
+    }
+    Ok(v)
+}
+
+fn config_set(srv: &Server, name: &str, value: &str) -> Result<(), String> {
+    let out = Command::new("redis-cli")
+        .args(["-p", &srv.port.to_string(), "CONFIG", "SET", name, value])
+        .output()
+        .map_err(|e| format!("cannot run redis-cli: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if text.trim() == "OK" {
+        Ok(())
+    } else {
+        Err(format!("CONFIG SET {name} {value} on {}: {text}", srv.name))
+    }
+}
+
+/// The idle-connections case: CPU per request of `get` and `set` (unpipelined) on each server
+/// alone and with `idle` idle connections open, and RSS per idle connection.
+fn idle_cases(opts: &Opts, servers: &mut [Server; 2], idle: u64) {
+    println!(
+        "\n{:<18} {:>11} {:>11} {:>7} {:>11} {:>11} {:>7}",
+        format!("{idle} idle conns"),
+        "uredis µs",
+        "+idle µs",
+        "ratio",
+        "redis µs",
+        "+idle µs",
+        "ratio"
+    );
+    println!("{}", "-".repeat(82));
+    let mut per_conn = [f64::NAN; 2];
+    let mut rows: Vec<[f64; 4]> = vec![[f64::NAN; 4]; 2];
+    for (si, srv) in servers.iter_mut().enumerate() {
+        if let Err(e) = config_set(srv, "maxclients", &(idle + 1000).to_string()) {
+            println!("idle: {e}");
+            return;
+        }
+        for (ti, test) in ["get", "set"].iter().enumerate() {
+            let alone = run_case(opts, srv, test, 1, opts.requests);
+            rows[ti][si * 2] = alone.map_or(f64::NAN, |s| s.cpu_per_req);
+        }
+        let rss0 = srv.rss_mib().unwrap_or(f64::NAN);
+        let conns = match open_idle(srv, idle) {
+            Ok(c) => c,
+            Err(e) => {
+                println!("idle: {}: {e}", srv.name);
+                continue;
+            }
+        };
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        per_conn[si] = (srv.rss_mib().unwrap_or(f64::NAN) - rss0) * 1048576.0 / idle as f64;
+        for (ti, test) in ["get", "set"].iter().enumerate() {
+            let with = run_case(opts, srv, test, 1, opts.requests);
+            rows[ti][si * 2 + 1] = with.map_or(f64::NAN, |s| s.cpu_per_req);
+        }
+        drop(conns);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    for (ti, test) in ["get", "set"].iter().enumerate() {
+        let r = rows[ti];
+        println!(
+            "{:<18} {:>11.2} {:>11.2} {:>7.2} {:>11.2} {:>11.2} {:>7.2}",
+            format!("{test} P1"),
+            r[0],
+            r[1],
+            r[1] / r[0],
+            r[2],
+            r[3],
+            r[3] / r[2]
+        );
+    }
+    println!(
+        "RSS per idle connection: uredis {:.0} B, redis {:.0} B (ratio {:.2})",
+        per_conn[0],
+        per_conn[1],
+        per_conn[0] / per_conn[1]
+    );
+}
+
+/// The floor table: the PING-only responder's CPU per request at each depth (measured right
+/// after uredis's `ping_mbulk` again, alternating, `rounds` times), and every uredis case's CPU
+/// per request against it.
+fn floor_cases(
+    opts: &Opts,
+    uredis: &mut Server,
+    depths: &[u64],
+    cases: &[(String, u64, u64)],
+    samples: &[[Vec<Sample>; 2]],
+) {
+    let exe = match std::env::current_exe() {
+        Ok(e) => e.to_string_lossy().into_owned(),
+        Err(e) => {
+            println!("floor: {e}");
+            return;
+        }
+    };
+    let mut floor = match Server::start("floor", &exe) {
+        Ok(f) => f,
+        Err(e) => {
+            println!("floor: cannot start the responder: {e}");
+            return;
+        }
+    };
+    println!(
+        "\n{:<18} {:>12} {:>12} {:>7} {:>13} {:>13} {:>7}",
+        "vs PING floor",
+        "uredis rps",
+        "floor rps",
+        "ratio",
+        "uredis µs/req",
+        "floor µs/req",
+        "ratio"
+    );
+    println!("{}", "-".repeat(88));
+    for &p in depths {
+        let n = if p == 1 {
+            opts.requests
+        } else {
+            opts.pipelined_requests
+        };
+        let mut fl = Vec::new();
+        let mut up = Vec::new();
+        for round in 0..opts.rounds {
+            let order: [bool; 2] = if round % 2 == 0 {
+                [true, false]
+            } else {
+                [false, true]
+            };
+            for is_floor in order {
+                let srv = if is_floor { &mut floor } else { &mut *uredis };
+                match run_case(opts, srv, "ping_mbulk", p, n) {
+                    Ok(s) if is_floor => fl.push(s),
+                    Ok(s) => up.push(s),
+                    Err(e) => println!("floor: {e}"),
+                }
+            }
+        }
+        let f_cpu = median(fl.iter().map(|s| s.cpu_per_req).collect());
+        let f_rps = median(fl.iter().map(|s| s.rps).collect());
+        let u_cpu = median(up.iter().map(|s| s.cpu_per_req).collect());
+        let u_rps = median(up.iter().map(|s| s.rps).collect());
+        println!(
+            "{:<18} {:>12.0} {:>12.0} {:>7.2} {:>13.2} {:>13.2} {:>7.2}",
+            format!("ping_mbulk P{p} *"),
+            u_rps,
+            f_rps,
+            u_rps / f_rps,
+            u_cpu,
+            f_cpu,
+            u_cpu / f_cpu
+        );
+        for (ci, (test, cp, _)) in cases.iter().enumerate() {
+            if *cp != p {
+                continue;
+            }
+            let cpu = median(samples[ci][0].iter().map(|s| s.cpu_per_req).collect());
+            let rps = median(samples[ci][0].iter().map(|s| s.rps).collect());
+            println!(
+                "{:<18} {:>12.0} {:>12.0} {:>7.2} {:>13.2} {:>13.2} {:>7.2}",
+                format!("{test} P{p}"),
+                rps,
+                f_rps,
+                rps / f_rps,
+                cpu,
+                f_cpu,
+                cpu / f_cpu
+            );
+        }
+    }
+    println!("* measured again here, alternating with the floor; other rows from the main table");
+}
+
 fn main() {
+    // Started as the floor responder (`common::Server::start` passes `--port N ...`).
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).is_some_and(|a| a == "--port") {
+        let port = args.get(2).and_then(|p| p.parse().ok()).unwrap_or(0);
+        floor_server(port);
+    }
     // `cargo bench` passes `--bench` and any filter meant for criterion: ignored on purpose.
     let opts = Opts::from_env();
     for bin in [&opts.redis_server, &opts.redis_benchmark] {
@@ -673,6 +1013,13 @@ fn main() {
             rc,
             uc / rc
         );
+    }
+    if std::env::var("UREDIS_BENCH_FLOOR").is_ok_and(|v| v != "0" && !v.is_empty()) {
+        floor_cases(&opts, &mut servers[0], &depths, &cases, &samples);
+    }
+    let idle = env_u64("UREDIS_BENCH_IDLE", 0);
+    if idle > 0 {
+        idle_cases(&opts, &mut servers, idle);
     }
     if opts.tests.iter().any(|t| t == "memory") {
         memory_cases(&opts);

@@ -148,10 +148,14 @@ fn supervise(cfg: &Config) -> (Option<&'static str>, Option<String>) {
 
 /// `disable-thp yes`: when the kernel gives transparent huge pages to every mapping
 /// (`[always]`), turn them off for this process, as Redis does (a huge page makes the
-/// copy-on-write of a forked snapshot copy 2MB for one written byte).
+/// copy-on-write of a forked snapshot copy 2MB for one written byte). Also in `[madvise]`
+/// mode: unlike Redis's jemalloc, mimalloc asks for huge pages (MADV_HUGEPAGE on its arenas),
+/// and each first touch of a 2 MB huge page zeroes it inside the fault, a 2-5 ms stall of the
+/// event loop every ~40k new small keys (seen with perf in `do_huge_pmd_anonymous_page` while
+/// the keyspace grows).
 fn disable_thp(cfg: &Config) {
     let mode = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled");
-    if !cfg.disable_thp || !mode.is_ok_and(|m| m.contains("[always]")) {
+    if !cfg.disable_thp || !mode.is_ok_and(|m| m.contains("[always]") || m.contains("[madvise]")) {
         return;
     }
     // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of the calling process.
