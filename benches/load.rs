@@ -36,6 +36,9 @@
 //!                                      it; requests = UREDIS_BENCH_BIG_BYTES (1 GiB) / size,
 //!                                      at least 64 and at most the unpipelined count
 //!   UREDIS_BENCH_ROUNDS=1              repeat every case; the median of the rounds is shown
+//!   UREDIS_BENCH_TLS=1                 both servers listen with TLS only (a self-signed
+//!                                      certificate made with openssl; redis-benchmark --tls);
+//!                                      tests with a set-up step are left out
 //!   UREDIS_BENCH_ACL_USER=1            run as an ACL user whose every command is checked
 //!                                      (`+@all -@dangerous ~key:* ~counter:* ~mylist ...`)
 //!                                      instead of the unrestricted default user
@@ -223,6 +226,8 @@ struct Opts {
     acl_user: bool,
     big_clients: u64,
     big_bytes: u64,
+    /// Both servers listen with TLS only (`UREDIS_BENCH_TLS=1`).
+    tls: bool,
 }
 
 impl Opts {
@@ -251,6 +256,7 @@ impl Opts {
                 .is_ok_and(|v| v != "0" && !v.is_empty()),
             big_clients: env_u64("UREDIS_BENCH_BIG_CLIENTS", 10).max(1),
             big_bytes: env_u64("UREDIS_BENCH_BIG_BYTES", 1 << 30).max(1),
+            tls: std::env::var("UREDIS_BENCH_TLS").is_ok_and(|v| v != "0" && !v.is_empty()),
         }
     }
 }
@@ -384,6 +390,10 @@ fn run_case(
     let mut cmd = Command::new(&opts.redis_benchmark);
     if opts.acl_user {
         cmd.args(["--user", ACL_USER, "-a", ACL_USER]);
+    }
+    if opts.tls {
+        // The servers' certificate is self-signed: not verified.
+        cmd.args(["--tls", "--insecure"]);
     }
     // A custom command (EVALSHA, XADD ...) must come last.
     cmd.args(["-h", "127.0.0.1", "-p", &srv.port.to_string()])
@@ -879,7 +889,7 @@ fn main() {
         floor_server(port);
     }
     // `cargo bench` passes `--bench` and any filter meant for criterion: ignored on purpose.
-    let opts = Opts::from_env();
+    let mut opts = Opts::from_env();
     for bin in [&opts.redis_server, &opts.redis_benchmark] {
         if !runs(bin) {
             println!(
@@ -889,9 +899,33 @@ fn main() {
             return;
         }
     }
+    let tls_dir = std::env::temp_dir().join(format!("uredis-bench-tls-{}", std::process::id()));
+    let tls = if opts.tls {
+        // Only the tests without a set-up step run over TLS (the set-ups talk plain TCP).
+        let mut opts_tests = opts.tests.clone();
+        opts_tests.retain(|t| {
+            eval_script(t).is_none()
+                && big_size(t).is_none()
+                && !STREAM_TESTS.iter().any(|s| s.0 == t)
+                && t != "memory"
+        });
+        if opts_tests.len() != opts.tests.len() {
+            println!("load: over TLS only the tests without a set-up step run: {opts_tests:?}");
+        }
+        opts.tests = opts_tests;
+        match common::Tls::make(&tls_dir) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("load: {e}");
+                std::process::exit(1);
+            }
+        }
+    } else {
+        None
+    };
     let mut servers = match (
-        Server::start("uredis", env!("CARGO_BIN_EXE_uredis-server")),
-        Server::start("redis", &opts.redis_server),
+        Server::start_tls("uredis", env!("CARGO_BIN_EXE_uredis-server"), tls.as_ref()),
+        Server::start_tls("redis", &opts.redis_server, tls.as_ref()),
     ) {
         (Ok(u), Ok(r)) => [u, r],
         (Err(e), _) | (_, Err(e)) => {

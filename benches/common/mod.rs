@@ -41,23 +41,62 @@ pub struct Server {
     dir: PathBuf,
 }
 
+/// A TLS set-up for `Server::start_tls`: a self-signed certificate and its key.
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl Tls {
+    /// Makes a self-signed certificate for 127.0.0.1 in `dir` with the `openssl` CLI.
+    pub fn make(dir: &std::path::Path) -> Result<Tls, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let (cert, key) = (dir.join("server.crt"), dir.join("server.key"));
+        let ok = Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args(["-subj", "/CN=127.0.0.1", "-keyout"])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            return Err("openssl could not make a certificate".into());
+        }
+        Ok(Tls { cert, key })
+    }
+}
+
 impl Server {
     pub fn start(name: &'static str, bin: &str) -> Result<Server, String> {
+        Self::start_tls(name, bin, None)
+    }
+
+    /// Starts `bin`; with `tls`, the port is a TLS port (`--port 0 --tls-port N`, clients not
+    /// asked for certificates).
+    pub fn start_tls(name: &'static str, bin: &str, tls: Option<&Tls>) -> Result<Server, String> {
         let mut last = String::new();
         for _ in 0..5 {
             let port = free_port().map_err(|e| format!("no free port: {e}"))?;
             let dir = std::env::temp_dir()
                 .join(format!("uredis-bench-{name}-{}-{port}", std::process::id()));
             std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            let child = Command::new(bin)
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                ])
+            let mut cmd = Command::new(bin);
+            match tls {
+                None => cmd.args(["--port", &port.to_string()]),
+                Some(t) => cmd
+                    .args(["--port", "0", "--tls-port", &port.to_string()])
+                    .args(["--tls-auth-clients", "no", "--tls-cert-file"])
+                    .arg(&t.cert)
+                    .arg("--tls-key-file")
+                    .arg(&t.key),
+            };
+            let child = cmd
+                .args(["--bind", "127.0.0.1", "--save", ""])
                 .arg("--dir")
                 .arg(&dir)
                 .stdout(Stdio::null())
