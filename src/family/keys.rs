@@ -688,9 +688,19 @@ fn flush_db(db: &mut Db, lazy: bool) -> usize {
     let tables: db::Flushed = db.flush();
     if lazy && n > LAZYFREE_THRESHOLD {
         lazyfree::run(move || drop(tables));
+    } else if n >= PURGE_AFTER_FLUSH {
+        drop(tables);
+        // The allocator would give the freed pages back to the kernel a little later, inside
+        // some allocation after the reply (a stall of milliseconds for other clients): do it
+        // now, as part of the synchronous flush.
+        crate::alloc::purge();
     }
     n
 }
+
+/// A synchronous flush of at least this many keys returns the freed memory to the kernel
+/// before replying.
+const PURGE_AFTER_FLUSH: usize = 65_536;
 
 /// FLUSHDB [ASYNC | SYNC]
 fn cmd_flushdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
