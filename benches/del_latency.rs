@@ -35,16 +35,6 @@ use std::time::{Duration, Instant};
 mod common;
 use common::{Server, env_u64, runs};
 
-fn resp(args: &[&[u8]]) -> Vec<u8> {
-    let mut b = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        b.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        b.extend_from_slice(a);
-        b.extend_from_slice(b"\r\n");
-    }
-    b
-}
-
 /// Reads until `n` complete replies (each one line: `:`/`+`/`-`) have arrived.
 fn read_lines(s: &mut TcpStream, n: usize, buf: &mut [u8]) -> Result<(), String> {
     let mut lines = 0;
@@ -81,7 +71,7 @@ fn fill_cmd(ty: &str, from: u64, to: u64) -> Vec<u8> {
             _ => args.push(item),
         }
     }
-    resp(&args)
+    common::resp(&args)
 }
 
 /// MSET of keys `from..to` (`key:<i>` -> an 8-byte value).
@@ -94,7 +84,7 @@ fn mset_cmd(from: u64, to: u64) -> Vec<u8> {
         args.push(k);
         args.push(b"value-xx");
     }
-    resp(&args)
+    common::resp(&args)
 }
 
 struct Outcome {
@@ -114,15 +104,24 @@ fn measure(srv: &Server, ty: &str, n: u64, keys: u64) -> Result<Outcome, String>
     let fill_ty = if ty == "unlink" { "hash" } else { ty };
     let n = if flush { keys } else { n };
     let (command, after): (Vec<u8>, Duration) = match ty {
-        "flushall" => (resp(&[b"FLUSHALL", b"SYNC"]), Duration::from_millis(1000)),
-        "flushall-async" => (resp(&[b"FLUSHALL", b"ASYNC"]), Duration::from_millis(1000)),
-        "flushall-lazy" => (resp(&[b"FLUSHALL"]), Duration::from_millis(1000)),
-        "flushdb" => (resp(&[b"FLUSHDB"]), Duration::from_millis(1000)),
-        "unlink" => (resp(&[b"UNLINK", b"big"]), Duration::from_millis(500)),
-        _ => (resp(&[b"DEL", b"big"]), Duration::from_millis(50)),
+        "flushall" => (
+            common::resp(&[b"FLUSHALL", b"SYNC"]),
+            Duration::from_millis(1000),
+        ),
+        "flushall-async" => (
+            common::resp(&[b"FLUSHALL", b"ASYNC"]),
+            Duration::from_millis(1000),
+        ),
+        "flushall-lazy" => (common::resp(&[b"FLUSHALL"]), Duration::from_millis(1000)),
+        "flushdb" => (common::resp(&[b"FLUSHDB"]), Duration::from_millis(1000)),
+        "unlink" => (
+            common::resp(&[b"UNLINK", b"big"]),
+            Duration::from_millis(500),
+        ),
+        _ => (common::resp(&[b"DEL", b"big"]), Duration::from_millis(50)),
     };
     if ty == "flushall-lazy" {
-        c.write_all(&resp(&[
+        c.write_all(&common::resp(&[
             b"CONFIG",
             b"SET",
             b"lazyfree-lazy-user-flush",
@@ -214,7 +213,7 @@ fn measure_expire(srv: &Server, keys: u64) -> Result<(f64, Duration, Duration, u
         let mut cmd = Vec::with_capacity(64 * BATCH as usize);
         for k in i..to {
             let key = format!("key:{k}");
-            cmd.extend_from_slice(&resp(&[
+            cmd.extend_from_slice(&common::resp(&[
                 b"SET",
                 key.as_bytes(),
                 b"value-xx",

@@ -27,16 +27,6 @@ use std::time::{Duration, Instant};
 mod common;
 use common::{Server, env_u64, runs};
 
-fn resp(args: &[&[u8]]) -> Vec<u8> {
-    let mut b = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        b.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        b.extend_from_slice(a);
-        b.extend_from_slice(b"\r\n");
-    }
-    b
-}
-
 /// Sends `req` and reads exactly `reply`; returns an error on anything else.
 fn round_trip(s: &mut TcpStream, req: &[u8], reply: &[u8], buf: &mut [u8]) -> Result<(), String> {
     s.write_all(req).map_err(|e| format!("write: {e}"))?;
@@ -85,9 +75,9 @@ fn measure(srv: &Server, opts: &Opts) -> Result<Outcome, String> {
     let mut loader_wr = loader;
 
     let (probe_req, probe_reply): (Vec<u8>, &[u8]) = if opts.probe_get {
-        (resp(&[b"GET", b"probe:missing"]), b"$-1\r\n")
+        (common::resp(&[b"GET", b"probe:missing"]), b"$-1\r\n")
     } else {
-        (resp(&[b"PING"]), b"+PONG\r\n")
+        (common::resp(&[b"PING"]), b"+PONG\r\n")
     };
     let mut scratch = [0u8; 64];
     // Warm the probe connection up (and check the reply is what we expect).
@@ -205,7 +195,7 @@ fn measure(srv: &Server, opts: &Opts) -> Result<Outcome, String> {
     }
     let mut buf = [0u8; 64];
     probe
-        .write_all(&resp(&[b"DBSIZE"]))
+        .write_all(&common::resp(&[b"DBSIZE"]))
         .map_err(|e| format!("DBSIZE: {e}"))?;
     let n = probe.read(&mut buf).map_err(|e| format!("DBSIZE: {e}"))?;
     Ok(Outcome {

@@ -127,10 +127,8 @@ const STREAM_TESTS: &[(&str, &[&str], &[&str])] = &[
 /// through `redis-cli --pipe`.
 fn ack_setup(opts: &Opts, port: u16) -> Result<(), String> {
     fn cmd(out: &mut Vec<u8>, args: &[&str]) {
-        out.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
-        for a in args {
-            out.extend_from_slice(format!("${}\r\n{a}\r\n", a.len()).as_bytes());
-        }
+        let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
+        out.extend_from_slice(&common::resp(&args));
     }
     let mut payload = Vec::new();
     cmd(&mut payload, &["DEL", "bench:ack"]);

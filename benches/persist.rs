@@ -29,16 +29,6 @@ use std::time::{Duration, Instant};
 mod common;
 use common::{env_u64, free_port, runs};
 
-fn resp(args: &[&[u8]]) -> Vec<u8> {
-    let mut b = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        b.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        b.extend_from_slice(a);
-        b.extend_from_slice(b"\r\n");
-    }
-    b
-}
-
 /// A server process on `dir`, killed by pid when dropped (the directory is kept for restarts).
 struct Proc {
     child: Child,
@@ -105,7 +95,7 @@ fn connect(port: u16) -> TcpStream {
 
 /// Sends one command and reads one reply (a line, or a bulk: enough for what we send).
 fn call(s: &mut TcpStream, args: &[&[u8]]) -> String {
-    s.write_all(&resp(args)).unwrap();
+    s.write_all(&common::resp(args)).unwrap();
     let mut out = Vec::new();
     let mut b = [0u8; 65536];
     loop {
@@ -167,7 +157,7 @@ fn fill(port: u16, set: &str, keys: u64, elements: u64) {
         "keys" => pipeline(
             &mut s,
             (0..keys).map(|i| {
-                resp(&[
+                common::resp(&[
                     b"SET",
                     format!("key:{i:012}").as_bytes(),
                     format!("value:{i}").as_bytes(),
@@ -201,7 +191,7 @@ fn fill(port: u16, set: &str, keys: u64, elements: u64) {
                                 _ => args.push(item),
                             }
                         }
-                        resp(&args)
+                        common::resp(&args)
                     }),
                 );
             }
@@ -262,7 +252,11 @@ fn measure(bin: &str, set: &str, keys: u64, elements: u64) -> Result<Row, String
                     pipeline(
                         &mut w,
                         (0..100u64).map(|i| {
-                            resp(&[b"SET", format!("w:{}", (n + i) % 100_000).as_bytes(), b"x"])
+                            common::resp(&[
+                                b"SET",
+                                format!("w:{}", (n + i) % 100_000).as_bytes(),
+                                b"x",
+                            ])
                         }),
                     );
                     n += 100;

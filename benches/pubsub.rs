@@ -27,16 +27,6 @@ use common::{Server, env_u64, runs};
 
 const CHANNEL: &str = "bench";
 
-fn encode(args: &[&[u8]]) -> Vec<u8> {
-    let mut b = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        b.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        b.extend_from_slice(a);
-        b.extend_from_slice(b"\r\n");
-    }
-    b
-}
-
 /// Sends `cmd` and reads until `lines` CRLF-terminated lines have arrived.
 fn call_lines(s: &mut TcpStream, cmd: &[u8], lines: usize) -> std::io::Result<()> {
     s.write_all(cmd)?;
@@ -113,17 +103,17 @@ fn run_case(
 ) -> Result<Sample, String> {
     let err = |e: std::io::Error| format!("{}: {e}", srv.name);
     let mut subs = Vec::with_capacity(subscribers);
-    let sub_cmd = encode(&[b"SUBSCRIBE", CHANNEL.as_bytes()]);
+    let sub_cmd = common::resp(&[b"SUBSCRIBE", CHANNEL.as_bytes()]);
     for _ in 0..subscribers {
         let mut s = srv.connect().map_err(err)?;
         // The confirmation: *3, $9, subscribe, $5, bench, :1 → 6 lines.
         call_lines(&mut s, &sub_cmd, 6).map_err(err)?;
         subs.push(s);
     }
-    let frame_len = encode(&[b"message", CHANNEL.as_bytes(), payload]).len() as u64;
+    let frame_len = common::resp(&[b"message", CHANNEL.as_bytes(), payload]).len() as u64;
     let want = frame_len * publishes * subscribers as u64;
     let mut publisher = srv.connect().map_err(err)?;
-    let one = encode(&[b"PUBLISH", CHANNEL.as_bytes(), payload]);
+    let one = common::resp(&[b"PUBLISH", CHANNEL.as_bytes(), payload]);
     let cpu0 = srv.cpu_us().unwrap_or(0.0);
     let start = Instant::now();
     let reader = std::thread::spawn(move || drain(subs, want));
@@ -177,7 +167,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let unlimited = encode(&[
+    let unlimited = common::resp(&[
         b"CONFIG",
         b"SET",
         b"client-output-buffer-limit",

@@ -20,6 +20,17 @@ pub fn env_u64(name: &str, default: u64) -> u64 {
     }
 }
 
+/// A command in RESP (an array of bulk strings).
+pub fn resp(args: &[&[u8]]) -> Vec<u8> {
+    let mut b = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        b.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        b.extend_from_slice(a);
+        b.extend_from_slice(b"\r\n");
+    }
+    b
+}
+
 pub fn runs(bin: &str) -> bool {
     Command::new(bin)
         .arg("--version")
