@@ -348,54 +348,59 @@ fn entry_at<'a, 'm>(
 }
 
 /// Walks a node's entries in order without allocating per entry: `f(id, flags, fields)`
-/// until it returns false. Malformed bytes end the walk.
+/// until it returns false. Returns whether `f` stopped it (malformed bytes end the walk too,
+/// returning false).
 fn walk_node<'a>(
     master: StreamId,
     lp: &'a [u8],
     mut f: impl FnMut(StreamId, i64, &EntryAt<'a, '_>) -> bool,
-) {
+) -> bool {
     let Some((master_fields, mut p)) = node_header(lp) else {
-        return;
+        return false;
     };
     while let Some((id, flags, e, q)) = entry_at(master, lp, &master_fields, p) {
         if !f(id, flags, &e) {
-            return;
+            return true;
         }
         p = q;
     }
+    false
 }
 
 /// Walks a node's entries from the last to the first, as Redis's reverse iterator: each
 /// entry's lp-count says how many elements to step back to its flags, so only the entries
-/// visited are decoded. `f` as in `walk_node`.
+/// visited are decoded. `f` and the result as in `walk_node`.
 fn walk_node_rev<'a>(
     master: StreamId,
     lp: &'a [u8],
     mut f: impl FnMut(StreamId, i64, &EntryAt<'a, '_>) -> bool,
-) {
+) -> bool {
     let Some((master_fields, first)) = node_header(lp) else {
-        return;
+        return false;
     };
     let mut end = lp.len().saturating_sub(1); // the listpack terminator
     loop {
         let Some(count_at) = prev_at(lp, end).filter(|&c| c >= first) else {
-            return;
+            return false;
         };
         let Some((count, _)) = decode_at(lp, count_at) else {
-            return;
+            return false;
         };
         let mut p = count_at;
         for _ in 0..count.int().max(0) {
             match prev_at(lp, p) {
                 Some(q) if q >= first => p = q,
-                _ => return,
+                _ => return false,
             }
         }
         let Some((id, flags, e, after)) = entry_at(master, lp, &master_fields, p) else {
-            return;
+            return false;
         };
-        if after != end || !f(id, flags, &e) {
-            return; // malformed (lp-count disagrees with the entry) or done
+        if after != end {
+            return false; // malformed: lp-count disagrees with the entry
+        }
+        if !f(id, flags, &e) {
+            return true;
         }
         end = p;
     }
@@ -767,8 +772,8 @@ impl Stream {
     }
 
     /// Calls `f` on each live entry in range until it returns false.
-    fn walk(
-        &self,
+    fn walk<'s>(
+        &'s self,
         start: StreamId,
         end: StreamId,
         rev: bool,
@@ -777,6 +782,26 @@ impl Stream {
         if start > end {
             return;
         }
+        // One visitor for both directions: an entry short of the range on the side the walk
+        // comes from is skipped, one past its far side ends the walk; fields are decoded only
+        // for the entries handed to `f`.
+        let mut fields = Vec::new();
+        let mut visit = |id: StreamId, flags: i64, e: &EntryAt<'s, '_>| -> bool {
+            let (short, past) = if rev {
+                (id > end, id < start)
+            } else {
+                (id < start, id > end)
+            };
+            if flags & FLAG_DELETED != 0 || short {
+                return true;
+            }
+            if past {
+                return false;
+            }
+            fields.clear();
+            e.fields_into(&mut fields);
+            f(id, &fields)
+        };
         if !rev {
             let first = self
                 .nodes
@@ -784,51 +809,14 @@ impl Stream {
                 .next_back()
                 .map(|(k, _)| *k)
                 .unwrap_or(start);
-            // Forward: entries are decoded in place, fields only for those handed to `f`.
-            let mut fields = Vec::new();
             for (k, lp) in self.nodes.range(first..=end) {
-                let mut stop = false;
-                walk_node(*k, lp, |id, flags, e| {
-                    if flags & FLAG_DELETED != 0 || id < start {
-                        return true;
-                    }
-                    if id > end {
-                        stop = true;
-                        return false;
-                    }
-                    fields.clear();
-                    e.fields_into(&mut fields);
-                    if !f(id, &fields) {
-                        stop = true;
-                        return false;
-                    }
-                    true
-                });
-                if stop {
+                if walk_node(*k, lp, &mut visit) {
                     return;
                 }
             }
         } else {
-            let mut fields = Vec::new();
             for (k, lp) in self.nodes.range(..=end).rev() {
-                let mut stop = false;
-                walk_node_rev(*k, lp, |id, flags, e| {
-                    if flags & FLAG_DELETED != 0 || id > end {
-                        return true;
-                    }
-                    if id < start {
-                        stop = true;
-                        return false;
-                    }
-                    fields.clear();
-                    e.fields_into(&mut fields);
-                    if !f(id, &fields) {
-                        stop = true;
-                        return false;
-                    }
-                    true
-                });
-                if stop || *k <= start {
+                if walk_node_rev(*k, lp, &mut visit) || *k <= start {
                     return;
                 }
             }
