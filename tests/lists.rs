@@ -8,53 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Raw, Server, compat, encode, redis_or_skip, wait_until};
-
-/// Runs `f` against uredis, then against redis-server if it is installed.
-fn on_both(f: impl Fn(&Server)) {
-    let ours = Server::start(&[]);
-    f(&ours);
-    if let Some(redis) = redis_or_skip(&[]) {
-        f(&redis);
-    }
-}
-
-/// How many clients are blocked (flag `b` in CLIENT LIST).
-fn blocked(srv: &Server) -> usize {
-    let mut c = srv.raw();
-    let list = c.call(&["CLIENT", "LIST"]);
-    String::from_utf8_lossy(&list)
-        .lines()
-        .filter(|l| l.contains(" flags=b "))
-        .count()
-}
-
-/// Waits until exactly `n` clients are blocked.
-fn wait_blocked(srv: &Server, n: usize) {
-    assert!(
-        wait_until(Duration::from_secs(10), || blocked(srv) == n),
-        "expected {n} blocked clients, have {}",
-        blocked(srv)
-    );
-}
-
-/// Sends a command without reading its reply.
-fn send(c: &mut Raw, args: &[&str]) {
-    let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
-    c.cmd(&a);
-}
-
-/// A connection blocked on `args` (waits until the server counts `n` blocked clients).
-fn blocked_on(srv: &Server, args: &[&str], n: usize) -> Raw {
-    let mut c = srv.raw();
-    send(&mut c, args);
-    wait_blocked(srv, n);
-    c
-}
-
-fn s(b: Vec<u8>) -> String {
-    String::from_utf8_lossy(&b).into_owned()
-}
+use common::{blocked, blocked_on, compat, encode, on_both, s, send, wait_blocked};
 
 const NULL_ARRAY: &str = "*-1\r\n";
 

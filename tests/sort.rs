@@ -4,19 +4,7 @@
 
 mod common;
 
-use common::{Server, compat, redis_or_skip};
-
-fn on_both(mut f: impl FnMut(&Server)) {
-    let ours = Server::start(&[]);
-    f(&ours);
-    if let Some(redis) = redis_or_skip(&[]) {
-        f(&redis);
-    }
-}
-
-fn s(b: Vec<u8>) -> String {
-    String::from_utf8_lossy(&b).into_owned()
-}
+use common::{compat, on_both, s};
 
 fn keyevent(reply: &[u8]) -> (String, String) {
     let text = String::from_utf8_lossy(reply).into_owned();

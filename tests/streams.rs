@@ -7,9 +7,7 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{Raw, Server, compat, redis_or_skip, wait_until};
+use common::{Raw, Server, blocked_on, compat, on_both, redis_or_skip, s, send, wait_blocked};
 
 /// A small deterministic generator, so a failing stream can be replayed.
 struct Lcg(u64);
@@ -230,48 +228,6 @@ fn small_nodes_and_trimming_match_redis() {
 
 // ---------------------------------------------------------------------------------------------
 // Blocking
-
-/// Runs `f` against uredis, then against redis-server if it is installed.
-fn on_both(f: impl Fn(&Server)) {
-    let ours = Server::start(&[]);
-    f(&ours);
-    if let Some(redis) = redis_or_skip(&[]) {
-        f(&redis);
-    }
-}
-
-fn blocked(srv: &Server) -> usize {
-    let mut c = srv.raw();
-    let list = c.call(&["CLIENT", "LIST"]);
-    String::from_utf8_lossy(&list)
-        .lines()
-        .filter(|l| l.contains(" flags=b "))
-        .count()
-}
-
-fn wait_blocked(srv: &Server, n: usize) {
-    assert!(
-        wait_until(Duration::from_secs(10), || blocked(srv) == n),
-        "expected {n} blocked clients, have {}",
-        blocked(srv)
-    );
-}
-
-fn send(c: &mut Raw, args: &[&str]) {
-    let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
-    c.cmd(&a);
-}
-
-fn blocked_on(srv: &Server, args: &[&str], n: usize) -> Raw {
-    let mut c = srv.raw();
-    send(&mut c, args);
-    wait_blocked(srv, n);
-    c
-}
-
-fn s(b: Vec<u8>) -> String {
-    String::from_utf8_lossy(&b).into_owned()
-}
 
 #[test]
 fn xread_block_serves_every_waiter_with_new_entries() {

@@ -464,3 +464,50 @@ pub fn dump_dbs(c: &mut redis::Connection, dbs: u8) -> Dump {
     let _: () = query(c, &["SELECT", "0"]);
     out
 }
+
+/// Runs `f` against uredis, then against redis-server if it is installed.
+pub fn on_both(mut f: impl FnMut(&Server)) {
+    let ours = Server::start(&[]);
+    f(&ours);
+    if let Some(redis) = redis_or_skip(&[]) {
+        f(&redis);
+    }
+}
+
+/// How many clients are blocked (flag `b` in CLIENT LIST).
+pub fn blocked(srv: &Server) -> usize {
+    let mut c = srv.raw();
+    let list = c.call(&["CLIENT", "LIST"]);
+    String::from_utf8_lossy(&list)
+        .lines()
+        .filter(|l| l.contains(" flags=b "))
+        .count()
+}
+
+/// Waits until exactly `n` clients are blocked.
+pub fn wait_blocked(srv: &Server, n: usize) {
+    assert!(
+        wait_until(Duration::from_secs(10), || blocked(srv) == n),
+        "expected {n} blocked clients, have {}",
+        blocked(srv)
+    );
+}
+
+/// Sends a command without reading its reply.
+pub fn send(c: &mut Raw, args: &[&str]) {
+    let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
+    c.cmd(&a);
+}
+
+/// A connection blocked on `args` (waits until the server counts `n` blocked clients).
+pub fn blocked_on(srv: &Server, args: &[&str], n: usize) -> Raw {
+    let mut c = srv.raw();
+    send(&mut c, args);
+    wait_blocked(srv, n);
+    c
+}
+
+/// A reply as text.
+pub fn s(b: Vec<u8>) -> String {
+    String::from_utf8_lossy(&b).into_owned()
+}
