@@ -115,11 +115,11 @@ fn plot(res: &Results, path: &str) -> Result<(), Box<dyn std::error::Error>> {
     let xs = |c: u64| c as f64;
     let x_range = xs(res.clients[0]) * 0.9..xs(*res.clients.last().unwrap_or(&1)) * 1.1;
     let colors = [RGBColor(214, 39, 40), RGBColor(31, 119, 180)];
-    let panels: [(&DrawingArea<SVGBackend, _>, &str, fn(&Sample) -> f64); 2] = [
-        (&left, "requests/s", |s| s.rps),
-        (&right, "p99 latency (ms)", |s| s.p99_ms),
+    let metric: [(&str, fn(&Sample) -> f64); 2] = [
+        ("requests/s", |s| s.rps),
+        ("p99 latency (ms)", |s| s.p99_ms),
     ];
-    for (area, label, f) in panels {
+    for (area, (label, f)) in [&left, &right].into_iter().zip(metric) {
         let max = res
             .med
             .iter()
