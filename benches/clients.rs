@@ -35,6 +35,9 @@ struct Sample {
     cpu_per_req: f64,
 }
 
+/// One plotted quantity of a sample.
+type Metric = fn(&Sample) -> f64;
+
 /// The values of redis-benchmark's `--csv` row for `test`: `"SET","12345.67","0.1",...` after
 /// the header `"test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms",
 /// "p95_latency_ms","p99_latency_ms","max_latency_ms"`.
@@ -115,7 +118,7 @@ fn plot(res: &Results, path: &str) -> Result<(), Box<dyn std::error::Error>> {
     let xs = |c: u64| c as f64;
     let x_range = xs(res.clients[0]) * 0.9..xs(*res.clients.last().unwrap_or(&1)) * 1.1;
     let colors = [RGBColor(214, 39, 40), RGBColor(31, 119, 180)];
-    let metric: [(&str, fn(&Sample) -> f64); 2] = [
+    let metric: [(&str, Metric); 2] = [
         ("requests/s", |s| s.rps),
         ("p99 latency (ms)", |s| s.p99_ms),
     ];
