@@ -844,6 +844,7 @@ const GENERATE: &[&str] = &[
     "evalsha_ro",
     "script",
     "script|exists",
+    "script|debug",
     "script|flush",
     "script|help",
     "script|kill",

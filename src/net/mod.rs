@@ -24,6 +24,8 @@ use client::{Client, OUT_HIGH_WATER, READ_CHUNK, flag};
 pub const TAG_ACCEPT: u8 = 1;
 pub const TAG_RECV: u8 = 2;
 pub const TAG_SEND: u8 = 3;
+/// The cancellation of a receive (`detach_for_blocking_io`).
+pub const TAG_CANCEL: u8 = 6;
 
 /// Largest single receive we ask for (the buffer grows geometrically up to it).
 const MAX_RECV: usize = 64 * 1024 * 1024;
@@ -170,6 +172,8 @@ impl Server {
             TAG_ACCEPT => self.on_accept(slot, c),
             TAG_RECV => self.on_recv(slot, c.result),
             TAG_SEND => self.on_send(slot, c.result),
+            // A cancellation whose completion `detach_for_blocking_io` did not wait for.
+            TAG_CANCEL => {}
             crate::persist::aof::TAG_AOF => crate::persist::aof::on_completion(self, c),
             crate::repl::replica::TAG_CONNECT => crate::repl::replica::on_connect(self, c.result),
             _ => tracing::error!("completion with unknown tag {tag}"),
@@ -611,25 +615,33 @@ impl Server {
     }
 
     fn on_send(&mut self, cid: usize, res: i32) {
+        if self.send_completed(cid, res) {
+            self.after_send_done(cid);
+        }
+    }
+
+    /// Books a send completion: queues the rest of a partial send, or closes the client on an
+    /// error. True when everything handed to the kernel has been sent.
+    fn send_completed(&mut self, cid: usize, res: i32) -> bool {
         let Some(c) = self.clients.get_mut(cid) else {
-            return;
+            return false;
         };
         c.send_inflight = false;
         if c.closing {
             self.maybe_free(cid);
-            return;
+            return false;
         }
         if res < 0 {
             if res == -libc::EINTR || res == -libc::EAGAIN {
                 self.submit_send(cid);
-                return;
+                return false;
             }
             tracing::debug!(
                 "Error writing to client: {}",
                 std::io::Error::from_raw_os_error(-res)
             );
             self.close_client(cid);
-            return;
+            return false;
         }
         let n = res as usize;
         c.net_out += n as u64;
@@ -637,14 +649,14 @@ impl Server {
         if !c.send_chain.is_empty() {
             if c.advance_send_chain(n) {
                 self.submit_sendmsg(cid);
-                return;
+                return false;
             }
-            return self.after_send_done(cid);
+            return true;
         }
         c.sent += n;
         if c.sent < c.sending.len() {
             self.submit_send(cid);
-            return;
+            return false;
         }
         c.sending.clear();
         c.sent = 0;
@@ -652,7 +664,90 @@ impl Server {
             // Don't keep a huge buffer around after one big reply.
             c.sending = Vec::new();
         }
-        self.after_send_done(cid);
+        true
+    }
+
+    /// Hands client `cid`'s socket over to blocking I/O outside the ring (the Lua debugger,
+    /// `crate::script::ldb`, reads and writes it directly, in this process or in a forked
+    /// child): cancels its armed receive and reaps that completion (bytes it delivered are
+    /// kept), and waits until its in-flight send has completed, so that afterwards no
+    /// operation on the socket is in flight and the ring will not consume bytes meant for the
+    /// debugger. Completions of other operations reaped meanwhile are queued in `ready` for
+    /// the loop. Returns the input received but not yet executed (taken out of the read
+    /// buffer), or `None` for a TLS client (not supported) or a client that is gone.
+    /// The receive is not re-armed: the caller either gives the client back to the loop
+    /// (`process_input` re-arms it after the command) or closes it (`close_handed_over`).
+    pub fn detach_for_blocking_io(&mut self, cid: usize) -> Option<Vec<u8>> {
+        let c = self.clients.get(cid)?;
+        if c.tls.is_some() || c.closing {
+            return None;
+        }
+        if c.recv_armed {
+            self.ring
+                .cancel(token(cid, TAG_RECV), token(cid, TAG_CANCEL));
+        }
+        let mut completions = Vec::new();
+        while self
+            .clients
+            .get(cid)
+            .is_some_and(|c| c.recv_armed || c.send_inflight)
+        {
+            completions.clear();
+            if self.ring.submit_and_wait(None, &mut completions).is_err() {
+                return None;
+            }
+            for done in completions.drain(..) {
+                let (slot, tag) = untoken(done.token);
+                if slot != cid || !matches!(tag, TAG_RECV | TAG_SEND | TAG_CANCEL) {
+                    self.ready.push_back(done);
+                    continue;
+                }
+                let Some(c) = self.clients.get_mut(cid) else {
+                    continue;
+                };
+                match tag {
+                    TAG_RECV => {
+                        c.recv_armed = false;
+                        if done.result > 0 {
+                            let n = done.result as usize;
+                            // SAFETY: the kernel wrote `n` initialised bytes into the spare
+                            // capacity lent to it by `arm_recv`.
+                            unsafe { c.rbuf.set_len(c.rbuf.len() + n) };
+                            c.net_in += n as u64;
+                            self.stats.net_input_bytes += n as u64;
+                        }
+                        // An end of file or error shows again on the debugger's blocking read.
+                    }
+                    TAG_SEND if done.result < 0 && done.result != -libc::EINTR => {
+                        // The connection is broken: the debugger's own I/O will fail too.
+                        c.send_inflight = false;
+                    }
+                    TAG_SEND => {
+                        self.send_completed(cid, done.result);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let c = self.clients.get_mut(cid)?;
+        c.need = 0;
+        c.parsed = 0;
+        Some(c.rbuf.split().to_vec())
+    }
+
+    /// The parent's side of a client whose socket a forked child took over (the Lua
+    /// debugger's forked session, after `detach_for_blocking_io`): forgets the client and
+    /// closes only this process's descriptor, without `shutdown`, which would end the
+    /// connection for the child too. The slot is freed by `process_input` once the running
+    /// command returns.
+    pub fn close_handed_over(&mut self, cid: usize) {
+        let Some(c) = self.clients.get_mut(cid) else {
+            return;
+        };
+        if !c.closing {
+            c.closing = true;
+            self.forget_client(cid);
+        }
     }
 
     /// Everything handed to the kernel was sent: queue what came meanwhile, and resume a
