@@ -673,15 +673,19 @@ impl Server {
     /// kept), and waits until its in-flight send has completed, so that afterwards no
     /// operation on the socket is in flight and the ring will not consume bytes meant for the
     /// debugger. Completions of other operations reaped meanwhile are queued in `ready` for
-    /// the loop. Returns the input received but not yet executed (taken out of the read
-    /// buffer), or `None` for a TLS client (not supported) or a client that is gone.
+    /// the loop. Returns the input not yet executed, taken out of the read buffer, in two
+    /// parts: what had been received before (with the command running now: Redis would
+    /// still hold it in its query buffer) and what the cancelled receive delivered (Redis
+    /// would have left it in the socket); `None` for a TLS client (not supported) or a
+    /// client that is gone.
     /// The receive is not re-armed: the caller either gives the client back to the loop
     /// (`process_input` re-arms it after the command) or closes it (`close_handed_over`).
-    pub fn detach_for_blocking_io(&mut self, cid: usize) -> Option<Vec<u8>> {
-        let c = self.clients.get(cid)?;
+    pub fn detach_for_blocking_io(&mut self, cid: usize) -> Option<(Vec<u8>, Vec<u8>)> {
+        let c = self.clients.get_mut(cid)?;
         if c.tls.is_some() || c.closing {
             return None;
         }
+        let earlier = c.rbuf.split().to_vec();
         if c.recv_armed {
             self.ring
                 .cancel(token(cid, TAG_RECV), token(cid, TAG_CANCEL));
@@ -732,7 +736,7 @@ impl Server {
         let c = self.clients.get_mut(cid)?;
         c.need = 0;
         c.parsed = 0;
-        Some(c.rbuf.split().to_vec())
+        Some((earlier, c.rbuf.split().to_vec()))
     }
 
     /// The parent's side of a client whose socket a forked child took over (the Lua

@@ -1250,7 +1250,10 @@ pub fn eval_with_debugging(
         .clients
         .get(cid)
         .is_some_and(|c| c.has(flag::LUA_DEBUG_SYNC));
-    let Some(input) = ctx.srv.detach_for_blocking_io(cid) else {
+    // Input that arrived with the EVAL stays unread, as in Redis's query buffer (and, the
+    // connection closing at the end, is never executed); what came after it is the
+    // debugger's.
+    let Some((_, input)) = ctx.srv.detach_for_blocking_io(cid) else {
         disable(ctx.srv, cid);
         return Err(Error::Msg("ERR can't run EVAL in debugging mode"));
     };
