@@ -676,13 +676,14 @@ impl Server {
     /// the loop. Returns the input not yet executed, taken out of the read buffer, in two
     /// parts: what had been received before (with the command running now: Redis would
     /// still hold it in its query buffer) and what the cancelled receive delivered (Redis
-    /// would have left it in the socket); `None` for a TLS client (not supported) or a
-    /// client that is gone.
+    /// would have left it in the socket), both as plaintext (a TLS client's ciphertext is
+    /// decrypted; its session stays in the client for the caller to use); `None` for a
+    /// client that is gone or broken.
     /// The receive is not re-armed: the caller either gives the client back to the loop
     /// (`process_input` re-arms it after the command) or closes it (`close_handed_over`).
     pub fn detach_for_blocking_io(&mut self, cid: usize) -> Option<(Vec<u8>, Vec<u8>)> {
         let c = self.clients.get_mut(cid)?;
-        if c.tls.is_some() || c.closing {
+        if c.closing {
             return None;
         }
         let earlier = c.rbuf.split().to_vec();
@@ -714,9 +715,14 @@ impl Server {
                         c.recv_armed = false;
                         if done.result > 0 {
                             let n = done.result as usize;
-                            // SAFETY: the kernel wrote `n` initialised bytes into the spare
-                            // capacity lent to it by `arm_recv`.
-                            unsafe { c.rbuf.set_len(c.rbuf.len() + n) };
+                            if let Some(t) = c.tls.as_mut() {
+                                // A TLS error or close_notify shows on the next read too.
+                                let _ = t.on_ciphertext(c.fd, n, &mut c.rbuf);
+                            } else {
+                                // SAFETY: the kernel wrote `n` initialised bytes into the
+                                // spare capacity lent to it by `arm_recv`.
+                                unsafe { c.rbuf.set_len(c.rbuf.len() + n) };
+                            }
                             c.net_in += n as u64;
                             self.stats.net_input_bytes += n as u64;
                         }

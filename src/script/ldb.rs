@@ -96,6 +96,11 @@ const ERR_TIMEOUT_CLOSED: &CStr =
 /// One debugging session (Redis's `struct ldbState`).
 struct Session {
     fd: RawFd,
+    /// A TLS client's session, taken from the client for the debugging session (records are
+    /// encrypted and decrypted here, in order, with blocking I/O).
+    tls: Option<Box<crate::net::tls::Session>>,
+    /// The peer closed its TLS session (close_notify): no more input.
+    eof: bool,
     forked: bool,
     logs: Vec<Vec<u8>>,
     /// Breakpoint lines; only the first `bpcount` are valid (see `del_breakpoint`).
@@ -218,7 +223,52 @@ impl Session {
             proto.extend_from_slice(&l);
             proto.extend_from_slice(b"\r\n");
         }
-        write_all(self.fd, &proto);
+        self.write(&proto);
+    }
+
+    /// Writes to the client, blocking (encrypted for a TLS client). Errors are ignored: the
+    /// next read sees them.
+    fn write(&mut self, data: &[u8]) {
+        match self.tls.as_mut() {
+            Some(t) => {
+                let mut out = Vec::with_capacity(data.len() + 64);
+                t.encrypt(data, &mut out);
+                write_all(self.fd, &out);
+            }
+            None => write_all(self.fd, data),
+        }
+    }
+
+    /// Reads more debugger input into `cbuf`, blocking (decrypted for a TLS client); false
+    /// at the end of the stream or on an error.
+    fn read_more(&mut self) -> bool {
+        let fd = self.fd;
+        let Some(t) = self.tls.as_mut() else {
+            let mut buf = [0u8; 1024];
+            let n = read_retrying(fd, &mut buf);
+            if n <= 0 {
+                return false;
+            }
+            self.cbuf.extend_from_slice(&buf[..n as usize]);
+            return true;
+        };
+        while !self.eof {
+            let n = read_retrying(fd, &mut t.inbuf);
+            if n <= 0 {
+                return false;
+            }
+            let mut plain = bytes::BytesMut::new();
+            match t.on_ciphertext(fd, n as usize, &mut plain) {
+                Ok(crate::net::tls::Fed::Ok) => {}
+                Ok(crate::net::tls::Fed::Closed) => self.eof = true,
+                Err(_) => return false,
+            }
+            if !plain.is_empty() {
+                self.cbuf.extend_from_slice(&plain);
+                return true;
+            }
+        }
+        false
     }
 
     fn source_line(&self, line: i32) -> &[u8] {
@@ -882,25 +932,13 @@ enum ReplEnd {
 /// Reads one debugger command, blocking (Redis's `ldbReplParseCommand` loop).
 fn read_command() -> Result<Vec<Vec<u8>>, ReplEnd> {
     loop {
-        let (parsed, fd) = match with(|s| (s.parse_command(), s.fd)) {
-            Some(p) => p,
+        match with(|s| s.parse_command()) {
+            Some(Parsed::Command(argv)) => return Ok(argv),
+            Some(Parsed::Error) => return Err(ReplEnd::Raise(ERR_PROTOCOL)),
+            Some(Parsed::More) => {}
             None => return Err(ReplEnd::Closed),
-        };
-        match parsed {
-            Parsed::Command(argv) => return Ok(argv),
-            Parsed::Error => return Err(ReplEnd::Raise(ERR_PROTOCOL)),
-            Parsed::More => {}
         }
-        let mut buf = [0u8; 1024];
-        let n = loop {
-            // SAFETY: a blocking read into our own buffer.
-            let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-            if n < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
-                continue;
-            }
-            break n;
-        };
-        if n <= 0 {
+        if with(|s| s.read_more()) != Some(true) {
             // Let the script run to its end without user input.
             with(|s| {
                 s.step = false;
@@ -909,7 +947,6 @@ fn read_command() -> Result<Vec<Vec<u8>>, ReplEnd> {
             return Err(ReplEnd::Closed);
         }
         let over = with(|s| {
-            s.cbuf.extend_from_slice(&buf[..n as usize]);
             if s.cbuf.len() > MAX_CBUF {
                 s.cbuf = Vec::new();
                 return true;
@@ -1156,6 +1193,18 @@ pub fn register(lua: &mlua::Lua, rust: &mlua::Table) -> mlua::Result<()> {
     Ok(())
 }
 
+/// A blocking read into `buf`, retried on EINTR.
+fn read_retrying(fd: RawFd, buf: &mut [u8]) -> isize {
+    loop {
+        // SAFETY: a blocking read into a buffer we own.
+        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+        if n < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+            continue;
+        }
+        return n;
+    }
+}
+
 /// Writes all of `data` to the blocking socket (errors end it: the next read sees them).
 fn write_all(fd: RawFd, mut data: &[u8]) {
     while !data.is_empty() {
@@ -1214,11 +1263,6 @@ pub fn script_debug(ctx: &mut Ctx, mode: &[u8]) -> CmdResult {
     let Some(c) = ctx.srv.clients.get_mut(ctx.cid) else {
         return Ok(());
     };
-    if bits != 0 && c.tls.is_some() {
-        return Err(Error::Msg(
-            "ERR SCRIPT DEBUG is not supported on TLS connections by uredis",
-        ));
-    }
     c.flags = (c.flags & !(flag::LUA_DEBUG | flag::LUA_DEBUG_SYNC)) | bits;
     ctx.out.ok();
     Ok(())
@@ -1318,9 +1362,12 @@ pub fn eval_with_debugging(
         .get("busy-reply-threshold")
         .and_then(|v| v.parse::<u128>().ok())
         .unwrap_or(5000);
+    let tls = ctx.srv.clients.get_mut(cid).and_then(|c| c.tls.take());
     SESSION.with(|s| {
         *s.borrow_mut() = Some(Session {
             fd,
+            tls,
+            eof: false,
             forked: !sync,
             logs: Vec::new(),
             bp: [0; BREAKPOINTS_MAX],
@@ -1339,22 +1386,20 @@ pub fn eval_with_debugging(
     if let Err(e) = eval(ctx) {
         crate::cmd::reply_error(ctx.srv, ctx.out, e.text().as_bytes());
     }
-    let forked = with(|s| {
-        s.log_str("<endsession>");
-        s.send_logs();
-        s.forked
-    })
-    .unwrap_or(!sync);
-    SESSION.with(|s| s.borrow_mut().take());
-    if forked {
+    let Some(mut session) = SESSION.with(|s| s.borrow_mut().take()) else {
+        return Ok(());
+    };
+    session.log_str("<endsession>");
+    session.send_logs();
+    if session.forked {
         // Everything the client is owed, in the order the loop would send it.
         let out = std::mem::take(ctx.out);
         if let Some(c) = ctx.srv.clients.get_mut(cid) {
             c.restore_out(out);
             for piece in c.chain.iter() {
-                write_all(fd, piece);
+                session.write(piece);
             }
-            write_all(fd, &c.out.buf);
+            session.write(&c.out.buf);
         }
         tracing::warn!("Lua debugging session child exiting");
         // SAFETY: leaving the child without destructors or atexit handlers, which would
@@ -1368,6 +1413,7 @@ pub fn eval_with_debugging(
     }
     send_timeout(fd, 0);
     if let Some(c) = ctx.srv.clients.get_mut(cid) {
+        c.tls = session.tls.take();
         c.flags |= flag::CLOSE_AFTER_REPLY;
     }
     Ok(())
@@ -1403,6 +1449,8 @@ mod tests {
     fn session() -> Session {
         Session {
             fd: -1,
+            tls: None,
+            eof: false,
             forked: false,
             logs: Vec::new(),
             bp: [0; BREAKPOINTS_MAX],
