@@ -691,6 +691,22 @@ impl Server {
             self.ring
                 .cancel(token(cid, TAG_RECV), token(cid, TAG_CANCEL));
         }
+        let own = |d: &Completion| {
+            let (slot, tag) = untoken(d.token);
+            slot == cid && matches!(tag, TAG_RECV | TAG_SEND | TAG_CANCEL)
+        };
+        // Completions for this client already reaped but not yet handled come first.
+        let mut queued = Vec::new();
+        self.ready.retain(|d| {
+            if own(d) {
+                queued.push(*d);
+                return false;
+            }
+            true
+        });
+        for done in queued {
+            self.detached_completion(cid, done);
+        }
         let mut completions = Vec::new();
         while self
             .clients
@@ -702,40 +718,10 @@ impl Server {
                 return None;
             }
             for done in completions.drain(..) {
-                let (slot, tag) = untoken(done.token);
-                if slot != cid || !matches!(tag, TAG_RECV | TAG_SEND | TAG_CANCEL) {
+                if own(&done) {
+                    self.detached_completion(cid, done);
+                } else {
                     self.ready.push_back(done);
-                    continue;
-                }
-                let Some(c) = self.clients.get_mut(cid) else {
-                    continue;
-                };
-                match tag {
-                    TAG_RECV => {
-                        c.recv_armed = false;
-                        if done.result > 0 {
-                            let n = done.result as usize;
-                            if let Some(t) = c.tls.as_mut() {
-                                // A TLS error or close_notify shows on the next read too.
-                                let _ = t.on_ciphertext(c.fd, n, &mut c.rbuf);
-                            } else {
-                                // SAFETY: the kernel wrote `n` initialised bytes into the
-                                // spare capacity lent to it by `arm_recv`.
-                                unsafe { c.rbuf.set_len(c.rbuf.len() + n) };
-                            }
-                            c.net_in += n as u64;
-                            self.stats.net_input_bytes += n as u64;
-                        }
-                        // An end of file or error shows again on the debugger's blocking read.
-                    }
-                    TAG_SEND if done.result < 0 && done.result != -libc::EINTR => {
-                        // The connection is broken: the debugger's own I/O will fail too.
-                        c.send_inflight = false;
-                    }
-                    TAG_SEND => {
-                        self.send_completed(cid, done.result);
-                    }
-                    _ => {}
                 }
             }
         }
@@ -743,6 +729,41 @@ impl Server {
         c.need = 0;
         c.parsed = 0;
         Some((earlier, c.rbuf.split().to_vec()))
+    }
+
+    /// A receive or send completion of a client being detached (`detach_for_blocking_io`):
+    /// received bytes go to the read buffer as `on_recv` puts them there; a broken connection
+    /// is left for the debugger's own I/O to notice (an end of file or error shows again on
+    /// its blocking read).
+    fn detached_completion(&mut self, cid: usize, done: Completion) {
+        let Some(c) = self.clients.get_mut(cid) else {
+            return;
+        };
+        match untoken(done.token).1 {
+            TAG_RECV => {
+                c.recv_armed = false;
+                if done.result > 0 {
+                    let n = done.result as usize;
+                    if let Some(t) = c.tls.as_mut() {
+                        // A TLS error or close_notify shows on the next read too.
+                        let _ = t.on_ciphertext(c.fd, n, &mut c.rbuf);
+                    } else {
+                        // SAFETY: the kernel wrote `n` initialised bytes into the spare
+                        // capacity lent to it by `arm_recv`.
+                        unsafe { c.rbuf.set_len(c.rbuf.len() + n) };
+                    }
+                    c.net_in += n as u64;
+                    self.stats.net_input_bytes += n as u64;
+                }
+            }
+            TAG_SEND if done.result < 0 && done.result != -libc::EINTR => {
+                c.send_inflight = false;
+            }
+            TAG_SEND => {
+                self.send_completed(cid, done.result);
+            }
+            _ => {}
+        }
     }
 
     /// The parent's side of a client whose socket a forked child took over (the Lua

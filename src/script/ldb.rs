@@ -16,7 +16,10 @@
 //!   `redis.debug()` / `redis.breakpoint()`;
 //! - the logs other parts write while a session steps: `<redis>` (commands run by the script),
 //!   `<reply>` (their replies, in Redis's human-readable form), `<error>` (error tables);
-//! - the pids of forked sessions, reaped by the cron and killed at shutdown.
+//! - the pids of forked sessions, reaped by the cron and killed at shutdown;
+//! - for a TLS client, its rustls session for the time of the debugging session (taken from
+//!   the client, given back at the end of a SYNC session), through which the debugger's
+//!   blocking reads and writes are decrypted and encrypted in order.
 //!
 //! Invariants:
 //! - Before the socket is used with blocking I/O, the ring has no operation in flight on it
