@@ -300,6 +300,19 @@ fn debugger_input_protocol_matches_redis() {
         ],
         // A debugger command sent with the EVAL stays unread (Redis's query buffer).
         vec![(with_step, true), (c.clone(), true)],
+        // Inside a transaction: the EXEC array holds the replies up to the EVAL's; later
+        // queued commands run without replies; what was pipelined after EXEC stays unread.
+        vec![
+            (b"MULTI\r\n".to_vec(), true),
+            (b"SET a 1\r\n".to_vec(), true),
+            (
+                common::encode(&[b"EVAL", b"return redis.call('get', 'a')", b"0"]),
+                true,
+            ),
+            (b"SET b 2\r\n".to_vec(), true),
+            (b"EXEC\r\nPING\r\n".to_vec(), true),
+            (b"*1\r\n$1\r\ns\r\n".to_vec(), true),
+        ],
         // Zero-length and oversized arguments are protocol errors.
         vec![(eval.clone(), true), (b"*1\r\n$0\r\n\r\n".to_vec(), true)],
         vec![(eval.clone(), true), (b"*1\r\n$2000\r\n".to_vec(), true)],

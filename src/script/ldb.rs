@@ -1415,9 +1415,20 @@ pub fn eval_with_debugging(
         unsafe { libc::fcntl(fd, libc::F_SETFL, fl) };
     }
     send_timeout(fd, 0);
+    let inside_exec = ctx.srv.exec_depth > 0;
     if let Some(c) = ctx.srv.clients.get_mut(cid) {
         c.tls = session.tls.take();
         c.flags |= flag::CLOSE_AFTER_REPLY;
+        if inside_exec && ctx.out.chunks.is_empty() {
+            // Redis adds no reply to a client closing after its reply: the commands queued
+            // after this EVAL in the transaction still run, silently. What the batch has
+            // written so far (the EVAL reply last) moves to the client's own buffer, sent
+            // first, and replies are switched off for the rest.
+            let mut rest = std::mem::take(&mut c.out.buf);
+            c.out.buf = std::mem::take(&mut ctx.out.buf);
+            c.out.buf.append(&mut rest);
+            c.flags |= flag::REPLY_OFF;
+        }
     }
     Ok(())
 }
