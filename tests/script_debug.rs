@@ -329,9 +329,7 @@ fn debugger_input_protocol_matches_redis() {
                         got.extend(c.read_reply());
                     }
                 }
-                if got.ends_with(b"+<endsession>\r\n") {
-                    got.extend(c.read_reply());
-                }
+                // (The EVAL reply, and then the close: an EXEC array may stay incomplete.)
                 got.extend(c.read_until_closed());
                 outs.push(got);
             }
