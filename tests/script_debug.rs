@@ -446,8 +446,12 @@ fn forked_session_rolls_back_and_others_are_served() {
     assert_eq!(other.call(&["INCR", "counter"]), b":11\r\n");
     assert_eq!(other.call(&["SET", "k", "parent"]), b"+OK\r\n");
     // The parent closed its side of the debugging client.
-    let list = show(&other.call(&["CLIENT", "LIST"]));
-    assert_eq!(list.matches("id=").count(), 1, "{list}");
+    assert!(common::wait_until(Duration::from_secs(10), || {
+        show(&other.call(&["CLIENT", "LIST"]))
+            .matches("id=")
+            .count()
+            == 1
+    }));
     assert!(show(&other.call(&["INFO", "stats"])).contains("total_forks:1\r\n"));
     // The child sees the dataset as it was at the fork.
     assert_eq!(show(&finish(&mut dbg)), "$2\r\n10\r\n");
@@ -707,4 +711,42 @@ fn tls_sessions() {
         assert_eq!(sync, upto_reply(cli(rport, true)));
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A debugged EVAL inside MULTI/EXEC: in YES mode the parent still runs the rest of the
+/// transaction (its changes stay) while the script's are rolled back; in SYNC mode everything
+/// runs in the server. The resulting datasets match Redis.
+#[test]
+fn transactions_around_a_debugged_eval_match_redis() {
+    let Some(redis) = redis_or_skip(&[]) else {
+        return;
+    };
+    let ours = Server::start(&[]);
+    for mode in ["yes", "sync"] {
+        let mut seen = vec![];
+        for srv in [&ours, &redis] {
+            let mut c = srv.raw();
+            c.call(&["FLUSHALL"]);
+            c.call(&["SCRIPT", "DEBUG", mode]);
+            c.call(&["MULTI"]);
+            c.call(&["SET", "before", "1"]);
+            c.call(&["EVAL", "redis.call('set', 'script', '1')\nreturn 1", "0"]);
+            c.call(&["SET", "after", "1"]);
+            let stop = c.call(&["EXEC"]);
+            assert!(
+                stop.starts_with(b"*2\r\n+* Stopped at 1"),
+                "{}",
+                show(&stop)
+            );
+            assert_eq!(show(&c.call(&["c"])), "*1\r\n+<endsession>\r\n");
+            let rest = c.read_until_closed();
+            let mut o = srv.raw();
+            let keys = o.call(&["MGET", "before", "script", "after"]);
+            seen.push((show(&rest), show(&keys)));
+        }
+        assert_eq!(
+            seen[0], seen[1],
+            "{mode} (left: uredis, right: redis-server)"
+        );
+    }
 }

@@ -767,15 +767,31 @@ impl Server {
     }
 
     /// The parent's side of a client whose socket a forked child took over (the Lua
-    /// debugger's forked session, after `detach_for_blocking_io`): forgets the client and
-    /// closes only this process's descriptor, without `shutdown`, which would end the
-    /// connection for the child too. The slot is freed by `process_input` once the running
-    /// command returns.
+    /// debugger's forked session, after `detach_for_blocking_io`): this process's descriptor
+    /// is pointed at /dev/null (`dup2`), so the socket stays open only in the child and
+    /// nothing this process still does with the client reaches it: the rest of a transaction
+    /// runs (as in Redis, whose parent frees the client asynchronously), its replies go
+    /// nowhere, and the client is closed after them (`CLOSE_AFTER_REPLY`), without a
+    /// `shutdown` of the child's connection.
     pub fn close_handed_over(&mut self, cid: usize) {
         let Some(c) = self.clients.get_mut(cid) else {
             return;
         };
-        if !c.closing {
+        // SAFETY: opening /dev/null and duplicating it over a descriptor we own, on which no
+        // ring operation is in flight (detached); the temporary descriptor is closed.
+        let replaced = unsafe {
+            let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
+            let ok = null >= 0 && libc::dup2(null, c.fd) >= 0;
+            if null >= 0 {
+                libc::close(null);
+            }
+            ok
+        };
+        if replaced {
+            c.flags |= flag::CLOSE_AFTER_REPLY;
+        } else if !c.closing {
+            // No descriptor to spare: forget the client now (the rest of a transaction is
+            // then not run); `process_input` closes our descriptor once the command returns.
             c.closing = true;
             self.forget_client(cid);
         }
