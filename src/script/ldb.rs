@@ -8,7 +8,8 @@
 //!   lines waiting to be sent;
 //! - the session's start and end around EVAL (`eval_with_debugging`): YES forks, and the child
 //!   runs the script with the socket in blocking mode and exits at the end, so the parent's
-//!   data is untouched (the parent closes its side of the client); SYNC runs it in the server
+//!   data is untouched (the parent lets go of the socket without shutting it down,
+//!   `Server::close_handed_over`); SYNC runs it in the server
 //!   itself, which serves only that client meanwhile and keeps the changes. In both modes the
 //!   client's connection ends with the EVAL reply, as in Redis;
 //! - the Lua line hook (`line_hook`, Redis's `luaLdbLineHook`) with the debugger's REPL (step,
@@ -23,8 +24,9 @@
 //!
 //! Invariants:
 //! - Before the socket is used with blocking I/O, the ring has no operation in flight on it
-//!   (`Server::detach_for_blocking_io` cancelled the armed receive and reaped it; bytes that
-//!   were already received become the start of the debugger's input). The forked child never
+//!   (`Server::detach_for_blocking_io` cancelled the armed receive and reaped it). Input that
+//!   arrived with the EVAL stays unread, as in Redis's query buffer; what the cancelled
+//!   receive brought is the start of the debugger's input. The forked child never
 //!   touches the ring: it reads and writes the socket with plain syscalls and leaves with
 //!   `_exit` (see ../../shared/IO_URING_NOTES.md on fork).
 //! - The hook runs with Lua's hooks disabled (Lua 5.1 does that), so the code the debugger
