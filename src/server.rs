@@ -320,6 +320,7 @@ impl Server {
     }
 
     fn finish_shutdown(&mut self) {
+        crate::script::ldb::kill_forked_sessions(self);
         for (_, c) in self.clients.iter() {
             // SAFETY-free: plain close of sockets we own; the process exits right after.
             unsafe { libc::close(c.fd) };
@@ -405,6 +406,8 @@ impl Server {
                 ChildKind::Replication => crate::repl::child_done(self, &done),
             }
         }
+        // Forked Lua debugging sessions that ended.
+        crate::script::ldb::reap_children(self);
         crate::persist::snapshot::cron(self);
         crate::repl::cron(self);
         crate::alloc::update_peak();

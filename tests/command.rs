@@ -480,6 +480,27 @@ fn listings_match_redis() {
     }
 }
 
+/// Every name Redis 7.0.15 lists (366, SCRIPT DEBUG included) is ours too, and ours adds
+/// only the 7.2 names clients send on connect.
+#[test]
+fn command_list_has_every_redis_name() {
+    let Some(mut p) = pair() else { return };
+    let (_, a, b) = &mut p.conns[0];
+    let names = |v: V| {
+        let mut n: Vec<String> = v.items().iter().map(|n| n.str().to_string()).collect();
+        n.sort();
+        n
+    };
+    let theirs = names(parse(&b.call(&["COMMAND", "LIST"])));
+    let mine: Vec<String> = names(parse(&a.call(&["COMMAND", "LIST"])))
+        .into_iter()
+        .filter(|n| !NEWER_THAN_7_0.contains(&n.as_str()))
+        .collect();
+    assert_eq!(theirs.len(), 366);
+    assert_eq!(mine, theirs);
+    assert!(mine.iter().any(|n| n == "script|debug"));
+}
+
 #[test]
 fn count_is_our_table_size() {
     let srv = Server::start(&[]);
@@ -844,6 +865,7 @@ const GENERATE: &[&str] = &[
     "evalsha_ro",
     "script",
     "script|exists",
+    "script|debug",
     "script|flush",
     "script|help",
     "script|kill",

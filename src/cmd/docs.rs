@@ -8467,6 +8467,40 @@ pub static DOCS: &[Doc] = &[
         ..Doc::EMPTY
     },
     Doc {
+        name: "script|debug",
+        summary: "Set the debug mode for executed scripts.",
+        since: "3.2.0",
+        group: "scripting",
+        complexity: Some("O(1)"),
+        arguments: Some(&[Arg {
+            name: "mode",
+            kind: "oneof",
+            arguments: Some(&[
+                Arg {
+                    name: "yes",
+                    kind: "pure-token",
+                    token: Some("YES"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "sync",
+                    kind: "pure-token",
+                    token: Some("SYNC"),
+                    ..Arg::EMPTY
+                },
+                Arg {
+                    name: "no",
+                    kind: "pure-token",
+                    token: Some("NO"),
+                    ..Arg::EMPTY
+                },
+            ]),
+            ..Arg::EMPTY
+        }]),
+        acl_categories: &["@slow", "@scripting"],
+        ..Doc::EMPTY
+    },
+    Doc {
         name: "script|exists",
         summary: "Check existence of scripts in the script cache.",
         since: "2.6.0",

@@ -1,5 +1,5 @@
 //! Scripting commands: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO, SCRIPT (LOAD, EXISTS, FLUSH, KILL,
-//! HELP), FCALL, FCALL_RO and FUNCTION (LOAD, DELETE, FLUSH, LIST, DUMP, RESTORE, STATS, KILL, HELP). The
+//! DEBUG, HELP), FCALL, FCALL_RO and FUNCTION (LOAD, DELETE, FLUSH, LIST, DUMP, RESTORE, STATS, KILL, HELP). The
 //! engine (Lua state, sandbox, conversions, script cache, function libraries) is
 //! `crate::script`.
 
@@ -25,6 +25,23 @@ fn split_keys(argv: &[Bytes]) -> Result<(&[Bytes], &[Bytes]), Error> {
 }
 
 fn eval_generic(ctx: &mut Ctx, argv: &[Bytes], evalsha: bool, ro: bool) -> CmdResult {
+    if script::ldb::client_debugging(ctx.srv, ctx.cid) {
+        if evalsha {
+            if argv[1].len() != 40 {
+                return Err(Error::Msg(script::NOSCRIPT_ERROR));
+            }
+            return Err(Error::Msg(
+                "ERR Please use EVAL instead of EVALSHA for debugging",
+            ));
+        }
+        return script::ldb::eval_with_debugging(ctx, &argv[1], |ctx| {
+            eval_run(ctx, argv, false, ro)
+        });
+    }
+    eval_run(ctx, argv, evalsha, ro)
+}
+
+fn eval_run(ctx: &mut Ctx, argv: &[Bytes], evalsha: bool, ro: bool) -> CmdResult {
     let (keys, args) = split_keys(argv)?;
     let sha = if evalsha {
         if argv[1].len() != 40 {
@@ -142,9 +159,16 @@ fn cmd_script_kill(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     kill(ctx, true)
 }
 
+/// SCRIPT DEBUG YES|SYNC|NO
+fn cmd_script_debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    script::ldb::script_debug(ctx, &argv[2])
+}
+
 /// SCRIPT HELP
 fn cmd_script_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     const LINES: &[&str] = &[
+        "DEBUG (YES|SYNC|NO)",
+        "    Set the debug mode for subsequent scripts executed.",
         "EXISTS <sha1> [<sha1> ...]",
         "    Return information about the existence of the scripts in the script cache.",
         "FLUSH [ASYNC|SYNC]",
@@ -458,6 +482,7 @@ fn cmd_function_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 const EVAL_FLAGS: u32 = NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLE_KEYS;
 
 static SCRIPT_SUBCOMMANDS: &[Command] = &[
+    Command::new("script|debug", 3, NOSCRIPT, keys(0, 0, 0), cmd_script_debug),
     Command::new(
         "script|exists",
         -3,

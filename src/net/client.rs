@@ -56,6 +56,10 @@ pub mod flag {
     pub const MASTER: u32 = 1 << 13;
     /// In MONITOR mode (`crate::ops`): receives a line per command run anywhere.
     pub const MONITOR: u32 = 1 << 27;
+    /// SCRIPT DEBUG YES|SYNC: the next EVAL runs in the Lua debugger (`crate::script::ldb`).
+    pub const LUA_DEBUG: u32 = 1 << 14;
+    /// SCRIPT DEBUG SYNC: the debugging session runs in the server, not in a forked child.
+    pub const LUA_DEBUG_SYNC: u32 = 1 << 15;
     /// Held by CLIENT PAUSE (`crate::pause` keeps its command); executes no input meanwhile.
     pub const POSTPONED: u32 = 1 << 25;
 }

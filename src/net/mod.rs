@@ -24,6 +24,8 @@ use client::{Client, OUT_HIGH_WATER, READ_CHUNK, flag};
 pub const TAG_ACCEPT: u8 = 1;
 pub const TAG_RECV: u8 = 2;
 pub const TAG_SEND: u8 = 3;
+/// The cancellation of a receive (`detach_for_blocking_io`).
+pub const TAG_CANCEL: u8 = 6;
 
 /// Largest single receive we ask for (the buffer grows geometrically up to it).
 const MAX_RECV: usize = 64 * 1024 * 1024;
@@ -170,6 +172,8 @@ impl Server {
             TAG_ACCEPT => self.on_accept(slot, c),
             TAG_RECV => self.on_recv(slot, c.result),
             TAG_SEND => self.on_send(slot, c.result),
+            // A cancellation whose completion `detach_for_blocking_io` did not wait for.
+            TAG_CANCEL => {}
             crate::persist::aof::TAG_AOF => crate::persist::aof::on_completion(self, c),
             crate::repl::replica::TAG_CONNECT => crate::repl::replica::on_connect(self, c.result),
             _ => tracing::error!("completion with unknown tag {tag}"),
@@ -611,25 +615,33 @@ impl Server {
     }
 
     fn on_send(&mut self, cid: usize, res: i32) {
+        if self.send_completed(cid, res) {
+            self.after_send_done(cid);
+        }
+    }
+
+    /// Books a send completion: queues the rest of a partial send, or closes the client on an
+    /// error. True when everything handed to the kernel has been sent.
+    fn send_completed(&mut self, cid: usize, res: i32) -> bool {
         let Some(c) = self.clients.get_mut(cid) else {
-            return;
+            return false;
         };
         c.send_inflight = false;
         if c.closing {
             self.maybe_free(cid);
-            return;
+            return false;
         }
         if res < 0 {
             if res == -libc::EINTR || res == -libc::EAGAIN {
                 self.submit_send(cid);
-                return;
+                return false;
             }
             tracing::debug!(
                 "Error writing to client: {}",
                 std::io::Error::from_raw_os_error(-res)
             );
             self.close_client(cid);
-            return;
+            return false;
         }
         let n = res as usize;
         c.net_out += n as u64;
@@ -637,14 +649,14 @@ impl Server {
         if !c.send_chain.is_empty() {
             if c.advance_send_chain(n) {
                 self.submit_sendmsg(cid);
-                return;
+                return false;
             }
-            return self.after_send_done(cid);
+            return true;
         }
         c.sent += n;
         if c.sent < c.sending.len() {
             self.submit_send(cid);
-            return;
+            return false;
         }
         c.sending.clear();
         c.sent = 0;
@@ -652,7 +664,137 @@ impl Server {
             // Don't keep a huge buffer around after one big reply.
             c.sending = Vec::new();
         }
-        self.after_send_done(cid);
+        true
+    }
+
+    /// Hands client `cid`'s socket over to blocking I/O outside the ring (the Lua debugger,
+    /// `crate::script::ldb`, reads and writes it directly, in this process or in a forked
+    /// child): cancels its armed receive and reaps that completion (bytes it delivered are
+    /// kept), and waits until its in-flight send has completed, so that afterwards no
+    /// operation on the socket is in flight and the ring will not consume bytes meant for the
+    /// debugger. Completions of other operations reaped meanwhile are queued in `ready` for
+    /// the loop. Returns the input not yet executed, taken out of the read buffer, in two
+    /// parts: what had been received before (with the command running now: Redis would
+    /// still hold it in its query buffer) and what the cancelled receive delivered (Redis
+    /// would have left it in the socket), both as plaintext (a TLS client's ciphertext is
+    /// decrypted; its session stays in the client for the caller to use); `None` for a
+    /// client that is gone or broken.
+    /// The receive is not re-armed: the caller either gives the client back to the loop
+    /// (`process_input` re-arms it after the command) or closes it (`close_handed_over`).
+    pub fn detach_for_blocking_io(&mut self, cid: usize) -> Option<(Vec<u8>, Vec<u8>)> {
+        let c = self.clients.get_mut(cid)?;
+        if c.closing {
+            return None;
+        }
+        let earlier = c.rbuf.split().to_vec();
+        if c.recv_armed {
+            self.ring
+                .cancel(token(cid, TAG_RECV), token(cid, TAG_CANCEL));
+        }
+        let own = |d: &Completion| {
+            let (slot, tag) = untoken(d.token);
+            slot == cid && matches!(tag, TAG_RECV | TAG_SEND | TAG_CANCEL)
+        };
+        // Completions for this client already reaped but not yet handled come first.
+        let mut queued = Vec::new();
+        self.ready.retain(|d| {
+            if own(d) {
+                queued.push(*d);
+                return false;
+            }
+            true
+        });
+        for done in queued {
+            self.detached_completion(cid, done);
+        }
+        let mut completions = Vec::new();
+        while self
+            .clients
+            .get(cid)
+            .is_some_and(|c| c.recv_armed || c.send_inflight)
+        {
+            completions.clear();
+            if self.ring.submit_and_wait(None, &mut completions).is_err() {
+                return None;
+            }
+            for done in completions.drain(..) {
+                if own(&done) {
+                    self.detached_completion(cid, done);
+                } else {
+                    self.ready.push_back(done);
+                }
+            }
+        }
+        let c = self.clients.get_mut(cid)?;
+        c.need = 0;
+        c.parsed = 0;
+        Some((earlier, c.rbuf.split().to_vec()))
+    }
+
+    /// A receive or send completion of a client being detached (`detach_for_blocking_io`):
+    /// received bytes go to the read buffer as `on_recv` puts them there; a broken connection
+    /// is left for the debugger's own I/O to notice (an end of file or error shows again on
+    /// its blocking read).
+    fn detached_completion(&mut self, cid: usize, done: Completion) {
+        let Some(c) = self.clients.get_mut(cid) else {
+            return;
+        };
+        match untoken(done.token).1 {
+            TAG_RECV => {
+                c.recv_armed = false;
+                if done.result > 0 {
+                    let n = done.result as usize;
+                    if let Some(t) = c.tls.as_mut() {
+                        // A TLS error or close_notify shows on the next read too.
+                        let _ = t.on_ciphertext(c.fd, n, &mut c.rbuf);
+                    } else {
+                        // SAFETY: the kernel wrote `n` initialised bytes into the spare
+                        // capacity lent to it by `arm_recv`.
+                        unsafe { c.rbuf.set_len(c.rbuf.len() + n) };
+                    }
+                    c.net_in += n as u64;
+                    self.stats.net_input_bytes += n as u64;
+                }
+            }
+            TAG_SEND if done.result < 0 && done.result != -libc::EINTR => {
+                c.send_inflight = false;
+            }
+            TAG_SEND => {
+                self.send_completed(cid, done.result);
+            }
+            _ => {}
+        }
+    }
+
+    /// The parent's side of a client whose socket a forked child took over (the Lua
+    /// debugger's forked session, after `detach_for_blocking_io`): this process's descriptor
+    /// is pointed at /dev/null (`dup2`), so the socket stays open only in the child and
+    /// nothing this process still does with the client reaches it: the rest of a transaction
+    /// runs (as in Redis, whose parent frees the client asynchronously), its replies go
+    /// nowhere, and the client is closed after them (`CLOSE_AFTER_REPLY`), without a
+    /// `shutdown` of the child's connection.
+    pub fn close_handed_over(&mut self, cid: usize) {
+        let Some(c) = self.clients.get_mut(cid) else {
+            return;
+        };
+        // SAFETY: opening /dev/null and duplicating it over a descriptor we own, on which no
+        // ring operation is in flight (detached); the temporary descriptor is closed.
+        let replaced = unsafe {
+            let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
+            let ok = null >= 0 && libc::dup2(null, c.fd) >= 0;
+            if null >= 0 {
+                libc::close(null);
+            }
+            ok
+        };
+        if replaced {
+            c.flags |= flag::CLOSE_AFTER_REPLY;
+        } else if !c.closing {
+            // No descriptor to spare: forget the client now (the rest of a transaction is
+            // then not run); `process_input` closes our descriptor once the command returns.
+            c.closing = true;
+            self.forget_client(cid);
+        }
     }
 
     /// Everything handed to the kernel was sent: queue what came meanwhile, and resume a

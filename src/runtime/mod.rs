@@ -203,6 +203,13 @@ impl Ring {
         self.push(sqe);
     }
 
+    /// Queues a cancellation of the operation whose token is `target` (`IORING_OP_ASYNC_CANCEL`);
+    /// the cancelled operation still completes (with `-ECANCELED` unless it finished first).
+    pub fn cancel(&mut self, target: u64, token: u64) {
+        let sqe = opcode::AsyncCancel::new(target).build().user_data(token);
+        self.push(sqe);
+    }
+
     /// Queues an `fdatasync` of `fd`.
     pub fn fdatasync(&mut self, fd: RawFd, token: u64) {
         let sqe = opcode::Fsync::new(types::Fd(fd))

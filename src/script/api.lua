@@ -52,8 +52,8 @@ redis.error_reply = raising(rust.error_reply)
 redis.status_reply = raising(rust.status_reply)
 redis.acl_check_cmd = raising(rust.acl_check_cmd)
 redis.replicate_commands = function() return true end
-redis.breakpoint = function() return false end
-redis.debug = function() end
+redis.breakpoint = rust.ldb_breakpoint
+redis.debug = rust.ldb_debug
 redis.REDIS_VERSION = rust.version
 redis.REDIS_VERSION_NUM = rust.version_num
 redis.LOG_DEBUG = 0
@@ -171,6 +171,20 @@ local function run_eval(f, keys, argv)
   return xpcall(f, handler)
 end
 
+-- The same under the Lua debugger's hook (Rust's script::ldb), removed again afterwards
+-- whatever happened (the error handler catches everything, the debugger's abort included).
+local ldb_attach, ldb_detach = rust.ldb_attach, rust.ldb_detach
+local function run_eval_debug(f, keys, argv)
+  set_readonly(G, false)
+  rawset(G, 'KEYS', keys)
+  rawset(G, 'ARGV', argv)
+  set_readonly(G, true)
+  ldb_attach()
+  local ok, r = xpcall(f, handler)
+  ldb_detach()
+  return ok, r
+end
+
 -- Gives a compiled function library its environment (scripts run with the globals).
 local function sandbox(f, library)
   if library then setfenv(f, fenv) end
@@ -190,4 +204,4 @@ local function load_library(f)
   return ok, err
 end
 
-return run, sandbox, load_library, run_eval
+return run, sandbox, load_library, run_eval, run_eval_debug

@@ -11,6 +11,8 @@ use crate::protocol::Reply;
 /// The Lua error table Redis builds (`luaPushErrorBuff`): `text` is either `-CODE msg` (the
 /// code is kept) or a bare `msg` (the code `ERR` is added); trailing CR/LF are trimmed.
 pub fn error_table(lua: &Lua, text: &[u8]) -> mlua::Result<Table> {
+    // Redis's luaPushErrorBuff logs every error table while the debugger steps.
+    super::ldb::log_error(text);
     let mut full = Vec::with_capacity(text.len() + 4);
     if let Some(rest) = text.strip_prefix(b"-") {
         match memchr::memchr(b' ', rest) {

@@ -5,7 +5,8 @@
 //! libraries (`functions`), the state of the script running now, and
 //! the bridge by which `redis.call` runs commands. Submodules: `convert` (replies <-> Lua
 //! values), `libs`/`cjson`/`cmsgpack`/`lstruct` (the embedded libraries), `trampoline` (the
-//! two C functions that raise Lua errors as Redis does).
+//! two C functions that raise Lua errors as Redis does), `ldb` (the Lua debugger, SCRIPT
+//! DEBUG).
 //!
 //! Invariants:
 //! - At most one script runs at a time (`Engine::run` is `Some` exactly while it runs). While it
@@ -25,6 +26,7 @@ pub mod cjson;
 pub mod cmsgpack;
 pub mod convert;
 pub mod functions;
+pub mod ldb;
 pub mod libs;
 pub mod lstruct;
 mod trampoline;
@@ -107,6 +109,8 @@ pub struct State {
     /// Runs an EVAL script with its KEYS and ARGV globals (set with the globals' protection
     /// lifted for the moment).
     run_eval: Function,
+    /// The same under the Lua debugger's hook (`ldb`).
+    run_eval_debug: Function,
 }
 
 pub struct Engine {
@@ -121,6 +125,8 @@ pub struct Engine {
     pub scripts_mem: usize,
     pub run: Option<Run>,
     scratch: Reply,
+    /// Pids of the Lua debugger's forked sessions (`ldb`), reaped by the cron.
+    pub ldb_children: Vec<i32>,
 }
 
 thread_local! {
@@ -166,9 +172,15 @@ impl State {
         register_api(&lua, &rust)?;
         libs::register(&lua, &rust)?;
         trampoline::register(&lua, &rust)?;
+        ldb::register(&lua, &rust)?;
         let api = lua.load(API).set_name("@__redis_api").into_function()?;
-        let (runner, sandbox, loader, run_eval): (Function, Function, Function, Function) =
-            api.call((globals.clone(), rust))?;
+        let (runner, sandbox, loader, run_eval, run_eval_debug): (
+            Function,
+            Function,
+            Function,
+            Function,
+            Function,
+        ) = api.call((globals.clone(), rust))?;
         lua.set_hook(
             HookTriggers::new().every_nth_instruction(100_000),
             |_lua, _dbg| {
@@ -187,6 +199,7 @@ impl State {
             sandbox,
             loader,
             run_eval,
+            run_eval_debug,
         })
     }
 }
@@ -201,6 +214,7 @@ impl Engine {
             scripts_mem: 0,
             run: None,
             scratch: Reply::new(),
+            ldb_children: Vec::new(),
         }
     }
 
@@ -360,6 +374,7 @@ fn script_call(lua: &Lua, args: MultiValue) -> mlua::Result<(Value, bool)> {
         Err(e) => return raise(lua, e),
     };
     drop(args);
+    ldb::log_command(&argv);
     let res = with_server(|srv| -> mlua::Result<(Value, bool)> {
         let Some(run) = srv.scripting.run.as_ref() else {
             return raise(
@@ -424,6 +439,7 @@ fn script_call(lua: &Lua, args: MultiValue) -> mlua::Result<(Value, bool)> {
             run.db = c.db;
         }
         let r = convert::reply_to_lua(lua, &scratch.buf);
+        ldb::log_reply(&scratch.buf);
         if scratch.buf.capacity() > 1 << 20 {
             scratch.buf = Vec::new();
         }
@@ -746,7 +762,9 @@ pub fn run_script(srv: &mut Server, out: &mut Reply, cid: usize, db: usize, inv:
         &srv.scripting.func
     };
     let lua = state.lua.clone();
-    let runner = if inv.eval {
+    let runner = if inv.eval && ldb::is_active() {
+        state.run_eval_debug.clone()
+    } else if inv.eval {
         state.run_eval.clone()
     } else {
         state.runner.clone()
