@@ -8,7 +8,7 @@ rounds=${1:-4}; n=${2:-20000}; pol=${3:-always}
 ours=${UREDIS:-target/release/uredis-server}
 one() {
     local bin=$1 d port pid r
-    d=$(mktemp -d)
+    d=$(mktemp -d -p "${DIR:-/tmp}")
     while :; do
         port=$((20000 + RANDOM % 20000))
         $bin --port $port --bind 127.0.0.1 --save '' --dir $d --appendonly yes \
