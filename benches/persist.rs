@@ -4,7 +4,8 @@
 //! For each dataset and each server (on a free loopback port, its own directory, `--save ''`):
 //! fill it with pipelined batches, SAVE (client round trip), BGSAVE while a writer thread sends
 //! pipelined SETs and a probe thread PINGs about every millisecond (`latest_fork_usec`, BGSAVE
-//! wall time, probe p99/max), then restart on the same directory and read the load time from
+//! wall time, probe p99/max, SETs per second acknowledged while the child ran, the parent's
+//! copy-on-write size), then restart on the same directory and read the load time from
 //! the server's own log line ("DB loaded from disk: X seconds", printed by both).
 //!
 //! Loading a file made by redis-server itself (DEBUG POPULATE, or many small collections) and
@@ -23,7 +24,7 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 mod common;
@@ -215,7 +216,10 @@ struct Row {
     bgsave: Duration,
     probe_p99: Duration,
     probe_max: Duration,
-    writes: u64,
+    /// SETs acknowledged between the BGSAVE reply and the end of the child, per second.
+    writes_per_s: f64,
+    /// INFO `rdb_last_cow_size` after the BGSAVE: parent pages copied while the child ran.
+    cow: u64,
     load_s: f64,
 }
 
@@ -240,10 +244,13 @@ fn measure(bin: &str, set: &str, keys: u64, elements: u64) -> Result<Row, String
             .map(|m| m.len())
             .unwrap_or(0);
 
-        // BGSAVE with a pipelined writer and a PING probe running.
+        // BGSAVE with a pipelined writer and a PING probe running. The writer counts its
+        // acknowledged SETs in `acked`, read when the BGSAVE starts and when it ends.
         let stop = Arc::new(AtomicBool::new(false));
+        let acked = Arc::new(AtomicU64::new(0));
         let writer = {
             let stop = stop.clone();
+            let acked = acked.clone();
             let port = p.port;
             std::thread::spawn(move || {
                 let mut w = connect(port);
@@ -260,6 +267,7 @@ fn measure(bin: &str, set: &str, keys: u64, elements: u64) -> Result<Row, String
                         }),
                     );
                     n += 100;
+                    acked.store(n, Ordering::Relaxed);
                 }
                 n
             })
@@ -284,6 +292,7 @@ fn measure(bin: &str, set: &str, keys: u64, elements: u64) -> Result<Row, String
         std::thread::sleep(Duration::from_millis(200));
         let t = Instant::now();
         let r = call(&mut c, &[b"BGSAVE"]);
+        let acked_at_start = acked.load(Ordering::Relaxed);
         if !r.contains("started") {
             return Err(format!("BGSAVE: {r}"));
         }
@@ -291,12 +300,16 @@ fn measure(bin: &str, set: &str, keys: u64, elements: u64) -> Result<Row, String
             std::thread::sleep(Duration::from_millis(5));
         }
         let bgsave = t.elapsed();
+        let writes_during = acked.load(Ordering::Relaxed) - acked_at_start;
         stop.store(true, Ordering::Relaxed);
-        let writes = writer.join().map_err(|_| "writer failed")?;
+        writer.join().map_err(|_| "writer failed")?;
         let mut lat = probe.join().map_err(|_| "probe failed")?;
         lat.sort();
         let probe_p99 = lat.get(lat.len() * 99 / 100).copied().unwrap_or_default();
         let probe_max = lat.last().copied().unwrap_or_default();
+        let cow = info_field(&mut c, "persistence", "rdb_last_cow_size")
+            .parse()
+            .unwrap_or(0);
         let fork_us = info_field(&mut c, "stats", "latest_fork_usec")
             .parse()
             .unwrap_or(0);
@@ -321,7 +334,8 @@ fn measure(bin: &str, set: &str, keys: u64, elements: u64) -> Result<Row, String
             bgsave,
             probe_p99,
             probe_max,
-            writes,
+            writes_per_s: writes_during as f64 / bgsave.as_secs_f64(),
+            cow,
             load_s,
         })
     })();
@@ -337,9 +351,9 @@ fn main() {
     let redis = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
     let ours = env!("CARGO_BIN_EXE_uredis-server");
     println!(
-        "| dataset | server | SAVE s | file MB | load s | fork µs | BGSAVE s (under writes) | PING p99 ms | PING max ms | writes during BGSAVE |"
+        "| dataset | server | SAVE s | file MB | load s | fork µs | BGSAVE s (under writes) | PING p99 ms | PING max ms | SETs/s during BGSAVE | COW MB |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for set in sets.split(',') {
         let label = match set {
             "keys" => format!("{keys} small keys"),
@@ -357,7 +371,7 @@ fn main() {
             }
             match measure(bin, set, keys, elements) {
                 Ok(r) => println!(
-                    "| {label} | {name} | {:.2} | {:.1} | {:.2} | {} | {:.2} | {:.2} | {:.2} | {} |",
+                    "| {label} | {name} | {:.2} | {:.1} | {:.2} | {} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} |",
                     r.save.as_secs_f64(),
                     r.size as f64 / (1 << 20) as f64,
                     r.load_s,
@@ -365,7 +379,8 @@ fn main() {
                     r.bgsave.as_secs_f64(),
                     r.probe_p99.as_secs_f64() * 1e3,
                     r.probe_max.as_secs_f64() * 1e3,
-                    r.writes
+                    r.writes_per_s,
+                    r.cow as f64 / (1 << 20) as f64
                 ),
                 Err(e) => println!("| {label} | {name} | error: {e} |"),
             }
