@@ -24,6 +24,7 @@ use std::ptr::NonNull;
 
 use super::node::{self, Node, ValueRef};
 use super::value::Value;
+use crate::types::resize;
 
 /// Bucket arrays at least this big (bytes) are mapped directly from the kernel.
 const MMAP_MIN: usize = 1 << 20;
@@ -413,7 +414,7 @@ impl Table {
         let size = self.t[0].len;
         if size == 0 {
             self.t[0] = Buckets::with_size(INITIAL_SIZE);
-        } else if self.t[0].used >= size {
+        } else if resize::may_grow(self.t[0].used, size) {
             self.resize_to((self.t[0].used + 1).next_power_of_two());
         }
     }
@@ -447,17 +448,25 @@ impl Table {
     /// Starts shrinking if the table is under 10% full (Redis's `htNeedsResize`), from cron.
     pub fn shrink_if_needed(&mut self) {
         let size = self.t[0].len;
-        if !self.is_rehashing() && size > INITIAL_SIZE && self.t[0].used * 100 / size < 10 {
+        if !self.is_rehashing()
+            && size > INITIAL_SIZE
+            && self.t[0].used * 100 / size < 10
+            && resize::may_shrink()
+        {
             self.resize_to(self.t[0].used.max(INITIAL_SIZE).next_power_of_two());
         }
     }
 
     /// Moves one bucket (skipping at most a few empty ones) from the old array to the new one.
-    /// Returns false when no resize is in progress any more.
+    /// Returns false when no resize is in progress any more, or none may move now
+    /// (`types::resize`, while a fork child runs).
     pub fn rehash_step(&mut self) -> bool {
         let Some(mut idx) = self.rehash_idx else {
             return false;
         };
+        if !resize::may_rehash(self.t[0].len, self.t[1].len) {
+            return false;
+        }
         let mut empty = 0;
         while idx < self.t[0].len && self.t[0].head(idx).is_null() {
             idx += 1;
@@ -763,6 +772,49 @@ mod tests {
             assert_eq!(t.get(format!("k{i}").as_bytes()).map(int), Some(i));
         }
         assert!(t.get(b"k2").is_none());
+    }
+
+    /// While a fork child runs (`types::resize` avoid), the table neither grows nor rehashes
+    /// until it is more than 5x overloaded, and keys stay reachable; afterwards it catches up.
+    #[test]
+    fn no_resize_while_a_child_shares_the_pages() {
+        let mut t = Table::new();
+        for i in 0..1024i64 {
+            put(&mut t, format!("k{i}").as_bytes(), i);
+        }
+        t.rehash_for(std::time::Duration::from_secs(5));
+        let size = t.buckets();
+        // A resize in progress when the child starts pauses too.
+        put(&mut t, b"extra", 0);
+        let rehashing = t.is_rehashing();
+        resize::set_avoid(true);
+        for i in 1024..(size as i64 * 5) {
+            put(&mut t, format!("k{i}").as_bytes(), i);
+        }
+        let paused = (t.is_rehashing(), t.buckets());
+        for i in (size as i64 * 5)..(size as i64 * 6 + 10) {
+            put(&mut t, format!("k{i}").as_bytes(), i);
+        }
+        let forced = t.buckets();
+        resize::set_avoid(false);
+        if rehashing {
+            // A 2x resize started before the child stays paused (its arrays differ by less
+            // than 5x), and no other resize can start meanwhile: as Redis.
+            assert!(paused.0, "the resize started before the child stays paused");
+            assert_eq!(forced, paused.1);
+        } else {
+            assert_eq!(paused.1, size, "no growth below 5x");
+            assert!(forced > paused.1, "growth past 5x: {forced}");
+        }
+        for i in 0..(size as i64 * 6 + 10) {
+            assert_eq!(t.get(format!("k{i}").as_bytes()).map(int), Some(i));
+        }
+        // After the child: the paused resize completes, the next insert grows to fit.
+        t.rehash_for(std::time::Duration::from_secs(5));
+        put(&mut t, b"after", 0);
+        t.rehash_for(std::time::Duration::from_secs(5));
+        assert!(!t.is_rehashing());
+        assert!(t.buckets() >= t.len(), "{} {}", t.buckets(), t.len());
     }
 
     #[test]

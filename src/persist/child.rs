@@ -318,6 +318,9 @@ impl Children {
             buf: Vec::with_capacity(MSG_LEN),
             bytes: 0,
         });
+        // Tables stop resizing while the child shares their pages (Redis's
+        // updateDictResizePolicy).
+        crate::types::resize::set_avoid(true);
         Ok(pid)
     }
 
@@ -407,6 +410,7 @@ impl Children {
     fn finish(&mut self, status: ChildStatus) -> Option<ChildDone> {
         self.drain_pipe();
         let a = self.active.take()?;
+        crate::types::resize::set_avoid(false);
         // SAFETY: closing the pipe read end we own.
         unsafe { libc::close(a.pipe) };
         let done = ChildDone {

@@ -350,7 +350,7 @@ impl<V> Dict<V> {
         let size = self.t[0].buckets.len();
         if size == 0 {
             self.t[0] = Table::with_size(INITIAL_SIZE);
-        } else if self.t[0].used >= size {
+        } else if super::resize::may_grow(self.t[0].used, size) {
             self.resize_to((self.t[0].used + 1).next_power_of_two());
         }
     }
@@ -382,17 +382,25 @@ impl<V> Dict<V> {
     /// Starts shrinking if the table is under 10% full (Redis's `htNeedsResize`), from cron.
     pub fn shrink_if_needed(&mut self) {
         let size = self.t[0].buckets.len();
-        if !self.is_rehashing() && size > INITIAL_SIZE && self.t[0].used * 100 / size < 10 {
+        if !self.is_rehashing()
+            && size > INITIAL_SIZE
+            && self.t[0].used * 100 / size < 10
+            && super::resize::may_shrink()
+        {
             self.resize_to(self.t[0].used.max(INITIAL_SIZE).next_power_of_two());
         }
     }
 
     /// Moves one bucket (skipping at most a few empty ones) from the old table to the new one.
-    /// Returns false when no resize is in progress any more.
+    /// Returns false when no resize is in progress any more, or none may move now
+    /// (`types::resize`, while a fork child runs).
     pub fn rehash_step(&mut self) -> bool {
         let Some(mut idx) = self.rehash_idx else {
             return false;
         };
+        if !super::resize::may_rehash(self.t[0].buckets.len(), self.t[1].buckets.len()) {
+            return false;
+        }
         let [t0, t1] = &mut self.t;
         let mut empty = 0;
         while idx < t0.buckets.len() && t0.buckets[idx].is_none() {

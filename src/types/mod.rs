@@ -7,6 +7,7 @@
 pub mod dict;
 pub mod hash;
 pub mod list;
+pub mod resize;
 pub mod set;
 pub mod stream;
 pub mod zset;
