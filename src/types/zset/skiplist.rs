@@ -997,7 +997,11 @@ mod tests {
                         Some(_) => {
                             // Nudges (often in place) or jumps anywhere.
                             let old = sl.rescore(&m, |cur| {
-                                Some(if r & (1 << 30) != 0 { cur + 0.25 } else { score })
+                                Some(if r & (1 << 30) != 0 {
+                                    cur + 0.25
+                                } else {
+                                    score
+                                })
                             });
                             let new = sl.score(&m).expect("still there");
                             assert_eq!(old, model.score.get(&m).copied());
