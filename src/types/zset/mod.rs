@@ -248,8 +248,9 @@ impl Clone for ZSet {
             Repr::Listpack(v) => ZSet {
                 repr: Repr::Listpack(v.clone()),
             },
-            Repr::Skiplist(_) => {
+            Repr::Skiplist(sl) => {
                 let mut z = ZSet::new_skiplist();
+                z.reserve(sl.len());
                 for (m, s) in self.iter() {
                     z.insert_new(m, s);
                 }
@@ -306,7 +307,17 @@ impl ZSet {
         if n <= lim.entries && maxlen <= lim.value {
             ZSet::new_listpack()
         } else {
-            ZSet::new_skiplist()
+            let mut z = ZSet::new_skiplist();
+            z.reserve(n);
+            z
+        }
+    }
+
+    /// Sizes an empty skiplist's member index for `n` members at once (Redis's `dictExpand`
+    /// with a size hint); does nothing otherwise.
+    pub fn reserve(&mut self, n: usize) {
+        if let Repr::Skiplist(s) = &mut self.repr {
+            s.reserve(n);
         }
     }
 
