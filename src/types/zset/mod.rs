@@ -297,7 +297,7 @@ impl ZSet {
 
     pub fn new_skiplist() -> ZSet {
         ZSet {
-            repr: Repr::Skiplist(Box::new(SkipList::new())),
+            repr: Repr::Skiplist(Box::default()),
         }
     }
 
@@ -361,7 +361,7 @@ impl ZSet {
     pub fn convert_to_skiplist(&mut self) {
         if let Repr::Listpack(v) = &mut self.repr {
             let v = std::mem::take(v);
-            let mut sl = Box::new(SkipList::new());
+            let mut sl: Box<SkipList> = Box::default();
             sl.reserve(v.len());
             for (m, s) in v.iter() {
                 sl.insert(m, s);

@@ -986,7 +986,7 @@ mod tests {
                 let r = crate::rand::next_u64();
                 let id = r % members;
                 // Some members long enough to span cache lines.
-                let m = if id % 7 == 0 {
+                let m = if id.is_multiple_of(7) {
                     format!("a-much-longer-member-name-{id:040}").into_bytes()
                 } else {
                     format!("m{id}").into_bytes()
@@ -1031,7 +1031,7 @@ mod tests {
                     }
                 }
                 assert_eq!(sl.len(), model.score.len());
-                if step % 500 == 0 || members == 40 && step % 20 == 0 {
+                if step.is_multiple_of(500) || members == 40 && step.is_multiple_of(20) {
                     compare(&sl, &model);
                     let lim = ((r >> 40) % 41) as f64 / 4.0 - 5.0;
                     let want = model.score.values().filter(|&&s| s < lim).count();
