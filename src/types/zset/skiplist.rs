@@ -801,20 +801,14 @@ impl SkipList {
     /// Bytes the list owns on the heap: its nodes (extrapolated from the first `samples`),
     /// the head and the index's bucket arrays.
     pub fn heap_size_sampled(&self, samples: usize) -> usize {
-        let mut sizes = Vec::new();
-        let mut n = self.first();
-        while let Some(x) = n {
-            if sizes.len() >= samples {
-                break;
-            }
+        let sizes = std::iter::successors(self.first(), |n| n.next()).map(|n| {
             // SAFETY: a NodeRef is a live node.
-            sizes.push(unsafe { node_size(x.n.as_ptr()) });
-            n = x.next();
-        }
+            unsafe { node_size(n.n.as_ptr()) }
+        });
+        let nodes = crate::types::sampled_sum(self.len, samples, sizes);
         // SAFETY: head is live.
         let head = unsafe { node_size(self.head()) };
-        head + self.index.buckets() * std::mem::size_of::<*mut Node>()
-            + crate::types::sampled_sum(self.len, samples, sizes.into_iter())
+        head + self.index.buckets() * std::mem::size_of::<*mut Node>() + nodes
     }
 
     /// Checks every structural invariant (tests only): order, spans, backward links, tail,
