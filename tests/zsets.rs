@@ -1,7 +1,7 @@
 //! Sorted sets end to end: randomized command streams replayed against redis-server (both
 //! encodings), blocking pops (FIFO, timeouts, several keys, WRONGTYPE, re-blocking),
-//! keyspace events compared with Redis, and ZSCAN / ZRANDMEMBER properties that cannot be
-//! compared byte for byte.
+//! keyspace events compared with Redis, ZSCAN / ZRANDMEMBER properties that cannot be
+//! compared byte for byte, and the memory accounting of a big (skiplist) set.
 
 mod common;
 
