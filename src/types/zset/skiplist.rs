@@ -1084,6 +1084,25 @@ mod tests {
     }
 
     #[test]
+    fn empty_and_long_members() {
+        let mut sl = SkipList::new();
+        let long = vec![b'x'; 100_000];
+        sl.insert(b"", 1.0);
+        sl.insert(&long, 1.0);
+        sl.insert(b"a", -1.0);
+        sl.check();
+        assert_eq!(sl.rank(b""), Some(1));
+        assert_eq!(sl.rank(&long), Some(2));
+        assert_eq!(sl.at(2).map(|n| n.member().len()), Some(100_000));
+        assert_eq!(sl.rescore(&long, |s| Some(s - 5.0)), Some(1.0));
+        assert_eq!(sl.rank(&long), Some(0));
+        assert!(sl.remove(b""));
+        assert!(!sl.remove(b""));
+        sl.check();
+        assert!(sl.heap_size_sampled(usize::MAX) > 100_000);
+    }
+
+    #[test]
     fn node_layout() {
         assert_eq!(HDR, 32);
         let n = new_node(1, b"member:123456", 1.5);
