@@ -547,13 +547,12 @@ impl SkipList {
     fn link(&mut self, x: *mut Node) {
         let mut update = [ptr::null_mut::<Node>(); MAX_LEVEL];
         let mut rank = [0u32; MAX_LEVEL];
-        let head = self.head();
         // SAFETY: x, head and every node reached through fwd pointers are live (invariants);
         // `ele` borrows x's member bytes, which nothing writes.
         unsafe {
             let ele = member(x);
             let score = (*x).score;
-            let mut p = head;
+            let mut p = self.head();
             for i in (0..self.level).rev() {
                 rank[i] = if i == self.level - 1 { 0 } else { rank[i + 1] };
                 loop {
@@ -567,6 +566,22 @@ impl SkipList {
                 }
                 update[i] = p;
             }
+        }
+        self.splice(x, &mut update, &mut rank);
+    }
+
+    /// Links `x` after `update[i]` at each of its levels, `rank[i]` being the 1-based rank of
+    /// `update[i]` (0 for the head); both cover the levels in use (the second half of
+    /// `zslInsert`).
+    fn splice(
+        &mut self,
+        x: *mut Node,
+        update: &mut [*mut Node; MAX_LEVEL],
+        rank: &mut [u32; MAX_LEVEL],
+    ) {
+        let head = self.head();
+        // SAFETY: x, head and update[..] are live nodes (invariants).
+        unsafe {
             let level = height(x);
             if level > self.level {
                 for i in self.level..level {
@@ -599,6 +614,63 @@ impl SkipList {
             }
         }
         self.len += 1;
+    }
+
+    /// Moves node `x` (member `m`) from score `cur` to `new` (the other half of
+    /// `zslUpdateScore`). Both descents, to `x`'s predecessors and to the new place's, run in
+    /// one loop a step of each at a time, so that their cache misses overlap instead of
+    /// following each other. The new place's walk sees the list with `x` still in it; its
+    /// result is then corrected for the list without `x`: a predecessor that is `x` itself
+    /// becomes `x`'s own predecessor at that level, and the ranks of nodes after `x` drop by
+    /// one.
+    fn relocate(&mut self, x: *mut Node, m: &[u8], cur: f64, new: f64) {
+        let mut old = [ptr::null_mut::<Node>(); MAX_LEVEL];
+        let mut update = [ptr::null_mut::<Node>(); MAX_LEVEL];
+        let mut rank = [0u32; MAX_LEVEL];
+        let head = self.head();
+        // SAFETY: x, head and every node reached through fwd pointers are live (invariants).
+        unsafe {
+            let (mut a, mut b, mut r) = (head, head, 0u32);
+            for i in (0..self.level).rev() {
+                let (mut a_go, mut b_go) = (true, true);
+                while a_go || b_go {
+                    if a_go {
+                        let f = fwd(a, i);
+                        if !f.is_null() && node_before(f, cur, m) {
+                            a = f;
+                        } else {
+                            a_go = false;
+                        }
+                    }
+                    if b_go {
+                        let f = fwd(b, i);
+                        if !f.is_null() && node_before(f, new, m) {
+                            r += span(b, i);
+                            b = f;
+                        } else {
+                            b_go = false;
+                        }
+                    }
+                }
+                old[i] = a;
+                update[i] = b;
+                rank[i] = r;
+            }
+            debug_assert!(fwd(old[0], 0) == x);
+            for i in 0..self.level {
+                if update[i] == x {
+                    // Spans as they are before the unlink: rank(x) - span(old[i] -> x).
+                    rank[i] -= span(old[i], i);
+                    update[i] = old[i];
+                } else if cur < new && update[i] != head && !node_before(update[i], cur, m) {
+                    // After x (not equal to it): one fewer element before it once x is gone.
+                    rank[i] -= 1;
+                }
+            }
+            self.unlink(x, &old);
+            (*x).score = new;
+        }
+        self.splice(x, &mut update, &mut rank);
     }
 
     /// Takes node `x` out of the list's links (`zslDeleteNode`), `update` being its
@@ -662,12 +734,7 @@ impl SkipList {
                 (*x).score = new;
                 return Some(cur);
             }
-            let mut update = [ptr::null_mut(); MAX_LEVEL];
-            self.predecessors(cur, m, &mut update);
-            debug_assert!(fwd(update[0], 0) == x);
-            self.unlink(x, &update);
-            (*x).score = new;
-            self.link(x);
+            self.relocate(x, m, cur, new);
             Some(cur)
         }
     }
@@ -1081,6 +1148,34 @@ mod tests {
             assert!(seen.contains(format!("k{i}").as_bytes()), "missed k{i}");
         }
         sl.check();
+    }
+
+    #[test]
+    fn moves_keep_every_invariant() {
+        let mut sl = SkipList::new();
+        let mut model = Model::default();
+        for i in 0..300u64 {
+            let s = (i % 37) as f64 / 4.0;
+            sl.insert(format!("m{i}").as_bytes(), s);
+            model.insert(format!("m{i}").as_bytes(), s);
+        }
+        for step in 0..3000u64 {
+            let r = crate::rand::next_u64();
+            let m = format!("m{}", r % 300).into_bytes();
+            // Ties (same score, other members), small and large moves both ways.
+            let new = match (r >> 10) % 3 {
+                0 => ((r >> 20) % 37) as f64 / 4.0,
+                1 => ((r >> 20) % 3) as f64 / 4.0 + 4.0,
+                _ => -(((r >> 20) % 5) as f64),
+            };
+            sl.rescore(&m, |_| Some(new));
+            model.insert(&m, new);
+            sl.check();
+            if step % 100 == 0 {
+                compare(&sl, &model);
+            }
+        }
+        compare(&sl, &model);
     }
 
     #[test]
