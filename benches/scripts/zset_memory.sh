@@ -18,11 +18,20 @@ fmt=${MEMBER_FMT:-member:%d}
 
 measure() {
     local bin=$1 d port pid used0 used1 rss0 rss1
-    d=$(mktemp -d); port=$((20000 + RANDOM % 20000))
-    $bin --port $port --bind 127.0.0.1 --save '' --appendonly no --dir $d \
-        --logfile $d/log >/dev/null 2>&1 &
-    pid=$!
-    until redis-cli -p $port ping >/dev/null 2>&1; do sleep 0.05; done
+    d=$(mktemp -d)
+    # A random port may be taken (by another server, which must not receive our load): retry
+    # until the server that answers is the one we started.
+    while :; do
+        port=$((20000 + RANDOM % 20000))
+        $bin --port $port --bind 127.0.0.1 --save '' --appendonly no --dir $d \
+            --logfile $d/log >/dev/null 2>&1 &
+        pid=$!
+        while kill -0 $pid 2>/dev/null &&
+            [ "$(redis-cli -p $port info server 2>/dev/null | tr -d '\r' |
+                awk -F: '/^process_id:/{print $2}')" != "$pid" ]; do sleep 0.05; done
+        kill -0 $pid 2>/dev/null && break
+        wait $pid 2>/dev/null || true
+    done
     sleep 0.3
     used0=$(redis-cli -p $port info memory | awk -F: '/^used_memory:/{print $2+0}')
     rss0=$(awk '/VmRSS/{print $2 * 1024}' /proc/$pid/status)
