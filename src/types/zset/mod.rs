@@ -4,15 +4,16 @@
 //!   member, score as a zigzag varint when it is an integer, else 8 bytes), searched linearly
 //!   like Redis's listpack (at most `zset-max-listpack-entries` elements of at most
 //!   `zset-max-listpack-value` bytes). A listpack turns -0 into 0, as Redis's does.
-//! - `skiplist`: Redis's skiplist with spans (rank and range queries in O(log n)), stored in an
-//!   arena of nodes addressed by index (members up to 22 bytes and the first level inline),
-//!   plus a member -> node dictionary (`Dict`, whose reverse-binary cursor gives ZSCAN Redis's
-//!   guarantees).
+//! - `skiplist`: Redis's skiplist with spans (rank and range queries in O(log n)) and its
+//!   member index (`skiplist::SkipList`: one allocation per element holding its score, its
+//!   levels and its member, which the index hashes and compares in place).
 //!
 //! A set converts from listpack to skiplist when it outgrows the thresholds (the callers pass
 //! them in as `Limits`) and never back, as Redis. Scores are never NaN. Ranks are 0-based.
 
-use crate::types::dict::Dict;
+mod skiplist;
+
+use skiplist::{NodeRef, SkipList};
 
 /// The listpack thresholds (`zset-max-listpack-entries`, `zset-max-listpack-value`).
 #[derive(Debug, Clone, Copy)]
@@ -46,403 +47,10 @@ pub enum Added {
     Nan,
 }
 
-const NIL: u32 = u32::MAX;
-const MAX_LEVEL: usize = 32;
-
-#[derive(Debug, Clone, Copy)]
-struct Lvl {
-    fwd: u32,
-    span: u32,
-}
-
-/// A node's levels: the first two inline in the node (15 of 16 nodes have no more, and a walk
-/// then touches one cache line per hop, as with Redis's inline level array), the others in one
-/// allocation.
-#[derive(Debug, Clone)]
-struct Levels {
-    low: [Lvl; 2],
-    rest: Box<[Lvl]>,
-}
-
-/// Marks `low[1]` of a node with a single level.
-const ABSENT: u32 = u32::MAX - 1;
-
-impl Levels {
-    fn new(n: usize) -> Levels {
-        let empty = Lvl { fwd: NIL, span: 0 };
-        let second = if n >= 2 {
-            empty
-        } else {
-            Lvl {
-                fwd: ABSENT,
-                span: 0,
-            }
-        };
-        Levels {
-            low: [empty, second],
-            rest: vec![empty; n.saturating_sub(2)].into_boxed_slice(),
-        }
-    }
-
-    fn len(&self) -> usize {
-        if !self.rest.is_empty() {
-            2 + self.rest.len()
-        } else if self.low[1].fwd == ABSENT {
-            1
-        } else {
-            2
-        }
-    }
-}
-
-impl std::ops::Index<usize> for Levels {
-    type Output = Lvl;
-
-    #[inline]
-    fn index(&self, i: usize) -> &Lvl {
-        if i < 2 {
-            &self.low[i]
-        } else {
-            &self.rest[i - 2]
-        }
-    }
-}
-
-impl std::ops::IndexMut<usize> for Levels {
-    #[inline]
-    fn index_mut(&mut self, i: usize) -> &mut Lvl {
-        if i < 2 {
-            &mut self.low[i]
-        } else {
-            &mut self.rest[i - 2]
-        }
-    }
-}
-
-/// A member in a skiplist node: up to 22 bytes inline (no allocation), longer on the heap.
-#[derive(Debug, Clone)]
-enum Ele {
-    Inline { len: u8, buf: [u8; 22] },
-    Heap(Box<[u8]>),
-}
-
-impl Default for Ele {
-    fn default() -> Self {
-        Ele::Inline {
-            len: 0,
-            buf: [0; 22],
-        }
-    }
-}
-
-impl Ele {
-    fn new(m: &[u8]) -> Ele {
-        if m.len() <= 22 {
-            let mut buf = [0u8; 22];
-            buf[..m.len()].copy_from_slice(m);
-            Ele::Inline {
-                len: m.len() as u8,
-                buf,
-            }
-        } else {
-            Ele::Heap(m.into())
-        }
-    }
-}
-
-impl std::ops::Deref for Ele {
-    type Target = [u8];
-
-    #[inline]
-    fn deref(&self) -> &[u8] {
-        match self {
-            Ele::Inline { len, buf } => &buf[..*len as usize],
-            Ele::Heap(b) => b,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-struct Node {
-    ele: Ele,
-    score: f64,
-    backward: u32,
-    lvl: Levels,
-}
-
 /// (score, member) ordering, as `zslInsert` compares.
 #[inline]
 fn before(s1: f64, e1: &[u8], s2: f64, e2: &[u8]) -> bool {
     s1 < s2 || (s1 == s2 && e1 < e2)
-}
-
-/// Redis's skiplist (`zskiplist`) plus its member dictionary.
-struct SkipList {
-    /// Node 0 is the header.
-    nodes: Vec<Node>,
-    free: Vec<u32>,
-    level: usize,
-    len: usize,
-    tail: u32,
-    map: Dict<u32>,
-}
-
-impl SkipList {
-    fn new() -> SkipList {
-        SkipList {
-            nodes: vec![Node {
-                ele: Ele::default(),
-                score: 0.0,
-                backward: NIL,
-                lvl: Levels::new(MAX_LEVEL),
-            }],
-            free: Vec::new(),
-            level: 1,
-            len: 0,
-            tail: NIL,
-            map: Dict::new(),
-        }
-    }
-
-    fn random_level() -> usize {
-        let mut level = 1;
-        // p = 1/4 per level, as ZSKIPLIST_P.
-        let mut r = crate::rand::next_u64();
-        while r & 3 == 0 && level < MAX_LEVEL {
-            level += 1;
-            r >>= 2;
-            if r == 0 {
-                r = crate::rand::next_u64();
-            }
-        }
-        level
-    }
-
-    #[inline]
-    fn n(&self, i: u32) -> &Node {
-        &self.nodes[i as usize]
-    }
-
-    /// Inserts a member known to be absent.
-    fn insert(&mut self, ele: &[u8], score: f64) {
-        let level = Self::random_level();
-        let node = Node {
-            ele: Ele::new(ele),
-            score,
-            backward: NIL,
-            lvl: Levels::new(level),
-        };
-        let idx = match self.free.pop() {
-            Some(i) => {
-                self.nodes[i as usize] = node;
-                i
-            }
-            None => {
-                if self.nodes.len() == self.nodes.capacity() {
-                    // Grow by a quarter, not double: the arena is most of a big sorted set's
-                    // memory (a large block grows in place with mremap, so this stays cheap).
-                    self.nodes.reserve_exact(self.nodes.len() / 4 + 8);
-                }
-                self.nodes.push(node);
-                (self.nodes.len() - 1) as u32
-            }
-        };
-        self.link(idx);
-        self.map.insert(ele, idx);
-    }
-
-    /// Links the unlinked node `idx` (member, score and levels set) at its place
-    /// (`zslInsert` without the allocation).
-    fn link(&mut self, idx: u32) {
-        let mut update = [0u32; MAX_LEVEL];
-        let mut rank = [0u32; MAX_LEVEL];
-        let ele = std::mem::take(&mut self.nodes[idx as usize].ele);
-        let score = self.n(idx).score;
-        let mut x = 0u32;
-        for i in (0..self.level).rev() {
-            rank[i] = if i == self.level - 1 { 0 } else { rank[i + 1] };
-            loop {
-                let f = self.n(x).lvl[i].fwd;
-                if f != NIL && before(self.n(f).score, &self.n(f).ele, score, &ele) {
-                    rank[i] += self.n(x).lvl[i].span;
-                    x = f;
-                } else {
-                    break;
-                }
-            }
-            update[i] = x;
-        }
-        self.nodes[idx as usize].ele = ele;
-        let level = self.n(idx).lvl.len();
-        if level > self.level {
-            for i in self.level..level {
-                rank[i] = 0;
-                update[i] = 0;
-                self.nodes[0].lvl[i].span = self.len as u32;
-            }
-            self.level = level;
-        }
-        for i in 0..level {
-            let u = update[i] as usize;
-            let ufwd = self.nodes[u].lvl[i].fwd;
-            let uspan = self.nodes[u].lvl[i].span;
-            self.nodes[idx as usize].lvl[i] = Lvl {
-                fwd: ufwd,
-                span: uspan - (rank[0] - rank[i]),
-            };
-            self.nodes[u].lvl[i] = Lvl {
-                fwd: idx,
-                span: (rank[0] - rank[i]) + 1,
-            };
-        }
-        for (i, &u) in update.iter().enumerate().take(self.level).skip(level) {
-            self.nodes[u as usize].lvl[i].span += 1;
-        }
-        self.nodes[idx as usize].backward = if update[0] == 0 { NIL } else { update[0] };
-        let f0 = self.n(idx).lvl[0].fwd;
-        if f0 != NIL {
-            self.nodes[f0 as usize].backward = idx;
-        } else {
-            self.tail = idx;
-        }
-        self.len += 1;
-    }
-
-    /// Finds the predecessors of (score, ele) at every level (`update` of Redis's walks) and
-    /// returns the node holding it, if any.
-    fn find(&self, ele: &[u8], score: f64, update: &mut [u32; MAX_LEVEL]) -> Option<u32> {
-        let mut x = 0u32;
-        for i in (0..self.level).rev() {
-            loop {
-                let f = self.n(x).lvl[i].fwd;
-                if f != NIL && before(self.n(f).score, &self.n(f).ele, score, ele) {
-                    x = f;
-                } else {
-                    break;
-                }
-            }
-            update[i] = x;
-        }
-        let x = self.n(x).lvl[0].fwd;
-        (x != NIL && self.n(x).score == score && &*self.n(x).ele == ele).then_some(x)
-    }
-
-    /// Changes the score of a member from `cur` to `new` (Redis's `zslUpdateScore`): in place
-    /// when the order allows, else the node is moved, keeping its member, levels and map entry.
-    fn update_score(&mut self, ele: &[u8], cur: f64, new: f64) {
-        let mut update = [0u32; MAX_LEVEL];
-        let Some(x) = self.find(ele, cur, &mut update) else {
-            return;
-        };
-        let back = self.n(x).backward;
-        let f0 = self.n(x).lvl[0].fwd;
-        if (back == NIL || self.n(back).score < new) && (f0 == NIL || self.n(f0).score > new) {
-            self.nodes[x as usize].score = new;
-            return;
-        }
-        self.unlink_links(x, &update);
-        self.nodes[x as usize].score = new;
-        self.link(x);
-    }
-
-    /// Removes the node holding (score, ele); returns whether it was found.
-    fn delete(&mut self, ele: &[u8], score: f64) -> bool {
-        let mut update = [0u32; MAX_LEVEL];
-        let Some(x) = self.find(ele, score, &mut update) else {
-            return false;
-        };
-        self.unlink(x, &update);
-        true
-    }
-
-    /// Takes node `x` out of the list's links (`zslDeleteNode`), leaving the node itself and
-    /// the member map alone.
-    fn unlink_links(&mut self, x: u32, update: &[u32; MAX_LEVEL]) {
-        for (i, &u) in update.iter().enumerate().take(self.level) {
-            let u = u as usize;
-            if self.nodes[u].lvl[i].fwd == x {
-                let xl = self.n(x).lvl[i];
-                self.nodes[u].lvl[i].span += xl.span;
-                self.nodes[u].lvl[i].span -= 1;
-                self.nodes[u].lvl[i].fwd = xl.fwd;
-            } else {
-                self.nodes[u].lvl[i].span -= 1;
-            }
-        }
-        let f0 = self.n(x).lvl[0].fwd;
-        let back = self.n(x).backward;
-        if f0 != NIL {
-            self.nodes[f0 as usize].backward = back;
-        } else {
-            self.tail = back;
-        }
-        while self.level > 1 && self.nodes[0].lvl[self.level - 1].fwd == NIL {
-            self.level -= 1;
-        }
-        self.len -= 1;
-    }
-
-    /// Removes node `x` (found with `update`): unlinks it, frees it, forgets its member.
-    fn unlink(&mut self, x: u32, update: &[u32; MAX_LEVEL]) {
-        self.unlink_links(x, update);
-        let ele = std::mem::take(&mut self.nodes[x as usize].ele);
-        self.map.remove(&ele);
-        self.nodes[x as usize].lvl = Levels::new(1);
-        self.free.push(x);
-        if self.len == 0 {
-            // Reclaim the arena.
-            self.nodes.truncate(1);
-            self.free.clear();
-        }
-    }
-
-    /// The node at 0-based rank `r`.
-    fn at(&self, r: usize) -> u32 {
-        if r >= self.len {
-            return NIL;
-        }
-        let target = r as u64 + 1;
-        let mut traversed = 0u64;
-        let mut x = 0u32;
-        for i in (0..self.level).rev() {
-            loop {
-                let l = self.n(x).lvl[i];
-                if l.fwd != NIL && traversed + l.span as u64 <= target {
-                    traversed += l.span as u64;
-                    x = l.fwd;
-                } else {
-                    break;
-                }
-            }
-            if traversed == target {
-                return x;
-            }
-        }
-        NIL
-    }
-
-    /// Number of leading elements for which `pred` holds (`pred` true then false).
-    fn count_while(&self, pred: &dyn Fn(&[u8], f64) -> bool) -> usize {
-        let mut traversed = 0usize;
-        let mut x = 0u32;
-        for i in (0..self.level).rev() {
-            loop {
-                let l = self.n(x).lvl[i];
-                if l.fwd != NIL && pred(&self.n(l.fwd).ele, self.n(l.fwd).score) {
-                    traversed += l.span as usize;
-                    x = l.fwd;
-                } else {
-                    break;
-                }
-            }
-        }
-        traversed
-    }
-
-    fn rank_of(&self, ele: &[u8], score: f64) -> usize {
-        // Elements strictly before (score, ele).
-        self.count_while(&|e, s| before(s, e, score, ele))
-    }
 }
 
 /// The listpack encoding: entries `[member length, varint][member][score]` back to back in
@@ -521,7 +129,7 @@ fn pack_encode(m: &[u8], score: f64) -> Vec<u8> {
     e
 }
 
-struct PackIter<'a> {
+pub struct PackIter<'a> {
     buf: &'a [u8],
     at: usize,
 }
@@ -640,8 +248,9 @@ impl Clone for ZSet {
             Repr::Listpack(v) => ZSet {
                 repr: Repr::Listpack(v.clone()),
             },
-            Repr::Skiplist(_) => {
+            Repr::Skiplist(sl) => {
                 let mut z = ZSet::new_skiplist();
+                z.reserve(sl.len());
                 for (m, s) in self.iter() {
                     z.insert_new(m, s);
                 }
@@ -658,32 +267,22 @@ impl PartialEq for ZSet {
 }
 
 /// Iterator over (member, score) in order.
-pub struct Iter<'a> {
-    z: &'a ZSet,
-    /// Listpack position, or skiplist node.
-    pos: usize,
+pub enum Iter<'a> {
+    Listpack(PackIter<'a>),
+    Skiplist(Option<NodeRef<'a>>),
 }
 
 impl<'a> Iterator for Iter<'a> {
     type Item = (&'a [u8], f64);
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        match &self.z.repr {
-            Repr::Listpack(v) => {
-                if self.pos >= v.buf.len() {
-                    return None;
-                }
-                let (m, s, next) = pack_entry(&v.buf, self.pos);
-                self.pos = next;
-                Some((m, s))
-            }
-            Repr::Skiplist(sl) => {
-                if self.pos == NIL as usize {
-                    return None;
-                }
-                let n = sl.n(self.pos as u32);
-                self.pos = n.lvl[0].fwd as usize;
-                Some((&n.ele, n.score))
+        match self {
+            Iter::Listpack(it) => it.next(),
+            Iter::Skiplist(pos) => {
+                let n = (*pos)?;
+                *pos = n.next();
+                Some((n.member(), n.score()))
             }
         }
     }
@@ -698,7 +297,7 @@ impl ZSet {
 
     pub fn new_skiplist() -> ZSet {
         ZSet {
-            repr: Repr::Skiplist(Box::new(SkipList::new())),
+            repr: Repr::Skiplist(Box::default()),
         }
     }
 
@@ -708,14 +307,24 @@ impl ZSet {
         if n <= lim.entries && maxlen <= lim.value {
             ZSet::new_listpack()
         } else {
-            ZSet::new_skiplist()
+            let mut z = ZSet::new_skiplist();
+            z.reserve(n);
+            z
+        }
+    }
+
+    /// Sizes an empty skiplist's member index for `n` members at once (Redis's `dictExpand`
+    /// with a size hint); does nothing otherwise.
+    pub fn reserve(&mut self, n: usize) {
+        if let Repr::Skiplist(s) = &mut self.repr {
+            s.reserve(n);
         }
     }
 
     pub fn len(&self) -> usize {
         match &self.repr {
             Repr::Listpack(v) => v.len(),
-            Repr::Skiplist(s) => s.len,
+            Repr::Skiplist(s) => s.len(),
         }
     }
 
@@ -744,15 +353,7 @@ impl ZSet {
     pub fn heap_size_sampled(&self, samples: usize) -> usize {
         match &self.repr {
             Repr::Listpack(v) => v.buf.capacity(),
-            Repr::Skiplist(s) => {
-                let sizes = s
-                    .nodes
-                    .iter()
-                    .map(|n| n.ele.len() * 2 + n.lvl.len() * 8 + 48);
-                s.nodes.capacity() * std::mem::size_of::<Node>()
-                    + super::sampled_sum(s.nodes.len(), samples, sizes)
-                    + s.map.buckets() * 8
-            }
+            Repr::Skiplist(s) => std::mem::size_of::<SkipList>() + s.heap_size_sampled(samples),
         }
     }
 
@@ -760,7 +361,8 @@ impl ZSet {
     pub fn convert_to_skiplist(&mut self) {
         if let Repr::Listpack(v) = &mut self.repr {
             let v = std::mem::take(v);
-            let mut sl = Box::new(SkipList::new());
+            let mut sl: Box<SkipList> = Box::default();
+            sl.reserve(v.len());
             for (m, s) in v.iter() {
                 sl.insert(m, s);
             }
@@ -769,18 +371,17 @@ impl ZSet {
     }
 
     pub fn iter(&self) -> Iter<'_> {
-        let pos = match &self.repr {
-            Repr::Listpack(_) => 0,
-            Repr::Skiplist(s) => s.nodes[0].lvl[0].fwd as usize,
-        };
-        Iter { z: self, pos }
+        match &self.repr {
+            Repr::Listpack(v) => Iter::Listpack(v.iter()),
+            Repr::Skiplist(s) => Iter::Skiplist(s.first()),
+        }
     }
 
     /// The score of `m`.
     pub fn score(&self, m: &[u8]) -> Option<f64> {
         match &self.repr {
             Repr::Listpack(v) => v.iter().find(|(e, _)| *e == m).map(|(_, s)| s),
-            Repr::Skiplist(s) => s.map.get(m).map(|&i| s.n(i).score),
+            Repr::Skiplist(s) => s.score(m),
         }
     }
 
@@ -808,45 +409,58 @@ impl ZSet {
         if score.is_nan() {
             return Added::Nan;
         }
-        match self.score(m) {
-            Some(cur) => {
-                if f.nx {
-                    return Added::Nop;
-                }
-                let mut score = score;
-                if f.incr {
-                    score += cur;
-                    if score.is_nan() {
-                        return Added::Nan;
-                    }
-                }
-                if (f.lt && score >= cur) || (f.gt && score <= cur) {
-                    return Added::Nop;
-                }
-                if score != cur {
-                    self.set_score(m, cur, score);
-                    Added::Updated(score)
-                } else {
-                    Added::Same(score)
+        // What to do with an existing member whose score is `cur`.
+        let decide = |cur: f64| -> Added {
+            if f.nx {
+                return Added::Nop;
+            }
+            let mut score = score;
+            if f.incr {
+                score += cur;
+                if score.is_nan() {
+                    return Added::Nan;
                 }
             }
+            if (f.lt && score >= cur) || (f.gt && score <= cur) {
+                Added::Nop
+            } else if score != cur {
+                Added::Updated(score)
+            } else {
+                Added::Same(score)
+            }
+        };
+        let found = match &mut self.repr {
+            Repr::Listpack(v) => {
+                let at = v.iter().enumerate().find(|(_, (e, _))| *e == m);
+                at.map(|(i, (_, cur))| (i, cur)).map(|(i, cur)| {
+                    let out = decide(cur);
+                    if let Added::Updated(new) = out {
+                        v.drain(i, 1);
+                        v.insert(m, new);
+                    }
+                    out
+                })
+            }
+            Repr::Skiplist(s) => {
+                // One index lookup: `rescore` applies the update while it holds the node.
+                let mut out = Added::Nop;
+                s.rescore(m, |cur| {
+                    out = decide(cur);
+                    match out {
+                        Added::Updated(new) => Some(new),
+                        _ => None,
+                    }
+                })
+                .map(|_| out)
+            }
+        };
+        match found {
+            Some(out) => out,
             None if f.xx => Added::Nop,
             None => {
                 self.insert_checked(m, score, lim);
                 Added::Added(score)
             }
-        }
-    }
-
-    fn set_score(&mut self, m: &[u8], cur: f64, score: f64) {
-        match &mut self.repr {
-            Repr::Listpack(v) => {
-                if let Some(i) = v.position(m) {
-                    v.drain(i, 1);
-                    v.insert(m, score);
-                }
-            }
-            Repr::Skiplist(s) => s.update_score(m, cur, score),
         }
     }
 
@@ -860,10 +474,7 @@ impl ZSet {
                 }
                 None => false,
             },
-            Repr::Skiplist(s) => match s.map.get(m).map(|&i| s.n(i).score) {
-                Some(score) => s.delete(m, score),
-                None => false,
-            },
+            Repr::Skiplist(s) => s.remove(m),
         }
     }
 
@@ -871,10 +482,7 @@ impl ZSet {
     pub fn rank(&self, m: &[u8], rev: bool) -> Option<usize> {
         let r = match &self.repr {
             Repr::Listpack(v) => v.position(m)?,
-            Repr::Skiplist(s) => {
-                let i = *s.map.get(m)?;
-                s.rank_of(m, s.n(i).score)
-            }
+            Repr::Skiplist(s) => s.rank(m)?,
         };
         Some(if rev { self.len() - 1 - r } else { r })
     }
@@ -892,10 +500,7 @@ impl ZSet {
     pub fn at(&self, r: usize) -> Option<(&[u8], f64)> {
         match &self.repr {
             Repr::Listpack(v) => v.get(r),
-            Repr::Skiplist(s) => {
-                let i = s.at(r);
-                (i != NIL).then(|| (&*s.n(i).ele, s.n(i).score))
-            }
+            Repr::Skiplist(s) => s.at(r).map(|n| (n.member(), n.score())),
         }
     }
 
@@ -920,12 +525,11 @@ impl ZSet {
             Repr::Skiplist(s) => {
                 let mut x = s.at(start);
                 for _ in 0..count {
-                    if x == NIL {
+                    let Some(n) = x else {
                         break;
-                    }
-                    let n = s.n(x);
-                    f(&n.ele, n.score);
-                    x = if rev { n.backward } else { n.lvl[0].fwd };
+                    };
+                    f(n.member(), n.score());
+                    x = if rev { n.prev() } else { n.next() };
                 }
             }
         }
@@ -937,14 +541,7 @@ impl ZSet {
         match &mut self.repr {
             Repr::Listpack(v) => v.drain(start, count),
             Repr::Skiplist(s) => {
-                for _ in 0..count {
-                    let x = s.at(start);
-                    if x == NIL {
-                        break;
-                    }
-                    let (ele, score) = (s.n(x).ele.clone(), s.n(x).score);
-                    s.delete(&ele, score);
-                }
+                s.remove_range(start, count);
             }
         }
         count
@@ -971,7 +568,7 @@ impl ZSet {
                 }
                 0
             }
-            Repr::Skiplist(s) => s.map.scan(cursor, |k, &i| f(k, s.n(i).score)),
+            Repr::Skiplist(s) => s.scan(cursor, f),
         }
     }
 }
@@ -994,12 +591,6 @@ mod tests {
             assert_eq!(z.score(m), Some(*s));
             assert_eq!(z.at(i).map(|(m, s)| (m.to_vec(), s)), Some((m.clone(), *s)));
         }
-    }
-
-    #[test]
-    fn node_stays_small() {
-        assert!(std::mem::size_of::<Node>() <= 72);
-        assert!(std::mem::size_of::<Ele>() <= 24);
     }
 
     #[test]
