@@ -987,6 +987,8 @@ fn zset_from(
     } else {
         ZSet::new_skiplist()
     };
+    // The member index sized once (RDB gives the count up front), as Redis's dictExpand.
+    z.reserve(items.len());
     for (m, s, at) in items {
         if z.score(&m).is_some() {
             return Err(RdbError {
