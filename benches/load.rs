@@ -57,6 +57,9 @@
 //!                                      unpipelined on each server alone, then again with this
 //!                                      many idle connections open (maxclients raised with
 //!                                      CONFIG SET), and the RSS each idle connection costs
+//!   UREDIS_BENCH_UNIX=1                the benchmarked runs go over a Unix socket (both servers,
+//!                                      and the floor responder, also listen on `unixsocket`;
+//!                                      redis-benchmark -s); set-up steps still use TCP
 //!   REDIS_SERVER, REDIS_BENCHMARK      paths of the reference binaries (default: from PATH)
 //!
 //! The machine is shared and the client runs on the same cores as the server, so absolute
@@ -226,6 +229,8 @@ struct Opts {
     big_bytes: u64,
     /// Both servers listen with TLS only (`UREDIS_BENCH_TLS=1`).
     tls: bool,
+    /// The measured runs connect through the servers' Unix sockets (`UREDIS_BENCH_UNIX=1`).
+    unix: bool,
 }
 
 impl Opts {
@@ -255,6 +260,7 @@ impl Opts {
             big_clients: env_u64("UREDIS_BENCH_BIG_CLIENTS", 10).max(1),
             big_bytes: env_u64("UREDIS_BENCH_BIG_BYTES", 1 << 30).max(1),
             tls: std::env::var("UREDIS_BENCH_TLS").is_ok_and(|v| v != "0" && !v.is_empty()),
+            unix: std::env::var("UREDIS_BENCH_UNIX").is_ok_and(|v| v != "0" && !v.is_empty()),
         }
     }
 }
@@ -393,9 +399,13 @@ fn run_case(
         // The servers' certificate is self-signed: not verified.
         cmd.args(["--tls", "--insecure"]);
     }
+    if opts.unix {
+        cmd.arg("-s").arg(srv.unix_socket());
+    } else {
+        cmd.args(["-h", "127.0.0.1", "-p", &srv.port.to_string()]);
+    }
     // A custom command (EVALSHA, XADD ...) must come last.
-    cmd.args(["-h", "127.0.0.1", "-p", &srv.port.to_string()])
-        .args(["-c", &clients.to_string()])
+    cmd.args(["-c", &clients.to_string()])
         .args(["-n", &n.to_string()])
         .args(&keyspace)
         .args(["-P", &pipeline.to_string()])
@@ -560,7 +570,7 @@ fn memory_cases(opts: &Opts) {
 /// accept, one receive per connection into a fixed buffer and one `+PONG` per `PING` in the
 /// input (an error per `CONFIG`, which redis-benchmark sends first), all replies of a receive
 /// in one send. Never returns.
-fn floor_server(port: u16) -> ! {
+fn floor_server(port: u16, unix: Option<&str>) -> ! {
     use uredis::runtime::{Ring, token, untoken};
     const BUF: usize = 16 * 1024;
     struct Conn {
@@ -574,14 +584,25 @@ fn floor_server(port: u16) -> ! {
         eprintln!("floor: bind {port}: {e}");
         std::process::exit(1)
     });
-    let lfd = std::os::fd::IntoRawFd::into_raw_fd(listener);
+    let mut lfds = vec![std::os::fd::IntoRawFd::into_raw_fd(listener)];
+    if let Some(path) = unix {
+        match std::os::unix::net::UnixListener::bind(path) {
+            Ok(l) => lfds.push(std::os::fd::IntoRawFd::into_raw_fd(l)),
+            Err(e) => {
+                eprintln!("floor: bind {path}: {e}");
+                std::process::exit(1)
+            }
+        }
+    }
     let mut ring = Ring::new(4096).unwrap_or_else(|e| {
         eprintln!("floor: {e}");
         std::process::exit(1)
     });
     let mut conns: Vec<Option<Conn>> = Vec::new();
     let mut done = Vec::new();
-    ring.accept_multi(lfd, token(0, 1));
+    for (i, &lfd) in lfds.iter().enumerate() {
+        ring.accept_multi(lfd, token(i, 1));
+    }
     loop {
         done.clear();
         if ring.submit_and_wait(None, &mut done).is_err() {
@@ -592,7 +613,7 @@ fn floor_server(port: u16) -> ! {
             match tag {
                 1 => {
                     if !c.more {
-                        ring.accept_multi(lfd, token(0, 1));
+                        ring.accept_multi(lfds[slot], token(slot, 1));
                     }
                     if c.result < 0 {
                         continue;
@@ -803,7 +824,7 @@ fn floor_cases(
             return;
         }
     };
-    let mut floor = match Server::start("floor", &exe) {
+    let mut floor = match Server::start_opts("floor", &exe, None, opts.unix) {
         Ok(f) => f,
         Err(e) => {
             println!("floor: cannot start the responder: {e}");
@@ -885,7 +906,11 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).is_some_and(|a| a == "--port") {
         let port = args.get(2).and_then(|p| p.parse().ok()).unwrap_or(0);
-        floor_server(port);
+        let unix = args
+            .iter()
+            .position(|a| a == "--unixsocket")
+            .and_then(|i| args.get(i + 1));
+        floor_server(port, unix.map(String::as_str));
     }
     // `cargo bench` passes `--bench` and any filter meant for criterion: ignored on purpose.
     let mut opts = Opts::from_env();
@@ -923,8 +948,13 @@ fn main() {
         None
     };
     let mut servers = match (
-        Server::start_tls("uredis", env!("CARGO_BIN_EXE_uredis-server"), tls.as_ref()),
-        Server::start_tls("redis", &opts.redis_server, tls.as_ref()),
+        Server::start_opts(
+            "uredis",
+            env!("CARGO_BIN_EXE_uredis-server"),
+            tls.as_ref(),
+            opts.unix,
+        ),
+        Server::start_opts("redis", &opts.redis_server, tls.as_ref(), opts.unix),
     ) {
         (Ok(u), Ok(r)) => [u, r],
         (Err(e), _) | (_, Err(e)) => {
@@ -967,7 +997,7 @@ fn main() {
     }
     println!(
         "load: redis-benchmark -c {} -r {} --csv, -n {} unpipelined / -n {} at -P {}; {} round(s); \
-         uredis pid {} port {}, redis pid {} port {}",
+         uredis pid {} port {}, redis pid {} port {}{}",
         opts.clients,
         opts.keyspace,
         opts.requests,
@@ -978,6 +1008,7 @@ fn main() {
         servers[0].port,
         servers[1].child.id(),
         servers[1].port,
+        if opts.unix { "; over Unix sockets" } else { "" },
     );
 
     // samples[case][server] -> one Sample per round
