@@ -511,14 +511,16 @@ impl Server {
         let limits = Limits {
             max_bulk_len: self.config.proto_max_bulk_len,
         };
+        let mut spans = std::mem::take(&mut self.spans);
+        self.prefetch_keys(cid, &limits, &mut spans);
         let Some(c) = self.clients.get_mut(cid) else {
+            self.spans = spans;
             return;
         };
         let resp3 = c.out.resp3;
         let mut out = std::mem::replace(&mut c.out, Reply::empty(resp3));
         // Replies of this batch go straight to the connection: big values are referenced.
         out.splice = true;
-        let mut spans = std::mem::take(&mut self.spans);
         let mut argv = std::mem::take(&mut self.argv);
         while let Some(c) = self.clients.get_mut(cid) {
             if c.waiting() || out.total_len() + c.pending_output() > OUT_HIGH_WATER {
@@ -595,6 +597,52 @@ impl Server {
         } else {
             // Stop reading until the replies are sent (`after_send_done` resumes).
             self.cancel_recv(cid);
+        }
+    }
+
+    /// When several requests are buffered for `cid` (a pipeline), starts loading the keyspace
+    /// entries of their first arguments (the key of GET, SET and most commands) into the cache
+    /// before any of them runs, so the lookups' cache misses overlap: at `-P 16` the lookup's
+    /// misses were ~45% of the server's CPU over a Unix socket. Only a hint: it parses a copy
+    /// of the spans and consumes nothing. (It borrows the RDB loader's prefetch steps,
+    /// `Db::load_hash` / `load_prefetch_bucket` / `load_prefetch_chain`.)
+    fn prefetch_keys(&self, cid: usize, limits: &Limits, spans: &mut Vec<Arg>) {
+        /// Requests warmed ahead at most.
+        const AHEAD: usize = 32;
+        let Some(c) = self.clients.get(cid) else {
+            return;
+        };
+        // One small request is most of what arrives unpipelined: nothing to overlap with.
+        if c.rbuf.len() < 64 || c.rbuf.len() < c.need {
+            return;
+        }
+        let Some(db) = self.dbs.get(c.db) else {
+            return;
+        };
+        let buf = &c.rbuf[..];
+        let mut hashes = [0u64; AHEAD];
+        let mut n = 0;
+        let mut pos = 0;
+        while n < AHEAD && pos < buf.len() {
+            spans.clear();
+            match parse_request(&buf[pos..], spans, limits) {
+                Ok(Parsed::Complete(len)) => {
+                    if let Some(&Arg::Span(s, e)) = spans.get(1) {
+                        let h = db.load_hash(&buf[pos + s..pos + e]);
+                        db.load_prefetch_bucket(h);
+                        hashes[n] = h;
+                        n += 1;
+                    }
+                    pos += len;
+                }
+                _ => break,
+            }
+        }
+        spans.clear();
+        if n > 1 {
+            for &h in &hashes[..n] {
+                db.load_prefetch_chain(h);
+            }
         }
     }
 
