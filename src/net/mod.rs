@@ -646,6 +646,60 @@ impl Server {
         }
     }
 
+    /// Before a batch of completions is handled: the same warming as `prefetch_keys`, across
+    /// clients. Unpipelined, each wake-up brings a few clients' single requests; their keys'
+    /// cache misses overlap when all are started before the first request runs. Looks only
+    /// at multishot receives whose client has no partial request buffered (so the provided
+    /// buffer starts with a request); consumes nothing.
+    pub(crate) fn prefetch_ready(&mut self) {
+        /// Keys warmed ahead at most.
+        const AHEAD: usize = 32;
+        if self.ready.len() < 2 {
+            return;
+        }
+        let limits = Limits {
+            max_bulk_len: self.config.proto_max_bulk_len,
+        };
+        let mut spans = std::mem::take(&mut self.spans);
+        let mut warmed = [(0usize, 0u64); AHEAD];
+        let mut n = 0;
+        for c in &self.ready {
+            if n == AHEAD {
+                break;
+            }
+            let (cid, tag) = untoken(c.token);
+            let (Some(bid), true) = (c.buf, tag == TAG_RECV && c.result > 0) else {
+                continue;
+            };
+            let Some(client) = self.clients.get(cid) else {
+                continue;
+            };
+            if !client.rbuf.is_empty() {
+                continue;
+            }
+            let Some(db) = self.dbs.get(client.db) else {
+                continue;
+            };
+            let data = self.ring.provided(bid, c.result as usize);
+            spans.clear();
+            if let Ok(Parsed::Complete(_)) = parse_request(data, &mut spans, &limits)
+                && let Some(&Arg::Span(s, e)) = spans.get(1)
+            {
+                let h = db.load_hash(&data[s..e]);
+                db.load_prefetch_bucket(h);
+                warmed[n] = (client.db, h);
+                n += 1;
+            }
+        }
+        spans.clear();
+        self.spans = spans;
+        if n > 1 {
+            for &(db, h) in &warmed[..n] {
+                self.dbs[db].load_prefetch_chain(h);
+            }
+        }
+    }
+
     /// Notes that `cid` has replies to send at the end of this loop iteration.
     pub fn mark_pending_write(&mut self, cid: usize) {
         if let Some(c) = self.clients.get_mut(cid) {
