@@ -52,7 +52,8 @@
 //!                                      this benchmark's own binary started with `--port`),
 //!                                      run with `ping_mbulk` at every depth; a second table
 //!                                      shows uredis's CPU per request of each case against
-//!                                      the floor's PING at the same depth
+//!                                      the floor's PING at the same depth, each case run again
+//!                                      there next to a floor run (`rounds` times, alternating)
 //!   UREDIS_BENCH_IDLE=10000            also run the idle-connections case: `get` and `set`
 //!                                      unpipelined on each server alone, then again with this
 //!                                      many idle connections open (maxclients raised with
@@ -807,16 +808,10 @@ fn idle_cases(opts: &Opts, servers: &mut [Server; 2], idle: u64) {
     );
 }
 
-/// The floor table: the PING-only responder's CPU per request at each depth (measured right
-/// after uredis's `ping_mbulk` again, alternating, `rounds` times), and every uredis case's CPU
-/// per request against it.
-fn floor_cases(
-    opts: &Opts,
-    uredis: &mut Server,
-    depths: &[u64],
-    cases: &[(String, u64, u64)],
-    samples: &[[Vec<Sample>; 2]],
-) {
+/// The floor table: every (non-big) uredis case's CPU per request against the PING-only
+/// responder's at the same depth, each case measured again next to a floor run, alternating
+/// which goes first, `rounds` times.
+fn floor_cases(opts: &Opts, uredis: &mut Server, depths: &[u64], cases: &[(String, u64, u64)]) {
     let exe = match std::env::current_exe() {
         Ok(e) => e.to_string_lossy().into_owned(),
         Err(e) => {
@@ -848,57 +843,54 @@ fn floor_cases(
         } else {
             opts.pipelined_requests
         };
-        let mut fl = Vec::new();
-        let mut up = Vec::new();
-        for round in 0..opts.rounds {
-            let order: [bool; 2] = if round % 2 == 0 {
-                [true, false]
-            } else {
-                [false, true]
-            };
-            for is_floor in order {
-                let srv = if is_floor { &mut floor } else { &mut *uredis };
-                match run_case(opts, srv, "ping_mbulk", p, n) {
-                    Ok(s) if is_floor => fl.push(s),
-                    Ok(s) => up.push(s),
-                    Err(e) => println!("floor: {e}"),
-                }
+        // Every case at this depth (big values are not comparable with a PING), each run
+        // right next to a floor run, alternating which goes first: CPU per request moves with
+        // the machine's load, so a ratio is only sound between neighbouring runs.
+        let mut tests: Vec<&str> = vec!["ping_mbulk"];
+        for (test, cp, _) in cases {
+            if *cp == p && big_size(test).is_none() && !tests.contains(&test.as_str()) {
+                tests.push(test);
             }
         }
-        let f_cpu = median(fl.iter().map(|s| s.cpu_per_req).collect());
-        let f_rps = median(fl.iter().map(|s| s.rps).collect());
-        let u_cpu = median(up.iter().map(|s| s.cpu_per_req).collect());
-        let u_rps = median(up.iter().map(|s| s.rps).collect());
-        println!(
-            "{:<18} {:>12.0} {:>12.0} {:>7.2} {:>13.2} {:>13.2} {:>7.2}",
-            format!("ping_mbulk P{p} *"),
-            u_rps,
-            f_rps,
-            u_rps / f_rps,
-            u_cpu,
-            f_cpu,
-            u_cpu / f_cpu
-        );
-        for (ci, (test, cp, _)) in cases.iter().enumerate() {
-            // Big values are not comparable with a PING.
-            if *cp != p || big_size(test).is_some() {
-                continue;
+        for test in tests {
+            let mut fl = Vec::new();
+            let mut up = Vec::new();
+            for round in 0..opts.rounds {
+                let order: [bool; 2] = if round % 2 == 0 {
+                    [true, false]
+                } else {
+                    [false, true]
+                };
+                for is_floor in order {
+                    let (srv, t) = if is_floor {
+                        (&mut floor, "ping_mbulk")
+                    } else {
+                        (&mut *uredis, test)
+                    };
+                    match run_case(opts, srv, t, p, n) {
+                        Ok(s) if is_floor => fl.push(s),
+                        Ok(s) => up.push(s),
+                        Err(e) => println!("floor: {e}"),
+                    }
+                }
             }
-            let cpu = median(samples[ci][0].iter().map(|s| s.cpu_per_req).collect());
-            let rps = median(samples[ci][0].iter().map(|s| s.rps).collect());
+            let f_cpu = median(fl.iter().map(|s| s.cpu_per_req).collect());
+            let f_rps = median(fl.iter().map(|s| s.rps).collect());
+            let u_cpu = median(up.iter().map(|s| s.cpu_per_req).collect());
+            let u_rps = median(up.iter().map(|s| s.rps).collect());
             println!(
                 "{:<18} {:>12.0} {:>12.0} {:>7.2} {:>13.2} {:>13.2} {:>7.2}",
                 format!("{test} P{p}"),
-                rps,
+                u_rps,
                 f_rps,
-                rps / f_rps,
-                cpu,
+                u_rps / f_rps,
+                u_cpu,
                 f_cpu,
-                cpu / f_cpu
+                u_cpu / f_cpu
             );
         }
     }
-    println!("* measured again here, alternating with the floor; other rows from the main table");
+    println!("each row measured again here, alternating with the floor's PING at the same depth");
 }
 
 fn main() {
@@ -1079,7 +1071,7 @@ fn main() {
         );
     }
     if std::env::var("UREDIS_BENCH_FLOOR").is_ok_and(|v| v != "0" && !v.is_empty()) {
-        floor_cases(&opts, &mut servers[0], &depths, &cases, &samples);
+        floor_cases(&opts, &mut servers[0], &depths, &cases);
     }
     let idle = env_u64("UREDIS_BENCH_IDLE", 0);
     if idle > 0 {
