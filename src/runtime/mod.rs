@@ -481,6 +481,61 @@ mod tests {
     }
 
     #[test]
+    fn multishot_recv_uses_provided_buffers_until_cancelled() {
+        let mut ring = Ring::new(8).expect("io_uring available on the test machine");
+        if !ring.has_recv_multi() {
+            return; // kernel without provided-buffer rings: single receives are used instead
+        }
+        let mut fds = [0; 2];
+        // SAFETY: socketpair fills two fds we close below.
+        assert_eq!(
+            unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, fds.as_mut_ptr()) },
+            0
+        );
+        let send = |msg: &[u8]| {
+            // SAFETY: a blocking write of a live buffer to our own socket.
+            let n = unsafe { libc::write(fds[0], msg.as_ptr().cast(), msg.len()) };
+            assert_eq!(n, msg.len() as isize);
+        };
+        ring.recv_multi(fds[1], token(3, 2));
+        let mut got = Vec::new();
+        // Each arrival completes with `more` and names a buffer holding exactly those bytes;
+        // recycled buffers are reused, so many more arrivals than buffers work.
+        for i in 0..(BUF_COUNT as usize + 10) {
+            let msg = format!("message {i}");
+            send(msg.as_bytes());
+            got.clear();
+            while got.is_empty() {
+                ring.submit_and_wait(Some(Duration::from_secs(5)), &mut got)
+                    .unwrap();
+            }
+            assert_eq!(got.len(), 1, "{got:?}");
+            let c = got[0];
+            assert_eq!(untoken(c.token), (3, 2));
+            assert!(c.more, "{c:?}");
+            let bid = c.buf.expect("a provided buffer");
+            assert_eq!(ring.provided(bid, c.result as usize), msg.as_bytes());
+            ring.recycle(bid);
+        }
+        // Cancelling ends it: one last completion without `more`.
+        ring.cancel(token(3, 2), token(3, 4));
+        let mut last = None;
+        while last.is_none() {
+            got.clear();
+            ring.submit_and_wait(Some(Duration::from_secs(5)), &mut got)
+                .unwrap();
+            last = got.iter().find(|c| untoken(c.token) == (3, 2)).copied();
+        }
+        let last = last.unwrap();
+        assert!(!last.more && last.result == -libc::ECANCELED, "{last:?}");
+        // SAFETY: closing the fds we created.
+        unsafe {
+            libc::close(fds[0]);
+            libc::close(fds[1]);
+        }
+    }
+
+    #[test]
     fn ring_round_trip_on_a_socket_pair() {
         let mut ring = Ring::new(8).expect("io_uring available on the test machine");
         let mut fds = [0; 2];
