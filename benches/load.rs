@@ -52,11 +52,15 @@
 //!                                      this benchmark's own binary started with `--port`),
 //!                                      run with `ping_mbulk` at every depth; a second table
 //!                                      shows uredis's CPU per request of each case against
-//!                                      the floor's PING at the same depth
+//!                                      the floor's PING at the same depth, each case run again
+//!                                      there next to a floor run (`rounds` times, alternating)
 //!   UREDIS_BENCH_IDLE=10000            also run the idle-connections case: `get` and `set`
 //!                                      unpipelined on each server alone, then again with this
 //!                                      many idle connections open (maxclients raised with
 //!                                      CONFIG SET), and the RSS each idle connection costs
+//!   UREDIS_BENCH_UNIX=1                the benchmarked runs go over a Unix socket (both servers,
+//!                                      and the floor responder, also listen on `unixsocket`;
+//!                                      redis-benchmark -s); set-up steps still use TCP
 //!   REDIS_SERVER, REDIS_BENCHMARK      paths of the reference binaries (default: from PATH)
 //!
 //! The machine is shared and the client runs on the same cores as the server, so absolute
@@ -226,6 +230,8 @@ struct Opts {
     big_bytes: u64,
     /// Both servers listen with TLS only (`UREDIS_BENCH_TLS=1`).
     tls: bool,
+    /// The measured runs connect through the servers' Unix sockets (`UREDIS_BENCH_UNIX=1`).
+    unix: bool,
 }
 
 impl Opts {
@@ -255,6 +261,7 @@ impl Opts {
             big_clients: env_u64("UREDIS_BENCH_BIG_CLIENTS", 10).max(1),
             big_bytes: env_u64("UREDIS_BENCH_BIG_BYTES", 1 << 30).max(1),
             tls: std::env::var("UREDIS_BENCH_TLS").is_ok_and(|v| v != "0" && !v.is_empty()),
+            unix: std::env::var("UREDIS_BENCH_UNIX").is_ok_and(|v| v != "0" && !v.is_empty()),
         }
     }
 }
@@ -393,9 +400,13 @@ fn run_case(
         // The servers' certificate is self-signed: not verified.
         cmd.args(["--tls", "--insecure"]);
     }
+    if opts.unix {
+        cmd.arg("-s").arg(srv.unix_socket());
+    } else {
+        cmd.args(["-h", "127.0.0.1", "-p", &srv.port.to_string()]);
+    }
     // A custom command (EVALSHA, XADD ...) must come last.
-    cmd.args(["-h", "127.0.0.1", "-p", &srv.port.to_string()])
-        .args(["-c", &clients.to_string()])
+    cmd.args(["-c", &clients.to_string()])
         .args(["-n", &n.to_string()])
         .args(&keyspace)
         .args(["-P", &pipeline.to_string()])
@@ -560,7 +571,7 @@ fn memory_cases(opts: &Opts) {
 /// accept, one receive per connection into a fixed buffer and one `+PONG` per `PING` in the
 /// input (an error per `CONFIG`, which redis-benchmark sends first), all replies of a receive
 /// in one send. Never returns.
-fn floor_server(port: u16) -> ! {
+fn floor_server(port: u16, unix: Option<&str>) -> ! {
     use uredis::runtime::{Ring, token, untoken};
     const BUF: usize = 16 * 1024;
     struct Conn {
@@ -574,14 +585,25 @@ fn floor_server(port: u16) -> ! {
         eprintln!("floor: bind {port}: {e}");
         std::process::exit(1)
     });
-    let lfd = std::os::fd::IntoRawFd::into_raw_fd(listener);
+    let mut lfds = vec![std::os::fd::IntoRawFd::into_raw_fd(listener)];
+    if let Some(path) = unix {
+        match std::os::unix::net::UnixListener::bind(path) {
+            Ok(l) => lfds.push(std::os::fd::IntoRawFd::into_raw_fd(l)),
+            Err(e) => {
+                eprintln!("floor: bind {path}: {e}");
+                std::process::exit(1)
+            }
+        }
+    }
     let mut ring = Ring::new(4096).unwrap_or_else(|e| {
         eprintln!("floor: {e}");
         std::process::exit(1)
     });
     let mut conns: Vec<Option<Conn>> = Vec::new();
     let mut done = Vec::new();
-    ring.accept_multi(lfd, token(0, 1));
+    for (i, &lfd) in lfds.iter().enumerate() {
+        ring.accept_multi(lfd, token(i, 1));
+    }
     loop {
         done.clear();
         if ring.submit_and_wait(None, &mut done).is_err() {
@@ -592,7 +614,7 @@ fn floor_server(port: u16) -> ! {
             match tag {
                 1 => {
                     if !c.more {
-                        ring.accept_multi(lfd, token(0, 1));
+                        ring.accept_multi(lfds[slot], token(slot, 1));
                     }
                     if c.result < 0 {
                         continue;
@@ -786,16 +808,10 @@ fn idle_cases(opts: &Opts, servers: &mut [Server; 2], idle: u64) {
     );
 }
 
-/// The floor table: the PING-only responder's CPU per request at each depth (measured right
-/// after uredis's `ping_mbulk` again, alternating, `rounds` times), and every uredis case's CPU
-/// per request against it.
-fn floor_cases(
-    opts: &Opts,
-    uredis: &mut Server,
-    depths: &[u64],
-    cases: &[(String, u64, u64)],
-    samples: &[[Vec<Sample>; 2]],
-) {
+/// The floor table: every (non-big) uredis case's CPU per request against the PING-only
+/// responder's at the same depth, each case measured again next to a floor run, alternating
+/// which goes first, `rounds` times.
+fn floor_cases(opts: &Opts, uredis: &mut Server, depths: &[u64], cases: &[(String, u64, u64)]) {
     let exe = match std::env::current_exe() {
         Ok(e) => e.to_string_lossy().into_owned(),
         Err(e) => {
@@ -803,7 +819,7 @@ fn floor_cases(
             return;
         }
     };
-    let mut floor = match Server::start("floor", &exe) {
+    let mut floor = match Server::start_opts("floor", &exe, None, opts.unix) {
         Ok(f) => f,
         Err(e) => {
             println!("floor: cannot start the responder: {e}");
@@ -827,57 +843,54 @@ fn floor_cases(
         } else {
             opts.pipelined_requests
         };
-        let mut fl = Vec::new();
-        let mut up = Vec::new();
-        for round in 0..opts.rounds {
-            let order: [bool; 2] = if round % 2 == 0 {
-                [true, false]
-            } else {
-                [false, true]
-            };
-            for is_floor in order {
-                let srv = if is_floor { &mut floor } else { &mut *uredis };
-                match run_case(opts, srv, "ping_mbulk", p, n) {
-                    Ok(s) if is_floor => fl.push(s),
-                    Ok(s) => up.push(s),
-                    Err(e) => println!("floor: {e}"),
-                }
+        // Every case at this depth (big values are not comparable with a PING), each run
+        // right next to a floor run, alternating which goes first: CPU per request moves with
+        // the machine's load, so a ratio is only sound between neighbouring runs.
+        let mut tests: Vec<&str> = vec!["ping_mbulk"];
+        for (test, cp, _) in cases {
+            if *cp == p && big_size(test).is_none() && !tests.contains(&test.as_str()) {
+                tests.push(test);
             }
         }
-        let f_cpu = median(fl.iter().map(|s| s.cpu_per_req).collect());
-        let f_rps = median(fl.iter().map(|s| s.rps).collect());
-        let u_cpu = median(up.iter().map(|s| s.cpu_per_req).collect());
-        let u_rps = median(up.iter().map(|s| s.rps).collect());
-        println!(
-            "{:<18} {:>12.0} {:>12.0} {:>7.2} {:>13.2} {:>13.2} {:>7.2}",
-            format!("ping_mbulk P{p} *"),
-            u_rps,
-            f_rps,
-            u_rps / f_rps,
-            u_cpu,
-            f_cpu,
-            u_cpu / f_cpu
-        );
-        for (ci, (test, cp, _)) in cases.iter().enumerate() {
-            // Big values are not comparable with a PING.
-            if *cp != p || big_size(test).is_some() {
-                continue;
+        for test in tests {
+            let mut fl = Vec::new();
+            let mut up = Vec::new();
+            for round in 0..opts.rounds {
+                let order: [bool; 2] = if round % 2 == 0 {
+                    [true, false]
+                } else {
+                    [false, true]
+                };
+                for is_floor in order {
+                    let (srv, t) = if is_floor {
+                        (&mut floor, "ping_mbulk")
+                    } else {
+                        (&mut *uredis, test)
+                    };
+                    match run_case(opts, srv, t, p, n) {
+                        Ok(s) if is_floor => fl.push(s),
+                        Ok(s) => up.push(s),
+                        Err(e) => println!("floor: {e}"),
+                    }
+                }
             }
-            let cpu = median(samples[ci][0].iter().map(|s| s.cpu_per_req).collect());
-            let rps = median(samples[ci][0].iter().map(|s| s.rps).collect());
+            let f_cpu = median(fl.iter().map(|s| s.cpu_per_req).collect());
+            let f_rps = median(fl.iter().map(|s| s.rps).collect());
+            let u_cpu = median(up.iter().map(|s| s.cpu_per_req).collect());
+            let u_rps = median(up.iter().map(|s| s.rps).collect());
             println!(
                 "{:<18} {:>12.0} {:>12.0} {:>7.2} {:>13.2} {:>13.2} {:>7.2}",
                 format!("{test} P{p}"),
-                rps,
+                u_rps,
                 f_rps,
-                rps / f_rps,
-                cpu,
+                u_rps / f_rps,
+                u_cpu,
                 f_cpu,
-                cpu / f_cpu
+                u_cpu / f_cpu
             );
         }
     }
-    println!("* measured again here, alternating with the floor; other rows from the main table");
+    println!("each row measured again here, alternating with the floor's PING at the same depth");
 }
 
 fn main() {
@@ -885,7 +898,11 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).is_some_and(|a| a == "--port") {
         let port = args.get(2).and_then(|p| p.parse().ok()).unwrap_or(0);
-        floor_server(port);
+        let unix = args
+            .iter()
+            .position(|a| a == "--unixsocket")
+            .and_then(|i| args.get(i + 1));
+        floor_server(port, unix.map(String::as_str));
     }
     // `cargo bench` passes `--bench` and any filter meant for criterion: ignored on purpose.
     let mut opts = Opts::from_env();
@@ -923,8 +940,13 @@ fn main() {
         None
     };
     let mut servers = match (
-        Server::start_tls("uredis", env!("CARGO_BIN_EXE_uredis-server"), tls.as_ref()),
-        Server::start_tls("redis", &opts.redis_server, tls.as_ref()),
+        Server::start_opts(
+            "uredis",
+            env!("CARGO_BIN_EXE_uredis-server"),
+            tls.as_ref(),
+            opts.unix,
+        ),
+        Server::start_opts("redis", &opts.redis_server, tls.as_ref(), opts.unix),
     ) {
         (Ok(u), Ok(r)) => [u, r],
         (Err(e), _) | (_, Err(e)) => {
@@ -967,7 +989,7 @@ fn main() {
     }
     println!(
         "load: redis-benchmark -c {} -r {} --csv, -n {} unpipelined / -n {} at -P {}; {} round(s); \
-         uredis pid {} port {}, redis pid {} port {}",
+         uredis pid {} port {}, redis pid {} port {}{}",
         opts.clients,
         opts.keyspace,
         opts.requests,
@@ -978,6 +1000,7 @@ fn main() {
         servers[0].port,
         servers[1].child.id(),
         servers[1].port,
+        if opts.unix { "; over Unix sockets" } else { "" },
     );
 
     // samples[case][server] -> one Sample per round
@@ -1048,7 +1071,7 @@ fn main() {
         );
     }
     if std::env::var("UREDIS_BENCH_FLOOR").is_ok_and(|v| v != "0" && !v.is_empty()) {
-        floor_cases(&opts, &mut servers[0], &depths, &cases, &samples);
+        floor_cases(&opts, &mut servers[0], &depths, &cases);
     }
     let idle = env_u64("UREDIS_BENCH_IDLE", 0);
     if idle > 0 {

@@ -338,6 +338,7 @@ impl Server {
     /// Handles the reaped completions in order. Also called from inside a long script
     /// (`poll_while_busy`), which then handles the rest of the batch the script interrupted.
     pub(crate) fn handle_ready(&mut self) {
+        self.prefetch_ready();
         while let Some(c) = self.ready.pop_front() {
             match crate::runtime::untoken(c.token).1 {
                 crate::net::TAG_RECV => self.stats.reads_processed += 1,

@@ -90,6 +90,16 @@ impl Server {
     /// Starts `bin`; with `tls`, the port is a TLS port (`--port 0 --tls-port N`, clients not
     /// asked for certificates).
     pub fn start_tls(name: &'static str, bin: &str, tls: Option<&Tls>) -> Result<Server, String> {
+        Self::start_opts(name, bin, tls, false)
+    }
+
+    /// `start_tls`, and with `unix` also listening on the Unix socket `unix_socket()`.
+    pub fn start_opts(
+        name: &'static str,
+        bin: &str,
+        tls: Option<&Tls>,
+        unix: bool,
+    ) -> Result<Server, String> {
         let mut last = String::new();
         for _ in 0..5 {
             let port = free_port().map_err(|e| format!("no free port: {e}"))?;
@@ -106,6 +116,9 @@ impl Server {
                     .arg("--tls-key-file")
                     .arg(&t.key),
             };
+            if unix {
+                cmd.arg("--unixsocket").arg(dir.join(SOCKET));
+            }
             let child = cmd
                 .args(["--bind", "127.0.0.1", "--save", ""])
                 .arg("--dir")
@@ -154,7 +167,15 @@ impl Server {
     }
 }
 
+/// The Unix socket's file name in a server's directory (`Server::start_opts` with `unix`).
+const SOCKET: &str = "server.sock";
+
 impl Server {
+    /// The path of the Unix socket a server started with `unix` listens on.
+    pub fn unix_socket(&self) -> PathBuf {
+        self.dir.join(SOCKET)
+    }
+
     pub fn connect(&self) -> std::io::Result<TcpStream> {
         let s = TcpStream::connect(("127.0.0.1", self.port))?;
         s.set_nodelay(true)?;

@@ -96,6 +96,12 @@ pub struct Client {
     iov: Vec<libc::iovec>,
     msg: Box<libc::msghdr>,
     pub recv_armed: bool,
+    /// The armed receive is multishot (`net::arm_recv`).
+    pub recv_multi: bool,
+    /// The armed receive is being cancelled (`net::cancel_recv`).
+    pub recv_cancel: bool,
+    /// The last read filled a whole buffer: read with single receives until one is short.
+    pub recv_heavy: bool,
     pub send_inflight: bool,
     /// Queued in the server's pending-write list.
     pub pending_write: bool,
@@ -154,7 +160,9 @@ impl Client {
             lib_name: Vec::new(),
             lib_ver: Vec::new(),
             db: 0,
-            rbuf: BytesMut::with_capacity(READ_CHUNK),
+            // Empty until something arrives: multishot receives need no buffer lent to the
+            // kernel, and a single receive reserves what it reads into.
+            rbuf: BytesMut::new(),
             need: 0,
             parsed: 0,
             out: Reply::new(),
@@ -167,6 +175,9 @@ impl Client {
             // SAFETY: msghdr is plain old data; all-zero is a valid empty header.
             msg: Box::new(unsafe { std::mem::zeroed() }),
             recv_armed: false,
+            recv_multi: false,
+            recv_cancel: false,
+            recv_heavy: false,
             send_inflight: false,
             pending_write: false,
             aof_wait: 0,
@@ -299,6 +310,13 @@ impl Client {
     /// parsed into complete arguments.
     pub fn query_buffer_len(&self) -> usize {
         self.rbuf.len() - self.parsed.min(self.rbuf.len())
+    }
+
+    /// Whether this client's receives can be multishot ones (`net::arm_recv`): not TLS (its
+    /// ciphertext goes to the session's own buffer), not our master's link, not in the middle
+    /// of a big argument (reads stop at its end) and not a heavy sender.
+    pub fn multishot_fits(&self) -> bool {
+        self.tls.is_none() && !self.has(flag::MASTER) && !self.recv_heavy && !self.big_arg_pending()
     }
 
     /// Whether the request being received is waiting for a big argument's data.

@@ -9,6 +9,12 @@
 //! Every operation carries a `u64` token, `(slot << 8) | tag`, chosen by the caller: no future,
 //! no allocation, no callback per I/O. Buffers are owned by the caller and must stay valid and
 //! unmoved until the operation's completion has been reaped; the `unsafe` entry points say so.
+//!
+//! Multishot receives take their memory from one provided-buffer ring (`BufRing`, group
+//! `BUF_GROUP`) owned here: a completion names the buffer the kernel filled (`Completion::buf`);
+//! the caller copies the bytes out and hands the buffer back with `recycle` before the next
+//! `submit_and_wait`. So an idle connection holds no receive buffer, and an armed multishot
+//! receive costs no SQE per read.
 
 use std::io;
 use std::os::fd::RawFd;
@@ -35,6 +41,110 @@ pub struct Completion {
     pub result: i32,
     /// Whether a multishot operation stays armed after this completion.
     pub more: bool,
+    /// The provided buffer (id in `BUF_GROUP`) a multishot receive filled, to be read with
+    /// `Ring::provided` and returned with `Ring::recycle`.
+    pub buf: Option<u16>,
+}
+
+/// The buffer group of the ring's provided-buffer ring.
+pub const BUF_GROUP: u16 = 0;
+/// Buffers in the provided-buffer ring (a power of two).
+const BUF_COUNT: u16 = 256;
+/// Size of one provided buffer: at most this much arrives per multishot completion (Redis's
+/// PROTO_IOBUF_LEN, as a single receive).
+pub const BUF_SIZE: usize = 16 * 1024;
+
+/// The provided-buffer ring: `BUF_COUNT` entries in a page-aligned mapping shared with the
+/// kernel, and the buffers themselves in a second mapping (pages are only backed once used).
+struct BufRing {
+    entries: *mut types::BufRingEntry,
+    bufs: *mut u8,
+    /// Our copy of the ring's tail (entries published to the kernel).
+    tail: u16,
+}
+
+impl BufRing {
+    fn map(bytes: usize) -> io::Result<*mut u8> {
+        // SAFETY: a fresh private anonymous mapping; checked for failure below.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                bytes,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(p.cast())
+    }
+
+    /// Maps the ring and its buffers, registers them as `BUF_GROUP` and provides every buffer.
+    fn new(ring: &IoUring) -> io::Result<BufRing> {
+        let ring_bytes = BUF_COUNT as usize * std::mem::size_of::<types::BufRingEntry>();
+        let entries = Self::map(ring_bytes)?.cast::<types::BufRingEntry>();
+        let bufs = match Self::map(BUF_COUNT as usize * BUF_SIZE) {
+            Ok(b) => b,
+            Err(e) => {
+                // SAFETY: unmapping the mapping made just above, not shared with anyone.
+                unsafe { libc::munmap(entries.cast(), ring_bytes) };
+                return Err(e);
+            }
+        };
+        // SAFETY: `entries` is a page-aligned mapping of `BUF_COUNT` entries that lives as
+        // long as the ring (never unmapped: the ring lives until the process exits).
+        if let Err(e) = unsafe {
+            ring.submitter()
+                .register_buf_ring_with_flags(entries as u64, BUF_COUNT, BUF_GROUP, 0)
+        } {
+            // SAFETY: both mappings were made above and the kernel did not take them.
+            unsafe {
+                libc::munmap(entries.cast(), ring_bytes);
+                libc::munmap(bufs.cast(), BUF_COUNT as usize * BUF_SIZE);
+            }
+            return Err(e);
+        }
+        let mut r = BufRing {
+            entries,
+            bufs,
+            tail: 0,
+        };
+        for bid in 0..BUF_COUNT {
+            r.push(bid);
+        }
+        r.publish();
+        Ok(r)
+    }
+
+    /// Writes buffer `bid` into the next free entry (not yet visible to the kernel).
+    #[inline]
+    fn push(&mut self, bid: u16) {
+        let i = (self.tail & (BUF_COUNT - 1)) as usize;
+        // SAFETY: `i` < BUF_COUNT, inside the entry mapping; the kernel only reads entries
+        // between its head and the published tail, and this one is past the tail.
+        unsafe {
+            let e = &mut *self.entries.add(i);
+            e.set_addr(self.bufs.add(bid as usize * BUF_SIZE) as u64);
+            e.set_len(BUF_SIZE as u32);
+            e.set_bid(bid);
+        }
+        self.tail = self.tail.wrapping_add(1);
+    }
+
+    /// Makes the entries pushed so far visible to the kernel.
+    #[inline]
+    fn publish(&mut self) {
+        // SAFETY: the tail field lies inside the first entry of the page-aligned mapping;
+        // the release store orders the entries' writes before it, as liburing does.
+        unsafe {
+            let tail =
+                types::BufRingEntry::tail(self.entries) as *const std::sync::atomic::AtomicU16;
+            (*tail).store(self.tail, std::sync::atomic::Ordering::Release);
+        }
+    }
 }
 
 /// Why io_uring could not be set up, with the remedy a user needs.
@@ -49,6 +159,9 @@ impl std::fmt::Display for SetupError {
 
 pub struct Ring {
     ring: IoUring,
+    /// The provided buffers of multishot receives; None when the kernel refused the ring
+    /// (then `recv_multi` is unavailable and receives are single-shot).
+    bufs: Option<BufRing>,
     /// Human-readable description of the set-up, for the start-up banner and INFO.
     pub description: String,
 }
@@ -90,15 +203,25 @@ impl Ring {
                                 .into(),
                         ));
                     }
+                    let bufs = BufRing::new(&ring).ok();
                     let description = format!(
-                        "io_uring {entries} entries, {name}{}",
+                        "io_uring {entries} entries, {name}{}{}",
                         if registered {
                             ", registered ring fd"
                         } else {
                             ""
+                        },
+                        if bufs.is_some() {
+                            ", multishot recv"
+                        } else {
+                            ""
                         }
                     );
-                    return Ok(Ring { ring, description });
+                    return Ok(Ring {
+                        ring,
+                        bufs,
+                        description,
+                    });
                 }
                 Err(e) => last_err = Some(e),
             }
@@ -140,6 +263,57 @@ impl Ring {
         let sqe = opcode::Recv::new(types::Fd(fd), buf, len)
             .build()
             .user_data(token);
+        self.push(sqe);
+    }
+
+    /// Whether multishot receives with provided buffers are available.
+    pub fn has_recv_multi(&self) -> bool {
+        self.bufs.is_some()
+    }
+
+    /// Arms a multishot receive on `fd`: every arrival of data completes with `more` set and
+    /// `buf` naming the provided buffer holding it, until it ends (a completion without
+    /// `more`: EOF, an error, `ENOBUFS` when no buffer was free, or `cancel`).
+    pub fn recv_multi(&mut self, fd: RawFd, token: u64) {
+        let sqe = opcode::RecvMulti::new(types::Fd(fd), BUF_GROUP)
+            .build()
+            .user_data(token);
+        self.push(sqe);
+    }
+
+    /// The `len` bytes a multishot receive put in provided buffer `bid`. Valid until the
+    /// buffer is handed back with `recycle`.
+    pub fn provided(&self, bid: u16, len: usize) -> &[u8] {
+        match &self.bufs {
+            Some(b) if bid < BUF_COUNT => {
+                // SAFETY: buffer `bid` lies inside the buffer mapping; the kernel wrote `len`
+                // (at most BUF_SIZE) bytes into it and does not touch it again until it is
+                // recycled, which needs `&mut self`.
+                unsafe {
+                    std::slice::from_raw_parts(
+                        b.bufs.add(bid as usize * BUF_SIZE),
+                        len.min(BUF_SIZE),
+                    )
+                }
+            }
+            _ => &[],
+        }
+    }
+
+    /// Hands provided buffer `bid` back to the kernel.
+    pub fn recycle(&mut self, bid: u16) {
+        if let Some(b) = self.bufs.as_mut()
+            && bid < BUF_COUNT
+        {
+            b.push(bid);
+            b.publish();
+        }
+    }
+
+    /// Asks the kernel to cancel the operation carrying `target` (a multishot receive ends
+    /// with `-ECANCELED`). The cancel's own completion carries `token`.
+    pub fn cancel(&mut self, target: u64, token: u64) {
+        let sqe = opcode::AsyncCancel::new(target).build().user_data(token);
         self.push(sqe);
     }
 
@@ -203,13 +377,6 @@ impl Ring {
         self.push(sqe);
     }
 
-    /// Queues a cancellation of the operation whose token is `target` (`IORING_OP_ASYNC_CANCEL`);
-    /// the cancelled operation still completes (with `-ECANCELED` unless it finished first).
-    pub fn cancel(&mut self, target: u64, token: u64) {
-        let sqe = opcode::AsyncCancel::new(target).build().user_data(token);
-        self.push(sqe);
-    }
-
     /// Queues an `fdatasync` of `fd`.
     pub fn fdatasync(&mut self, fd: RawFd, token: u64) {
         let sqe = opcode::Fsync::new(types::Fd(fd))
@@ -252,6 +419,7 @@ impl Ring {
                 token: cqe.user_data(),
                 result: cqe.result(),
                 more: cqueue::more(cqe.flags()),
+                buf: cqueue::buffer_select(cqe.flags()),
             });
         }
         Ok(())
@@ -310,6 +478,61 @@ mod tests {
         );
         let e = explain(io::Error::from_raw_os_error(libc::ENOMEM)).0;
         assert!(e.contains("ulimit -l"), "{e}");
+    }
+
+    #[test]
+    fn multishot_recv_uses_provided_buffers_until_cancelled() {
+        let mut ring = Ring::new(8).expect("io_uring available on the test machine");
+        if !ring.has_recv_multi() {
+            return; // kernel without provided-buffer rings: single receives are used instead
+        }
+        let mut fds = [0; 2];
+        // SAFETY: socketpair fills two fds we close below.
+        assert_eq!(
+            unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, fds.as_mut_ptr()) },
+            0
+        );
+        let send = |msg: &[u8]| {
+            // SAFETY: a blocking write of a live buffer to our own socket.
+            let n = unsafe { libc::write(fds[0], msg.as_ptr().cast(), msg.len()) };
+            assert_eq!(n, msg.len() as isize);
+        };
+        ring.recv_multi(fds[1], token(3, 2));
+        let mut got = Vec::new();
+        // Each arrival completes with `more` and names a buffer holding exactly those bytes;
+        // recycled buffers are reused, so many more arrivals than buffers work.
+        for i in 0..(BUF_COUNT as usize + 10) {
+            let msg = format!("message {i}");
+            send(msg.as_bytes());
+            got.clear();
+            while got.is_empty() {
+                ring.submit_and_wait(Some(Duration::from_secs(5)), &mut got)
+                    .unwrap();
+            }
+            assert_eq!(got.len(), 1, "{got:?}");
+            let c = got[0];
+            assert_eq!(untoken(c.token), (3, 2));
+            assert!(c.more, "{c:?}");
+            let bid = c.buf.expect("a provided buffer");
+            assert_eq!(ring.provided(bid, c.result as usize), msg.as_bytes());
+            ring.recycle(bid);
+        }
+        // Cancelling ends it: one last completion without `more`.
+        ring.cancel(token(3, 2), token(3, 4));
+        let mut last = None;
+        while last.is_none() {
+            got.clear();
+            ring.submit_and_wait(Some(Duration::from_secs(5)), &mut got)
+                .unwrap();
+            last = got.iter().find(|c| untoken(c.token) == (3, 2)).copied();
+        }
+        let last = last.unwrap();
+        assert!(!last.more && last.result == -libc::ECANCELED, "{last:?}");
+        // SAFETY: closing the fds we created.
+        unsafe {
+            libc::close(fds[0]);
+            libc::close(fds[1]);
+        }
     }
 
     #[test]
