@@ -304,6 +304,16 @@ impl Server {
             READ_CHUNK.max(len)
         }
         .min(MAX_RECV);
+        // A request of READ_CHUNK or more is partly here (a 16 KB PUBLISH, say): read like
+        // Redis's greedy query buffer (`sdsMakeRoomFor` then `sdsavail`), room for
+        // (len + 16 KB) * 2, so one turn takes several such requests and their replies and
+        // pub/sub frames go out together in one send each, not one send per request. Such a
+        // turn still executes only a few requests; small pipelined commands keep 16 KB.
+        let want = if !big_arg && c.need >= READ_CHUNK {
+            want.max(len + 2 * READ_CHUNK).min(MAX_RECV)
+        } else {
+            want
+        };
         c.rbuf.reserve(want);
         let spare = c.rbuf.spare_capacity_mut();
         let mut n = spare.len();
