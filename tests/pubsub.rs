@@ -726,3 +726,84 @@ fn soft_limit_enforced_by_cron_without_new_messages() {
         publisher.call(&["PUBSUB", "NUMSUB", "feed"]) == b"*2\r\n$4\r\nfeed\r\n:0\r\n"
     }));
 }
+
+/// The message payload number `i` of `pipelined_big_messages_arrive_whole_and_in_order`:
+/// distinct content and length per message, 16 KB to 24 KB (several per receive turn).
+fn numbered_payload(i: usize) -> Vec<u8> {
+    let mut p = format!("{i:06}:").into_bytes();
+    p.resize(16 * 1024 + (i * 41) % (8 * 1024), b'a' + (i % 26) as u8);
+    p
+}
+
+/// A pipelined publisher of 16-24 KB messages (many queued in each subscriber's output at
+/// once, none read yet): every subscriber later reads every message whole and in order, on a
+/// single-subscriber channel (frames copied) and a two-subscriber one (frames shared, RESP2
+/// and RESP3).
+#[test]
+fn pipelined_big_messages_arrive_whole_and_in_order() {
+    let srv = Server::start(&["--client-output-buffer-limit", "pubsub 0 0 0"]);
+    let mut alone = srv.raw();
+    alone.call(&["SUBSCRIBE", "one"]);
+    let mut shared2 = srv.raw();
+    shared2.call(&["SUBSCRIBE", "two"]);
+    let mut shared3 = srv.raw();
+    shared3.call(&["HELLO", "3"]);
+    shared3.call(&["SUBSCRIBE", "two"]);
+    let mut publisher = srv.raw();
+    const MESSAGES: usize = 300; // ~6 MB, sent as one pipeline
+    let mut pipeline = Vec::new();
+    for i in 0..MESSAGES {
+        let channel: &[u8] = if i % 2 == 0 { b"one" } else { b"two" };
+        pipeline.extend_from_slice(&common::encode(&[
+            b"PUBLISH",
+            channel,
+            &numbered_payload(i),
+        ]));
+    }
+    publisher.send(&pipeline);
+    let replies = publisher.replies(MESSAGES);
+    let want: Vec<u8> = (0..MESSAGES)
+        .flat_map(|i| if i % 2 == 0 { b":1\r\n" } else { b":2\r\n" }.to_vec())
+        .collect();
+    assert_eq!(replies, want);
+    for i in 0..MESSAGES {
+        let payload = numbered_payload(i);
+        if i % 2 == 0 {
+            let frame = common::encode(&[b"message", b"one", &payload]);
+            assert_eq!(alone.read_reply(), frame, "message {i}");
+        } else {
+            let mut frame = common::encode(&[b"message", b"two", &payload]);
+            assert_eq!(shared2.read_reply(), frame, "message {i} (RESP2)");
+            frame[0] = b'>';
+            assert_eq!(shared3.read_reply(), frame, "message {i} (RESP3)");
+        }
+    }
+}
+
+/// The hard limit holds for frames queued by one pipelined burst (several big messages per
+/// receive turn): the subscriber that never reads is dropped, the publisher sees it go.
+#[test]
+fn pipelined_big_messages_still_hit_the_hard_limit() {
+    let srv = Server::start(&["--client-output-buffer-limit", "pubsub 1mb 0 0"]);
+    let mut slow = srv.raw();
+    small_rcvbuf(&slow);
+    slow.call(&["SUBSCRIBE", "feed"]);
+    let mut publisher = srv.raw();
+    const MESSAGES: usize = 600; // ~10 MB: far more than the limit plus the socket buffers
+    let mut pipeline = Vec::new();
+    for i in 0..MESSAGES {
+        pipeline.extend_from_slice(&common::encode(&[
+            b"PUBLISH",
+            b"feed",
+            &numbered_payload(i),
+        ]));
+    }
+    publisher.send(&pipeline);
+    let replies = publisher.replies(MESSAGES);
+    assert!(replies.starts_with(b":1\r\n"), "{}", show(&replies, 40));
+    assert!(replies.ends_with(b":0\r\n"), "{}", show(&replies, 40));
+    assert_eq!(
+        publisher.call(&["PUBSUB", "NUMSUB", "feed"]),
+        b"*2\r\n$4\r\nfeed\r\n:0\r\n"
+    );
+}
