@@ -26,6 +26,41 @@ pub fn free_port() -> u16 {
         .expect("an ephemeral port")
 }
 
+/// Whether process `pid` owns a listening TCP socket on `port` (from /proc/net/tcp{,6} and
+/// the process's descriptors), so a test never talks to another test's server that happens
+/// to have taken the port first.
+pub fn listens_on(pid: u32, port: u16) -> bool {
+    let mut inodes = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = std::fs::read_to_string(table) else {
+            continue;
+        };
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            // local_address is HEXIP:HEXPORT; st 0A is LISTEN; inode is field 9.
+            let listening = f.get(3) == Some(&"0A");
+            let on_port = f
+                .get(1)
+                .and_then(|a| a.rsplit(':').next())
+                .and_then(|p| u16::from_str_radix(p, 16).ok())
+                == Some(port);
+            if listening
+                && on_port
+                && let Some(inode) = f.get(9)
+            {
+                inodes.push(format!("socket:[{inode}]"));
+            }
+        }
+    }
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.flatten().any(|fd| {
+        std::fs::read_link(fd.path())
+            .is_ok_and(|l| inodes.iter().any(|i| l.as_os_str() == i.as_str()))
+    })
+}
+
 fn temp_dir(tag: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!(
         "uredis-test-{tag}-{}-{}",
@@ -81,7 +116,11 @@ impl Server {
             let mut srv = Server { child, port, dir };
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline {
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                // The port was free when picked, but a server started by a concurrently
+                // running test may have taken it since: only our own child counts.
+                if TcpStream::connect(("127.0.0.1", port)).is_ok()
+                    && listens_on(srv.child.id(), port)
+                {
                     return Some(srv);
                 }
                 if let Ok(Some(_)) = srv.child.try_wait() {
