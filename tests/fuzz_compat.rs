@@ -1,0 +1,882 @@
+//! Differential fuzzing against a real redis-server 7.0: a seeded generator produces sequences
+//! of commands over a tiny key space (so types collide and WRONGTYPE paths run), with arguments
+//! that are often edge cases (wrong arity, non-numbers, huge or negative numbers, inf/nan,
+//! empty and binary strings, bad option combinations). Each sequence runs on uredis and on
+//! redis-server (both flushed first); every reply must be byte-for-byte identical (after a
+//! normalisation for replies that are random or time-dependent by nature), and so must the
+//! whole dataset afterwards (TYPE, encoding, a full type-specific read and the TTL class of
+//! every key). A divergence is minimised (commands dropped greedily while it persists) and
+//! printed as a replayable script.
+//!
+//! `fuzz_fixed_seed` runs a moderate number of cases in CI; `fuzz_long` (ignored) takes
+//! `UREDIS_FUZZ_SEED` and `UREDIS_FUZZ_CASES` from the environment:
+//!
+//! ```text
+//! UREDIS_FUZZ_SEED=7 UREDIS_FUZZ_CASES=20000 cargo test --test fuzz_compat fuzz_long -- --ignored --nocapture
+//! ```
+//!
+//! `FIXED_CORPUS` holds the minimised divergences found so far (each fixed in uredis), replayed
+//! by `fuzz_regressions`.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use common::{Server, encode, frame_len, redis_or_skip, show};
+
+/// xorshift64*: deterministic for a seed, no crate needed.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, pct: usize) -> bool {
+        self.below(100) < pct
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+}
+
+const KEYS: &[&str] = &["a", "b", "c", "d"];
+const EDGE: &[&str] = &[
+    "",
+    "0",
+    "-1",
+    "1",
+    "abc",
+    "1.5",
+    "-0",
+    "inf",
+    "-inf",
+    "+inf",
+    "nan",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "9223372036854775808",
+    "99999999999999999999",
+    "1e3",
+    " 1",
+    "0x10",
+    "\x00\u{ff}",
+    "(1",
+    "[a",
+    "-",
+    "+",
+];
+const VALUES: &[&str] = &[
+    "", "0", "1", "10", "-5", "x", "foo", "bar", "foobar", "3.5", "hello world", "\x00\x01\u{7f}",
+    "12345678901234567890", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "1e5", "  2", "ohmy",
+];
+const MEMBERS: &[&str] = &["m1", "m2", "m3", "a", "b", "c", "1", "2", "-3", "10", "", "x y"];
+const SMALL: &[&str] = &["0", "1", "2", "3", "-1", "-2", "-3", "5", "10", "-100", "100"];
+const INTS: &[&str] = &[
+    "0", "1", "-1", "2", "7", "100", "-100", "536870911", "536870912", "4294967295",
+    "9223372036854775807", "-9223372036854775808", "12345",
+];
+const FLOATS: &[&str] = &[
+    "0", "1", "-1", "1.5", "-2.25", "10", "inf", "-inf", "+inf", "nan", "1e308", "1e400",
+    "3.0e2", "0.1", "-0", "5", "abc", "",
+];
+const SCORE_RANGE: &[&str] = &[
+    "-inf", "+inf", "inf", "0", "1", "(1", "(0", "2.5", "-1", "(-1", "10", "(10", "nan", "abc",
+    "(", "((1", "1e400",
+];
+const LEX_RANGE: &[&str] = &["-", "+", "[a", "(a", "[m1", "(m2", "[m3", "[", "(", "a", "", "[b"];
+const COUNTS: &[&str] = &["0", "1", "2", "3", "5", "10", "100", "-1", "-5", "abc"];
+const IDS: &[&str] = &[
+    "0-1", "1", "1-1", "1-2", "2-0", "2-5", "3", "5-*", "7-0", "10", "10-2", "0-0", "abc",
+    "18446744073709551615-18446744073709551615", "3-18446744073709551615", "-1",
+];
+const RANGE_IDS: &[&str] = &["-", "+", "0", "1", "(1-1", "2", "2-5", "(2-5", "(10", "5", "abc", "(-"];
+const EXPIRES: &[&str] = &[
+    "100", "1000", "100000", "-1", "0", "abc", "1.5", "9223372036854775807", "500",
+];
+const ABS_TIMES: &[&str] = &["4000000000", "4100000000", "1", "0", "-5", "5000000000"];
+const BF_TYPES: &[&str] = &[
+    "i8", "u8", "i16", "u16", "i64", "u63", "u64", "i0", "u1", "i1", "i65", "x", "i5", "u31",
+];
+const BF_OFFS: &[&str] = &["0", "1", "7", "8", "#1", "#0", "100", "-1", "#-1", "abc", "4294967296"];
+const BIT_OFFS: &[&str] = &["0", "1", "7", "15", "100", "-1", "abc", "4294967296", "23"];
+const LONS: &[&str] = &["13.361389", "15.087269", "0", "-180", "180", "181", "abc", "2.35"];
+const LATS: &[&str] = &["38.115556", "37.502669", "0", "85.05112878", "86", "-85", "48.85"];
+const RADII: &[&str] = &["100", "200", "0", "-1", "1000", "abc", "500"];
+
+/// Expands a command template into arguments. Tokens are separated by spaces:
+/// `$k` key, `$v` value, `$m` member, `$s` small int, `$i` int, `$f` float, `$r` score range
+/// bound, `$l` lex range bound, `$n` count, `$id` stream id, `$ri` stream range id, `$e`
+/// relative expire, `$t` absolute time, `$bt` bitfield type, `$bo` bitfield offset, `$bi` bit
+/// offset, `$lo`/`$la` longitude/latitude, `$ra` radius, `$x` any edge value;
+/// `a|b|c` one of; `?tok` optional (`_` joins a group: `?LIMIT_$s_$n`); `+tok` one to four
+/// repetitions of the group.
+fn expand(rng: &mut Rng, tpl: &str) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for tok in tpl.split(' ') {
+        let (reps, body) = if let Some(b) = tok.strip_prefix('?') {
+            (usize::from(rng.chance(40)), b)
+        } else if let Some(b) = tok.strip_prefix('+') {
+            (1 + rng.below(4), b)
+        } else {
+            (1, tok)
+        };
+        for _ in 0..reps {
+            for part in body.split('_') {
+                let alt = if part.contains('|') {
+                    let alts: Vec<&str> = part.split('|').collect();
+                    alts[rng.below(alts.len())]
+                } else {
+                    part
+                };
+                if alt != "!" {
+                    out.push(placeholder(rng, alt).into_bytes());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn placeholder(rng: &mut Rng, p: &str) -> String {
+    let pool: &[&str] = match p {
+        "$k" => KEYS,
+        "$v" => VALUES,
+        "$m" => MEMBERS,
+        "$s" => SMALL,
+        "$i" => INTS,
+        "$f" => FLOATS,
+        "$r" => SCORE_RANGE,
+        "$l" => LEX_RANGE,
+        "$n" => COUNTS,
+        "$id" => IDS,
+        "$ri" => RANGE_IDS,
+        "$e" => EXPIRES,
+        "$t" => ABS_TIMES,
+        "$bt" => BF_TYPES,
+        "$bo" => BF_OFFS,
+        "$bi" => BIT_OFFS,
+        "$lo" => LONS,
+        "$la" => LATS,
+        "$ra" => RADII,
+        "$x" => EDGE,
+        "$so" => &["0", "1", "5", "100", "-1", "536870912", "4294967296", "abc"],
+        "$g" => &["g1", "g2"],
+        "$c" => &["c1", "c2"],
+        "" => &[""],
+        lit => return lit.replace('^', "_"),
+    };
+    if p != "$k" && rng.chance(4) {
+        return rng.pick(EDGE).to_string();
+    }
+    rng.pick(pool).to_string()
+}
+
+/// The command templates, grouped by family (a `#family` line starts a group; a sequence
+/// draws most of its commands from one family). `^` stands for `_` in a literal.
+const TEMPLATES: &[&str] = &[
+    "#strings",
+    "SET $k $v ?NX|XX ?GET ?KEEPTTL",
+    "SET $k $v EX|PX|EXAT|PXAT $e ?NX|XX ?GET",
+    "SETEX|PSETEX $k $e $v",
+    "GETEX $k EX|PX|EXAT|PXAT|PERSIST $e",
+    "GET $k",
+    "GETSET $k $v",
+    "GETDEL $k",
+    "GETEX $k ?PERSIST",
+    "APPEND $k $v",
+    "STRLEN $k",
+    "SETRANGE $k $so $v",
+    "SETRANGE $k $s $v",
+    "GETRANGE $k $s|$i $s|$i",
+    "SUBSTR $k $s $s",
+    "INCR $k",
+    "DECR $k",
+    "INCRBY $k $i",
+    "DECRBY $k $i",
+    "INCRBYFLOAT $k $f",
+    "MSET +$k_$v",
+    "MSETNX +$k_$v",
+    "MGET +$k",
+    "SETNX $k $v",
+    "LCS $k $k ?LEN ?IDX ?MINMATCHLEN_$s ?WITHMATCHLEN",
+    "SETBIT $k $bi 0|1|2",
+    "GETBIT $k $bi",
+    "BITCOUNT $k ?$s_$s_BYTE|BIT|!",
+    "BITPOS $k 0|1 ?$s ?$s ?BYTE|BIT",
+    "BITFIELD $k +GET_$bt_$bo ?OVERFLOW_WRAP|SAT|FAIL|BAD +SET|INCRBY_$bt_$bo_$i",
+    "BITFIELD $k ?OVERFLOW_WRAP|SAT|FAIL +INCRBY_$bt_$bo_$s",
+    "BITFIELD^RO $k GET $bt $bo",
+    "BITOP AND|OR|XOR|NOT|NOPE $k +$k",
+    "#lists",
+    "LPUSH $k +$v",
+    "RPUSH $k +$v",
+    "LPUSHX|RPUSHX $k +$v",
+    "LPOP|RPOP $k ?$n",
+    "LRANGE $k $s $s",
+    "LINDEX $k $s|$i",
+    "LSET $k $s $v",
+    "LINSERT $k BEFORE|AFTER|MIDDLE $v $v",
+    "LREM $k $s $v",
+    "LTRIM $k $s $s",
+    "LLEN $k",
+    "LPOS $k $v ?RANK_$s ?COUNT_$n ?MAXLEN_$n",
+    "LMPOP 1|2|0|-1 $k $k LEFT|RIGHT|UP ?COUNT_$n",
+    "LMPOP 1 $k LEFT|RIGHT ?COUNT_$n",
+    "LMOVE $k $k LEFT|RIGHT LEFT|RIGHT",
+    "RPOPLPUSH $k $k",
+    "#hashes",
+    "HSET $k +$m_$v",
+    "HMSET $k +$m_$v",
+    "HSETNX $k $m $v",
+    "HGET $k $m",
+    "HMGET $k +$m",
+    "HDEL $k +$m",
+    "HLEN $k",
+    "HSTRLEN $k $m",
+    "HINCRBY $k $m $i",
+    "HINCRBYFLOAT $k $m $f",
+    "HEXISTS $k $m",
+    "HKEYS|HVALS|HGETALL $k",
+    "HRANDFIELD $k ?$n",
+    "HRANDFIELD $k $n|$s WITHVALUES",
+    "#sets",
+    "SADD $k +$m",
+    "SREM $k +$m",
+    "SCARD $k",
+    "SISMEMBER $k $m",
+    "SMISMEMBER $k +$m",
+    "SMEMBERS $k",
+    "SINTER|SUNION|SDIFF +$k",
+    "SINTERSTORE|SUNIONSTORE|SDIFFSTORE $k +$k",
+    "SINTERCARD 1|2|3|0 $k $k ?LIMIT_$n",
+    "SMOVE $k $k $m",
+    "SPOP $k 100|0|-1",
+    "SRANDMEMBER $k ?$n",
+    "#sorted sets",
+    "ZADD $k ?NX|XX ?GT|LT ?CH ?INCR +$f_$m",
+    "ZADD $k +$s_$m",
+    "ZINCRBY $k $f $m",
+    "ZSCORE $k $m",
+    "ZMSCORE $k +$m",
+    "ZRANK|ZREVRANK $k $m",
+    "ZCARD $k",
+    "ZCOUNT $k $r $r",
+    "ZLEXCOUNT $k $l $l",
+    "ZRANGE $k $s $s ?REV ?WITHSCORES",
+    "ZRANGE $k $r $r BYSCORE ?REV ?LIMIT_$s_$n ?WITHSCORES",
+    "ZRANGE $k $l $l BYLEX ?REV ?LIMIT_$s_$n",
+    "ZRANGEBYSCORE|ZREVRANGEBYSCORE $k $r $r ?WITHSCORES ?LIMIT_$s_$n",
+    "ZRANGEBYLEX|ZREVRANGEBYLEX $k $l $l ?LIMIT_$s_$n",
+    "ZREVRANGE $k $s $s ?WITHSCORES",
+    "ZRANGESTORE $k $k $s $s ?REV",
+    "ZRANGESTORE $k $k $r $r BYSCORE ?REV ?LIMIT_$s_$n",
+    "ZRANGESTORE $k $k $l $l BYLEX ?REV ?LIMIT_$s_$n",
+    "ZREM $k +$m",
+    "ZREMRANGEBYRANK $k $s $s",
+    "ZREMRANGEBYSCORE $k $r $r",
+    "ZREMRANGEBYLEX $k $l $l",
+    "ZPOPMIN|ZPOPMAX $k ?$n",
+    "ZMPOP 1|2|0 $k $k MIN|MAX ?COUNT_$n",
+    "ZUNION|ZINTER 1|2|3 $k $k ?WEIGHTS_$f_$f ?AGGREGATE_SUM|MIN|MAX|AVG ?WITHSCORES",
+    "ZDIFF 1|2 $k $k ?WITHSCORES",
+    "ZUNIONSTORE|ZINTERSTORE $k 2|1 $k $k ?WEIGHTS_$f_$f ?AGGREGATE_SUM|MIN|MAX",
+    "ZDIFFSTORE $k 2 $k $k",
+    "ZINTERCARD 2|1 $k $k ?LIMIT_$n",
+    "ZRANDMEMBER $k ?$n",
+    "ZRANDMEMBER $k $n|$s WITHSCORES",
+    "#streams",
+    "XADD $k ?NOMKSTREAM ?MAXLEN|MINID_=|~_$n $id +$m_$v",
+    "XADD $k $id $m $v",
+    "XLEN $k",
+    "XRANGE|XREVRANGE $k $ri $ri ?COUNT_$n",
+    "XDEL $k +$id",
+    "XTRIM $k MAXLEN|MINID ?=|~ $n|$id ?LIMIT_$n",
+    "XGROUP CREATE $k $g $|0|1-1|$id ?MKSTREAM ?ENTRIESREAD_$n",
+    "XGROUP DESTROY $k $g",
+    "XGROUP CREATECONSUMER $k $g $c",
+    "XGROUP DELCONSUMER $k $g $c",
+    "XGROUP SETID $k $g $|0|$id ?ENTRIESREAD_$n",
+    "XREADGROUP GROUP $g $c ?COUNT_$n ?NOACK STREAMS $k >|0|$id",
+    "XREAD ?COUNT_$n STREAMS $k ?$k $id|0|$ ?$id",
+    "XACK $k $g +$id",
+    "XPENDING $k $g",
+    "XPENDING $k $g ?IDLE_0 $ri $ri $n ?$c",
+    "XCLAIM $k $g $c 0 +$id ?JUSTID ?FORCE ?RETRYCOUNT_$n",
+    "XAUTOCLAIM $k $g $c 0 $ri|0 ?COUNT_$n ?JUSTID",
+    "XSETID $k $id ?ENTRIESADDED_$n ?MAXDELETEDID_$id",
+    "XINFO GROUPS $k",
+    "#keyspace",
+    "DEL +$k",
+    "UNLINK +$k",
+    "EXISTS +$k",
+    "TYPE $k",
+    "RENAME|RENAMENX $k $k",
+    "COPY $k $k ?REPLACE ?DB_0|1|abc",
+    "EXPIRE|PEXPIRE $k $e ?NX|XX|GT|LT",
+    "EXPIREAT|PEXPIREAT $k $t ?NX|XX|GT|LT",
+    "PERSIST $k",
+    "TTL|PTTL|EXPIRETIME|PEXPIRETIME $k",
+    "OBJECT ENCODING $k",
+    "SORT $k ?BY_w*|nosort|$k|h*->f ?LIMIT_$s_$n ?GET_#|w*|h*->f ?ASC|DESC ?ALPHA ?STORE_$k",
+    "SORT^RO $k ?BY_w*|nosort ?LIMIT_$s_$n ?GET_# ?ALPHA",
+    "TOUCH +$k",
+    "DBSIZE",
+    "#hyperloglog",
+    "PFADD $k +$m",
+    "PFADD $k a b c d e f g h i j k l m n o p q r s t u v w x y z 1 2 3 4 5 6 7 8 9",
+    "PFCOUNT +$k",
+    "PFMERGE $k +$k",
+    "#geo",
+    "GEOADD $k ?NX|XX ?CH +$lo_$la_$m",
+    "GEODIST $k $m $m ?m|km|ft|mi|parsec",
+    "GEOPOS $k +$m",
+    "GEOHASH $k +$m",
+    "GEOSEARCH $k FROMMEMBER $m BYRADIUS $ra km|m|mi ?ASC|DESC ?COUNT_$n_ANY|! ?WITHCOORD ?WITHDIST ?WITHHASH",
+    "GEOSEARCH $k FROMLONLAT $lo $la BYBOX $ra $ra km|ft ?ASC|DESC ?COUNT_$n ?WITHCOORD ?WITHDIST",
+    "GEOSEARCH $k FROMLONLAT|FROMMEMBER|BYBOX|BYRADIUS $lo $la BYRADIUS|BYBOX|FROMMEMBER $ra km ?ANY",
+    "GEOSEARCHSTORE $k $k FROMMEMBER_$m BYRADIUS_$ra_km ?ASC|DESC ?COUNT_$n ?STOREDIST",
+    "GEORADIUS $k $lo $la $ra km ?WITHDIST ?WITHCOORD ?COUNT_$n ?ASC|DESC ?STORE_$k",
+    "GEORADIUSBYMEMBER $k $m $ra km ?WITHDIST ?COUNT_$n ?ASC|DESC",
+];
+
+/// One generated command, mutated now and then (an argument replaced by an edge value, the
+/// last one dropped, or a junk one appended).
+fn gen_command(rng: &mut Rng, focus: usize) -> Vec<Vec<u8>> {
+    let families: Vec<&[&str]> = TEMPLATES
+        .split(|t| t.starts_with('#'))
+        .filter(|f| !f.is_empty())
+        .collect();
+    let fam = if rng.chance(75) {
+        families[focus % families.len()]
+    } else {
+        families[rng.below(families.len())]
+    };
+    let tpl = fam[rng.below(fam.len())];
+    let mut args = expand(rng, tpl);
+    match rng.below(100) {
+        0..=5 if args.len() > 1 => {
+            let i = 1 + rng.below(args.len() - 1);
+            args[i] = rng.pick(EDGE).as_bytes().to_vec();
+        }
+        6..=8 if args.len() > 1 => {
+            args.pop();
+        }
+        9..=10 => args.push(rng.pick(EDGE).as_bytes().to_vec()),
+        _ => {}
+    }
+    deterministic(&mut args);
+    args
+}
+
+/// Keeps a generated command deterministic: no expiry short enough to fire during a run
+/// (the two servers run the same command some milliseconds apart), and SPOP only with a count
+/// that empties the set.
+fn deterministic(args: &mut Vec<Vec<u8>>) {
+    let name = upper(&args[0]);
+    let int_at = |args: &Vec<Vec<u8>>, i: usize| -> Option<i64> {
+        std::str::from_utf8(args.get(i)?).ok()?.parse().ok()
+    };
+    let mut timed: Vec<(usize, i64)> = Vec::new(); // (argument index, minimum safe value)
+    match name.as_str() {
+        "EXPIRE" | "SETEX" => timed.push((2, 100)),
+        "PEXPIRE" | "PSETEX" => timed.push((2, 100_000)),
+        "SET" | "GETEX" => {
+            for i in 2..args.len() {
+                match upper(&args[i]).as_str() {
+                    "EX" => timed.push((i + 1, 100)),
+                    "PX" => timed.push((i + 1, 100_000)),
+                    _ => {}
+                }
+            }
+        }
+        "SPOP" => {
+            if args.len() == 2 {
+                args.push(b"100".to_vec());
+            } else if matches!(int_at(args, 2), Some(n) if n > 0) {
+                args[2] = b"100".to_vec();
+            }
+        }
+        _ => {}
+    }
+    for (i, min) in timed {
+        if matches!(int_at(args, i), Some(n) if n > 0 && n < min) {
+            args[i] = min.to_string().into_bytes();
+        }
+    }
+}
+
+fn gen_sequence(rng: &mut Rng, len: usize) -> Vec<Vec<Vec<u8>>> {
+    let focus = rng.below(64);
+    (0..len).map(|_| gen_command(rng, focus)).collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// RESP values, for the normalisation of random or time-dependent replies.
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum V {
+    Simple(u8, Vec<u8>),
+    Bulk(Option<Vec<u8>>),
+    Arr(Option<Vec<V>>),
+}
+
+fn parse(b: &[u8]) -> Option<(V, usize)> {
+    let end = b.windows(2).position(|w| w == b"\r\n")?;
+    let hdr = &b[1..end];
+    let next = end + 2;
+    let num = || std::str::from_utf8(hdr).ok()?.parse::<i64>().ok();
+    match b[0] {
+        b'$' => {
+            let n = num()?;
+            if n < 0 {
+                return Some((V::Bulk(None), next));
+            }
+            let e = next + n as usize;
+            Some((V::Bulk(Some(b.get(next..e)?.to_vec())), e + 2))
+        }
+        b'*' => {
+            let n = num()?;
+            if n < 0 {
+                return Some((V::Arr(None), next));
+            }
+            let mut pos = next;
+            let mut items = Vec::new();
+            for _ in 0..n {
+                let (v, used) = parse(&b[pos..])?;
+                items.push(v);
+                pos += used;
+            }
+            Some((V::Arr(Some(items)), pos))
+        }
+        t => Some((V::Simple(t, hdr.to_vec()), next)),
+    }
+}
+
+fn int_class(v: &V) -> V {
+    match v {
+        V::Simple(b':', n) => {
+            let n: i64 = std::str::from_utf8(n)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            V::Simple(b':', if n >= 0 { b"positive".to_vec() } else { n.to_string().into_bytes() })
+        }
+        other => other.clone(),
+    }
+}
+
+fn upper(a: &[u8]) -> String {
+    String::from_utf8_lossy(a).to_ascii_uppercase()
+}
+
+/// The reply as compared: raw bytes for most commands; a normalised form for commands whose
+/// reply is random (sizes, sorted elements when the result set is deterministic) or
+/// time-dependent (TTL classes, idle times), or unordered (set members, hash fields).
+fn normalise(cmd: &[Vec<u8>], raw: &[u8]) -> String {
+    let name = upper(&cmd[0]);
+    let Some((v, _)) = parse(raw) else {
+        return show(raw, 4000);
+    };
+    if matches!(v, V::Simple(b'-', _)) {
+        return show(raw, 4000);
+    }
+    let sorted = |v: &V| match v {
+        V::Arr(Some(items)) => {
+            let mut items = items.clone();
+            items.sort();
+            V::Arr(Some(items))
+        }
+        other => other.clone(),
+    };
+    let sorted_pairs = |v: &V| match v {
+        V::Arr(Some(items)) => {
+            let mut pairs: Vec<Vec<V>> = items.chunks(2).map(|c| c.to_vec()).collect();
+            pairs.sort();
+            V::Arr(Some(pairs.concat()))
+        }
+        other => other.clone(),
+    };
+    let out = match name.as_str() {
+        "TTL" | "PTTL" | "EXPIRETIME" | "PEXPIRETIME" => int_class(&v),
+        "SMEMBERS" | "SINTER" | "SUNION" | "SDIFF" | "HKEYS" | "HVALS" => sorted(&v),
+        "HGETALL" => sorted_pairs(&v),
+        "SPOP" | "SRANDMEMBER" | "HRANDFIELD" | "ZRANDMEMBER" => {
+            let count: Option<i64> = cmd
+                .get(2)
+                .and_then(|c| std::str::from_utf8(c).ok())
+                .and_then(|c| c.parse().ok());
+            match (&v, count) {
+                // Positive count at least the size: every element, in a random order.
+                (V::Arr(Some(items)), Some(n)) if n >= 100 || (n > 0 && (items.len() as i64) < n) => {
+                    if cmd.len() > 3 {
+                        sorted_pairs(&v)
+                    } else {
+                        sorted(&v)
+                    }
+                }
+                (V::Arr(Some(items)), _) => V::Arr(Some(vec![V::Simple(
+                    b'#',
+                    format!("{} random elements", items.len()).into_bytes(),
+                )])),
+                (V::Bulk(Some(_)), _) => V::Bulk(Some(b"<random element>".to_vec())),
+                _ => v.clone(),
+            }
+        }
+        // BY without a `*` means no sorting: a set then comes in its hash-table order.
+        "SORT" | "SORT_RO"
+            if cmd.windows(2).any(|w| upper(&w[0]) == "BY" && !w[1].contains(&b'*'))
+                && !cmd.iter().any(|a| upper(a) == "STORE") =>
+        {
+            if cmd.iter().any(|a| upper(a) == "LIMIT") {
+                match &v {
+                    V::Arr(Some(items)) => V::Arr(Some(vec![V::Simple(
+                        b'#',
+                        format!("{} elements", items.len()).into_bytes(),
+                    )])),
+                    o => o.clone(),
+                }
+            } else {
+                sorted(&v)
+            }
+        }
+        // The extended form holds idle times: keep id, consumer and delivery count.
+        "XPENDING" if cmd.len() > 3 => match &v {
+            V::Arr(Some(items)) => V::Arr(Some(
+                items
+                    .iter()
+                    .map(|e| match e {
+                        V::Arr(Some(f)) if f.len() == 4 => {
+                            V::Arr(Some(vec![f[0].clone(), f[1].clone(), f[3].clone()]))
+                        }
+                        o => o.clone(),
+                    })
+                    .collect(),
+            )),
+            o => o.clone(),
+        },
+        _ => return show(raw, 4000),
+    };
+    format!("{out:?}")
+}
+
+// ---------------------------------------------------------------------------------------
+// Connections and the runner.
+
+struct Conn {
+    s: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Conn {
+    fn open(port: u16) -> Conn {
+        let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.set_nodelay(true).unwrap();
+        Conn { s, buf: Vec::new() }
+    }
+
+    /// One command's reply, or why none came (connection closed, timeout).
+    fn call(&mut self, args: &[Vec<u8>]) -> Result<Vec<u8>, String> {
+        let a: Vec<&[u8]> = args.iter().map(|a| a.as_slice()).collect();
+        self.s.write_all(&encode(&a)).map_err(|e| format!("write: {e}"))?;
+        loop {
+            if let Some(n) = frame_len(&self.buf) {
+                let rest = self.buf.split_off(n);
+                return Ok(std::mem::replace(&mut self.buf, rest));
+            }
+            let mut chunk = [0u8; 65536];
+            match self.s.read(&mut chunk) {
+                Ok(0) => return Err("connection closed (server exited?)".into()),
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Err(e) => return Err(format!("no reply: {e} (hang?)")),
+            }
+        }
+    }
+
+    fn cmd(&mut self, args: &[&str]) -> Result<Vec<u8>, String> {
+        let a: Vec<Vec<u8>> = args.iter().map(|s| s.as_bytes().to_vec()).collect();
+        self.call(&a)
+    }
+}
+
+struct Pair {
+    ours: Server,
+    redis: Server,
+    a: Conn,
+    b: Conn,
+}
+
+impl Pair {
+    fn start() -> Option<Pair> {
+        let redis = redis_or_skip(&[])?;
+        let ours = Server::start(&[]);
+        let a = Conn::open(ours.port);
+        let b = Conn::open(redis.port);
+        Some(Pair { ours, redis, a, b })
+    }
+
+    /// Fresh servers (after a crash or hang of uredis).
+    fn restart(&mut self) {
+        let ours = Server::start(&[]);
+        self.a = Conn::open(ours.port);
+        self.ours = ours;
+        let redis = Server::start_redis(&[]).expect("redis-server restarts");
+        self.b = Conn::open(redis.port);
+        self.redis = redis;
+    }
+
+    fn reset(&mut self) {
+        for c in [&mut self.a, &mut self.b] {
+            let _ = c.cmd(&["SELECT", "0"]);
+            let _ = c.cmd(&["FLUSHALL"]);
+        }
+    }
+}
+
+/// A difference found by running a sequence.
+#[derive(Debug)]
+enum Diff {
+    Reply { at: usize, ours: String, redis: String },
+    Broken { at: usize, why: String },
+    Data { ours: String, redis: String },
+}
+
+impl Diff {
+    fn same_kind(&self, other: &Diff) -> bool {
+        match (self, other) {
+            (Diff::Reply { .. }, Diff::Reply { .. }) => true,
+            (Diff::Broken { .. }, Diff::Broken { .. }) => true,
+            (Diff::Data { .. }, Diff::Data { .. }) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Every key's type, encoding, TTL class and full contents, in a canonical form.
+fn dataset(c: &mut Conn) -> Result<String, String> {
+    let mut out = String::new();
+    for db in ["0", "1"] {
+        c.cmd(&["SELECT", db])?;
+        for k in KEYS {
+            let t = c.cmd(&["TYPE", k])?;
+            let t = String::from_utf8_lossy(&t).trim().trim_start_matches('+').to_string();
+            if t == "none" {
+                continue;
+            }
+            let read: Vec<Vec<&str>> = match t.as_str() {
+                "string" => vec![vec!["GET", k], vec!["STRLEN", k]],
+                "list" => vec![vec!["LRANGE", k, "0", "-1"]],
+                "set" => vec![vec!["SMEMBERS", k], vec!["SCARD", k]],
+                "hash" => vec![vec!["HGETALL", k], vec!["HLEN", k]],
+                "zset" => vec![vec!["ZRANGE", k, "0", "-1", "WITHSCORES"], vec!["ZCARD", k]],
+                "stream" => vec![
+                    vec!["XRANGE", k, "-", "+"],
+                    vec!["XINFO", "GROUPS", k],
+                    vec!["XPENDING", k, "g1"],
+                    vec!["XPENDING", k, "g2"],
+                    vec!["XPENDING", k, "g1", "-", "+", "100"],
+                ],
+                _ => vec![],
+            };
+            out.push_str(&format!("db{db} {k} {t}"));
+            for r in read
+                .into_iter()
+                .chain([vec!["OBJECT", "ENCODING", k], vec!["TTL", k]])
+            {
+                let cmd: Vec<Vec<u8>> = r.iter().map(|s| s.as_bytes().to_vec()).collect();
+                let reply = c.call(&cmd)?;
+                out.push_str(&format!("\n  {} -> {}", r.join(" "), normalise(&cmd, &reply)));
+            }
+            out.push('\n');
+        }
+    }
+    c.cmd(&["SELECT", "0"])?;
+    Ok(out)
+}
+
+/// Runs `seq` on both (flushed) servers; the first difference, if any.
+fn run(p: &mut Pair, seq: &[Vec<Vec<u8>>]) -> Option<Diff> {
+    p.reset();
+    for (at, cmd) in seq.iter().enumerate() {
+        let ra = p.a.call(cmd);
+        let rb = p.b.call(cmd);
+        match (ra, rb) {
+            (Ok(ra), Ok(rb)) => {
+                let (na, nb) = (normalise(cmd, &ra), normalise(cmd, &rb));
+                if std::env::var_os("UREDIS_FUZZ_VERBOSE").is_some() {
+                    eprintln!("{} -> {}", script(std::slice::from_ref(cmd)), show(&ra, 200));
+                }
+                if na != nb {
+                    return Some(Diff::Reply { at, ours: na, redis: nb });
+                }
+            }
+            (Err(why), _) => {
+                p.restart();
+                return Some(Diff::Broken { at, why });
+            }
+            (Ok(_), Err(why)) => {
+                p.restart();
+                panic!("redis-server itself failed on {}: {why}", script(&seq[..=at]));
+            }
+        }
+    }
+    match (dataset(&mut p.a), dataset(&mut p.b)) {
+        (Ok(a), Ok(b)) if a == b => None,
+        (Ok(ours), Ok(redis)) => Some(Diff::Data { ours, redis }),
+        (Err(why), _) | (_, Err(why)) => {
+            p.restart();
+            Some(Diff::Broken { at: seq.len(), why })
+        }
+    }
+}
+
+/// Drops commands while a difference of the same kind persists.
+fn minimise(p: &mut Pair, mut seq: Vec<Vec<Vec<u8>>>, first: &Diff) -> Vec<Vec<Vec<u8>>> {
+    if let Diff::Reply { at, .. } | Diff::Broken { at, .. } = first {
+        seq.truncate(at + 1);
+    }
+    let mut i = seq.len();
+    while i > 0 {
+        i -= 1;
+        let mut trial = seq.clone();
+        trial.remove(i);
+        if trial.is_empty() {
+            continue;
+        }
+        if let Some(d) = run(p, &trial) {
+            if d.same_kind(first) {
+                if let Diff::Reply { at, .. } | Diff::Broken { at, .. } = d {
+                    trial.truncate(at + 1);
+                }
+                seq = trial;
+                i = i.min(seq.len());
+            }
+        }
+    }
+    seq
+}
+
+/// A sequence as a script in the `tests/compat/*.txt` syntax.
+fn script(seq: &[Vec<Vec<u8>>]) -> String {
+    seq.iter()
+        .map(|cmd| {
+            cmd.iter()
+                .map(|a| {
+                    let plain = !a.is_empty()
+                        && a.iter().all(|&c| c.is_ascii_graphic() && c != b'"' && c != b'\'' && c != b'\\');
+                    if plain {
+                        String::from_utf8_lossy(a).into_owned()
+                    } else {
+                        let mut s = String::from("\"");
+                        for &c in a {
+                            match c {
+                                b'"' => s.push_str("\\\""),
+                                b'\\' => s.push_str("\\\\"),
+                                b' '..=b'~' => s.push(c as char),
+                                _ => s.push_str(&format!("\\x{c:02x}")),
+                            }
+                        }
+                        s.push('"');
+                        s
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs `cases` sequences from `seed`; returns the minimised divergences as reports.
+fn fuzz(seed: u64, cases: usize) -> Vec<String> {
+    let Some(mut p) = Pair::start() else {
+        return Vec::new();
+    };
+    let mut found: Vec<String> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for case in 0..cases {
+        let mut rng = Rng::new(seed.wrapping_add(case as u64));
+        let len = 5 + rng.below(40);
+        let seq = gen_sequence(&mut rng, len);
+        if let Some(d) = run(&mut p, &seq) {
+            let min = minimise(&mut p, seq, &d);
+            let again = run(&mut p, &min);
+            let sig = match &again {
+                Some(Diff::Reply { at, .. }) | Some(Diff::Broken { at, .. }) => {
+                    min.get(*at).map(|c| upper(&c[0])).unwrap_or_default()
+                }
+                _ => "data".into(),
+            };
+            let text = script(&min);
+            if seen.insert(text.clone()) {
+                let report = format!(
+                    "case {case} (seed {}), first command differing: {sig}\n--- script:\n{text}\n--- difference:\n{}\n",
+                    seed.wrapping_add(case as u64),
+                    match again {
+                        Some(Diff::Reply { ours, redis, .. }) => format!("uredis: {ours}\nredis:  {redis}"),
+                        Some(Diff::Data { ours, redis }) => format!("uredis data:\n{ours}\nredis data:\n{redis}"),
+                        Some(Diff::Broken { why, .. }) => format!("uredis BROKE: {why}"),
+                        None => format!("(not reproducible after minimising) {d:?}"),
+                    }
+                );
+                eprintln!("{report}");
+                found.push(report);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn fuzz_fixed_seed() {
+    let found = fuzz(0x5eed_0001, 300);
+    assert!(found.is_empty(), "{} divergences:\n{}", found.len(), found.join("\n"));
+}
+
+#[test]
+#[ignore]
+fn fuzz_long() {
+    let seed = std::env::var("UREDIS_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let cases = std::env::var("UREDIS_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5000);
+    let found = fuzz(seed, cases);
+    assert!(found.is_empty(), "{} divergences:\n{}", found.len(), found.join("\n"));
+}
+
+/// Minimised divergences found by the fuzzer, replayed as fixed scripts.
+const FIXED_CORPUS: &[&[&[&str]]] = &[];
+
+#[test]
+fn fuzz_regressions() {
+    let Some(mut p) = Pair::start() else {
+        return;
+    };
+    for (n, script_) in FIXED_CORPUS.iter().enumerate() {
+        let seq: Vec<Vec<Vec<u8>>> = script_
+            .iter()
+            .map(|c| c.iter().map(|a| a.as_bytes().to_vec()).collect())
+            .collect();
+        if let Some(d) = run(&mut p, &seq) {
+            panic!("corpus entry {n}:\n{}\n{d:?}", script(&seq));
+        }
+    }
+}
