@@ -863,7 +863,21 @@ fn fuzz_long() {
 }
 
 /// Minimised divergences found by the fuzzer, replayed as fixed scripts.
-const FIXED_CORPUS: &[&[&[&str]]] = &[];
+const FIXED_CORPUS: &[&[&[&str]]] = &[
+    // Stream ids parse as string2ull: strtoull's leading blanks, sign and zeros.
+    &[&["XADD", "c", " 1", "f", "v"]],
+    &[&["XADD", "c", "+2-007", "f", "v"], &["XADD", "c", "3- -1", "f", "v"]],
+    &[&["XADD", "c", "-0", "f", "v"], &["XADD", "c", "1--1", "f", "v"]],
+    &[&["XADD", "c", "1-1", "f", "v"], &["XRANGE", "c", "(1-1", " 1", "COUNT", "0"]],
+    &[&["XSETID", "a", "7-0", "ENTRIESADDED", "1", "MAXDELETEDID", " 1"]],
+    // NOGROUP prints key and group as C strings (up to a NUL).
+    &[&["XCLAIM", "\0x", "g1", "c1", "0", "2-0", "FORCE"]],
+    &[&["XADD", "c", "1", "f", "v"], &["XPENDING", "c", "g\0x"]],
+    &[&["XADD", "c", "1", "f", "v"], &["XGROUP", "SETID", "c", "g\0x", "0"]],
+    // SORT converts a listpack sorted set to a skiplist.
+    &[&["ZADD", "d", "10", "1"], &["SORT_RO", "d", "BY", "w*", "LIMIT", "-100", "2", "ALPHA"]],
+    &[&["ZADD", "d", "1", "a", "2", "b"], &["SORT", "d", "ALPHA"], &["OBJECT", "ENCODING", "d"]],
+];
 
 #[test]
 fn fuzz_regressions() {

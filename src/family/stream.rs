@@ -64,14 +64,43 @@ fn parse_id_full(
     Ok((ms, seq))
 }
 
-/// `string2ull`.
+/// `string2ull`: what `string2ll` parses, if not negative; anything else as `strtoull`
+/// (base 10) takes it whole: leading white space, a `+` or `-` sign (a negative value wraps),
+/// leading zeros; no digits or an overflow fail. So `" 1"`, `"+1"`, `"007"` and `"-0"` are
+/// ids, and `" -1"` is 18446744073709551615, as in Redis.
 fn parse_u64(s: &[u8]) -> Option<u64> {
-    if s.is_empty() || s.len() > 20 || !s.iter().all(u8::is_ascii_digit) {
-        // string2ull falls back to strtoull for what string2ll refuses; digits only is the
-        // common ground (strtoull would take "+1" or " 1", Redis ids never do in practice).
+    let digits = |d: &[u8]| !d.is_empty() && d.iter().all(u8::is_ascii_digit);
+    // string2ll's negative numbers: "-" then 1-9 and digits, within i64.
+    if s.len() >= 2 && s[0] == b'-' && (b'1'..=b'9').contains(&s[1]) && digits(&s[1..]) {
+        let fits = std::str::from_utf8(s).ok()?.parse::<i64>().is_ok();
+        if fits && s.len() < 21 {
+            return None;
+        }
+    }
+    let mut i = 0;
+    while i < s.len() && matches!(s[i], b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+        i += 1;
+    }
+    let neg = match s.get(i) {
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    let d = &s[i..];
+    if !digits(d) {
         return None;
     }
-    std::str::from_utf8(s).ok()?.parse().ok()
+    let mut v: u64 = 0;
+    for &c in d {
+        v = v.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+    }
+    Some(if neg { v.wrapping_neg() } else { v })
 }
 
 fn parse_id(arg: &[u8], missing_seq: u64) -> Result<StreamId, Error> {
@@ -117,11 +146,16 @@ fn reply_entries(out: &mut Reply, es: &[Entry]) {
     }
 }
 
+/// An argument as Redis's `%s` prints it: up to the first NUL.
+fn cs(b: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(&b[..memchr::memchr(0, b).unwrap_or(b.len())])
+}
+
 fn nogroup(key: &[u8], group: &[u8], suffix: &str) -> Error {
     Error::Text(format!(
         "NOGROUP No such key '{}' or consumer group '{}'{suffix}",
-        String::from_utf8_lossy(key),
-        String::from_utf8_lossy(group)
+        cs(key),
+        cs(group)
     ))
 }
 
@@ -1079,8 +1113,8 @@ fn cmd_xgroup(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         if !has && (setid || is(opt, "createconsumer") || is(opt, "delconsumer")) {
             return Err(Error::Text(format!(
                 "NOGROUP No such consumer group '{}' for key name '{}'",
-                String::from_utf8_lossy(&argv[3]),
-                String::from_utf8_lossy(&argv[2])
+                cs(&argv[3]),
+                cs(&argv[2])
             )));
         }
     }
@@ -1402,7 +1436,7 @@ fn cmd_xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         } else {
             return Err(Error::Text(format!(
                 "ERR Unrecognized XCLAIM option '{}'",
-                String::from_utf8_lossy(opt)
+                cs(opt)
             )));
         }
         j += 1;
@@ -1854,8 +1888,8 @@ fn cmd_xinfo_consumers(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let Some(g) = s.groups.get(&argv[3][..]) else {
         return Err(Error::Text(format!(
             "NOGROUP No such consumer group '{}' for key name '{}'",
-            String::from_utf8_lossy(&argv[3]),
-            String::from_utf8_lossy(&argv[2])
+            cs(&argv[3]),
+            cs(&argv[2])
         )));
     };
     out.array(g.consumers.len());
