@@ -819,10 +819,16 @@ fn fuzz(seed: u64, cases: usize) -> Vec<String> {
                 Some(Diff::Reply { at, .. }) | Some(Diff::Broken { at, .. }) => {
                     min.get(*at).map(|c| upper(&c[0])).unwrap_or_default()
                 }
-                _ => "data".into(),
+                _ => format!("data after {}", min.last().map(|c| upper(&c[0])).unwrap_or_default()),
             };
             let text = script(&min);
-            if seen.insert(text.clone()) {
+            // One report per command and kind of reply (the error text, or "reply").
+            let what = match &again {
+                Some(Diff::Reply { ours, .. }) if ours.starts_with('-') => ours.clone(),
+                Some(Diff::Reply { .. }) => "reply".into(),
+                _ => String::new(),
+            };
+            if seen.insert(format!("{sig} {what}")) {
                 let report = format!(
                     "case {case} (seed {}), first command differing: {sig}\n--- script:\n{text}\n--- difference:\n{}\n",
                     seed.wrapping_add(case as u64),
@@ -874,6 +880,17 @@ const FIXED_CORPUS: &[&[&[&str]]] = &[
     &[&["XCLAIM", "\0x", "g1", "c1", "0", "2-0", "FORCE"]],
     &[&["XADD", "c", "1", "f", "v"], &["XPENDING", "c", "g\0x"]],
     &[&["XADD", "c", "1", "f", "v"], &["XGROUP", "SETID", "c", "g\0x", "0"]],
+    // A byte range starting past the end (up to i64::MAX) is empty (uredis exited on it).
+    &[
+        &["SETNX", "b", "foo"],
+        &["BITCOUNT", "b", "9223372036854775807", "100"],
+        &["BITCOUNT", "b", "9223372036854775807", "-1", "BYTE"],
+        &["BITCOUNT", "b", "9223372036854775807", "100", "BIT"],
+        &["BITPOS", "b", "1", "9223372036854775807"],
+        &["BITPOS", "b", "0", "9223372036854775807", "-1"],
+        &["BITPOS", "b", "1", "9223372036854775807", "100", "BIT"],
+        &["BITCOUNT", "b", "4611686018427387904", "-1"],
+    ],
     // SORT converts a listpack sorted set to a skiplist.
     &[&["ZADD", "d", "10", "1"], &["SORT_RO", "d", "BY", "w*", "LIMIT", "-100", "2", "ALPHA"]],
     &[&["ZADD", "d", "1", "a", "2", "b"], &["SORT", "d", "ALPHA"], &["OBJECT", "ENCODING", "d"]],
