@@ -39,6 +39,9 @@ pub enum Error {
     Msg(&'static str),
     /// A text built at run time, including its code.
     Text(String),
+    /// A text built at run time from raw bytes (client arguments, as Redis's `%s` prints
+    /// them: not necessarily UTF-8), including its code.
+    Bytes(Vec<u8>),
 }
 
 impl Error {
@@ -54,7 +57,24 @@ impl Error {
             Error::Overflow => "ERR increment or decrement would overflow".into(),
             Error::Msg(s) => (*s).into(),
             Error::Text(s) => s.clone().into(),
+            Error::Bytes(b) => String::from_utf8_lossy(b).into_owned().into(),
         }
+    }
+
+    /// The reply text as sent: `text()`, except that `Bytes` keeps its bytes as they are.
+    pub fn bytes(&self) -> Cow<'static, [u8]> {
+        match self {
+            Error::Bytes(b) => b.clone().into(),
+            other => match other.text() {
+                Cow::Borrowed(s) => s.as_bytes().into(),
+                Cow::Owned(s) => s.into_bytes().into(),
+            },
+        }
+    }
+
+    /// An error text concatenated from `parts` (text and raw argument bytes).
+    pub fn concat(parts: &[&[u8]]) -> Error {
+        Error::Bytes(parts.concat())
     }
 
     /// `ERR <formatted>` convenience.
@@ -542,7 +562,7 @@ fn run(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     let usec = start.elapsed().as_micros() as u64;
     let failed = result.is_err();
     if let Err(e) = result {
-        reply_error(srv, out, e.text().as_bytes());
+        reply_error(srv, out, &e.bytes());
     }
     let waiting = (rerun || srv.blocking.has_request())
         && crate::blocking::after_handler(srv, cid, argv, rerun);

@@ -147,16 +147,30 @@ fn reply_entries(out: &mut Reply, es: &[Entry]) {
 }
 
 /// An argument as Redis's `%s` prints it: up to the first NUL.
-fn cs(b: &[u8]) -> std::borrow::Cow<'_, str> {
-    String::from_utf8_lossy(&b[..memchr::memchr(0, b).unwrap_or(b.len())])
+fn cs(b: &[u8]) -> &[u8] {
+    &b[..memchr::memchr(0, b).unwrap_or(b.len())]
 }
 
 fn nogroup(key: &[u8], group: &[u8], suffix: &str) -> Error {
-    Error::Text(format!(
-        "NOGROUP No such key '{}' or consumer group '{}'{suffix}",
+    Error::concat(&[
+        b"NOGROUP No such key '",
         cs(key),
-        cs(group)
-    ))
+        b"' or consumer group '",
+        cs(group),
+        b"'",
+        suffix.as_bytes(),
+    ])
+}
+
+/// "No such consumer group '<group>' for key name '<key>'".
+fn nogroup_for_key(group: &[u8], key: &[u8]) -> Error {
+    Error::concat(&[
+        b"NOGROUP No such consumer group '",
+        cs(group),
+        b"' for key name '",
+        cs(key),
+        b"'",
+    ])
 }
 
 /// The stream at `key` for reading (hit/miss counted), or WRONGTYPE.
@@ -1055,12 +1069,14 @@ fn group_arg(argv: &[Bytes]) -> Option<&Bytes> {
 // XGROUP
 
 fn subcommand_syntax_error(argv: &[Bytes]) -> Error {
-    let sub = &argv[1][..argv[1].len().min(128)];
-    Error::err(format_args!(
-        "unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
-        String::from_utf8_lossy(sub),
-        String::from_utf8_lossy(&argv[0]).to_ascii_uppercase()
-    ))
+    let sub = cs(&argv[1]);
+    Error::concat(&[
+        b"ERR unknown subcommand or wrong number of arguments for '",
+        &sub[..sub.len().min(128)],
+        b"'. Try ",
+        &cs(&argv[0]).to_ascii_uppercase(),
+        b" HELP.",
+    ])
 }
 
 fn reply_help(out: &mut Reply, command: &str, lines: &[&str]) {
@@ -1111,11 +1127,7 @@ fn cmd_xgroup(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         let has = write_stream(ctx, &argv[2])?.is_some_and(|s| s.groups.contains_key(&argv[3][..]));
         if !has && (setid || is(opt, "createconsumer") || is(opt, "delconsumer")) {
-            return Err(Error::Text(format!(
-                "NOGROUP No such consumer group '{}' for key name '{}'",
-                cs(&argv[3]),
-                cs(&argv[2])
-            )));
+            return Err(nogroup_for_key(&argv[3], &argv[2]));
         }
     }
     let n = argv.len();
@@ -1434,10 +1446,11 @@ fn cmd_xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             j += 1;
             last_id = parse_strict_id(&argv[j], 0)?;
         } else {
-            return Err(Error::Text(format!(
-                "ERR Unrecognized XCLAIM option '{}'",
-                cs(opt)
-            )));
+            return Err(Error::concat(&[
+                b"ERR Unrecognized XCLAIM option '",
+                cs(opt),
+                b"'",
+            ]));
         }
         j += 1;
     }
@@ -1886,11 +1899,7 @@ fn cmd_xinfo_consumers(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(Error::NoSuchKey);
     };
     let Some(g) = s.groups.get(&argv[3][..]) else {
-        return Err(Error::Text(format!(
-            "NOGROUP No such consumer group '{}' for key name '{}'",
-            cs(&argv[3]),
-            cs(&argv[2])
-        )));
+        return Err(nogroup_for_key(&argv[3], &argv[2]));
     };
     out.array(g.consumers.len());
     for (name, c) in &g.consumers {
