@@ -531,8 +531,8 @@ fn deterministic(args: &mut Vec<Vec<u8>>) {
         "EXPIRE" | "SETEX" => timed.push((2, 100)),
         "PEXPIRE" | "PSETEX" => timed.push((2, 100_000)),
         "SET" | "GETEX" => {
-            for i in 2..args.len() {
-                match upper(&args[i]).as_str() {
+            for (i, a) in args.iter().enumerate().skip(2) {
+                match upper(a).as_str() {
                     "EX" => timed.push((i + 1, 100)),
                     "PX" => timed.push((i + 1, 100_000)),
                     _ => {}
@@ -830,12 +830,7 @@ enum Diff {
 
 impl Diff {
     fn same_kind(&self, other: &Diff) -> bool {
-        match (self, other) {
-            (Diff::Reply { .. }, Diff::Reply { .. }) => true,
-            (Diff::Broken { .. }, Diff::Broken { .. }) => true,
-            (Diff::Data { .. }, Diff::Data { .. }) => true,
-            _ => false,
-        }
+        std::mem::discriminant(self) == std::mem::discriminant(other)
     }
 }
 
@@ -977,14 +972,14 @@ fn minimise(p: &mut Pair, mut seq: Vec<Vec<Vec<u8>>>, first: &Diff) -> Vec<Vec<V
         if trial.is_empty() {
             continue;
         }
-        if let Some(d) = run(p, &trial) {
-            if d.same_kind(first) {
-                if let Diff::Reply { at, .. } | Diff::Broken { at, .. } = d {
-                    trial.truncate(at + 1);
-                }
-                seq = trial;
-                i = i.min(seq.len());
+        if let Some(d) = run(p, &trial)
+            && d.same_kind(first)
+        {
+            if let Diff::Reply { at, .. } | Diff::Broken { at, .. } = d {
+                trial.truncate(at + 1);
             }
+            seq = trial;
+            i = i.min(seq.len());
         }
     }
     seq
