@@ -205,7 +205,9 @@ fn sparse_to_dense(s: &mut Vec<u8>) -> Result<(), Error> {
         } else {
             let (len, v) = (val_len(b), val_value(b));
             if idx + len > REGISTERS {
-                break;
+                // A value run past the last register is corrupt: the reference
+                // redis-server 7.0.15 binary refuses it (the 7.0.15 source only stops there).
+                return Err(INVALID_OBJ);
             }
             for _ in 0..len {
                 dense_set(&mut dense[HDR..], idx, v);
@@ -378,7 +380,8 @@ fn merge(max: &mut [u8; REGISTERS], s: &[u8]) -> Result<(), Error> {
         } else {
             let (len, v) = (val_len(b), val_value(b));
             if i + len > REGISTERS {
-                break;
+                // Corrupt, as in `sparse_to_dense` (the reference binary refuses it).
+                return Err(INVALID_OBJ);
             }
             for m in &mut max[i..i + len] {
                 *m = (*m).max(v);
