@@ -874,7 +874,9 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], xreadgroup: bool) -> CmdResult {
             }
             ids.push(None);
         } else {
-            ids.push(Some(parse_strict_id(a, 0)?));
+            let id = parse_strict_id(a, 0)?;
+            // Redis encodes ">" as the maximum id, so an explicit maximum id means ">".
+            ids.push((!(xreadgroup && id == StreamId::MAX)).then_some(id));
         }
     }
     let serving = ctx.serving_key().map(|k| k.to_vec());
