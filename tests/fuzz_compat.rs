@@ -303,6 +303,7 @@ fn placeholder(rng: &mut Rng, p: &str) -> String {
         "$la" => LATS,
         "$ra" => RADII,
         "$x" => EDGE,
+        "$to" => &["0.01", "-1", "abc", "0.02", "-0.5", ""],
         "$so" => &["0", "1", "5", "100", "-1", "536870912", "4294967296", "abc"],
         "$g" => &["g1", "g2"],
         "$c" => &["c1", "c2"],
@@ -368,6 +369,10 @@ const TEMPLATES: &[&str] = &[
     "LMPOP 1|2|0|-1 $k $k LEFT|RIGHT|UP ?COUNT_$n",
     "LMPOP 1 $k LEFT|RIGHT ?COUNT_$n",
     "LMOVE $k $k LEFT|RIGHT LEFT|RIGHT",
+    "BLPOP|BRPOP $k ?$k $to",
+    "BLMOVE $k $k LEFT|RIGHT LEFT|RIGHT $to",
+    "BRPOPLPUSH $k $k $to",
+    "BLMPOP $to 1|2|0 $k $k LEFT|RIGHT ?COUNT_$n",
     "RPOPLPUSH $k $k",
     "#hashes",
     "HSET $k +$m_$v",
@@ -426,6 +431,8 @@ const TEMPLATES: &[&str] = &[
     "ZREMRANGEBYLEX $k $l $l",
     "ZPOPMIN|ZPOPMAX $k ?$n",
     "ZMPOP 1|2|0 $k $k MIN|MAX ?COUNT_$n",
+    "BZPOPMIN|BZPOPMAX $k ?$k $to",
+    "BZMPOP $to 1|2 $k $k MIN|MAX ?COUNT_$n",
     "ZUNION|ZINTER 1|2|3 $k $k ?WEIGHTS_$f_$f ?AGGREGATE_SUM|MIN|MAX|AVG ?WITHSCORES",
     "ZDIFF 1|2 $k $k ?WITHSCORES",
     "ZUNIONSTORE|ZINTERSTORE $k 2|1 $k $k ?WEIGHTS_$f_$f ?AGGREGATE_SUM|MIN|MAX",
@@ -455,6 +462,9 @@ const TEMPLATES: &[&str] = &[
     "XAUTOCLAIM $k $g $c 0 $ri|0 ?COUNT_$n ?JUSTID",
     "XSETID $k $id ?ENTRIESADDED_$n ?MAXDELETEDID_$id",
     "XINFO GROUPS $k",
+    "XINFO STREAM $k",
+    "XREAD ?COUNT_$n BLOCK $to STREAMS $k $|$id",
+    "XREADGROUP GROUP $g $c ?COUNT_$n BLOCK $to STREAMS $k >|0",
     "#keyspace",
     "DEL +$k",
     "UNLINK +$k",
@@ -503,6 +513,17 @@ fn gen_command(rng: &mut Rng, focus: usize) -> Vec<Vec<u8>> {
     };
     let tpl = fam[rng.below(fam.len())];
     let mut args = expand(rng, tpl);
+    if rng.chance(6) {
+        // Chaos: the command's name (and key), then anything from any pool.
+        const POOLS: &[&str] = &[
+            "$k", "$v", "$m", "$s", "$i", "$f", "$r", "$l", "$n", "$id", "$ri", "$x", "$bt",
+        ];
+        args.truncate(2);
+        for _ in 0..rng.below(7) {
+            let p = POOLS[rng.below(POOLS.len())];
+            args.push(raw_bytes(placeholder(rng, p)));
+        }
+    }
     match rng.below(100) {
         0..=5 if args.len() > 1 => {
             let i = 1 + rng.below(args.len() - 1);
@@ -516,6 +537,21 @@ fn gen_command(rng: &mut Rng, focus: usize) -> Vec<Vec<u8>> {
     }
     deterministic(&mut args);
     args
+}
+
+/// Replaces the timeout at `i` unless it is one that cannot block long (short, negative, or
+/// not a number at all).
+fn safe_timeout(args: &mut [Vec<u8>], i: usize, short: &str) {
+    let Some(t) = args.get(i) else {
+        return;
+    };
+    let ok = matches!(
+        &t[..],
+        b"0.01" | b"0.02" | b"10" | b"-1" | b"-0.5" | b"abc" | b"" | b"x\xffy" | b"\x00\xff"
+    );
+    if !ok {
+        args[i] = short.as_bytes().to_vec();
+    }
 }
 
 /// Keeps a generated command deterministic: no expiry short enough to fire during a run
@@ -537,6 +573,19 @@ fn deterministic(args: &mut Vec<Vec<u8>>) {
                     "PX" => timed.push((i + 1, 100_000)),
                     _ => {}
                 }
+            }
+        }
+        // Blocking commands: a timeout short enough (never 0 = forever, never long).
+        "BLPOP" | "BRPOP" | "BZPOPMIN" | "BZPOPMAX" => {
+            let last = args.len() - 1;
+            safe_timeout(args, last, "0.01");
+        }
+        "BLMOVE" => safe_timeout(args, 5, "0.01"),
+        "BRPOPLPUSH" => safe_timeout(args, 3, "0.01"),
+        "BLMPOP" | "BZMPOP" => safe_timeout(args, 1, "0.01"),
+        "XREAD" | "XREADGROUP" => {
+            if let Some(i) = args.iter().position(|a| upper(a) == "BLOCK") {
+                safe_timeout(args, i + 1, "10");
             }
         }
         "SPOP" => {
