@@ -1582,6 +1582,9 @@ fn cmd_xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]
 fn cmd_xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (key, gname, cname) = (&argv[1], &argv[2], &argv[3]);
+    // Redis looks the key up first (a logically expired key is deleted, the hit or miss
+    // counted) and reports its type only after the arguments.
+    let has = read_stream(ctx, key).map(|s| s.is_some_and(|s| s.groups.contains_key(&gname[..])));
     let minidle = parse_int(&argv[4])
         .map_err(|_| Error::Msg("ERR Invalid min-idle-time argument for XAUTOCLAIM"))?
         .max(0);
@@ -1610,8 +1613,7 @@ fn cmd_xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         j += 1;
     }
-    let has = read_stream(ctx, key)?.is_some_and(|s| s.groups.contains_key(&gname[..]));
-    if !has {
+    if !has? {
         return Err(nogroup(key, gname, ""));
     }
     let now = clock::now_ms();
