@@ -824,6 +824,9 @@ impl Conn {
     }
 }
 
+/// Both servers' settings: DEBUG (to turn active expiry off) from local connections.
+const ARGS: &[&str] = &["--enable-debug-command", "local"];
+
 struct Pair {
     ours: Server,
     redis: Server,
@@ -833,21 +836,33 @@ struct Pair {
 
 impl Pair {
     fn start() -> Option<Pair> {
-        let redis = redis_or_skip(&[])?;
-        let ours = Server::start(&[]);
+        let redis = redis_or_skip(ARGS)?;
+        let ours = Server::start(ARGS);
         let a = Conn::open(ours.port);
         let b = Conn::open(redis.port);
-        Some(Pair { ours, redis, a, b })
+        let mut p = Pair { ours, redis, a, b };
+        p.no_active_expiry();
+        Some(p)
+    }
+
+    /// Keys whose time has passed are then deleted only lazily, by the commands that look
+    /// them up: deterministic, and a difference in which commands do shows.
+    fn no_active_expiry(&mut self) {
+        for c in [&mut self.a, &mut self.b] {
+            let r = c.cmd(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
+            assert_eq!(r, Ok(b"+OK\r\n".to_vec()), "DEBUG SET-ACTIVE-EXPIRE 0");
+        }
     }
 
     /// Fresh servers (after a crash or hang of uredis).
     fn restart(&mut self) {
-        let ours = Server::start(&[]);
+        let ours = Server::start(ARGS);
         self.a = Conn::open(ours.port);
         self.ours = ours;
-        let redis = Server::start_redis(&[]).expect("redis-server restarts");
+        let redis = Server::start_redis(ARGS).expect("redis-server restarts");
         self.b = Conn::open(redis.port);
         self.redis = redis;
+        self.no_active_expiry();
     }
 
     fn reset(&mut self) {
@@ -1212,6 +1227,22 @@ const FIXED_CORPUS: &[&[&[&str]]] = &[
     &[
         &["EXPIREAT", "a", "1", "LT", "x\u{ff}y"],
         &["EXPIRE", "a", "1", "\u{ff}\0x"],
+    ],
+    // XAUTOCLAIM looks its key up before parsing (a logically expired key is deleted).
+    &[
+        &["SET", "a", "x", "EXAT", "100"],
+        &[
+            "XAUTOCLAIM",
+            "a",
+            "g2",
+            "c1",
+            "0",
+            "0",
+            "COUNT",
+            "0",
+            "JUSTID",
+        ],
+        &["DBSIZE"],
     ],
     // An explicit maximum id in XREADGROUP is ">" (Redis encodes ">" so).
     &[
