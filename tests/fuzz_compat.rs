@@ -1273,6 +1273,7 @@ const FIXED_CORPUS: &[&[&[&str]]] = &[
         &["XCLAIM", "b", "g", "c", "0", "1", "x\u{ff}y"],
     ],
     &[&["XGROUP", "x\u{ff}y\0z"], &["XINFO", "\u{ff}"]],
+    &[&["PFADD", "h", "a"], &["PFDEBUG", "x\u{ff}y\0z", "h"]],
     &[
         &["EXPIREAT", "a", "1", "LT", "x\u{ff}y"],
         &["EXPIRE", "a", "1", "\u{ff}\0x"],

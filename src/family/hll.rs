@@ -665,10 +665,13 @@ fn cmd_pfdebug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ctx.out.int(conv as i64);
         }
         _ => {
-            return Err(Error::Text(format!(
-                "ERR Unknown PFDEBUG subcommand '{}'",
-                String::from_utf8_lossy(&argv[1])
-            )));
+            // Redis prints the name with %s: the bytes as sent, up to a NUL.
+            let name = argv[1].split(|&c| c == 0).next().unwrap_or(&[]);
+            return Err(Error::concat(&[
+                b"ERR Unknown PFDEBUG subcommand '",
+                name,
+                b"'",
+            ]));
         }
     }
     // Redis unshares the value (raw encoding) whatever the subcommand.
