@@ -712,6 +712,17 @@ fn normalise(cmd: &[Vec<u8>], raw: &[u8]) -> String {
     };
     let out = match name.as_str() {
         "TTL" | "PTTL" | "EXPIRETIME" | "PEXPIRETIME" => int_class(&v),
+        // A relative expiry compared (GT/LT) with one set from the same relative time in the
+        // same millisecond is equal, a millisecond later greater: timing, not semantics.
+        "EXPIRE" | "PEXPIRE"
+            if cmd
+                .iter()
+                .skip(3)
+                .any(|a| matches!(upper(a).as_str(), "GT" | "LT"))
+                && matches!(v, V::Simple(b':', _)) =>
+        {
+            V::Simple(b':', b"0 or 1".to_vec())
+        }
         // Server name, version and client id differ by nature.
         "HELLO" => V::Simple(b'#', b"hello".to_vec()),
         "SMEMBERS" | "SINTER" | "SUNION" | "SDIFF" | "HKEYS" | "HVALS" => sorted(&v),
