@@ -1286,6 +1286,12 @@ const FIXED_CORPUS: &[&[&[&str]]] = &[
     &[&["XGROUP", "x\u{ff}y\0z"], &["XINFO", "\u{ff}"]],
     &[&["PFADD", "h", "a"], &["PFDEBUG", "x\u{ff}y\0z", "h"]],
     &[
+        &["SLOWLOG", "GeT", "1", "2"],
+        &["PUBSUB", "channels", "a", "b"],
+        &["XGROUP", "x\u{ff}y\0z", "k"],
+        &["XINFO", "STREAM"],
+    ],
+    &[
         &["EXPIREAT", "a", "1", "LT", "x\u{ff}y"],
         &["EXPIRE", "a", "1", "\u{ff}\0x"],
     ],

@@ -83,6 +83,19 @@ impl Error {
     }
 }
 
+/// Redis's `addReplySubcommandSyntaxError`: the subcommand as `%.128s` prints it (bytes as
+/// sent, up to a NUL, at most 128 of them) and the command name upper-cased.
+pub fn subcommand_syntax_error(argv: &[Bytes]) -> Error {
+    let sub = c_str(&argv[1], 128);
+    Error::concat(&[
+        b"ERR unknown subcommand or wrong number of arguments for '",
+        sub,
+        b"'. Try ",
+        &c_str(&argv[0], usize::MAX).to_ascii_uppercase(),
+        b" HELP.",
+    ])
+}
+
 pub type CmdResult = Result<(), Error>;
 
 /// Everything a handler may touch: the whole server, the calling client's slot, its selected

@@ -18,7 +18,7 @@ use bytes::Bytes;
 use crate::blocking::ANY_CHANGE;
 use crate::cmd::args::is;
 use crate::cmd::table::{Command, NO_KEYS, flags::*, keys};
-use crate::cmd::{CmdResult, Ctx, Error, parse_int};
+use crate::cmd::{CmdResult, Ctx, Error, parse_int, subcommand_syntax_error};
 use crate::keyspace::events::class;
 use crate::keyspace::{Ttl, Value, clock};
 use crate::protocol::Reply;
@@ -1069,17 +1069,6 @@ fn group_arg(argv: &[Bytes]) -> Option<&Bytes> {
 
 // ---------------------------------------------------------------------------------------------
 // XGROUP
-
-fn subcommand_syntax_error(argv: &[Bytes]) -> Error {
-    let sub = cs(&argv[1]);
-    Error::concat(&[
-        b"ERR unknown subcommand or wrong number of arguments for '",
-        &sub[..sub.len().min(128)],
-        b"'. Try ",
-        &cs(&argv[0]).to_ascii_uppercase(),
-        b" HELP.",
-    ])
-}
 
 fn reply_help(out: &mut Reply, command: &str, lines: &[&str]) {
     out.array(lines.len() + 3);
