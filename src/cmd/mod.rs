@@ -39,6 +39,9 @@ pub enum Error {
     Msg(&'static str),
     /// A text built at run time, including its code.
     Text(String),
+    /// A text built at run time from raw bytes (client arguments, as Redis's `%s` prints
+    /// them: not necessarily UTF-8), including its code.
+    Bytes(Vec<u8>),
 }
 
 impl Error {
@@ -54,13 +57,43 @@ impl Error {
             Error::Overflow => "ERR increment or decrement would overflow".into(),
             Error::Msg(s) => (*s).into(),
             Error::Text(s) => s.clone().into(),
+            Error::Bytes(b) => String::from_utf8_lossy(b).into_owned().into(),
         }
+    }
+
+    /// The reply text as sent: `text()`, except that `Bytes` keeps its bytes as they are.
+    pub fn bytes(&self) -> Cow<'static, [u8]> {
+        match self {
+            Error::Bytes(b) => b.clone().into(),
+            other => match other.text() {
+                Cow::Borrowed(s) => s.as_bytes().into(),
+                Cow::Owned(s) => s.into_bytes().into(),
+            },
+        }
+    }
+
+    /// An error text concatenated from `parts` (text and raw argument bytes).
+    pub fn concat(parts: &[&[u8]]) -> Error {
+        Error::Bytes(parts.concat())
     }
 
     /// `ERR <formatted>` convenience.
     pub fn err(msg: impl std::fmt::Display) -> Error {
         Error::Text(format!("ERR {msg}"))
     }
+}
+
+/// Redis's `addReplySubcommandSyntaxError`: the subcommand as `%.128s` prints it (bytes as
+/// sent, up to a NUL, at most 128 of them) and the command name upper-cased.
+pub fn subcommand_syntax_error(argv: &[Bytes]) -> Error {
+    let sub = c_str(&argv[1], 128);
+    Error::concat(&[
+        b"ERR unknown subcommand or wrong number of arguments for '",
+        sub,
+        b"'. Try ",
+        &c_str(&argv[0], usize::MAX).to_ascii_uppercase(),
+        b" HELP.",
+    ])
 }
 
 pub type CmdResult = Result<(), Error>;
@@ -542,7 +575,7 @@ fn run(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     let usec = start.elapsed().as_micros() as u64;
     let failed = result.is_err();
     if let Err(e) = result {
-        reply_error(srv, out, e.text().as_bytes());
+        reply_error(srv, out, &e.bytes());
     }
     let waiting = (rerun || srv.blocking.has_request())
         && crate::blocking::after_handler(srv, cid, argv, rerun);

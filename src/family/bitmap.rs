@@ -127,6 +127,12 @@ fn clamp_range(mut start: i64, mut end: i64, total: i64) -> (i64, i64) {
     (start, end)
 }
 
+/// A clamped byte range as a bit range; an empty one (start past end, which may be as large
+/// as `i64::MAX`) stays empty without overflowing.
+fn byte_range_bits((a, b): (i64, i64)) -> (i64, i64) {
+    if a > b { (1, 0) } else { (a * 8, b * 8 + 7) }
+}
+
 /// Counts the set bits of `s` in the bit range `[from, to]` (both inside `s`).
 fn popcount_bits(s: &[u8], from: u64, to: u64) -> i64 {
     let (fb, lb) = ((from >> 3) as usize, (to >> 3) as usize);
@@ -160,8 +166,7 @@ fn cmd_bitcount(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             if bit {
                 clamp_range(start, end, len * 8)
             } else {
-                let (a, b) = clamp_range(start, end, len);
-                (a * 8, b * 8 + 7)
+                byte_range_bits(clamp_range(start, end, len))
             }
         }
         _ => return Err(Error::Syntax),
@@ -204,8 +209,7 @@ fn cmd_bitpos(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             if isbit {
                 clamp_range(start, end, len * 8)
             } else {
-                let (a, b) = clamp_range(start, end, len);
-                (a * 8, b * 8 + 7)
+                byte_range_bits(clamp_range(start, end, len))
             }
         }
         _ => return Err(Error::Syntax),

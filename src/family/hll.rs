@@ -205,7 +205,9 @@ fn sparse_to_dense(s: &mut Vec<u8>) -> Result<(), Error> {
         } else {
             let (len, v) = (val_len(b), val_value(b));
             if idx + len > REGISTERS {
-                break;
+                // A value run past the last register is corrupt: the reference
+                // redis-server 7.0.15 binary refuses it (the 7.0.15 source only stops there).
+                return Err(INVALID_OBJ);
             }
             for _ in 0..len {
                 dense_set(&mut dense[HDR..], idx, v);
@@ -378,7 +380,8 @@ fn merge(max: &mut [u8; REGISTERS], s: &[u8]) -> Result<(), Error> {
         } else {
             let (len, v) = (val_len(b), val_value(b));
             if i + len > REGISTERS {
-                break;
+                // Corrupt, as in `sparse_to_dense` (the reference binary refuses it).
+                return Err(INVALID_OBJ);
             }
             for m in &mut max[i..i + len] {
                 *m = (*m).max(v);
@@ -662,10 +665,13 @@ fn cmd_pfdebug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ctx.out.int(conv as i64);
         }
         _ => {
-            return Err(Error::Text(format!(
-                "ERR Unknown PFDEBUG subcommand '{}'",
-                String::from_utf8_lossy(&argv[1])
-            )));
+            // Redis prints the name with %s: the bytes as sent, up to a NUL.
+            let name = argv[1].split(|&c| c == 0).next().unwrap_or(&[]);
+            return Err(Error::concat(&[
+                b"ERR Unknown PFDEBUG subcommand '",
+                name,
+                b"'",
+            ]));
         }
     }
     // Redis unshares the value (raw encoding) whatever the subcommand.

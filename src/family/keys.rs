@@ -385,10 +385,7 @@ fn expire_generic(ctx: &mut Ctx, argv: &[Bytes], base: i64, seconds: bool) -> Cm
         } else {
             // Redis formats the option with %s: it stops at a NUL byte.
             let shown = opt.split(|&c| c == 0).next().unwrap_or(&[]);
-            return Err(Error::err(format_args!(
-                "Unsupported option {}",
-                String::from_utf8_lossy(shown)
-            )));
+            return Err(Error::concat(&[b"ERR Unsupported option ", shown]));
         }
     }
     if nx && (xx || gt || lt) {

@@ -10,15 +10,6 @@ use crate::family::server::reply_help;
 use crate::net::client::flag as client_flag;
 use crate::ops::{self, Series};
 
-/// Redis's `addReplySubcommandSyntaxError`.
-fn sub_syntax_error(argv: &[Bytes]) -> Error {
-    Error::err(format_args!(
-        "unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
-        String::from_utf8_lossy(&argv[1][..argv[1].len().min(128)]),
-        String::from_utf8_lossy(&argv[0]).to_uppercase()
-    ))
-}
-
 // ---------------------------------------------------------------------------------------------
 // MONITOR
 
@@ -48,7 +39,7 @@ fn cmd_monitor(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 /// SLOWLOG GET [count]: the newest `count` entries (default 10, -1 = all).
 fn cmd_slowlog_get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if argv.len() > 3 {
-        return Err(sub_syntax_error(argv));
+        return Err(crate::cmd::subcommand_syntax_error(argv));
     }
     let mut count = 10usize;
     if let Some(a) = argv.get(2) {

@@ -9,7 +9,7 @@
 use bytes::Bytes;
 
 use crate::cmd::table::{NO_KEYS, keys};
-use crate::cmd::{CmdResult, Command, Ctx, Error, flags::*};
+use crate::cmd::{CmdResult, Command, Ctx, Error, flags::*, subcommand_syntax_error};
 use crate::pubsub;
 
 /// SUBSCRIBE channel [channel ...]
@@ -90,16 +90,6 @@ fn cmd_spublish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.out.int(n as i64);
     ctx.force_replication();
     Ok(())
-}
-
-/// Redis's addReplySubcommandSyntaxError.
-fn subcommand_syntax_error(argv: &[Bytes]) -> Error {
-    let sub = &argv[1][..argv[1].len().min(128)];
-    Error::err(format_args!(
-        "unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
-        String::from_utf8_lossy(sub),
-        String::from_utf8_lossy(&argv[0]).to_ascii_uppercase()
-    ))
 }
 
 fn channels(ctx: &mut Ctx, argv: &[Bytes], shard: bool) -> CmdResult {

@@ -159,6 +159,13 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Bytes], readonly: bool) -> CmdResult {
         alpha = true;
         sortby = None;
     }
+    // Redis destructively converts a listpack sorted set to a skiplist for SORT.
+    if let Some(Value::ZSet(z)) = ctx.srv.dbs[ctx.db]
+        .get_mut_no_touch(&argv[1])
+        .map(|e| &mut *e.value)
+    {
+        z.convert_to_skiplist();
+    }
     let vlen = len as i64;
     let mut start = limit_start.max(0).min(vlen);
     let limit_count = limit_count.max(-1).min(vlen);

@@ -18,7 +18,7 @@ use bytes::Bytes;
 use crate::blocking::ANY_CHANGE;
 use crate::cmd::args::is;
 use crate::cmd::table::{Command, NO_KEYS, flags::*, keys};
-use crate::cmd::{CmdResult, Ctx, Error, parse_int};
+use crate::cmd::{CmdResult, Ctx, Error, parse_int, subcommand_syntax_error};
 use crate::keyspace::events::class;
 use crate::keyspace::{Ttl, Value, clock};
 use crate::protocol::Reply;
@@ -64,14 +64,43 @@ fn parse_id_full(
     Ok((ms, seq))
 }
 
-/// `string2ull`.
+/// `string2ull`: what `string2ll` parses, if not negative; anything else as `strtoull`
+/// (base 10) takes it whole: leading white space, a `+` or `-` sign (a negative value wraps),
+/// leading zeros; no digits or an overflow fail. So `" 1"`, `"+1"`, `"007"` and `"-0"` are
+/// ids, and `" -1"` is 18446744073709551615, as in Redis.
 fn parse_u64(s: &[u8]) -> Option<u64> {
-    if s.is_empty() || s.len() > 20 || !s.iter().all(u8::is_ascii_digit) {
-        // string2ull falls back to strtoull for what string2ll refuses; digits only is the
-        // common ground (strtoull would take "+1" or " 1", Redis ids never do in practice).
+    let digits = |d: &[u8]| !d.is_empty() && d.iter().all(u8::is_ascii_digit);
+    // string2ll's negative numbers: "-" then 1-9 and digits, within i64.
+    if s.len() >= 2 && s[0] == b'-' && (b'1'..=b'9').contains(&s[1]) && digits(&s[1..]) {
+        let fits = std::str::from_utf8(s).ok()?.parse::<i64>().is_ok();
+        if fits && s.len() < 21 {
+            return None;
+        }
+    }
+    let mut i = 0;
+    while i < s.len() && matches!(s[i], b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+        i += 1;
+    }
+    let neg = match s.get(i) {
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    let d = &s[i..];
+    if !digits(d) {
         return None;
     }
-    std::str::from_utf8(s).ok()?.parse().ok()
+    let mut v: u64 = 0;
+    for &c in d {
+        v = v.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+    }
+    Some(if neg { v.wrapping_neg() } else { v })
 }
 
 fn parse_id(arg: &[u8], missing_seq: u64) -> Result<StreamId, Error> {
@@ -117,12 +146,31 @@ fn reply_entries(out: &mut Reply, es: &[Entry]) {
     }
 }
 
+/// An argument as Redis's `%s` prints it: up to the first NUL.
+fn cs(b: &[u8]) -> &[u8] {
+    &b[..memchr::memchr(0, b).unwrap_or(b.len())]
+}
+
 fn nogroup(key: &[u8], group: &[u8], suffix: &str) -> Error {
-    Error::Text(format!(
-        "NOGROUP No such key '{}' or consumer group '{}'{suffix}",
-        String::from_utf8_lossy(key),
-        String::from_utf8_lossy(group)
-    ))
+    Error::concat(&[
+        b"NOGROUP No such key '",
+        cs(key),
+        b"' or consumer group '",
+        cs(group),
+        b"'",
+        suffix.as_bytes(),
+    ])
+}
+
+/// "No such consumer group '<group>' for key name '<key>'".
+fn nogroup_for_key(group: &[u8], key: &[u8]) -> Error {
+    Error::concat(&[
+        b"NOGROUP No such consumer group '",
+        cs(group),
+        b"' for key name '",
+        cs(key),
+        b"'",
+    ])
 }
 
 /// The stream at `key` for reading (hit/miss counted), or WRONGTYPE.
@@ -826,7 +874,9 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], xreadgroup: bool) -> CmdResult {
             }
             ids.push(None);
         } else {
-            ids.push(Some(parse_strict_id(a, 0)?));
+            let id = parse_strict_id(a, 0)?;
+            // Redis encodes ">" as the maximum id, so an explicit maximum id means ">".
+            ids.push((!(xreadgroup && id == StreamId::MAX)).then_some(id));
         }
     }
     let serving = ctx.serving_key().map(|k| k.to_vec());
@@ -1020,15 +1070,6 @@ fn group_arg(argv: &[Bytes]) -> Option<&Bytes> {
 // ---------------------------------------------------------------------------------------------
 // XGROUP
 
-fn subcommand_syntax_error(argv: &[Bytes]) -> Error {
-    let sub = &argv[1][..argv[1].len().min(128)];
-    Error::err(format_args!(
-        "unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
-        String::from_utf8_lossy(sub),
-        String::from_utf8_lossy(&argv[0]).to_ascii_uppercase()
-    ))
-}
-
 fn reply_help(out: &mut Reply, command: &str, lines: &[&str]) {
     out.array(lines.len() + 3);
     out.simple(
@@ -1077,11 +1118,7 @@ fn cmd_xgroup(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         let has = write_stream(ctx, &argv[2])?.is_some_and(|s| s.groups.contains_key(&argv[3][..]));
         if !has && (setid || is(opt, "createconsumer") || is(opt, "delconsumer")) {
-            return Err(Error::Text(format!(
-                "NOGROUP No such consumer group '{}' for key name '{}'",
-                String::from_utf8_lossy(&argv[3]),
-                String::from_utf8_lossy(&argv[2])
-            )));
+            return Err(nogroup_for_key(&argv[3], &argv[2]));
         }
     }
     let n = argv.len();
@@ -1400,10 +1437,11 @@ fn cmd_xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             j += 1;
             last_id = parse_strict_id(&argv[j], 0)?;
         } else {
-            return Err(Error::Text(format!(
-                "ERR Unrecognized XCLAIM option '{}'",
-                String::from_utf8_lossy(opt)
-            )));
+            return Err(Error::concat(&[
+                b"ERR Unrecognized XCLAIM option '",
+                cs(opt),
+                b"'",
+            ]));
         }
         j += 1;
     }
@@ -1533,6 +1571,9 @@ fn cmd_xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]
 fn cmd_xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (key, gname, cname) = (&argv[1], &argv[2], &argv[3]);
+    // Redis looks the key up first (a logically expired key is deleted, the hit or miss
+    // counted) and reports its type only after the arguments.
+    let has = read_stream(ctx, key).map(|s| s.is_some_and(|s| s.groups.contains_key(&gname[..])));
     let minidle = parse_int(&argv[4])
         .map_err(|_| Error::Msg("ERR Invalid min-idle-time argument for XAUTOCLAIM"))?
         .max(0);
@@ -1561,8 +1602,7 @@ fn cmd_xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         j += 1;
     }
-    let has = read_stream(ctx, key)?.is_some_and(|s| s.groups.contains_key(&gname[..]));
-    if !has {
+    if !has? {
         return Err(nogroup(key, gname, ""));
     }
     let now = clock::now_ms();
@@ -1852,11 +1892,7 @@ fn cmd_xinfo_consumers(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(Error::NoSuchKey);
     };
     let Some(g) = s.groups.get(&argv[3][..]) else {
-        return Err(Error::Text(format!(
-            "NOGROUP No such consumer group '{}' for key name '{}'",
-            String::from_utf8_lossy(&argv[3]),
-            String::from_utf8_lossy(&argv[2])
-        )));
+        return Err(nogroup_for_key(&argv[3], &argv[2]));
     };
     out.array(g.consumers.len());
     for (name, c) in &g.consumers {

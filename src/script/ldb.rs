@@ -1389,7 +1389,7 @@ pub fn eval_with_debugging(
         })
     });
     if let Err(e) = eval(ctx) {
-        crate::cmd::reply_error(ctx.srv, ctx.out, e.text().as_bytes());
+        crate::cmd::reply_error(ctx.srv, ctx.out, &e.bytes());
     }
     let Some(mut session) = SESSION.with(|s| s.borrow_mut().take()) else {
         return Ok(());
