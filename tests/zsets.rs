@@ -758,3 +758,39 @@ fn skiplist_memory_is_accounted_returned_and_below_redis() {
         );
     }
 }
+
+/// ZREMRANGEBYLEX on a skiplist whose members have different scores (so the order is not
+/// lexicographic): Redis's zslDeleteRangeByLex descends to the first member not below min and
+/// removes from there while members are not above max, with no "anything in range?" check
+/// first (found by tests/fuzz_compat.rs). The same commands on both servers give the same
+/// replies and the same remaining members.
+#[test]
+fn zremrangebylex_on_a_mixed_score_skiplist_matches_redis() {
+    let run = |srv: &Server| {
+        let mut c = srv.raw();
+        let mut replies = Vec::new();
+        for i in 0..130 {
+            let (score, member) = (i % 3, format!("e{i}"));
+            replies.push(c.call(&["ZADD", "d", &score.to_string(), &member]));
+        }
+        replies.push(c.call(&["ZADD", "d", "1", "z", "2", "b"]));
+        replies.push(c.call(&["ZINCRBY", "d", "+inf", "e7"]));
+        replies.push(c.call(&["OBJECT", "ENCODING", "d"]));
+        replies.push(c.call(&["ZREMRANGEBYLEX", "d", "[a", "(m2"]));
+        replies.push(c.call(&["ZREMRANGEBYLEX", "d", "(e", "+"]));
+        replies.push(c.call(&["ZRANGE", "d", "0", "-1", "WITHSCORES"]));
+        replies
+    };
+    let ours = run(&Server::start(&[]));
+    assert!(ours.iter().any(|r| r == b"$8\r\nskiplist\r\n"));
+    if let Some(redis) = redis_or_skip(&[]) {
+        let theirs = run(&redis);
+        for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+            assert_eq!(
+                String::from_utf8_lossy(a),
+                String::from_utf8_lossy(b),
+                "reply {i}"
+            );
+        }
+    }
+}

@@ -287,6 +287,23 @@ impl LexRange {
         cmp == Greater || (cmp == Equal && (ex(&self.min) || ex(&self.max)))
     }
 
+    /// The ranks ZREMRANGEBYLEX removes: as `ranks` for a listpack (`zzlDeleteRangeByLex`
+    /// starts with `zzlFirstInLexRange`), but a skiplist's `zslDeleteRangeByLex` has no "is
+    /// anything in range?" check first: it descends to the first element not below min and
+    /// removes from there while elements are not above max. (The two differ only when
+    /// members of different scores make the order non-lexicographic.)
+    fn remove_ranks(&self, z: &ZSet) -> (usize, usize) {
+        if z.is_listpack() {
+            return self.ranks(z, false);
+        }
+        let lo = z.count_while(&|m, _| self.below_min(m));
+        let mut hi = lo;
+        while z.at(hi).is_some_and(|(m, _)| self.lte_max(m)) {
+            hi += 1;
+        }
+        (lo, hi)
+    }
+
     /// The ranks `lo..hi` Redis selects for a lex range, walking from the first element in
     /// range (or back from the last one if `rev`). With elements of different scores the
     /// order is not lexicographic, and this follows Redis's listpack walk exactly.
@@ -906,7 +923,7 @@ fn zremrange_generic(ctx: &mut Ctx, argv: &[Bytes], rtype: RangeType) -> CmdResu
             (lo, hi - lo)
         }
         Spec::Lex(r) => {
-            let (lo, hi) = r.ranks(z, false);
+            let (lo, hi) = r.remove_ranks(z);
             (lo, hi - lo)
         }
     };
