@@ -13,6 +13,8 @@
 //! `One or more scores can't be converted into double`; BY/GET patterns need a user with
 //! unrestricted read access to keys.
 
+use std::cmp::Ordering;
+
 use bytes::Bytes;
 
 use crate::cmd::args::is;
@@ -261,7 +263,7 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Bytes], readonly: bool) -> CmdResult {
             }
         }
         let bypattern = sortby.is_some();
-        items.sort_by(|a, b| {
+        let compare = |a: &Item, b: &Item| {
             let cmp = if !alpha {
                 a.score
                     .partial_cmp(&b.score)
@@ -278,7 +280,14 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Bytes], readonly: bool) -> CmdResult {
                 a.obj.cmp(&b.obj)
             };
             if desc { cmp.reverse() } else { cmp }
-        });
+        };
+        // As Redis: with BY and a LIMIT that leaves part out, its partial quicksort (whose
+        // order of equal elements is its own), else qsort (glibc's merge sort: stable).
+        if bypattern && (start != 0 || end != items.len() as i64 - 1) {
+            pqsort(&mut items, &compare, start, end);
+        } else {
+            items.sort_by(compare);
+        }
     }
 
     if conversion_error {
@@ -393,3 +402,125 @@ pub static COMMANDS: &[Command] = &[
         cmd_sort_ro,
     ),
 ];
+
+/// Redis's `pqsort` (pqsort.c): Bentley & McIlroy's quicksort that only descends into parts
+/// overlapping the ranks `lrange..=rrange`, kept step for step so that equal elements end in
+/// the same order as in Redis.
+fn pqsort<T>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> Ordering, lrange: i64, rrange: i64) {
+    let n = v.len();
+    pqsort_part(v, 0, n, cmp, (lrange, rrange));
+}
+
+/// pqsort.c's `med3`: the index of the median of three.
+fn med3<T>(v: &[T], cmp: &dyn Fn(&T, &T) -> Ordering, a: usize, b: usize, c: usize) -> usize {
+    if cmp(&v[a], &v[b]) == Ordering::Less {
+        if cmp(&v[b], &v[c]) == Ordering::Less {
+            b
+        } else if cmp(&v[a], &v[c]) == Ordering::Less {
+            c
+        } else {
+            a
+        }
+    } else if cmp(&v[b], &v[c]) == Ordering::Greater {
+        b
+    } else if cmp(&v[a], &v[c]) == Ordering::Less {
+        a
+    } else {
+        c
+    }
+}
+
+/// pqsort.c's `_pqsort` on `v[a..a+n]` (indices instead of byte pointers).
+fn pqsort_part<T>(
+    v: &mut [T],
+    mut a: usize,
+    mut n: usize,
+    cmp: &dyn Fn(&T, &T) -> Ordering,
+    (lrange, rrange): (i64, i64),
+) {
+    // Whether `lo..lo+len` lies wholly before or after the wanted ranks.
+    let outside = |lo: usize, len: usize| {
+        let (lo, hi) = (lo as i64, (lo + len) as i64);
+        (lrange < lo && rrange < lo) || (lrange >= hi && rrange >= hi)
+    };
+    let vecswap = |v: &mut [T], x: usize, y: usize, k: usize| {
+        for i in 0..k {
+            v.swap(x + i, y + i);
+        }
+    };
+    loop {
+        if n < 7 {
+            for pm in a + 1..a + n {
+                let mut pl = pm;
+                while pl > a && cmp(&v[pl - 1], &v[pl]) == Ordering::Greater {
+                    v.swap(pl, pl - 1);
+                    pl -= 1;
+                }
+            }
+            return;
+        }
+        let mut pm = a + n / 2;
+        if n > 7 {
+            let mut pl = a;
+            let mut pn = a + n - 1;
+            if n > 40 {
+                let d = n / 8;
+                pl = med3(v, cmp, pl, pl + d, pl + 2 * d);
+                pm = med3(v, cmp, pm - d, pm, pm + d);
+                pn = med3(v, cmp, pn - 2 * d, pn - d, pn);
+            }
+            pm = med3(v, cmp, pl, pm, pn);
+        }
+        v.swap(a, pm);
+        let (mut pa, mut pb) = (a + 1, a + 1);
+        let (mut pc, mut pd) = (a + n - 1, a + n - 1);
+        loop {
+            while pb <= pc {
+                let c = cmp(&v[pb], &v[a]);
+                if c == Ordering::Greater {
+                    break;
+                }
+                if c == Ordering::Equal {
+                    v.swap(pa, pb);
+                    pa += 1;
+                }
+                pb += 1;
+            }
+            while pb <= pc {
+                let c = cmp(&v[pc], &v[a]);
+                if c == Ordering::Less {
+                    break;
+                }
+                if c == Ordering::Equal {
+                    v.swap(pc, pd);
+                    pd -= 1;
+                }
+                pc -= 1;
+            }
+            if pb > pc {
+                break;
+            }
+            v.swap(pb, pc);
+            pb += 1;
+            pc -= 1;
+        }
+        let pn = a + n;
+        let r = (pa - a).min(pb - pa);
+        vecswap(v, a, pb - r, r);
+        let r = (pd - pc).min(pn - pd - 1);
+        vecswap(v, pb, pn - r, r);
+        let r = pb - pa;
+        if r > 1 && !outside(a, r) {
+            pqsort_part(v, a, r, cmp, (lrange, rrange));
+        }
+        let r = pd - pc;
+        if r > 1 {
+            a = pn - r;
+            n = r;
+            if !outside(a, n) {
+                continue;
+            }
+        }
+        return;
+    }
+}
