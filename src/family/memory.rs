@@ -106,13 +106,7 @@ pub fn overhead(srv: &Server) -> Overhead {
     let repl_backlog = srv.repl.backlog.as_ref().map_or(0, |b| b.memory() as u64);
     let aof_buffer = srv.aof.buffered() as u64;
     let lua_caches = srv.scripting.scripts_mem as u64;
-    let functions_caches: u64 = srv
-        .scripting
-        .functions
-        .libraries
-        .iter()
-        .map(|l| l.code.len() as u64)
-        .sum();
+    let functions_caches = srv.scripting.functions_code_bytes();
     let mut mem_total = startup
         + repl_backlog
         + clients_slaves

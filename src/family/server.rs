@@ -517,13 +517,7 @@ fn info_memory(ctx: &Ctx, s: &mut String) {
     let lua_mem = srv.scripting.memory() as u64;
     let functions_vm = srv.scripting.functions_memory() as u64;
     let scripts_eval = srv.scripting.scripts_mem as u64;
-    let functions_mem: u64 = srv
-        .scripting
-        .functions
-        .libraries
-        .iter()
-        .map(|l| l.code.len() as u64)
-        .sum();
+    let functions_mem = srv.scripting.functions_code_bytes();
     let maxmemory = srv.config.maxmemory;
     s.push_str("# Memory\r\n");
     fields!(s,

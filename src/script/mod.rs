@@ -228,6 +228,16 @@ impl Engine {
         self.func.lua.used_memory()
     }
 
+    /// The source bytes of the loaded function libraries (INFO used_memory_functions,
+    /// MEMORY STATS functions.caches).
+    pub fn functions_code_bytes(&self) -> u64 {
+        self.functions
+            .libraries
+            .iter()
+            .map(|l| l.code.len() as u64)
+            .sum()
+    }
+
     /// Compiles `body` (from the script's first line, a shebang line left empty so line
     /// numbers hold) into a sandboxed function named `@user_script`.
     pub fn compile(&self, body: &[u8], name: &str) -> Result<Function, String> {
