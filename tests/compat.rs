@@ -17,12 +17,10 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{Server, encode, frame_len, redis_or_skip, show};
+use common::{Server, redis_or_skip, show};
 use uredis::protocol::Arg;
 use uredis::protocol::parse::split_args;
 
@@ -132,58 +130,23 @@ fn load_dir(dir: &Path) -> Vec<Script> {
 }
 
 /// A connection that reports a closed connection or a timeout as an error, not a panic.
-struct Conn {
-    s: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Conn {
-    fn open(srv: &Server) -> Conn {
-        let s = TcpStream::connect(("127.0.0.1", srv.port)).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        s.set_nodelay(true).unwrap();
-        Conn { s, buf: Vec::new() }
-    }
-
-    fn call(&mut self, args: &[Vec<u8>]) -> Result<Vec<u8>, String> {
-        let args: Vec<&[u8]> = args.iter().map(|a| a.as_slice()).collect();
-        self.s
-            .write_all(&encode(&args))
-            .map_err(|e| format!("write: {e}"))?;
-        self.next_frame()
-    }
-
-    /// The next whole reply or push frame.
-    fn next_frame(&mut self) -> Result<Vec<u8>, String> {
-        loop {
-            if let Some(n) = frame_len(&self.buf) {
-                let rest = self.buf.split_off(n);
-                return Ok(std::mem::replace(&mut self.buf, rest));
-            }
-            let mut chunk = [0u8; 65536];
-            match self.s.read(&mut chunk) {
-                Ok(0) => return Err("connection closed before the reply".into()),
-                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-                Err(e) => return Err(format!("no reply: {e}")),
-            }
-        }
-    }
-}
-
 /// Runs `script` on both servers, comparing every reply.
 fn replay(
     script: &Script,
     (na, a): (&str, &Server),
     (nb, b): (&str, &Server),
 ) -> Result<(), String> {
-    let (mut ca, mut cb) = (Conn::open(a), Conn::open(b));
+    let (mut ca, mut cb) = (a.raw(), b.raw());
+    for c in [&ca, &cb] {
+        c.s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    }
     for line in &script.lines {
         let at = format!("{}:{}: `{}`", script.name, line.no, line.text);
         let ra = ca
-            .call(&line.args)
+            .try_call(&line.args)
             .map_err(|e| format!("{at}: {na}: {e}"))?;
         let rb = cb
-            .call(&line.args)
+            .try_call(&line.args)
             .map_err(|e| format!("{at}: {nb}: {e}"))?;
         let same = if line.nocompare {
             ra.first() == rb.first()
@@ -203,7 +166,7 @@ fn replay(
     // every frame sent is compared.
     let marker = b"__compat_end_of_script__".to_vec();
     let ping = [b"PING".to_vec(), marker.clone()];
-    let (mut ra, mut rb) = (ca.call(&ping), cb.call(&ping));
+    let (mut ra, mut rb) = (ca.try_call(&ping), cb.try_call(&ping));
     let at = format!("{}: after the last command", script.name);
     loop {
         if ra.is_err() && rb.is_err() {
@@ -224,7 +187,7 @@ fn replay(
         if fa.windows(marker.len()).any(|w| w == &marker[..]) {
             return Ok(());
         }
-        (ra, rb) = (ca.next_frame(), cb.next_frame());
+        (ra, rb) = (ca.try_reply(), cb.try_reply());
     }
 }
 

@@ -21,11 +21,7 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
-
-use common::{Server, encode, frame_len, redis_or_skip, show};
+use common::{Raw, Server, redis_or_skip, show};
 
 /// xorshift64*: deterministic for a seed, no crate needed.
 struct Rng(u64);
@@ -798,61 +794,22 @@ fn normalise(cmd: &[Vec<u8>], raw: &[u8]) -> String {
 // ---------------------------------------------------------------------------------------
 // Connections and the runner.
 
-struct Conn {
-    s: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Conn {
-    fn open(port: u16) -> Conn {
-        let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        s.set_nodelay(true).unwrap();
-        Conn { s, buf: Vec::new() }
-    }
-
-    /// One command's reply, or why none came (connection closed, timeout).
-    fn call(&mut self, args: &[Vec<u8>]) -> Result<Vec<u8>, String> {
-        let a: Vec<&[u8]> = args.iter().map(|a| a.as_slice()).collect();
-        self.s
-            .write_all(&encode(&a))
-            .map_err(|e| format!("write: {e}"))?;
-        loop {
-            if let Some(n) = frame_len(&self.buf) {
-                let rest = self.buf.split_off(n);
-                return Ok(std::mem::replace(&mut self.buf, rest));
-            }
-            let mut chunk = [0u8; 65536];
-            match self.s.read(&mut chunk) {
-                Ok(0) => return Err("connection closed (server exited?)".into()),
-                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-                Err(e) => return Err(format!("no reply: {e} (hang?)")),
-            }
-        }
-    }
-
-    fn cmd(&mut self, args: &[&str]) -> Result<Vec<u8>, String> {
-        let a: Vec<Vec<u8>> = args.iter().map(|s| s.as_bytes().to_vec()).collect();
-        self.call(&a)
-    }
-}
-
 /// Both servers' settings: DEBUG (to turn active expiry off) from local connections.
 const ARGS: &[&str] = &["--enable-debug-command", "local"];
 
 struct Pair {
     ours: Server,
     redis: Server,
-    a: Conn,
-    b: Conn,
+    a: Raw,
+    b: Raw,
 }
 
 impl Pair {
     fn start() -> Option<Pair> {
         let redis = redis_or_skip(ARGS)?;
         let ours = Server::start(ARGS);
-        let a = Conn::open(ours.port);
-        let b = Conn::open(redis.port);
+        let a = Raw::connect(("127.0.0.1", ours.port));
+        let b = Raw::connect(("127.0.0.1", redis.port));
         let mut p = Pair { ours, redis, a, b };
         p.no_active_expiry();
         Some(p)
@@ -862,7 +819,7 @@ impl Pair {
     /// them up: deterministic, and a difference in which commands do shows.
     fn no_active_expiry(&mut self) {
         for c in [&mut self.a, &mut self.b] {
-            let r = c.cmd(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
+            let r = c.try_cmd(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
             assert_eq!(r, Ok(b"+OK\r\n".to_vec()), "DEBUG SET-ACTIVE-EXPIRE 0");
         }
     }
@@ -870,19 +827,19 @@ impl Pair {
     /// Fresh servers (after a crash or hang of uredis).
     fn restart(&mut self) {
         let ours = Server::start(ARGS);
-        self.a = Conn::open(ours.port);
+        self.a = Raw::connect(("127.0.0.1", ours.port));
         self.ours = ours;
         let redis = Server::start_redis(ARGS).expect("redis-server restarts");
-        self.b = Conn::open(redis.port);
+        self.b = Raw::connect(("127.0.0.1", redis.port));
         self.redis = redis;
         self.no_active_expiry();
     }
 
     fn reset(&mut self) {
         for c in [&mut self.a, &mut self.b] {
-            let _ = c.cmd(&["HELLO", "2"]);
-            let _ = c.cmd(&["SELECT", "0"]);
-            let _ = c.cmd(&["FLUSHALL"]);
+            let _ = c.try_cmd(&["HELLO", "2"]);
+            let _ = c.try_cmd(&["SELECT", "0"]);
+            let _ = c.try_cmd(&["FLUSHALL"]);
         }
     }
 }
@@ -912,12 +869,12 @@ impl Diff {
 }
 
 /// Every key's type, encoding, TTL class and full contents, in a canonical form.
-fn dataset(c: &mut Conn) -> Result<String, String> {
+fn dataset(c: &mut Raw) -> Result<String, String> {
     let mut out = String::new();
     for db in ["0", "1"] {
-        c.cmd(&["SELECT", db])?;
+        c.try_cmd(&["SELECT", db])?;
         for k in KEYS {
-            let t = c.cmd(&["TYPE", k])?;
+            let t = c.try_cmd(&["TYPE", k])?;
             let t = String::from_utf8_lossy(&t)
                 .trim()
                 .trim_start_matches('+')
@@ -946,7 +903,7 @@ fn dataset(c: &mut Conn) -> Result<String, String> {
                 .chain([vec!["OBJECT", "ENCODING", k], vec!["TTL", k]])
             {
                 let cmd: Vec<Vec<u8>> = r.iter().map(|s| s.as_bytes().to_vec()).collect();
-                let reply = c.call(&cmd)?;
+                let reply = c.try_call(&cmd)?;
                 out.push_str(&format!(
                     "\n  {} -> {}",
                     r.join(" "),
@@ -956,14 +913,14 @@ fn dataset(c: &mut Conn) -> Result<String, String> {
             out.push('\n');
         }
     }
-    c.cmd(&["SELECT", "0"])?;
+    c.try_cmd(&["SELECT", "0"])?;
     Ok(out)
 }
 
 /// SORT ... BY <pattern> ALPHA of a set or sorted set: the patterns never resolve here, so
 /// every element ties and Redis's (unstable) sort leaves them in the order it loaded them,
 /// hash-table order for both, which is not part of the specification. Such commands are skipped on both servers.
-fn unordered_sort(redis: &mut Conn, cmd: &[Vec<u8>]) -> bool {
+fn unordered_sort(redis: &mut Raw, cmd: &[Vec<u8>]) -> bool {
     let name = upper(&cmd[0]);
     if !(name == "SORT" || name == "SORT_RO") || cmd.len() < 2 {
         return false;
@@ -976,13 +933,13 @@ fn unordered_sort(redis: &mut Conn, cmd: &[Vec<u8>]) -> bool {
         return false;
     }
     let key: &[u8] = &cmd[1];
-    matches!(redis.call(&[b"TYPE".to_vec(), key.to_vec()]), Ok(t) if t == b"+set\r\n" || t == b"+zset\r\n")
+    matches!(redis.try_call(&[b"TYPE".to_vec(), key.to_vec()]), Ok(t) if t == b"+set\r\n" || t == b"+zset\r\n")
 }
 
 /// A GEO search of a sorted set where several members share a score: they are at the same
 /// point, so at the same distance, and Redis's (unstable) qsort orders such ties as it
 /// happens to (COUNT then even picks among them). Such commands are skipped on both servers.
-fn geo_ties(redis: &mut Conn, cmd: &[Vec<u8>]) -> bool {
+fn geo_ties(redis: &mut Raw, cmd: &[Vec<u8>]) -> bool {
     let name = upper(&cmd[0]);
     let key = match name.as_str() {
         "GEOSEARCH"
@@ -996,7 +953,7 @@ fn geo_ties(redis: &mut Conn, cmd: &[Vec<u8>]) -> bool {
     let Some(key) = key else {
         return false;
     };
-    let Ok(raw) = redis.call(&[
+    let Ok(raw) = redis.try_call(&[
         b"ZRANGE".to_vec(),
         key.clone(),
         b"0".to_vec(),
@@ -1032,7 +989,7 @@ fn geo_ties(redis: &mut Conn, cmd: &[Vec<u8>]) -> bool {
 /// which is deterministic and compared). A difference first found here is fixed and kept as a
 /// level-independent case in tests/zsets.rs (`zremrangebylex_on_a_mixed_score_skiplist_
 /// matches_redis`: ZREMRANGEBYLEX on a skiplist has no "anything in range?" early exit).
-fn lex_unspecified(redis: &mut Conn, cmd: &[Vec<u8>]) -> bool {
+fn lex_unspecified(redis: &mut Raw, cmd: &[Vec<u8>]) -> bool {
     let name = upper(&cmd[0]);
     let bylex = cmd.iter().any(|a| upper(a) == "BYLEX");
     let key = match name.as_str() {
@@ -1046,7 +1003,7 @@ fn lex_unspecified(redis: &mut Conn, cmd: &[Vec<u8>]) -> bool {
     };
     let mut q = |args: &[&[u8]]| {
         redis
-            .call(&args.iter().map(|a| a.to_vec()).collect::<Vec<_>>())
+            .try_call(&args.iter().map(|a| a.to_vec()).collect::<Vec<_>>())
             .unwrap_or_default()
     };
     if q(&[b"OBJECT", b"ENCODING", key]) != b"$8\r\nskiplist\r\n" {
@@ -1080,10 +1037,10 @@ fn run(p: &mut Pair, seq: &[Vec<Vec<u8>>]) -> Option<Diff> {
             // clearing it), so an earlier overflowing strtod anywhere makes it fail with "One
             // or more scores can't be converted into double". A float parse that clears
             // errno (string2ld) and changes nothing resets it.
-            let _ = p.b.cmd(&["HINCRBYFLOAT", "errno-reset", "f", "nan"]);
+            let _ = p.b.try_cmd(&["HINCRBYFLOAT", "errno-reset", "f", "nan"]);
         }
-        let ra = p.a.call(cmd);
-        let rb = p.b.call(cmd);
+        let ra = p.a.try_call(cmd);
+        let rb = p.b.try_call(cmd);
         match (ra, rb) {
             (Ok(ra), Ok(rb)) => {
                 let (na, nb) = (normalise(cmd, &ra), normalise(cmd, &rb));

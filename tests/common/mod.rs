@@ -196,20 +196,44 @@ impl Raw {
 
     /// Reads exactly one RESP reply (RESP2 or RESP3) and returns its raw bytes.
     pub fn read_reply(&mut self) -> Vec<u8> {
+        self.try_reply().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Reads exactly one RESP reply or push frame, or says why none came: the connection
+    /// closed, or the read failed (e.g. the read timeout: a hung server).
+    pub fn try_reply(&mut self) -> Result<Vec<u8>, String> {
         loop {
             if let Some(n) = frame_len(&self.buf) {
                 let rest = self.buf.split_off(n);
-                return std::mem::replace(&mut self.buf, rest);
+                return Ok(std::mem::replace(&mut self.buf, rest));
             }
             let mut chunk = [0u8; 65536];
-            let n = self.s.read(&mut chunk).expect("read reply");
-            assert!(
-                n > 0,
-                "connection closed while waiting for a reply; got so far: {:?}",
-                String::from_utf8_lossy(&self.buf)
-            );
-            self.buf.extend_from_slice(&chunk[..n]);
+            match self.s.read(&mut chunk) {
+                Ok(0) => {
+                    return Err(format!(
+                        "connection closed while waiting for a reply; got so far: {:?}",
+                        String::from_utf8_lossy(&self.buf)
+                    ));
+                }
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Err(e) => return Err(format!("read reply: {e:?}")),
+            }
         }
+    }
+
+    /// Sends a command and reads its reply, or says why none came (`try_reply`).
+    pub fn try_call(&mut self, args: &[Vec<u8>]) -> Result<Vec<u8>, String> {
+        let a: Vec<&[u8]> = args.iter().map(|a| a.as_slice()).collect();
+        self.s
+            .write_all(&encode(&a))
+            .map_err(|e| format!("write: {e}"))?;
+        self.try_reply()
+    }
+
+    /// `try_call` with text arguments.
+    pub fn try_cmd(&mut self, args: &[&str]) -> Result<Vec<u8>, String> {
+        let a: Vec<Vec<u8>> = args.iter().map(|s| s.as_bytes().to_vec()).collect();
+        self.try_call(&a)
     }
 
     /// True if the server closed the connection (reads EOF within the timeout).
