@@ -19,6 +19,8 @@ pub const READ_CHUNK: usize = 16 * 1024;
 /// An argument at least this long is received on its own: reads stop at its end, as Redis's
 /// do (PROTO_MBULK_BIG_ARG), so the query-buffer limit counts just that argument.
 pub const BIG_ARG: usize = 32 * 1024;
+/// The read buffer's first size for a request with a big argument (`Client::reserve_big_arg`).
+pub const BIG_ARG_FIRST: usize = (1 << 20) + (64 << 10);
 /// Stop executing a client's buffered commands once this much reply data is waiting to be
 /// sent; resume when the kernel has taken it. Bounds server memory for clients that pipeline
 /// requests without reading replies (TCP back-pressure does the rest).
@@ -322,6 +324,22 @@ impl Client {
     /// Whether the request being received is waiting for a big argument's data.
     pub fn big_arg_pending(&self) -> bool {
         self.need > 0 && self.need - self.parsed.min(self.need) >= BIG_ARG
+    }
+
+    /// While a big argument is arriving, grows the read buffer in exact steps: first to the
+    /// whole announced request (plus a chunk for small arguments after it) up to
+    /// `BIG_ARG_FIRST`, then doubling. Like Redis's `sdsMakeRoomForNonGreedy`, only the pages
+    /// the client actually sends are touched, so a slow sender holds about what it sent, and a
+    /// value up to 1 MiB is received without a regrowth copy. (One allocation of a whole
+    /// 512 MB announcement would cost the allocator ~60 KB of page map up front.)
+    pub fn reserve_big_arg(&mut self) {
+        if !self.big_arg_pending() || self.rbuf.capacity() - self.rbuf.len() >= READ_CHUNK {
+            return;
+        }
+        let cap = (self.need + READ_CHUNK).min((2 * self.rbuf.len()).max(BIG_ARG_FIRST));
+        let mut grown = BytesMut::with_capacity(cap);
+        grown.extend_from_slice(&self.rbuf);
+        self.rbuf = grown;
     }
 
     /// Whether the client should stop reading and executing for good (it is closing).

@@ -355,6 +355,7 @@ impl Server {
         }
         let len = c.rbuf.len();
         let big_arg = c.need > len && c.big_arg_pending();
+        c.reserve_big_arg();
         // Grow geometrically when a large request is arriving, so a big frame costs O(n).
         let want = if c.need > len {
             (c.need - len).min(len.max(READ_CHUNK))
@@ -473,6 +474,7 @@ impl Server {
                 }
             }
         } else if let Some(bid) = comp.buf {
+            c.reserve_big_arg();
             c.rbuf.extend_from_slice(self.ring.provided(bid, n));
             self.ring.recycle(bid);
         } else {
