@@ -215,16 +215,26 @@ fn diag(sentinels: &[Proc], nodes: &[&Proc]) -> String {
     s
 }
 
+/// Three Sentinels monitoring `master_port` as `m`, quorum 2. On a loaded machine they must
+/// neither fail over a live master nor sit out the failover: `down-after-milliseconds` is
+/// 2000 and the TILT period (30 s by default: a Sentinel whose timer ran more than 2 s late
+/// does nothing for that long) is cut to 5 s with `SENTINEL DEBUG tilt-period`, as in Redis's
+/// own Sentinel tests (tests/sentinel/tests/includes/init-tests.tcl).
 fn start_sentinels(root: &Path, master_port: u16) -> Vec<Proc> {
     let conf = format!(
         "sentinel monitor m 127.0.0.1 {master_port} 2\n\
-         sentinel down-after-milliseconds m 1000\n\
+         sentinel down-after-milliseconds m 2000\n\
          sentinel failover-timeout m 5000\n\
          sentinel parallel-syncs m 1\n"
     );
-    (0..3)
+    let sentinels: Vec<Proc> = (0..3)
         .map(|i| Proc::start("redis-server", root, &format!("sentinel{i}"), &conf, true))
-        .collect()
+        .collect();
+    for s in &sentinels {
+        let ok: Option<String> = try_q(s, &["SENTINEL", "DEBUG", "tilt-period", "5000"]);
+        assert_eq!(ok.as_deref(), Some("OK"), "SENTINEL DEBUG tilt-period");
+    }
+    sentinels
 }
 
 /// Every Sentinel knows the two replicas and the two other Sentinels.
@@ -242,6 +252,33 @@ fn wait_discovery(sentinels: &[Proc], nodes: &[&Proc]) {
         sentinels.iter().map(sentinel_master).collect::<Vec<_>>(),
         diag(sentinels, nodes)
     );
+}
+
+/// The port every Sentinel names as the master, if they agree.
+fn agreed_master(sentinels: &[Proc]) -> Option<u16> {
+    let first = sentinel_master_port(&sentinels[0])?;
+    sentinels[1..]
+        .iter()
+        .all(|s| sentinel_master_port(s) == Some(first))
+        .then_some(first)
+}
+
+/// The topology after a failover away from `old`, once settled: every Sentinel names the same
+/// master, one of `nodes`, which reports role master, and every other node of `nodes` follows
+/// it. Returns the master's index in `nodes`. (On a stalled machine the Sentinels may fail
+/// over again, so callers re-read this rather than keep the first new master they saw.)
+fn settled(sentinels: &[Proc], old: u16, nodes: &[&Proc]) -> Option<usize> {
+    let np = agreed_master(sentinels).filter(|&p| p != old)?;
+    let at = nodes.iter().position(|n| n.port == np)?;
+    let is_master = info(nodes[at], "replication")
+        .get("role")
+        .map(String::as_str)
+        == Some("master");
+    let others_follow = nodes
+        .iter()
+        .enumerate()
+        .all(|(i, n)| i == at || follows(n, np));
+    (is_master && others_follow).then_some(at)
 }
 
 /// The failover: every Sentinel names a new master; returns its port.
@@ -308,61 +345,76 @@ fn three_sentinels_fail_over_a_uredis_master() {
     wait_discovery(&sentinels, &[&master, &r1, &r2]);
 
     master.kill();
-    let np = wait_new_master(&sentinels, mp, &[&r1, &r2]);
-    let (new, other) = if np == r1.port {
-        (&r1, &r2)
-    } else {
-        assert_eq!(np, r2.port, "the new master is one of the replicas");
-        (&r2, &r1)
+    wait_new_master(&sentinels, mp, &[&r1, &r2]);
+    // The promoted replica is a master and the other follows it. Every check from here on
+    // reads the current topology from the Sentinels (`settled`): should they fail over once
+    // more (a stall longer than down-after-milliseconds), the test follows them.
+    let replicas = [&r1, &r2];
+    assert!(
+        wait_until(DEADLINE, || settled(&sentinels, mp, &replicas).is_some()),
+        "the other replica did not follow the new master: {:?} {:?}{}",
+        info(&r1, "replication"),
+        info(&r2, "replication"),
+        diag(&sentinels, &replicas)
+    );
+    // Writes to the new master reach the other replica; the old data survived. (The write is
+    // repeated on whichever node is master: one sent just before another failover may be
+    // lost, as asynchronous replication allows.)
+    let replicated = |nodes: &[&Proc], check_old: bool| {
+        let Some(at) = settled(&sentinels, mp, nodes) else {
+            return false;
+        };
+        let new = nodes[at];
+        let _: Option<()> = try_q(new, &["SET", "after", "2"]);
+        nodes.iter().all(|n| {
+            get(n, "0", "after").as_deref() == Some("2")
+                && (!check_old
+                    || get(n, "0", "before").as_deref() == Some("1")
+                        && get(n, "3", "db3").as_deref() == Some("x"))
+        })
     };
     assert!(
-        wait_until(DEADLINE, || {
-            info(new, "replication").get("role").map(String::as_str) == Some("master")
-                && follows(other, np)
-        }),
-        "the other replica did not follow the new master: {:?}{}",
-        info(other, "replication"),
-        diag(&sentinels, &[new, other])
+        wait_until(DEADLINE, || replicated(&replicas, true)),
+        "write after failover not replicated (or old data lost): {:?} {:?}",
+        info(&r1, "replication"),
+        info(&r2, "replication")
     );
-    // Writes to the new master reach the other replica; the old data survived.
-    let _: () = try_q(new, &["SET", "after", "2"]).expect("write to the new master");
-    assert!(
-        wait_until(DEADLINE, || get(other, "0", "after").as_deref()
-            == Some("2")),
-        "write after failover not replicated"
-    );
-    assert_eq!(get(other, "0", "before").as_deref(), Some("1"));
-    assert_eq!(get(new, "3", "db3").as_deref(), Some("x"));
 
     // CONFIG REWRITE (sent by the Sentinels in the MULTI) recorded the new topology.
-    let new_conf = new.config_text();
+    let rewritten = |nodes: &[&Proc]| {
+        let Some(at) = settled(&sentinels, mp, nodes) else {
+            return false;
+        };
+        let want = format!("replicaof 127.0.0.1 {}", nodes[at].port);
+        nodes.iter().enumerate().all(|(i, n)| {
+            let conf = n.config_text();
+            if i == at {
+                !conf.lines().any(|l| l.starts_with("replicaof"))
+            } else {
+                conf.lines().any(|l| l == want)
+            }
+        })
+    };
     assert!(
-        !new_conf.lines().any(|l| l.starts_with("replicaof")),
-        "promoted master's config still has replicaof:\n{new_conf}"
-    );
-    let want = format!("replicaof 127.0.0.1 {np}");
-    assert!(
-        wait_until(DEADLINE, || other.config_text().lines().any(|l| l == want)),
-        "other replica's config does not name the new master:\n{}",
-        other.config_text()
+        wait_until(DEADLINE, || rewritten(&replicas)),
+        "config files do not name the new topology:\n{}\n---\n{}",
+        r1.config_text(),
+        r2.config_text()
     );
 
     // The old master, restarted from its (unchanged) config file, comes back as a master; the
-    // Sentinels turn it into a replica of the new master and it gets the new data.
+    // Sentinels turn it into a replica of the new master and it gets the new data (its config
+    // file is rewritten to name it).
     assert!(master.spawn(), "old master restarts on its port");
+    let all = [&master, &r1, &r2];
     assert!(
         wait_until(Duration::from_secs(60), || {
-            follows(&master, np) && get(&master, "0", "after").as_deref() == Some("2")
+            replicated(&all, false) && rewritten(&all)
         }),
-        "old master did not rejoin as a replica: {:?}{}",
+        "old master did not rejoin as a replica: {:?}\n{}{}",
         info(&master, "replication"),
-        diag(&sentinels, &[&master, new])
-    );
-    let want = format!("replicaof 127.0.0.1 {np}");
-    assert!(
-        master.config_text().lines().any(|l| l == want),
-        "old master's config was not rewritten:\n{}",
-        master.config_text()
+        master.config_text(),
+        diag(&sentinels, &all)
     );
 }
 

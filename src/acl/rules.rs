@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 
 use super::{CATEGORIES, commands};
+use crate::ops::report::c_str;
 
 /// User flags, in the order Redis prints them.
 pub mod uflag {
@@ -665,13 +666,16 @@ pub fn merge_selector_args(args: &[&[u8]]) -> Result<Vec<Vec<u8>>, usize> {
 }
 
 /// `ACLStringSetUser`: applies `args` to a copy of `base` (or to a new user named `name`) and
-/// returns the result, or Redis's error text (without the `ERR ` code).
-pub fn string_set_user(base: Option<&User>, name: &[u8], args: &[&[u8]]) -> Result<User, String> {
+/// returns the result, or Redis's error text (without the `ERR ` code; the arguments in it as
+/// Redis's `%s` prints them: bytes as sent, up to a NUL).
+pub fn string_set_user(base: Option<&User>, name: &[u8], args: &[&[u8]]) -> Result<User, Vec<u8>> {
     let merged = merge_selector_args(args).map_err(|j| {
-        format!(
-            "Unmatched parenthesis in acl selector starting at '{}'.",
-            String::from_utf8_lossy(args[j])
-        )
+        [
+            &b"Unmatched parenthesis in acl selector starting at '"[..],
+            c_str(args[j]),
+            b"'.",
+        ]
+        .concat()
     })?;
     let mut u = match base {
         Some(u) => u.clone(),
@@ -679,11 +683,13 @@ pub fn string_set_user(base: Option<&User>, name: &[u8], args: &[&[u8]]) -> Resu
     };
     for op in &merged {
         u.apply(op).map_err(|e| {
-            format!(
-                "Error in ACL SETUSER modifier '{}': {}",
-                String::from_utf8_lossy(op),
-                e.text()
-            )
+            [
+                &b"Error in ACL SETUSER modifier '"[..],
+                c_str(op),
+                b"': ",
+                e.text().as_bytes(),
+            ]
+            .concat()
         })?;
     }
     Ok(u)

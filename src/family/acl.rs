@@ -9,6 +9,7 @@ use bytes::Bytes;
 use crate::acl::{self, Reason, rules};
 use crate::cmd::table::{Command, NO_KEYS, flags::*};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
+use crate::ops::report::c_str;
 
 const WRONGPASS: Error =
     Error::Msg("WRONGPASS invalid username-password pair or user is disabled.");
@@ -43,7 +44,8 @@ fn cmd_setuser(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let args: Vec<&[u8]> = argv[3..].iter().map(|a| a.as_ref()).collect();
     let base = ctx.srv.acl.by_name(name).map(|s| &ctx.srv.acl.users[s]);
-    let user = rules::string_set_user(base, name, &args).map_err(Error::err)?;
+    let user =
+        rules::string_set_user(base, name, &args).map_err(|e| Error::concat(&[b"ERR ", &e]))?;
     acl::set_user(ctx.srv, ctx.cid, user);
     ctx.out.ok();
     Ok(())
@@ -147,11 +149,7 @@ fn cmd_whoami(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 
 /// `ERR unknown subcommand or wrong number of arguments for '<sub>'. Try ACL HELP.`
 fn syntax(argv: &[Bytes]) -> Error {
-    let sub = String::from_utf8_lossy(&argv[1]);
-    let sub: String = sub.chars().take(128).collect();
-    Error::err(format_args!(
-        "unknown subcommand or wrong number of arguments for '{sub}'. Try ACL HELP."
-    ))
+    crate::cmd::subcommand_syntax_error(argv)
 }
 
 /// ACL CAT [category]
@@ -165,11 +163,9 @@ fn cmd_cat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         3 => {
             let Some(bit) = rules::category(&argv[2]) else {
-                let name = &argv[2][..argv[2].len().min(128)];
-                return Err(Error::err(format_args!(
-                    "Unknown category '{}'",
-                    String::from_utf8_lossy(name)
-                )));
+                // `%.128s`: at most 128 bytes, up to a NUL.
+                let name = c_str(&argv[2][..argv[2].len().min(128)]);
+                return Err(Error::concat(&[b"ERR Unknown category '", name, b"'"]));
             };
             let names: Vec<&str> = acl::commands()
                 .list
@@ -264,10 +260,11 @@ fn cmd_log(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// ACL DRYRUN username command [arg ...]
 fn cmd_dryrun(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let Some(slot) = ctx.srv.acl.by_name(&argv[2]) else {
-        return Err(Error::err(format_args!(
-            "User '{}' not found",
-            String::from_utf8_lossy(&argv[2])
-        )));
+        return Err(Error::concat(&[
+            b"ERR User '",
+            c_str(&argv[2]),
+            b"' not found",
+        ]));
     };
     let inner = &argv[3..];
     let base = crate::cmd::lookup(&inner[0]);
@@ -276,10 +273,11 @@ fn cmd_dryrun(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         other => other,
     };
     let Some(cmd) = cmd else {
-        return Err(Error::err(format_args!(
-            "Command '{}' not found",
-            String::from_utf8_lossy(&inner[0])
-        )));
+        return Err(Error::concat(&[
+            b"ERR Command '",
+            c_str(&inner[0]),
+            b"' not found",
+        ]));
     };
     if !cmd.arity_ok(inner.len()) {
         return Err(Error::err(format_args!(

@@ -16,6 +16,7 @@ use crate::cmd::table::{Command, NO_KEYS, flags::*};
 use crate::cmd::{CmdResult, Ctx, Error, parse_int};
 use crate::keyspace::clock;
 use crate::net::client::{Client, flag};
+use crate::ops::report::c_str;
 
 /// PING [message]
 fn cmd_ping(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -115,10 +116,11 @@ fn cmd_hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             set_name(&mut ctx.srv.clients[ctx.cid], &argv[j + 1])?;
             j += 2;
         } else {
-            return Err(Error::err(format_args!(
-                "Syntax error in HELLO option '{}'",
-                String::from_utf8_lossy(opt)
-            )));
+            return Err(Error::concat(&[
+                b"ERR Syntax error in HELLO option '",
+                c_str(opt),
+                b"'",
+            ]));
         }
     }
     if !ctx.srv.clients[ctx.cid].authenticated {
@@ -209,10 +211,11 @@ fn client_type_by_name(name: &[u8]) -> Result<ClientType, Error> {
         b"slave" | b"replica" => Ok(ClientType::Replica),
         b"pubsub" => Ok(ClientType::PubSub),
         b"master" => Ok(ClientType::Master),
-        _ => Err(Error::err(format_args!(
-            "Unknown client type '{}'",
-            String::from_utf8_lossy(name)
-        ))),
+        _ => Err(Error::concat(&[
+            b"ERR Unknown client type '",
+            c_str(name),
+            b"'",
+        ])),
     }
 }
 
@@ -440,10 +443,7 @@ fn cmd_client_kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 match ctx.srv.acl.by_name(val) {
                     Some(slot) => user = Some(slot),
                     None => {
-                        return Err(Error::err(format_args!(
-                            "No such user '{}'",
-                            String::from_utf8_lossy(val)
-                        )));
+                        return Err(Error::concat(&[b"ERR No such user '", c_str(val), b"'"]));
                     }
                 }
             } else if is(opt, "skipme") {
@@ -606,11 +606,7 @@ fn cmd_client_trackinginfo(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 /// CLIENT PAUSE timeout [WRITE|ALL]
 fn cmd_client_pause(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if argv.len() > 4 {
-        // Redis's addReplySubcommandSyntaxError: the subcommand as sent.
-        return Err(Error::err(format_args!(
-            "unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
-            String::from_utf8_lossy(&argv[1])
-        )));
+        return Err(crate::cmd::subcommand_syntax_error(argv));
     }
     crate::pause::client_pause(ctx.srv, argv)?;
     ctx.out.ok();

@@ -7,6 +7,7 @@ use bytes::Bytes;
 
 use crate::cmd::table::{Command, flags::*, keys};
 use crate::cmd::{CmdResult, Ctx, Error};
+use crate::ops::report::c_str;
 use crate::script::{self, Invocation};
 
 /// Parses numkeys and splits the rest into keys and arguments (Redis's checks and texts).
@@ -52,7 +53,7 @@ fn eval_run(ctx: &mut Ctx, argv: &[Bytes], evalsha: bool, ro: bool) -> CmdResult
         ctx.srv
             .scripting
             .load_script(&argv[1])
-            .map_err(Error::Text)?
+            .map_err(Error::Bytes)?
     };
     let Some((func, flags)) = ctx.srv.scripting.script(&sha) else {
         return Err(Error::Msg(script::NOSCRIPT_ERROR));
@@ -102,7 +103,7 @@ fn cmd_script_load(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         .srv
         .scripting
         .load_script(&argv[2])
-        .map_err(Error::Text)?;
+        .map_err(Error::Bytes)?;
     ctx.out.bulk(sha.as_bytes());
     Ok(())
 }
@@ -240,10 +241,10 @@ fn cmd_function_load(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             pos += 1;
             continue;
         }
-        return Err(Error::err(format_args!(
-            "Unknown option given: {}",
-            String::from_utf8_lossy(&argv[pos])
-        )));
+        return Err(Error::concat(&[
+            b"ERR Unknown option given: ",
+            c_str(&argv[pos]),
+        ]));
     }
     let name = ctx
         .srv
@@ -297,10 +298,7 @@ fn cmd_function_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             i += 1;
             pattern = Some(&argv[i]);
         } else {
-            return Err(Error::err(format_args!(
-                "Unknown argument {}",
-                String::from_utf8_lossy(a)
-            )));
+            return Err(Error::concat(&[b"ERR Unknown argument ", c_str(a)]));
         }
         i += 1;
     }

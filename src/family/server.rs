@@ -1384,10 +1384,7 @@ fn cmd_debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             }
         }
         _ => {
-            return Err(Error::err(format_args!(
-                "unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
-                String::from_utf8_lossy(&argv[1][..argv[1].len().min(128)])
-            )));
+            return Err(crate::cmd::subcommand_syntax_error(argv));
         }
     }
     Ok(())

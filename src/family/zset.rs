@@ -291,17 +291,13 @@ impl LexRange {
     /// starts with `zzlFirstInLexRange`), but a skiplist's `zslDeleteRangeByLex` has no "is
     /// anything in range?" check first: it descends to the first element not below min and
     /// removes from there while elements are not above max. (The two differ only when
-    /// members of different scores make the order non-lexicographic.)
+    /// members of different scores make the order non-lexicographic.) One descent and a
+    /// forward walk over the removed members.
     fn remove_ranks(&self, z: &ZSet) -> (usize, usize) {
         if z.is_listpack() {
             return self.ranks(z, false);
         }
-        let lo = z.count_while(&|m, _| self.below_min(m));
-        let mut hi = lo;
-        while z.at(hi).is_some_and(|(m, _)| self.lte_max(m)) {
-            hi += 1;
-        }
-        (lo, hi)
+        z.run_after(&|m, _| self.below_min(m), &|m, _| self.lte_max(m))
     }
 
     /// The ranks `lo..hi` Redis selects for a lex range, walking from the first element in

@@ -329,26 +329,28 @@ impl Db {
         self.expires.reserve(expires);
     }
 
-    /// Bulk loading (the RDB loader): the hash `load_insert` takes for `key`. See
-    /// `Table::insert_absent` for the prefetch protocol.
+    /// The hash of `key` in the keyspace table: what `load_insert` takes, and what
+    /// `prefetch_bucket` / `prefetch_chain` start fetching the entry of, so that a batch of
+    /// lookups (the RDB loader's keys, a pipelined batch's keys in `crate::net`) overlaps its
+    /// cache misses. See `Table::insert_absent` for the prefetch protocol.
     #[inline]
-    pub fn load_hash(&self, key: &[u8]) -> u64 {
+    pub fn key_hash(&self, key: &[u8]) -> u64 {
         self.main.hash_of(key)
     }
 
-    /// Starts fetching the bucket of a key about to be loaded (`load_hash`).
+    /// Starts fetching the bucket of a key's hash (`key_hash`) into the cache. Only a hint.
     #[inline]
-    pub fn load_prefetch_bucket(&self, h: u64) {
+    pub fn prefetch_bucket(&self, h: u64) {
         self.main.prefetch_bucket(h);
     }
 
     /// Starts fetching the first node of that bucket's chain (some keys after the bucket).
     #[inline]
-    pub fn load_prefetch_chain(&self, h: u64) {
+    pub fn prefetch_chain(&self, h: u64) {
         self.main.prefetch_chain(h);
     }
 
-    /// Adds a key being loaded from a file (hash `h` from `load_hash`), unless it is already
+    /// Adds a key being loaded from a file (hash `h` from `key_hash`), unless it is already
     /// present: then `Err(entry)` gives it back and nothing changes. No blocked clients are
     /// signalled and no `new` event logged (loading is not a write, as in Redis's
     /// `dbAddRDBLoad`); the key is hashed once and looked up once.

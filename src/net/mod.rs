@@ -618,7 +618,7 @@ impl Server {
     /// before any of them runs, so the lookups' cache misses overlap: at `-P 16` the lookup's
     /// misses were ~45% of the server's CPU over a Unix socket. Only a hint: it parses a copy
     /// of the spans and consumes nothing. (It borrows the RDB loader's prefetch steps,
-    /// `Db::load_hash` / `load_prefetch_bucket` / `load_prefetch_chain`.)
+    /// `Db::key_hash` / `prefetch_bucket` / `prefetch_chain`.)
     fn prefetch_keys(&self, cid: usize, limits: &Limits, spans: &mut Vec<Arg>) {
         /// Requests warmed ahead at most.
         const AHEAD: usize = 32;
@@ -641,8 +641,8 @@ impl Server {
             match parse_request(&buf[pos..], spans, limits) {
                 Ok(Parsed::Complete(len)) => {
                     if let Some(&Arg::Span(s, e)) = spans.get(1) {
-                        let h = db.load_hash(&buf[pos + s..pos + e]);
-                        db.load_prefetch_bucket(h);
+                        let h = db.key_hash(&buf[pos + s..pos + e]);
+                        db.prefetch_bucket(h);
                         hashes[n] = h;
                         n += 1;
                     }
@@ -654,7 +654,7 @@ impl Server {
         spans.clear();
         if n > 1 {
             for &h in &hashes[..n] {
-                db.load_prefetch_chain(h);
+                db.prefetch_chain(h);
             }
         }
     }
@@ -698,8 +698,8 @@ impl Server {
             if let Ok(Parsed::Complete(_)) = parse_request(data, &mut spans, &limits)
                 && let Some(&Arg::Span(s, e)) = spans.get(1)
             {
-                let h = db.load_hash(&data[s..e]);
-                db.load_prefetch_bucket(h);
+                let h = db.key_hash(&data[s..e]);
+                db.prefetch_bucket(h);
                 warmed[n] = (client.db, h);
                 n += 1;
             }
@@ -708,7 +708,7 @@ impl Server {
         self.spans = spans;
         if n > 1 {
             for &(db, h) in &warmed[..n] {
-                self.dbs[db].load_prefetch_chain(h);
+                self.dbs[db].prefetch_chain(h);
             }
         }
     }

@@ -271,7 +271,10 @@ pub fn feed_monitors(
         let Some(mc) = srv.clients.get_mut(m) else {
             continue;
         };
-        if mc.closing || mc.has(client_flag::CLOSE_ASAP) {
+        // A client to be closed gets nothing more (Redis's `prepareClientToWrite`), also
+        // after its end of input arrived while output was pending (CLOSE_AFTER_REPLY): fed
+        // on, a monitor could stay open for as long as commands keep coming.
+        if mc.closing || mc.has(client_flag::CLOSE_AFTER_REPLY | client_flag::CLOSE_ASAP) {
             continue;
         }
         mc.out.raw(&line);

@@ -260,7 +260,7 @@ impl Engine {
 
     /// SCRIPT LOAD / EVAL: caches `body` under its SHA1 (compiling it once). Returns the SHA1,
     /// or the error reply text.
-    pub fn load_script(&mut self, body: &Bytes) -> Result<String, String> {
+    pub fn load_script(&mut self, body: &Bytes) -> Result<String, Vec<u8>> {
         let sha = sha1hex(body);
         if self.scripts.contains_key(&sha) {
             return Ok(sha);
@@ -268,7 +268,7 @@ impl Engine {
         let (flags, shebang_len) = parse_shebang(body)?;
         let func = self
             .compile(&body[shebang_len..], "@user_script")
-            .map_err(|m| format!("ERR Error compiling script (new function): {m}"))?;
+            .map_err(|m| format!("ERR Error compiling script (new function): {m}").into_bytes())?;
         self.scripts_mem += body.len() + 40;
         self.scripts.insert(
             sha.clone(),
@@ -310,43 +310,47 @@ impl Default for Engine {
 
 /// Parses a `#!lua flags=...` shebang (Redis's `evalExtractShebangFlags`). Returns the flags
 /// and the shebang's length (the newline is kept so line numbers hold).
-pub fn parse_shebang(body: &[u8]) -> Result<(u32, usize), String> {
+pub fn parse_shebang(body: &[u8]) -> Result<(u32, usize), Vec<u8>> {
     if !body.starts_with(b"#!") {
         return Ok((flags::EVAL_COMPAT, 0));
     }
-    let Some(end) = memchr::memchr(b'\n', body) else {
-        return Err("ERR Invalid script shebang".into());
+    // Redis finds the line's end with strchr: a NUL before the first newline ends the search.
+    let Some(end) = memchr::memchr2(b'\n', 0, body).filter(|&e| body[e] == b'\n') else {
+        return Err(b"ERR Invalid script shebang".to_vec());
     };
-    let line = String::from_utf8_lossy(&body[..end]);
-    let parts: Vec<&str> = line.split_ascii_whitespace().collect();
-    let Some(&engine) = parts.first() else {
-        return Err("ERR Invalid engine in script shebang".into());
+    let mut parts = body[..end]
+        .split(|c| c.is_ascii_whitespace())
+        .filter(|p| !p.is_empty());
+    let Some(engine) = parts.next() else {
+        return Err(b"ERR Invalid engine in script shebang".to_vec());
     };
-    if engine != "#!lua" {
-        return Err(format!("ERR Unexpected engine in script shebang: {engine}"));
+    // The offending part as sent (not necessarily UTF-8; the line has no NUL).
+    let err = |text: &[u8], part: &[u8]| [text, part].concat();
+    if engine != b"#!lua" {
+        return Err(err(b"ERR Unexpected engine in script shebang: ", engine));
     }
     let mut f = 0;
-    for p in &parts[1..] {
-        let Some(list) = p.strip_prefix("flags=") else {
-            return Err(format!("ERR Unknown lua shebang option: {p}"));
+    for p in parts {
+        let Some(list) = p.strip_prefix(b"flags=") else {
+            return Err(err(b"ERR Unknown lua shebang option: ", p));
         };
-        f |= parse_flag_list(list.split(','))
-            .map_err(|bad| format!("ERR Unexpected flag in script shebang: {bad}"))?;
+        f |= parse_flag_list(list.split(|&c| c == b','))
+            .map_err(|bad| err(b"ERR Unexpected flag in script shebang: ", bad))?;
     }
     Ok((f, end))
 }
 
 /// Flags by name; the first unknown name is the error. Empty names (`flags=`) are ignored
 /// as Redis's sdssplitlen yields none for an empty string.
-pub fn parse_flag_list<'a>(names: impl Iterator<Item = &'a str>) -> Result<u32, String> {
+pub fn parse_flag_list<'a>(names: impl Iterator<Item = &'a [u8]>) -> Result<u32, &'a [u8]> {
     let mut f = 0;
     for n in names {
         if n.is_empty() {
             continue;
         }
-        match flags::NAMES.iter().find(|(_, name)| *name == n) {
+        match flags::NAMES.iter().find(|(_, name)| name.as_bytes() == n) {
             Some((bit, _)) => f |= bit,
-            None => return Err(n.to_string()),
+            None => return Err(n),
         }
     }
     Ok(f)

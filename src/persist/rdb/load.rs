@@ -439,8 +439,8 @@ impl<'a> Pipe<'a> {
         sum: &mut LoadSummary,
     ) -> Res<()> {
         let d = &dbs[dbi];
-        let hash = d.load_hash(&key);
-        d.load_prefetch_bucket(hash);
+        let hash = d.key_hash(&key);
+        d.prefetch_bucket(hash);
         self.q.push_back(Pending {
             dbi,
             hash,
@@ -454,7 +454,7 @@ impl<'a> Pipe<'a> {
             .checked_sub(Self::AHEAD + 1)
             .map(|i| &self.q[i])
         {
-            dbs[p.dbi].load_prefetch_chain(p.hash);
+            dbs[p.dbi].prefetch_chain(p.hash);
         }
         if self.q.len() >= Self::DEPTH
             && let Some(p) = self.q.pop_front()

@@ -496,6 +496,31 @@ impl ZSet {
         }
     }
 
+    /// The ranks `lo..hi` of the run of elements for which `take` holds that starts right
+    /// after the leading elements for which `skip` holds (both true then false from there).
+    /// On a skiplist: one descent to `lo`, then a forward walk over the taken elements.
+    pub fn run_after(
+        &self,
+        skip: &dyn Fn(&[u8], f64) -> bool,
+        take: &dyn Fn(&[u8], f64) -> bool,
+    ) -> (usize, usize) {
+        let (lo, rest) = match &self.repr {
+            Repr::Listpack(_) => {
+                let lo = self.count_while(skip);
+                let mut it = self.iter();
+                if lo > 0 {
+                    it.nth(lo - 1);
+                }
+                (lo, it)
+            }
+            Repr::Skiplist(s) => {
+                let (lo, first) = s.skip_while(skip);
+                (lo, Iter::Skiplist(first))
+            }
+        };
+        (lo, lo + rest.take_while(|&(m, s)| take(m, s)).count())
+    }
+
     /// The element at 0-based rank `r`.
     pub fn at(&self, r: usize) -> Option<(&[u8], f64)> {
         match &self.repr {
@@ -658,6 +683,15 @@ mod tests {
             assert_eq!(z.count_while(&|_, s| s < 1.0), {
                 model.iter().filter(|(_, s)| *s < 1.0).count()
             });
+            // The run after the skipped elements stops at the first one not taken.
+            for (lo_s, hi_s) in [(-3.0, -2.5), (0.0, 1.0), (1.0, 0.0), (2.0, 9.0)] {
+                let lo = model.iter().filter(|(_, s)| *s < lo_s).count();
+                let taken = model[lo..].iter().take_while(|(_, s)| *s <= hi_s).count();
+                assert_eq!(
+                    z.run_after(&|_, s| s < lo_s, &|_, s| s <= hi_s),
+                    (lo, lo + taken)
+                );
+            }
         }
     }
 }

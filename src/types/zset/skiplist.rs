@@ -523,23 +523,66 @@ impl SkipList {
         self.index.insert(x);
     }
 
-    /// The predecessors of (score, m) at every level in use (`update` of Redis's walks).
-    fn predecessors(&self, score: f64, m: &[u8], update: &mut [*mut Node; MAX_LEVEL]) {
+    /// The one descent of Redis's walks (`zslInsert`, `zslDelete`, `zslGetRank`,
+    /// `zslGetElementByRank`, `zslDeleteRangeByRank`): from the head, at each level in use
+    /// from the top down, steps forward while `go(next, rank of next)` holds, then calls
+    /// `level_done(i, x, rank of x)` with the last node `x` reached at level `i` (the
+    /// predecessor at that level, Redis's `update[i]` and `rank[i]`). Ranks are 1-based, 0
+    /// being the head. Returns the last node reached and its rank: the last element for
+    /// which `go` held (when `go` is monotone), or the head.
+    #[inline]
+    fn descend(
+        &self,
+        mut go: impl FnMut(*mut Node, usize) -> bool,
+        mut level_done: impl FnMut(usize, *mut Node, usize),
+    ) -> (*mut Node, usize) {
         let mut x = self.head();
+        let mut rank = 0usize;
         for i in (0..self.level).rev() {
-            // SAFETY: x is the head or a node reached through fwd pointers: live.
+            // SAFETY: x is the head or a node reached through fwd pointers: live (invariants);
+            // `go` is handed only such nodes.
             unsafe {
                 loop {
                     let f = fwd(x, i);
-                    if !f.is_null() && node_before(f, score, m) {
+                    let r = rank + span(x, i) as usize;
+                    if !f.is_null() && go(f, r) {
+                        rank = r;
                         x = f;
                     } else {
                         break;
                     }
                 }
             }
-            update[i] = x;
+            level_done(i, x, rank);
         }
+        (x, rank)
+    }
+
+    /// `descend` to the element of 1-based rank `target` (to the head for 0; to the last
+    /// element if there are fewer), with the predecessors at every level in `update` if
+    /// asked for.
+    fn descend_to_rank(
+        &self,
+        target: usize,
+        mut update: Option<&mut [*mut Node; MAX_LEVEL]>,
+    ) -> (*mut Node, usize) {
+        self.descend(
+            |_, r| r <= target,
+            |i, x, _| {
+                if let Some(u) = update.as_deref_mut() {
+                    u[i] = x;
+                }
+            },
+        )
+    }
+
+    /// The predecessors of (score, m) at every level in use (`update` of Redis's walks).
+    fn predecessors(&self, score: f64, m: &[u8], update: &mut [*mut Node; MAX_LEVEL]) {
+        // SAFETY: `descend` hands over live nodes.
+        self.descend(
+            |f, _| unsafe { node_before(f, score, m) },
+            |i, x, _| update[i] = x,
+        );
     }
 
     /// Links the unlinked live node `x` (member, score, height set; levels unused) at its
@@ -547,25 +590,18 @@ impl SkipList {
     fn link(&mut self, x: *mut Node) {
         let mut update = [ptr::null_mut::<Node>(); MAX_LEVEL];
         let mut rank = [0u32; MAX_LEVEL];
-        // SAFETY: x, head and every node reached through fwd pointers are live (invariants);
-        // `ele` borrows x's member bytes, which nothing writes.
+        // SAFETY: x is live (the caller's); `ele` borrows its member bytes, which nothing
+        // writes; `descend` hands over live nodes.
         unsafe {
             let ele = member(x);
             let score = (*x).score;
-            let mut p = self.head();
-            for i in (0..self.level).rev() {
-                rank[i] = if i == self.level - 1 { 0 } else { rank[i + 1] };
-                loop {
-                    let f = fwd(p, i);
-                    if !f.is_null() && node_before(f, score, ele) {
-                        rank[i] += span(p, i);
-                        p = f;
-                    } else {
-                        break;
-                    }
-                }
-                update[i] = p;
-            }
+            self.descend(
+                |f, _| node_before(f, score, ele),
+                |i, p, r| {
+                    update[i] = p;
+                    rank[i] = r as u32;
+                },
+            );
         }
         self.splice(x, &mut update, &mut rank);
     }
@@ -757,22 +793,9 @@ impl SkipList {
     /// (`zslDeleteRangeByRank`); returns how many.
     pub fn remove_range(&mut self, start: usize, count: usize) -> usize {
         let mut update = [ptr::null_mut(); MAX_LEVEL];
-        let mut traversed = 0usize;
-        let mut x = self.head();
+        let (x, _) = self.descend_to_rank(start, Some(&mut update));
         // SAFETY: x and the nodes reached through fwd pointers are live (invariants).
         unsafe {
-            for i in (0..self.level).rev() {
-                loop {
-                    let f = fwd(x, i);
-                    if !f.is_null() && traversed + (span(x, i) as usize) <= start {
-                        traversed += span(x, i) as usize;
-                        x = f;
-                    } else {
-                        break;
-                    }
-                }
-                update[i] = x;
-            }
             let mut removed = 0;
             let mut x = fwd(x, 0);
             while !x.is_null() && removed < count {
@@ -790,71 +813,34 @@ impl SkipList {
         if r >= self.len {
             return None;
         }
-        let target = r as u64 + 1;
-        let mut traversed = 0u64;
-        let mut x = self.head();
-        // SAFETY: x and the nodes reached through fwd pointers are live (invariants).
-        unsafe {
-            for i in (0..self.level).rev() {
-                loop {
-                    let f = fwd(x, i);
-                    let s = span(x, i) as u64;
-                    if !f.is_null() && traversed + s <= target {
-                        traversed += s;
-                        x = f;
-                    } else {
-                        break;
-                    }
-                }
-                if traversed == target {
-                    return NodeRef::new(x);
-                }
-            }
-        }
-        None
+        let (x, rank) = self.descend_to_rank(r + 1, None);
+        // r < len: the element of rank r + 1 exists, and the descent stops on it.
+        debug_assert_eq!(rank, r + 1);
+        NodeRef::new(x)
     }
 
     /// Number of leading elements for which `pred` holds (`pred` true then false).
     pub fn count_while(&self, pred: &dyn Fn(&[u8], f64) -> bool) -> usize {
-        let mut traversed = 0usize;
-        let mut x = self.head();
-        // SAFETY: x and the nodes reached through fwd pointers are live (invariants).
+        self.skip_while(pred).0
+    }
+
+    /// Skips the leading elements for which `pred` holds (`pred` true then false): their
+    /// number and the first element after them, found with one descent.
+    pub fn skip_while(&self, pred: &dyn Fn(&[u8], f64) -> bool) -> (usize, Option<NodeRef<'_>>) {
+        // SAFETY: `descend` hands over live nodes; the last one it reached is live and its
+        // fwd[0] is a live node or null.
         unsafe {
-            for i in (0..self.level).rev() {
-                loop {
-                    let f = fwd(x, i);
-                    if !f.is_null() && pred(member(f), (*f).score) {
-                        traversed += span(x, i) as usize;
-                        x = f;
-                    } else {
-                        break;
-                    }
-                }
-            }
+            let (x, rank) = self.descend(|f, _| pred(member(f), (*f).score), |_, _, _| {});
+            (rank, NodeRef::new(fwd(x, 0)))
         }
-        traversed
     }
 
     /// The 0-based rank of `m`.
     pub fn rank(&self, m: &[u8]) -> Option<usize> {
         let score = self.score(m)?;
-        let mut traversed = 0usize;
-        let mut x = self.head();
-        // SAFETY: x and the nodes reached through fwd pointers are live (invariants).
-        unsafe {
-            for i in (0..self.level).rev() {
-                loop {
-                    let f = fwd(x, i);
-                    if !f.is_null() && node_before(f, score, m) {
-                        traversed += span(x, i) as usize;
-                        x = f;
-                    } else {
-                        break;
-                    }
-                }
-            }
-        }
-        Some(traversed)
+        // SAFETY: `descend` hands over live nodes.
+        let (_, rank) = self.descend(|f, _| unsafe { node_before(f, score, m) }, |_, _, _| {});
+        Some(rank)
     }
 
     /// One ZSCAN step over the member index; returns the next cursor (0: done).
@@ -1097,6 +1083,14 @@ mod tests {
                     let lim = ((r >> 40) % 41) as f64 / 4.0 - 5.0;
                     let want = model.score.values().filter(|&&s| s < lim).count();
                     assert_eq!(sl.count_while(&|_, s| s < lim), want);
+                    // The first element after the skipped ones is the model's next one.
+                    let (n, next) = sl.skip_while(&|_, s| s < lim);
+                    let sorted = model.sorted();
+                    assert_eq!(n, want);
+                    assert_eq!(
+                        next.map(|x| (x.member().to_vec(), x.score())),
+                        sorted.get(want).cloned()
+                    );
                 }
             }
             compare(&sl, &model);
