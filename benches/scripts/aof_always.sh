@@ -10,7 +10,8 @@
 # over several rounds; the last line is the median ratio.
 #
 # CPU per SET (µs) is printed for each run: the server process (all its threads: io_uring's
-# io-wq workers, Redis's bio threads), the jbd2 thread of DIR's device when it has a journal,
+# io-wq workers, Redis's bio threads), its main thread (the rest is the io-wq workers that ran
+# the fsyncs), the jbd2 thread of DIR's device when it has a journal,
 # and redis-benchmark itself. With CEILING=1 each round also runs both servers with
 # --appendonly no: uredis without any AOF bounds what uredis with one can reach, so
 # "ceiling" = uredis(no AOF) / redis(policy) is the most the ratio can be in that round. When
@@ -49,7 +50,7 @@ fsync_ms() {
         awk '{printf "%.3f", $8 * 1000 / 200}'
     rm -f $f
 }
-# one <bin> <policy|off>: prints "rps sets_per_fsync server_us jbd2_us client_us"
+# one <bin> <policy|off>: prints "rps sets_per_fsync server_us jbd2_us client_us loop_us"
 one() {
     local bin=$1 p=$2 d port pid r fs="" aof
     d=$(mktemp -d -p "$base")
@@ -69,12 +70,14 @@ one() {
         ppid=$!
         sleep 0.2
     fi
-    local s0 j0=0 s1 j1=0
+    local s0 j0=0 s1 j1=0 m0 m1
     s0=$(ticks $pid)
+    m0=$(ticks $pid/task/$pid)
     [ -n "$jbd" ] && j0=$(ticks $jbd)
     /usr/bin/time -o $d/time -f "%U %S" timeout 300 redis-benchmark -p $port -t set -c 50 \
         -n $n -r 100000 -q 2>/dev/null >$d/out
     s1=$(ticks $pid)
+    m1=$(ticks $pid/task/$pid)
     [ -n "$jbd" ] && j1=$(ticks $jbd)
     r=$(tr '\r' '\n' <$d/out | grep -o 'SET: [0-9.]*' | tail -1)
     if [ -n "$ppid" ]; then
@@ -87,19 +90,21 @@ one() {
     local g="-"
     [ -n "$fs" ] && [ "$fs" -gt 0 ] && g=$(echo "scale=1; $n / $fs" | bc)
     echo "${r#SET: } $g $(echo "scale=1; ($s1 - $s0) * 1000000 / $tck / $n" | bc) \
-$(echo "scale=1; ($j1 - $j0) * 1000000 / $tck / $n" | bc) ${cl:--}"
+$(echo "scale=1; ($j1 - $j0) * 1000000 / $tck / $n" | bc) ${cl:--} \
+$(echo "scale=1; ($m1 - $m0) * 1000000 / $tck / $n" | bc)"
 }
 ratios=()
 ceilings=()
 cpuceils=()
 for i in $(seq 1 $rounds); do
     ms=$(fsync_ms)
-    read a ga ca ja ka <<<"$(one redis-server $pol)"
-    read b gb cb jb kb <<<"$(one $ours $pol)"
+    read a ga ca ja ka la <<<"$(one redis-server $pol)"
+    read b gb cb jb kb lb <<<"$(one $ours $pol)"
     ratio=$(echo "scale=2; $b / $a" | bc)
     ratios+=("$ratio")
     echo "round $i: fsync ${ms} ms  redis $a (SETs/fsync $ga)  uredis $b (SETs/fsync $gb)  ratio $ratio"
-    echo "  CPU us/SET: redis $ca (+jbd2 $ja)  uredis $cb (+jbd2 $jb)  redis-benchmark $ka / $kb"
+    echo "  CPU us/SET: redis $ca (main thread $la, +jbd2 $ja)  uredis $cb (loop $lb, +jbd2 $jb)" \
+        " redis-benchmark $ka / $kb"
     if [ -n "$CEILING" ]; then
         read ro _ rc _ rk <<<"$(one redis-server off)"
         read uo _ uc _ uk <<<"$(one $ours off)"
