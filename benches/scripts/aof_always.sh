@@ -106,8 +106,8 @@ for i in $(seq 1 $rounds); do
     echo "  CPU us/SET: redis $ca (main thread $la, +jbd2 $ja)  uredis $cb (loop $lb, +jbd2 $jb)" \
         " redis-benchmark $ka / $kb"
     if [ -n "$CEILING" ]; then
-        read ro _ rc _ rk <<<"$(one redis-server off)"
-        read uo _ uc _ uk <<<"$(one $ours off)"
+        read ro _ rc _ rk _ <<<"$(one redis-server off)"
+        read uo _ uc _ uk _ <<<"$(one $ours off)"
         ceil=$(echo "scale=2; $uo / $a" | bc)
         ceilings+=("$ceil")
         # Both cores saturated: throughput goes as 1 / (all CPU per SET), client included.
