@@ -8,6 +8,14 @@
 //! copy-on-write size), then restart on the same directory and read the load time from
 //! the server's own log line ("DB loaded from disk: X seconds", printed by both).
 //!
+//! `UREDIS_PERSIST_SETS=fsync` measures the fdatasync alone instead, in this process, on a file
+//! in `UREDIS_PERSIST_DIR` (default /tmp): 200-byte appends each followed by an fdatasync, made
+//! (1) with the plain syscall, as Redis's `appendfsync always` does, and (2) through an io_uring
+//! as uredis does (the fdatasync goes to a kernel io-wq worker; the caller sleeps in
+//! io_uring_enter until its completion). Per sync: latency median / p99, CPU of the calling
+//! thread, CPU of the whole process (the io-wq workers are its threads) and context switches.
+//! (2) minus (1) is the cost of handing the fsync off.
+//!
 //! Loading a file made by redis-server itself (DEBUG POPULATE, or many small collections) and
 //! `appendfsync always` throughput have their own scripts: benches/scripts/rdb_load.sh and
 //! benches/scripts/aof_always.sh.
@@ -15,7 +23,8 @@
 //! Run: `cargo bench --bench persist`. Options are env variables:
 //!   UREDIS_PERSIST_KEYS=1000000      small string keys in the `keys` dataset
 //!   UREDIS_PERSIST_ELEMENTS=1000000  elements of each collection in the `collections` dataset
-//!   UREDIS_PERSIST_SETS=keys,collections
+//!   UREDIS_PERSIST_SETS=keys,collections (or fsync)
+//!   UREDIS_PERSIST_FSYNCS=2000           fdatasyncs per way in the `fsync` set
 //!   UREDIS_PERSIST_SERVERS=uredis,redis
 //!   REDIS_SERVER                     path of redis-server (default: from PATH)
 
@@ -343,7 +352,133 @@ fn measure(bin: &str, set: &str, keys: u64, elements: u64) -> Result<Row, String
     result
 }
 
+/// CPU time (µs) of a `clock_gettime` clock.
+fn cpu_us(clock: libc::clockid_t) -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes into the timespec we own.
+    unsafe { libc::clock_gettime(clock, &mut ts) };
+    ts.tv_sec as f64 * 1e6 + ts.tv_nsec as f64 / 1e3
+}
+
+/// Voluntary + involuntary context switches of the whole process.
+fn switches() -> i64 {
+    // SAFETY: getrusage fills the struct we own.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+    ru.ru_nvcsw + ru.ru_nivcsw
+}
+
+/// 200-byte appends, each followed by an fdatasync made with the syscall or through a ring.
+fn fsync_way(
+    dir: &Path,
+    n: u64,
+    ring: Option<&mut uredis::runtime::Ring>,
+) -> Result<String, String> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = dir.join(format!("uredis-fsync-probe-{}", std::process::id()));
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .custom_flags(libc::O_APPEND)
+        .open(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let fd = f.as_raw_fd();
+    let rec = [b'x'; 200];
+    let mut ring = ring;
+    let mut comps = Vec::new();
+    let mut lat = Vec::with_capacity(n as usize);
+    let (t0, p0, s0) = (
+        cpu_us(libc::CLOCK_THREAD_CPUTIME_ID),
+        cpu_us(libc::CLOCK_PROCESS_CPUTIME_ID),
+        switches(),
+    );
+    for _ in 0..n {
+        // SAFETY: writing our own buffer to our own fd.
+        let w = unsafe { libc::write(fd, rec.as_ptr().cast(), rec.len()) };
+        if w != rec.len() as isize {
+            return Err("short write".into());
+        }
+        let t = Instant::now();
+        match ring.as_deref_mut() {
+            None => {
+                // SAFETY: fdatasync of our own fd.
+                if unsafe { libc::fdatasync(fd) } != 0 {
+                    return Err(std::io::Error::last_os_error().to_string());
+                }
+            }
+            Some(r) => {
+                r.fdatasync(fd, 1);
+                comps.clear();
+                while comps.is_empty() {
+                    r.submit_and_wait(None, &mut comps)
+                        .map_err(|e| e.to_string())?;
+                }
+                if comps[0].result < 0 {
+                    return Err(format!("fdatasync: {}", comps[0].result));
+                }
+            }
+        }
+        lat.push(t.elapsed());
+    }
+    let (t1, p1, s1) = (
+        cpu_us(libc::CLOCK_THREAD_CPUTIME_ID),
+        cpu_us(libc::CLOCK_PROCESS_CPUTIME_ID),
+        switches(),
+    );
+    drop(f);
+    let _ = std::fs::remove_file(&path);
+    lat.sort();
+    let q = |p: usize| lat[(lat.len() * p / 100).min(lat.len() - 1)].as_secs_f64() * 1e6;
+    let nf = n as f64;
+    Ok(format!(
+        "{:.0} | {:.0} | {:.1} | {:.1} | {:.1} |",
+        q(50),
+        q(99),
+        (t1 - t0) / nf,
+        (p1 - p0) / nf,
+        (s1 - s0) as f64 / nf
+    ))
+}
+
+/// The `fsync` set: the fdatasync alone, plain and through the ring, alternating rounds.
+fn fsync_alone() {
+    let dir = PathBuf::from(std::env::var("UREDIS_PERSIST_DIR").unwrap_or_else(|_| "/tmp".into()));
+    let n = env_u64("UREDIS_PERSIST_FSYNCS", 2000).max(1);
+    let mut ring = match uredis::runtime::Ring::new(64) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("no io_uring: {e:?}");
+            return;
+        }
+    };
+    println!(
+        "fdatasync after a 200-byte append, {n} per row, in {}",
+        dir.display()
+    );
+    println!(
+        "| way | latency median µs | p99 µs | caller CPU µs/sync | process CPU µs/sync | context switches/sync |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for _ in 0..3 {
+        for (way, r) in [("syscall", None), ("io_uring", Some(&mut ring))] {
+            match fsync_way(&dir, n, r) {
+                Ok(row) => println!("| {way} | {row}"),
+                Err(e) => println!("| {way} | error: {e} |"),
+            }
+        }
+    }
+}
+
 fn main() {
+    if std::env::var("UREDIS_PERSIST_SETS").as_deref() == Ok("fsync") {
+        fsync_alone();
+        return;
+    }
     let keys = env_u64("UREDIS_PERSIST_KEYS", 1_000_000);
     let elements = env_u64("UREDIS_PERSIST_ELEMENTS", 1_000_000);
     let sets = std::env::var("UREDIS_PERSIST_SETS").unwrap_or_else(|_| "keys,collections".into());

@@ -23,6 +23,16 @@
 //! two wake-ups of io-wq workers per group, which on a 2-vCPU machine with a fast disk cost
 //! more than the write itself (measured: benches/scripts/aof_always.sh, README).
 //!
+//! Measured and dropped (README, persistence figures): a second fsync queued while one is in
+//! flight (smaller groups, more fsyncs and CPU per SET, no more throughput); the fsync made on
+//! the loop thread when the disk's fsyncs are fast (10-20% less CPU per SET on a 0.03 ms disk,
+//! no more throughput, and the loop blocks when the disk slows down); `IOSQE_ASYNC` (the kernel
+//! always hands an fsync SQE to an io-wq worker). The hand-off costs ~6 µs of CPU per fsync on
+//! zram, ~25 µs on the virtio disk (`UREDIS_PERSIST_SETS=fsync cargo bench --bench persist`),
+//! and saves the loop 50-65 µs of the fsync's own CPU there. On a fast disk the
+//! ratio to Redis is bounded by uredis's own throughput without an AOF: there the clients'
+//! round trip and redis-benchmark's CPU on the shared cores dominate, not the fsync.
+//!
 //! Invariants:
 //! - `queue` holds unwritten records per file, oldest first; its last segment's fd is `fd`
 //!   (the file new records go to). A file whose segment is drained and that is no longer
