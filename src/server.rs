@@ -118,6 +118,8 @@ pub struct Server {
 impl Server {
     pub fn new(config: Config, ring: Ring) -> Server {
         let now = clock::update();
+        // Command timing's clock, calibrated now rather than on the first command.
+        crate::runtime::monotonic::init();
         let dbs = (0..config.databases).map(Db::new).collect();
         let hex40 = || -> String {
             (0..40)

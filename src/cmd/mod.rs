@@ -14,7 +14,6 @@ pub mod propagate;
 pub mod table;
 
 use std::borrow::Cow;
-use std::time::Instant;
 
 use bytes::Bytes;
 
@@ -542,7 +541,7 @@ fn run(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
         crate::ops::feed_monitors(srv, (cid, &mut *out), db, from_script, Some(cmd), argv);
     }
     let dirty_before = srv.dirty;
-    let start = Instant::now();
+    let start = crate::runtime::monotonic::now();
     let result = {
         let mut ctx = Ctx {
             srv,
@@ -572,7 +571,7 @@ fn run(srv: &mut Server, out: &mut Reply, cid: usize, argv: &[Bytes]) {
     if cmd.has(flags::READONLY) && srv.tracking.active() {
         crate::tracking::remember_keys(srv, cid, cmd, argv);
     }
-    let usec = start.elapsed().as_micros() as u64;
+    let usec = crate::runtime::monotonic::elapsed_us(start);
     let failed = result.is_err();
     if let Err(e) = result {
         reply_error(srv, out, &e.bytes());

@@ -454,7 +454,7 @@ fn info_server(ctx: &Ctx, s: &mut String) {
         "redis_mode" => "standalone",
         "os" => os_name(),
         "arch_bits" => usize::BITS,
-        "monotonic_clock" => "POSIX clock_gettime",
+        "monotonic_clock" => crate::runtime::monotonic::describe(),
         "multiplexing_api" => "io_uring",
         "atomicvar_api" => "c11-builtin",
         "gcc_version" => "0.0.0",

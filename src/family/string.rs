@@ -244,7 +244,7 @@ fn set_generic(
         }
         return Ok(());
     }
-    ctx.srv.dbs[ctx.db].set(key, Value::string(val), ttl);
+    ctx.srv.dbs[ctx.db].set_string(key, val, ttl);
     ctx.dirty(1);
     if ctx.propagating() {
         propagate_set(ctx, flags, key, val, ttl);
@@ -430,7 +430,7 @@ fn mset_generic(ctx: &mut Ctx, argv: &[Bytes], nx: bool) -> CmdResult {
     }
     // Each key's events (`new`, then `set`) before the next key is set, as Redis.
     for pair in argv[1..].chunks_exact(2) {
-        ctx.srv.dbs[ctx.db].set(&pair[0], Value::string(&pair[1]), Ttl::Clear);
+        ctx.srv.dbs[ctx.db].set_string(&pair[0], &pair[1], Ttl::Clear);
         ctx.changed(class::STRING, "set", &pair[0]);
     }
     ctx.dirty((argv.len() as u64 - 1) / 2);

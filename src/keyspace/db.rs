@@ -19,7 +19,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::clock;
-use super::node::{Node, ValueRef};
+use super::node::{self, Node, ValueRef};
 use super::table::Table;
 use super::value::{Entry, Value};
 use crate::types::dict::Dict;
@@ -589,6 +589,27 @@ impl Db {
             self.signal_if_stream(key);
             self.signal_ready(key, &value);
         }
+        self.set_stored(key, value, ttl)
+    }
+
+    /// `set(key, Value::string(val), ttl)` without building the `Value` when it would be
+    /// stored inline (SET of a small string or an int): no allocation when an existing
+    /// key's small value of the same size is overwritten.
+    pub fn set_string(&mut self, key: &[u8], val: &[u8], ttl: Ttl) -> bool {
+        match node::Small::of_string(key, val) {
+            Some(small) if self.blocking.is_empty() => {
+                if !self.expires.is_empty() {
+                    self.expire_if_needed(key);
+                }
+                self.set_stored(key, small, ttl)
+            }
+            _ => self.set(key, Value::string(val), ttl),
+        }
+    }
+
+    /// `set` after the expiry check and the blocked clients' signal.
+    #[inline]
+    fn set_stored(&mut self, key: &[u8], value: impl node::Stored, ttl: Ttl) -> bool {
         let new_expire = match ttl {
             Ttl::Clear => 0,
             Ttl::Keep => -1,

@@ -131,16 +131,100 @@ impl<'a> ValueRef<'a> {
     }
 }
 
-/// Whether `value` under `key` is stored in the small layout.
-#[inline]
-fn small_kind(key: &[u8], value: &Value) -> Option<u32> {
-    if key.len() > u8::MAX as usize {
-        return None;
+/// A value in the small layout's terms: an int, or the bytes of an embstr.
+#[derive(Debug, Clone, Copy)]
+pub enum Small<'a> {
+    Int(i64),
+    Str(&'a [u8]),
+}
+
+impl<'a> Small<'a> {
+    /// How `value` under `key` is stored in the small layout, if it is.
+    #[inline]
+    fn of(key: &[u8], value: &'a Value) -> Option<Small<'a>> {
+        if key.len() > u8::MAX as usize {
+            return None;
+        }
+        match value {
+            Value::Int(n) => Some(Small::Int(*n)),
+            Value::Str(s) if s.len() <= EMBSTR_MAX => Some(Small::Str(s)),
+            _ => None,
+        }
     }
-    match value {
-        Value::Int(_) => Some(INT),
-        Value::Str(s) if s.len() <= EMBSTR_MAX => Some(STR),
-        _ => None,
+
+    /// What `Value::string(val)` under `key` would be stored as, if that is the small
+    /// layout: the bytes of a request stored without building the `Value` (SET's hot path).
+    #[inline]
+    pub fn of_string(key: &[u8], val: &'a [u8]) -> Option<Small<'a>> {
+        if key.len() > u8::MAX as usize {
+            return None;
+        }
+        if val.len() <= 20
+            && let Some(n) = crate::protocol::parse_i64(val)
+        {
+            return Some(Small::Int(n));
+        }
+        (val.len() <= EMBSTR_MAX).then_some(Small::Str(val))
+    }
+
+    /// The node kind and the stored bytes (an int little-endian, in `ibuf`).
+    #[inline]
+    fn parts<'b>(&self, ibuf: &'b mut [u8; 8]) -> (u32, &'b [u8])
+    where
+        'a: 'b,
+    {
+        match *self {
+            Small::Int(n) => {
+                *ibuf = n.to_le_bytes();
+                (INT, &ibuf[..])
+            }
+            Small::Str(s) => (STR, s),
+        }
+    }
+
+    /// The `Value` this stands for.
+    pub fn to_value(self) -> Value {
+        match self {
+            Small::Int(n) => Value::Int(n),
+            Small::Str(s) => Value::Str(s.to_vec()),
+        }
+    }
+}
+
+/// A value handed to the table to store: a `Value`, or a `Small` borrowed from the request.
+pub trait Stored {
+    /// Stores itself in place of `node`'s value when both are small and the same size (see
+    /// `Node::overwrite_small`); false (nothing changed) otherwise.
+    fn overwrite(&self, node: &mut Node, lru: u32, has_expire: bool) -> bool;
+    /// A fresh node for `key` holding it.
+    fn into_node(self, key: &[u8], lru: u32, has_expire: bool) -> NonNull<Node>;
+}
+
+impl Stored for Value {
+    #[inline]
+    fn overwrite(&self, node: &mut Node, lru: u32, has_expire: bool) -> bool {
+        node.overwrite_small(self, lru, has_expire)
+    }
+
+    #[inline]
+    fn into_node(self, key: &[u8], lru: u32, has_expire: bool) -> NonNull<Node> {
+        new(key, self, lru, has_expire)
+    }
+}
+
+/// Only built by `Small::of_string`, so the key fits the small layout.
+impl Stored for Small<'_> {
+    #[inline]
+    fn overwrite(&self, node: &mut Node, lru: u32, has_expire: bool) -> bool {
+        node.overwrite_small_with(*self, lru, has_expire)
+    }
+
+    #[inline]
+    fn into_node(self, key: &[u8], lru: u32, has_expire: bool) -> NonNull<Node> {
+        if key.len() > u8::MAX as usize {
+            return new(key, self.to_value(), lru, has_expire);
+        }
+        new_small(key, self, lru, has_expire)
     }
 }
 
@@ -165,53 +249,49 @@ fn alloc(size: usize) -> NonNull<Node> {
 
 /// Allocates a node for `key` -> `value` (moved in), with `lru` and the expiry flag.
 pub fn new(key: &[u8], value: Value, lru: u32, has_expire: bool) -> NonNull<Node> {
-    let flags = (lru & LRU_MASK) | if has_expire { HAS_EXPIRE } else { 0 };
-    match small_kind(key, &value) {
-        Some(kind) => {
-            let ibuf;
-            let v: &[u8] = match &value {
-                Value::Int(n) => {
-                    ibuf = n.to_le_bytes();
-                    &ibuf
-                }
-                Value::Str(s) => s,
-                _ => unreachable!("small_kind accepts ints and strings only"),
-            };
-            let size = SMALL_KEY + key.len() + v.len();
-            let p = alloc(size);
-            // SAFETY: `p` is a fresh allocation of `size` bytes, aligned 8: the header fields
-            // and the two byte ranges written below lie inside it.
-            unsafe {
-                let base = p.as_ptr().cast::<u8>();
-                p.as_ptr().write(Node {
-                    next: std::ptr::null_mut(),
-                    meta: flags | kind << KIND_SHIFT,
-                    len: [key.len() as u8, v.len() as u8, 0, 0],
-                });
-                std::ptr::copy_nonoverlapping(key.as_ptr(), base.add(SMALL_KEY), key.len());
-                std::ptr::copy_nonoverlapping(v.as_ptr(), base.add(SMALL_KEY + key.len()), v.len());
-            }
-            p
-        }
-        None => {
-            let klen = u32::try_from(key.len()).unwrap_or(u32::MAX);
-            let size = OBJ_KEY + key.len();
-            let p = alloc(size);
-            // SAFETY: a fresh allocation of `size` bytes, aligned 8; the `Value` goes to offset
-            // 16 (aligned 8 as `Value` needs) and the key after it, both inside.
-            unsafe {
-                let base = p.as_ptr().cast::<u8>();
-                p.as_ptr().write(Node {
-                    next: std::ptr::null_mut(),
-                    meta: flags | OBJ << KIND_SHIFT,
-                    len: klen.to_ne_bytes(),
-                });
-                base.add(OBJ_VALUE).cast::<Value>().write(value);
-                std::ptr::copy_nonoverlapping(key.as_ptr(), base.add(OBJ_KEY), key.len());
-            }
-            p
-        }
+    if let Some(small) = Small::of(key, &value) {
+        return new_small(key, small, lru, has_expire);
     }
+    let flags = (lru & LRU_MASK) | if has_expire { HAS_EXPIRE } else { 0 };
+    let klen = u32::try_from(key.len()).unwrap_or(u32::MAX);
+    let size = OBJ_KEY + key.len();
+    let p = alloc(size);
+    // SAFETY: a fresh allocation of `size` bytes, aligned 8; the `Value` goes to offset
+    // 16 (aligned 8 as `Value` needs) and the key after it, both inside.
+    unsafe {
+        let base = p.as_ptr().cast::<u8>();
+        p.as_ptr().write(Node {
+            next: std::ptr::null_mut(),
+            meta: flags | OBJ << KIND_SHIFT,
+            len: klen.to_ne_bytes(),
+        });
+        base.add(OBJ_VALUE).cast::<Value>().write(value);
+        std::ptr::copy_nonoverlapping(key.as_ptr(), base.add(OBJ_KEY), key.len());
+    }
+    p
+}
+
+/// Allocates a small node for `key` (at most 255 bytes: the caller checked) -> `value`.
+fn new_small(key: &[u8], value: Small<'_>, lru: u32, has_expire: bool) -> NonNull<Node> {
+    let flags = (lru & LRU_MASK) | if has_expire { HAS_EXPIRE } else { 0 };
+    let mut ibuf = [0u8; 8];
+    let (kind, v) = value.parts(&mut ibuf);
+    let size = SMALL_KEY + key.len() + v.len();
+    let p = alloc(size);
+    // SAFETY: `p` is a fresh allocation of `size` bytes, aligned 8: the header fields and
+    // the two byte ranges written below lie inside it. Both lengths fit a byte (key: the
+    // caller's check; value: at most EMBSTR_MAX or 8).
+    unsafe {
+        let base = p.as_ptr().cast::<u8>();
+        p.as_ptr().write(Node {
+            next: std::ptr::null_mut(),
+            meta: flags | kind << KIND_SHIFT,
+            len: [key.len() as u8, v.len() as u8, 0, 0],
+        });
+        std::ptr::copy_nonoverlapping(key.as_ptr(), base.add(SMALL_KEY), key.len());
+        std::ptr::copy_nonoverlapping(v.as_ptr(), base.add(SMALL_KEY + key.len()), v.len());
+    }
+    p
 }
 
 impl Node {
@@ -319,18 +399,23 @@ impl Node {
     /// the same length (SET of a same-sized string, INCR): no allocation. Returns false (and
     /// changes nothing) otherwise.
     pub fn overwrite_small(&mut self, value: &Value, lru: u32, has_expire: bool) -> bool {
+        match value {
+            Value::Int(n) => self.overwrite_small_with(Small::Int(*n), lru, has_expire),
+            Value::Str(s) if s.len() <= EMBSTR_MAX => {
+                self.overwrite_small_with(Small::Str(s), lru, has_expire)
+            }
+            _ => false,
+        }
+    }
+
+    /// `overwrite_small` of a value in the small layout's terms.
+    #[inline]
+    pub fn overwrite_small_with(&mut self, value: Small<'_>, lru: u32, has_expire: bool) -> bool {
         if self.kind() == OBJ {
             return false;
         }
-        let ibuf;
-        let (kind, v): (u32, &[u8]) = match value {
-            Value::Int(n) => {
-                ibuf = n.to_le_bytes();
-                (INT, &ibuf)
-            }
-            Value::Str(s) if s.len() <= EMBSTR_MAX => (STR, s),
-            _ => return false,
-        };
+        let mut ibuf = [0u8; 8];
+        let (kind, v) = value.parts(&mut ibuf);
         if v.len() != self.len[1] as usize {
             return false;
         }
@@ -457,6 +542,55 @@ mod tests {
         roundtrip(&[b'k'; 255], Value::Str(b"v".to_vec()));
         roundtrip(&[b'k'; 256], Value::Str(b"v".to_vec()));
         roundtrip(&[b'k'; 1000], Value::Int(7));
+    }
+
+    #[test]
+    fn request_bytes_store_as_value_string_would() {
+        let long = vec![b'z'; EMBSTR_MAX + 1];
+        let inputs: [&[u8]; 9] = [
+            b"xxx",
+            b"123",
+            b"-7",
+            b"007",
+            b"9223372036854775808",
+            b"",
+            &[b'v'; EMBSTR_MAX],
+            &long,
+            b" 1",
+        ];
+        for key in [&b"k"[..], &[b'k'; 255], &[b'k'; 256]] {
+            for v in inputs {
+                let want = Value::string(v);
+                let small = Small::of_string(key, v);
+                // Inline exactly when `new` would store Value::string inline.
+                assert_eq!(small.is_some(), Small::of(key, &want).is_some(), "{v:?}");
+                let Some(small) = small else { continue };
+                assert_eq!(small.to_value(), want);
+                let n = small.into_node(key, 77, false);
+                // SAFETY: test-local node, freed once.
+                unsafe {
+                    assert_eq!(n.as_ref().key(), key);
+                    assert_eq!(n.as_ref().value().to_value(), want);
+                    assert_eq!(n.as_ref().value().encoding(), want.encoding());
+                    free(n);
+                }
+                // In place over a small node of the same value size, never over another size.
+                let same = new(key, Value::string(v), 1, true);
+                let other = new(key, Value::Str(vec![b'q'; 50]), 1, true);
+                // SAFETY: test-local nodes, freed once.
+                unsafe {
+                    assert!(small.overwrite(&mut *same.as_ptr(), 9, false));
+                    assert_eq!(same.as_ref().value().to_value(), want);
+                    assert_eq!(
+                        (same.as_ref().lru(), same.as_ref().has_expire()),
+                        (9, false)
+                    );
+                    assert!(!small.overwrite(&mut *other.as_ptr(), 9, false));
+                    free(same);
+                    free(other);
+                }
+            }
+        }
     }
 
     #[test]

@@ -348,7 +348,7 @@ impl Table {
     pub fn upsert(
         &mut self,
         key: &[u8],
-        value: Value,
+        value: impl node::Stored,
         lru: u32,
         keep: impl FnOnce(&Node) -> (u32, bool),
     ) -> bool {
@@ -361,17 +361,17 @@ impl Table {
             unsafe {
                 let old = NonNull::new_unchecked(*link);
                 let (lru, exp) = keep(old.as_ref());
-                if (*old.as_ptr()).overwrite_small(&value, lru, exp) {
+                if value.overwrite(&mut *old.as_ptr(), lru, exp) {
                     return true;
                 }
-                let fresh = node::new(key, value, lru, exp);
+                let fresh = value.into_node(key, lru, exp);
                 (*fresh.as_ptr()).next = old.as_ref().next;
                 *link = fresh.as_ptr();
                 node::free(old);
             }
             return true;
         }
-        let n = node::new(key, value, lru, false);
+        let n = value.into_node(key, lru, false);
         let t = if self.is_rehashing() { 1 } else { 0 };
         self.t[t].push(h, n);
         false

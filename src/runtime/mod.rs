@@ -22,6 +22,8 @@ use std::time::Duration;
 
 use io_uring::{IoUring, cqueue, opcode, squeue, types};
 
+pub mod monotonic;
+
 /// Packs a slot index and an operation tag into a completion token.
 #[inline]
 pub fn token(slot: usize, tag: u8) -> u64 {
