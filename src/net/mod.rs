@@ -633,7 +633,9 @@ impl Server {
             self.maybe_free(cid);
             return;
         }
-        if self.close_if_query_buffer_over_limit(cid) {
+        // The limit is for the request being received: complete requests waiting for their
+        // turn are not counted (Redis would still have them in the socket's buffer).
+        if !spent && self.close_if_query_buffer_over_limit(cid) {
             return;
         }
         let Some(c) = self.clients.get_mut(cid) else {
