@@ -25,6 +25,14 @@
 //! (active expiry's reclaim speed) and the probe's p99.9, worst and count over 10 ms.
 //!   UREDIS_DEL_SERVERS=uredis,redis
 //!   REDIS_SERVER                  path of redis-server (default: from PATH)
+//!   UREDIS_DEL_PIN=1              before the measured command, pin the server's main (loop)
+//!                                 thread to CPU 0 and every other thread of it (uredis's
+//!                                 lazyfree thread, Redis's bio and jemalloc threads) to CPU 1,
+//!                                 the same for both servers, so a background thread's work
+//!                                 cannot delay the loop just by taking its core (0: no pinning;
+//!                                 needs 2+ CPUs). A 100-field hash is UNLINKed first on both
+//!                                 servers so a lazily started background thread exists by then.
+//!   UREDIS_DEL_ROUNDS=1           repeat every case this many times (a fresh server each)
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -96,7 +104,34 @@ struct Outcome {
     first_after: Duration,
 }
 
-fn measure(srv: &Server, ty: &str, n: u64, keys: u64) -> Result<Outcome, String> {
+/// Pins thread `pid` of the server to CPU 0 and all its other threads to CPU 1; returns the
+/// other threads' names.
+fn pin_threads(pid: u32) -> Vec<String> {
+    let mut others = Vec::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return others;
+    };
+    for t in tasks.flatten() {
+        let Some(tid) = t.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
+            continue;
+        };
+        let cpu = if tid == pid as i32 { 0 } else { 1 };
+        if tid != pid as i32 {
+            let name = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default();
+            others.push(name.trim().to_string());
+        }
+        // SAFETY: a zeroed cpu_set_t with one CPU set, passed with its size.
+        unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(cpu, &mut set);
+            libc::sched_setaffinity(tid, std::mem::size_of::<libc::cpu_set_t>(), &set);
+        }
+    }
+    others.sort();
+    others
+}
+
+fn measure(srv: &Server, ty: &str, n: u64, keys: u64, pin: bool) -> Result<Outcome, String> {
     let mut c = srv.connect().map_err(|e| e.to_string())?;
     let mut buf = vec![0u8; 1 << 16];
     const BATCH: u64 = 1000;
@@ -148,6 +183,25 @@ fn measure(srv: &Server, ty: &str, n: u64, keys: u64) -> Result<Outcome, String>
         }
     }
     read_lines(&mut c, sent, &mut buf)?;
+    if pin {
+        // Start a lazily created background thread (uredis's lazyfree thread) on both
+        // servers alike, then pin.
+        let fields: Vec<Vec<u8>> = (0..200).map(|i| format!("f{i}").into_bytes()).collect();
+        let mut args: Vec<&[u8]> = vec![b"HSET", b"pin-warmup"];
+        args.extend(fields.iter().map(|f| &f[..]));
+        c.write_all(&common::resp(&args))
+            .map_err(|e| e.to_string())?;
+        c.write_all(&common::resp(&[b"UNLINK", b"pin-warmup"]))
+            .map_err(|e| e.to_string())?;
+        read_lines(&mut c, 2, &mut buf)?;
+        std::thread::sleep(Duration::from_millis(20));
+        let others = pin_threads(srv.child.id());
+        eprintln!(
+            "  {} {ty}: loop thread on CPU 0, on CPU 1: {}",
+            srv.name,
+            others.join(", ")
+        );
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let mut probe = srv.connect().map_err(|e| e.to_string())?;
     let stop2 = stop.clone();
@@ -288,6 +342,9 @@ fn main() {
     let servers = std::env::var("UREDIS_DEL_SERVERS").unwrap_or_else(|_| "uredis,redis".into());
     let redis_bin = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
     let ours = env!("CARGO_BIN_EXE_uredis-server");
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pin = env_u64("UREDIS_DEL_PIN", 1) != 0 && cpus >= 2;
+    let rounds = env_u64("UREDIS_DEL_ROUNDS", 1).max(1);
     println!(
         "DEL of one collection of {n} elements (flush cases: {keys} keys), with a PING probe \
          every ~1 ms"
@@ -297,7 +354,7 @@ fn main() {
         "case", "server", "reply ms", "worst probe ms", "worst after ms", "next cmd ms"
     );
     for ty in types.split(',') {
-        for name in servers.split(',') {
+        for name in (0..rounds).flat_map(|_| servers.split(',')) {
             let (label, bin): (&'static str, &str) = match name {
                 "uredis" => ("uredis", ours),
                 _ if runs(&redis_bin) => ("redis", &redis_bin),
@@ -326,7 +383,7 @@ fn main() {
                 }
                 continue;
             }
-            match measure(&srv, ty, n, keys) {
+            match measure(&srv, ty, n, keys, pin) {
                 Ok(o) => println!(
                     "{ty:<14} {label:<8} {:>12.2} {:>16.2} {:>18.2} {:>16.2}",
                     o.del.as_secs_f64() * 1e3,

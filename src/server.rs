@@ -112,6 +112,12 @@ pub struct Server {
     completions: Vec<Completion>,
     /// Reaped completions not handled yet.
     pub(crate) ready: std::collections::VecDeque<Completion>,
+    /// Loop turns so far (one per batch of reaped completions): each client executes at most
+    /// a turn's budget of requests per turn (`net::process_input`).
+    pub(crate) turn: u64,
+    /// Clients whose turn budget ran out with complete requests still buffered: continued
+    /// next turn (`net::run_backlog`), and the loop does not sleep while any are listed.
+    pub(crate) backlog: Vec<usize>,
     next_cron: Instant,
 }
 
@@ -171,6 +177,8 @@ impl Server {
             spans: Vec::with_capacity(16),
             completions: Vec::with_capacity(4096),
             ready: std::collections::VecDeque::with_capacity(4096),
+            turn: 0,
+            backlog: Vec::new(),
             next_cron: Instant::now(),
         }
     }
@@ -209,6 +217,10 @@ impl Server {
             }
             if let Some(d) = crate::persist::aof::wake_in(self) {
                 timeout = timeout.min(d);
+            }
+            if !self.backlog.is_empty() {
+                // Buffered requests wait for their next turn: only reap what is ready.
+                timeout = Duration::ZERO;
             }
             completions.clear();
             self.ring.submit_and_wait(Some(timeout), &mut completions)?;
@@ -339,7 +351,9 @@ impl Server {
 
     /// Handles the reaped completions in order. Also called from inside a long script
     /// (`poll_while_busy`), which then handles the rest of the batch the script interrupted.
+    /// Then the clients whose turn budget ran out last turn continue (`net::run_backlog`).
     pub(crate) fn handle_ready(&mut self) {
+        self.turn += 1;
         self.prefetch_ready();
         while let Some(c) = self.ready.pop_front() {
             match crate::runtime::untoken(c.token).1 {
@@ -352,9 +366,10 @@ impl Server {
                 // SHUTDOWN ran: like Redis's exit() inside the command, nothing after it
                 // is executed.
                 self.ready.clear();
-                break;
+                return;
             }
         }
+        self.run_backlog();
     }
 
     /// Periodic work, `hz` times per second (Redis's `serverCron` + `databasesCron`).

@@ -3,7 +3,9 @@
 //! milliseconds to seconds, so that work is handed to one background thread. What is sent is
 //! plain owned data shared with nothing, so this needs no locking beyond the channel; the
 //! allocator (mimalloc) frees blocks of the loop thread's pages from another thread without a
-//! lock the loop waits on.
+//! lock the loop waits on. The one exception is populating a bucket array the keyspace table
+//! maps ahead (`table::populate`): the job only faults its pages in, never touching the bytes,
+//! and the array's release is queued behind it (jobs run one at a time, in order).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Sender, channel};
@@ -29,10 +31,21 @@ thread_local! {
         let (tx, rx) = channel::<Job>();
         std::thread::Builder::new()
             .name("lazyfree".into())
-            .spawn(move || rx.into_iter().for_each(|job| job()))
+            .spawn(move || {
+                WORKER.with(|w| w.set(true));
+                rx.into_iter().for_each(|job| job())
+            })
             .ok()
             .map(|_| tx)
     };
+    /// Set on the lazyfree thread.
+    static WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this is the lazyfree thread (where jobs run in the order they were sent, so work
+/// that must follow a job already queued can simply be done here).
+pub fn on_worker() -> bool {
+    WORKER.with(|w| w.get())
 }
 
 /// Runs `job` on the lazyfree thread (inline if the thread could not be started).

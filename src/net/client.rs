@@ -25,6 +25,13 @@ pub const BIG_ARG_FIRST: usize = (1 << 20) + (64 << 10);
 /// sent; resume when the kernel has taken it. Bounds server memory for clients that pipeline
 /// requests without reading replies (TCP back-pressure does the rest).
 pub const OUT_HIGH_WATER: usize = 4 * 1024 * 1024;
+/// A client's budget per loop turn (`net::process_input`): it executes buffered requests until
+/// this many bytes of them have run (Redis executes what one 16 KB read brought)...
+pub const TURN_BYTES: usize = READ_CHUNK;
+/// ... or, for big requests, until at least this many have run, up to `TURN_MAX_BYTES` (so a
+/// turn still takes a few 16 KB PUBLISHes, as one greedy read of them brings).
+pub const TURN_MIN_REQUESTS: u32 = 4;
+pub const TURN_MAX_BYTES: usize = 4 * READ_CHUNK;
 /// Most iovecs handed to one `sendmsg` (Linux's UIO_MAXIOV).
 const IOV_MAX: usize = 1024;
 
@@ -104,6 +111,17 @@ pub struct Client {
     pub recv_cancel: bool,
     /// The last read filled a whole buffer: read with single receives until one is short.
     pub recv_heavy: bool,
+    /// The loop turn `turn_bytes` and `turn_requests` count for (`Server::turn`).
+    pub turn: u64,
+    /// Bytes and number of requests executed in turn `turn`.
+    pub turn_bytes: usize,
+    pub turn_requests: u32,
+    /// Listed in the server's backlog: its turn budget ran out with requests still buffered.
+    pub backlogged: bool,
+    /// The peer closed its side while requests were still buffered: they run (turn by turn),
+    /// their replies are sent, then the connection closes (as Redis reads the EOF only after
+    /// everything before it).
+    pub input_closed: bool,
     pub send_inflight: bool,
     /// Queued in the server's pending-write list.
     pub pending_write: bool,
@@ -180,6 +198,11 @@ impl Client {
             recv_multi: false,
             recv_cancel: false,
             recv_heavy: false,
+            turn: 0,
+            turn_bytes: 0,
+            turn_requests: 0,
+            backlogged: false,
+            input_closed: false,
             send_inflight: false,
             pending_write: false,
             aof_wait: 0,
@@ -319,6 +342,18 @@ impl Client {
     /// of a big argument (reads stop at its end) and not a heavy sender.
     pub fn multishot_fits(&self) -> bool {
         self.tls.is_none() && !self.has(flag::MASTER) && !self.recv_heavy && !self.big_arg_pending()
+    }
+
+    /// Starts counting turn `turn`'s budget, if not yet; whether it is used up.
+    #[inline]
+    pub fn turn_spent(&mut self, turn: u64) -> bool {
+        if self.turn != turn {
+            self.turn = turn;
+            self.turn_bytes = 0;
+            self.turn_requests = 0;
+        }
+        self.turn_bytes >= TURN_BYTES
+            && (self.turn_requests >= TURN_MIN_REQUESTS || self.turn_bytes >= TURN_MAX_BYTES)
     }
 
     /// Whether the request being received is waiting for a big argument's data.
