@@ -9,7 +9,10 @@
 //! hands the buffer to the kernel. With `appendfsync always` that is a plain write(2) on the
 //! loop thread (a copy into the page cache, as Redis does) followed by an `fdatasync` through
 //! the ring: the loop keeps reading and executing other clients while the disk syncs, which
-//! Redis cannot (it blocks its thread in the fsync). One such chain is in flight at a time;
+//! Redis cannot (it blocks its thread in the fsync). When the disk's fsyncs are fast (the last
+//! chain took under `INLINE_FSYNC_MAX`), the `fdatasync` is made on the loop thread instead,
+//! as Redis does: handing a 0.1 ms fsync to a kernel worker and waking the loop again costs
+//! more than the fsync blocks (see `INLINE_FSYNC_MAX`). One such chain is in flight at a time;
 //! whatever arrives meanwhile becomes the next chain (group commit, see
 //! `GROUP_WAIT_FRACTION`). A client's replies are held (`hold_mark` / `releasable`) until
 //! every record appended before them is on disk: `durable` only advances when an fsync
@@ -24,9 +27,7 @@
 //! more than the write itself (measured: benches/scripts/aof_always.sh, README).
 //!
 //! Measured and dropped (README, persistence figures): a second fsync queued while one is in
-//! flight (smaller groups, more fsyncs and CPU per SET, no more throughput); the fsync made on
-//! the loop thread when the disk's fsyncs are fast (10-20% less CPU per SET on a 0.03 ms disk,
-//! no more throughput, and the loop blocks when the disk slows down); `IOSQE_ASYNC` (the kernel
+//! flight (smaller groups, more fsyncs and CPU per SET, no more throughput); `IOSQE_ASYNC` (the kernel
 //! always hands an fsync SQE to an io-wq worker). The hand-off costs ~6 µs of CPU per fsync on
 //! zram, ~25 µs on the virtio disk (`UREDIS_PERSIST_SETS=fsync cargo bench --bench persist`),
 //! and saves the loop 50-65 µs of the fsync's own CPU there. On a fast disk the
@@ -128,6 +129,16 @@ struct Chain {
 /// halves: more writes per fsync at the same fsync cost. Waiting half an fsync at most costs
 /// at most half an fsync of latency, and a disk with fast fsyncs waits proportionally little.
 const GROUP_WAIT_FRACTION: u32 = 2;
+
+/// With `appendfsync always`, a chain's `fdatasync` is made on the loop thread, blocking it as
+/// Redis does, when the previous chain (write + fsync, as the loop saw it) took less than
+/// this; otherwise it goes through the ring and the loop keeps serving. Measured on the
+/// virtio disk with 0.1-0.17 ms fsyncs on a quiet machine (`DIR=/tmp bash
+/// benches/scripts/aof_always.sh 6 20000`, two runs each): always through the ring 0.73x /
+/// 0.86x Redis's SET rate (the hand-off to an io-wq worker and back, on 2 cores shared with
+/// the clients, costs more than the fsync), inline below 500 µs 1.11x / 1.13x. A disk that
+/// slows down costs one blocking fsync before the chains move back to the ring.
+const INLINE_FSYNC_MAX: std::time::Duration = std::time::Duration::from_micros(500);
 const GROUP_WAIT_MAX: std::time::Duration = std::time::Duration::from_millis(2);
 
 pub struct Aof {
@@ -550,9 +561,11 @@ fn write_sync(c: &mut Chain) {
 /// written with a plain write(2) on the loop thread (a copy into the page cache, as Redis
 /// does) and only the `fdatasync` goes through the ring: one hand-off to a kernel worker per
 /// group instead of two for a ring write linked to a ring fsync (io_uring punts buffered ext4
-/// writes to its workers). The loop keeps serving while the fsync runs. Without an fsync the
-/// write goes through the ring.
+/// writes to its workers). The loop keeps serving while the fsync runs. When the disk's
+/// fsyncs are fast the fsync is made right here instead (`INLINE_FSYNC_MAX`). Without an
+/// fsync the write goes through the ring.
 fn start_chain(srv: &mut Server) {
+    let inline = srv.aof.last_chain_time < INLINE_FSYNC_MAX;
     let Some(c) = srv.aof.chain.as_mut() else {
         return;
     };
@@ -562,6 +575,20 @@ fn start_chain(srv: &mut Server) {
     }
     write_sync(c);
     if c.error.is_some() {
+        chain_done(srv);
+        return;
+    }
+    if inline {
+        // Fast fsyncs: block in it here, as Redis does (`INLINE_FSYNC_MAX`).
+        // SAFETY: fdatasync of the AOF's own open fd.
+        if unsafe { libc::fdatasync(c.fd) } < 0 {
+            let errno = std::io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EIO);
+            c.fsync_error = Some(errno);
+        } else {
+            c.synced = true;
+        }
         chain_done(srv);
         return;
     }
