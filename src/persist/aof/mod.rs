@@ -169,6 +169,9 @@ pub struct Aof {
     group_target: u64,
     /// Duration of the last completed write + fsync chain.
     last_chain_time: std::time::Duration,
+    /// Chains faster than this fsync on the loop thread (`INLINE_FSYNC_MAX`; tests set it to
+    /// zero to drive the ring path).
+    inline_fsync_below: std::time::Duration,
     /// Since when a chain is held back (`group_wait`), and until when.
     group_since: Option<std::time::Instant>,
     pub manifest: Manifest,
@@ -231,6 +234,7 @@ impl Default for Aof {
             last_chain_cmds: 0,
             group_target: 0,
             last_chain_time: std::time::Duration::ZERO,
+            inline_fsync_below: INLINE_FSYNC_MAX,
             group_since: None,
             manifest: Manifest::default(),
             dirname: PathBuf::from("appendonlydir"),
@@ -565,7 +569,7 @@ fn write_sync(c: &mut Chain) {
 /// fsyncs are fast the fsync is made right here instead (`INLINE_FSYNC_MAX`). Without an
 /// fsync the write goes through the ring.
 fn start_chain(srv: &mut Server) {
-    let inline = srv.aof.last_chain_time < INLINE_FSYNC_MAX;
+    let inline = srv.aof.last_chain_time < srv.aof.inline_fsync_below;
     let Some(c) = srv.aof.chain.as_mut() else {
         return;
     };
@@ -1447,6 +1451,8 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("t.aof");
         let mut srv = server_with_always_aof(&path);
+        // A disk whose fsyncs are slow: they go through the ring.
+        srv.aof.inline_fsync_below = std::time::Duration::ZERO;
 
         let a = set(&mut srv, "a");
         assert!(a > 0 && !srv.aof.releasable(a));
@@ -1480,6 +1486,35 @@ mod tests {
             on_disk.ends_with(b"$1\r\nb\r\n$1\r\nv\r\n*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$1\r\nv\r\n")
         );
         assert_eq!(srv.aof.last_incr_size, on_disk.len() as u64);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn fast_fsyncs_are_made_on_the_loop_before_replies_go() {
+        let dir = std::env::temp_dir().join(format!("uredis-aof-inline-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.aof");
+        let mut srv = server_with_always_aof(&path);
+        // The last chain was fast (the start-up state): the next fsync is made inline.
+        assert!(srv.aof.last_chain_time < srv.aof.inline_fsync_below);
+        let a = set(&mut srv, "a");
+        assert!(!srv.aof.releasable(a));
+        flush(&mut srv);
+        assert!(
+            srv.aof.chain.is_none(),
+            "written and synced in flush itself"
+        );
+        assert!(srv.aof.releasable(a));
+        let on_disk = std::fs::read(&path).unwrap();
+        assert!(on_disk.ends_with(b"$1\r\na\r\n$1\r\nv\r\n"), "{on_disk:?}");
+        assert_eq!(srv.aof.last_incr_fsync_offset, on_disk.len() as u64);
+        // A chain that took long (a slow disk) sends the next fsync through the ring.
+        srv.aof.last_chain_time = INLINE_FSYNC_MAX;
+        srv.aof.group_target = 0;
+        let b = set(&mut srv, "b");
+        flush(&mut srv);
+        assert_eq!(srv.aof.chain.as_ref().map(|c| c.end), Some(b));
+        assert!(!srv.aof.releasable(b));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
