@@ -249,26 +249,10 @@ fn alloc(size: usize) -> NonNull<Node> {
 
 /// Allocates a node for `key` -> `value` (moved in), with `lru` and the expiry flag.
 pub fn new(key: &[u8], value: Value, lru: u32, has_expire: bool) -> NonNull<Node> {
-    if let Some(small) = Small::of(key, &value) {
-        return new_small(key, small, lru, has_expire);
+    match Small::of(key, &value) {
+        Some(small) => new_small(key, small, lru, has_expire),
+        None => new_obj(key, value, lru, has_expire),
     }
-    let flags = (lru & LRU_MASK) | if has_expire { HAS_EXPIRE } else { 0 };
-    let klen = u32::try_from(key.len()).unwrap_or(u32::MAX);
-    let size = OBJ_KEY + key.len();
-    let p = alloc(size);
-    // SAFETY: a fresh allocation of `size` bytes, aligned 8; the `Value` goes to offset
-    // 16 (aligned 8 as `Value` needs) and the key after it, both inside.
-    unsafe {
-        let base = p.as_ptr().cast::<u8>();
-        p.as_ptr().write(Node {
-            next: std::ptr::null_mut(),
-            meta: flags | OBJ << KIND_SHIFT,
-            len: klen.to_ne_bytes(),
-        });
-        base.add(OBJ_VALUE).cast::<Value>().write(value);
-        std::ptr::copy_nonoverlapping(key.as_ptr(), base.add(OBJ_KEY), key.len());
-    }
-    p
 }
 
 /// Allocates a small node for `key` (at most 255 bytes: the caller checked) -> `value`.
@@ -450,13 +434,14 @@ pub unsafe fn promote(node: NonNull<Node>) -> NonNull<Node> {
     p
 }
 
-/// An object node whatever the value (used by `promote`).
+/// An object node whatever the value (`new`'s other branch, and `promote`).
 fn new_obj(key: &[u8], value: Value, lru: u32, has_expire: bool) -> NonNull<Node> {
     let flags = (lru & LRU_MASK) | if has_expire { HAS_EXPIRE } else { 0 };
     let klen = u32::try_from(key.len()).unwrap_or(u32::MAX);
     let size = OBJ_KEY + key.len();
     let p = alloc(size);
-    // SAFETY: as in `new`'s object branch.
+    // SAFETY: a fresh allocation of `size` bytes, aligned 8; the `Value` goes to offset
+    // 16 (aligned 8 as `Value` needs) and the key after it, both inside.
     unsafe {
         let base = p.as_ptr().cast::<u8>();
         p.as_ptr().write(Node {
