@@ -626,32 +626,10 @@ impl Table {
         if self.is_empty() {
             return 0;
         }
-        let mut v = cursor;
-        if !self.is_rehashing() {
-            let t = &self.t[0];
-            let m0 = t.mask() as u64;
-            Self::each_in(t, (v & m0) as usize, &mut f);
-            v |= !m0;
-            v = v.reverse_bits().wrapping_add(1).reverse_bits();
-        } else {
-            let (small, large) = if self.t[0].len <= self.t[1].len {
-                (&self.t[0], &self.t[1])
-            } else {
-                (&self.t[1], &self.t[0])
-            };
-            let m0 = small.mask() as u64;
-            let m1 = large.mask() as u64;
-            Self::each_in(small, (v & m0) as usize, &mut f);
-            loop {
-                Self::each_in(large, (v & m1) as usize, &mut f);
-                v |= !m1;
-                v = v.reverse_bits().wrapping_add(1).reverse_bits();
-                if v & (m0 ^ m1) == 0 {
-                    break;
-                }
-            }
-        }
-        v
+        let sizes = (self.t[0].len, self.is_rehashing().then_some(self.t[1].len));
+        crate::types::cursor::step(cursor, sizes, |t, idx| {
+            Self::each_in(&self.t[t], idx, &mut f)
+        })
     }
 
     /// A uniformly chosen non-empty bucket, then a uniform node of its chain.

@@ -453,39 +453,17 @@ impl<V> Dict<V> {
         if self.is_empty() {
             return 0;
         }
-        let mut v = cursor;
-        let emit = |t: &Table<V>, idx: u64, f: &mut dyn FnMut(&[u8], &V)| {
-            let mut cur = t.buckets[idx as usize].as_deref();
+        let sizes = (
+            self.t[0].buckets.len(),
+            self.is_rehashing().then(|| self.t[1].buckets.len()),
+        );
+        super::cursor::step(cursor, sizes, |t, idx| {
+            let mut cur = self.t[t].buckets[idx].as_deref();
             while let Some(n) = cur {
                 f(n.key.as_slice(), &n.val);
                 cur = n.next.as_deref();
             }
-        };
-        if !self.is_rehashing() {
-            let t = &self.t[0];
-            let m0 = t.mask();
-            emit(t, v & m0, &mut f);
-            v |= !m0;
-            v = v.reverse_bits().wrapping_add(1).reverse_bits();
-        } else {
-            let (small, large) = if self.t[0].buckets.len() <= self.t[1].buckets.len() {
-                (&self.t[0], &self.t[1])
-            } else {
-                (&self.t[1], &self.t[0])
-            };
-            let m0 = small.mask();
-            let m1 = large.mask();
-            emit(small, v & m0, &mut f);
-            loop {
-                emit(large, v & m1, &mut f);
-                v |= !m1;
-                v = v.reverse_bits().wrapping_add(1).reverse_bits();
-                if v & (m0 ^ m1) == 0 {
-                    break;
-                }
-            }
-        }
-        v
+        })
     }
 
     /// A uniformly chosen bucket, then a uniformly chosen entry of its chain (Redis's

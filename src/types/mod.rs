@@ -4,6 +4,7 @@
 //! `set-max-intset-entries`), and reports Redis's `OBJECT ENCODING` name. They know nothing of
 //! commands or replies: the command families in `family/` drive them.
 
+pub mod cursor;
 pub mod dict;
 pub mod hash;
 pub mod list;

@@ -362,44 +362,20 @@ impl Index {
     }
 
     /// Calls `f` for the nodes of the bucket(s) under `cursor` and returns the next cursor
-    /// (`Dict::scan`'s reverse-binary walk).
+    /// (`types::cursor::step`).
     fn scan(&self, cursor: u64, mut f: impl FnMut(*mut Node)) -> u64 {
         if self.len() == 0 {
             return 0;
         }
-        let emit = |t: &Vec<*mut Node>, idx: u64, f: &mut dyn FnMut(*mut Node)| {
-            let mut n = t[idx as usize];
+        let sizes = (self.t[0].len(), self.rehash.map(|_| self.t[1].len()));
+        crate::types::cursor::step(cursor, sizes, |t, idx| {
+            let mut n = self.t[t][idx];
             while !n.is_null() {
                 f(n);
                 // SAFETY: chain members are live nodes.
                 n = unsafe { (*n).chain };
             }
-        };
-        let mut v = cursor;
-        if self.rehash.is_none() {
-            let m0 = self.t[0].len() as u64 - 1;
-            emit(&self.t[0], v & m0, &mut f);
-            v |= !m0;
-            v = v.reverse_bits().wrapping_add(1).reverse_bits();
-        } else {
-            let (small, large) = if self.t[0].len() <= self.t[1].len() {
-                (&self.t[0], &self.t[1])
-            } else {
-                (&self.t[1], &self.t[0])
-            };
-            let m0 = small.len() as u64 - 1;
-            let m1 = large.len() as u64 - 1;
-            emit(small, v & m0, &mut f);
-            loop {
-                emit(large, v & m1, &mut f);
-                v |= !m1;
-                v = v.reverse_bits().wrapping_add(1).reverse_bits();
-                if v & (m0 ^ m1) == 0 {
-                    break;
-                }
-            }
-        }
-        v
+        })
     }
 }
 
