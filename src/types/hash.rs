@@ -307,7 +307,14 @@ struct Found {
     value: std::ops::Range<usize>,
 }
 
-pub(crate) fn put_len(buf: &mut Vec<u8>, mut n: usize) {
+/// Appends a length as a varint (`put_varint`).
+pub(crate) fn put_len(buf: &mut Vec<u8>, n: usize) {
+    put_varint(buf, n as u64);
+}
+
+/// Appends `n` as a varint: 7 bits per byte, low first, the high bit set on all but the last
+/// (also the sorted sets' packed entries).
+pub(crate) fn put_varint(buf: &mut Vec<u8>, mut n: u64) {
     loop {
         let b = (n & 0x7f) as u8;
         n >>= 7;

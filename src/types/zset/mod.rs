@@ -13,6 +13,7 @@
 
 mod skiplist;
 
+use crate::types::hash::put_varint;
 use skiplist::{NodeRef, SkipList};
 
 /// The listpack thresholds (`zset-max-listpack-entries`, `zset-max-listpack-value`).
@@ -79,18 +80,6 @@ fn read_varint(buf: &[u8], mut p: usize) -> (u64, usize) {
     (v, p)
 }
 
-fn write_varint(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
-
 /// One entry of a `Pack` at a byte offset: (member, score, offset of the next entry).
 #[inline]
 fn pack_entry(buf: &[u8], at: usize) -> (&[u8], f64, usize) {
@@ -115,13 +104,13 @@ fn pack_entry(buf: &[u8], at: usize) -> (&[u8], f64, usize) {
 /// Encodes one entry.
 fn pack_encode(m: &[u8], score: f64) -> Vec<u8> {
     let mut e = Vec::with_capacity(m.len() + 11);
-    write_varint(&mut e, m.len() as u64);
+    put_varint(&mut e, m.len() as u64);
     e.extend_from_slice(m);
     const LIMIT: f64 = (1u64 << 53) as f64;
     if score.fract() == 0.0 && score.abs() < LIMIT && !(score == 0.0 && score.is_sign_negative()) {
         let n = score as i64;
         e.push(1);
-        write_varint(&mut e, ((n << 1) ^ (n >> 63)) as u64);
+        put_varint(&mut e, ((n << 1) ^ (n >> 63)) as u64);
     } else {
         e.push(0);
         e.extend_from_slice(&score.to_le_bytes());
